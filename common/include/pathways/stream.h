@@ -1,0 +1,117 @@
+/* Durable streams: PostgreSQL is the log, ZeroMQ the fast path (the zguide's
+ * Clone pattern).
+ *
+ * Appending: events are buffered in an appender during a transaction and
+ * written by pw_appender_flush() just before commit: it bumps the per-
+ * (stream, partition) head row, which serializes concurrent writers, so seq
+ * is gap-free and commit-ordered. Only after COMMIT does pw_appender_publish()
+ * send them on the PUB socket; a send only means the bytes reached a local
+ * queue, so nothing durable ever depends on it.
+ *
+ * Consuming: a consumer applies a batch of events and advances its offset in
+ * the same transaction (exactly-once effects). Envelopes from the SUB socket
+ * are applied when contiguous; on a gap, at start-up and on an idle timer it
+ * reads the missed range from the table. An event whose handler fails is
+ * retried; at the attempt limit (or at once for a permanent rejection) it is
+ * moved to stream.dead_letter and the offset moves on, in one transaction. */
+#ifndef PATHWAYS_STREAM_H
+#define PATHWAYS_STREAM_H
+
+#include <czmq.h>
+#include <stdint.h>
+
+#include "pathways/db.h"
+
+/* One stream event as handlers see it; all pointers borrowed for the call. */
+typedef struct {
+    const char *stream;
+    uint32_t partition;
+    int64_t seq;
+    const char *type;
+    const char *key;
+    const char *event_id;
+    int64_t occurred_at_us;
+    const uint8_t *payload;
+    size_t payload_len;
+} pw_event_t;
+
+typedef enum {
+    PW_APPLY_OK = 0,
+    PW_APPLY_RETRY = 1,  /* transient: the event is retried later */
+    PW_APPLY_REJECT = 2, /* permanent: dead-lettered at once */
+} pw_apply_t;
+
+/* Applies ev inside the open transaction on db. Must neither commit nor roll
+ * back. On failure, writes the reason into err. */
+typedef pw_apply_t (*pw_apply_fn)(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
+                                  size_t errlen);
+
+/* ---- appending ---- */
+
+typedef struct pw_appender pw_appender_t;
+
+/* Caller owns the result. */
+pw_appender_t *pw_appender_new(void);
+void pw_appender_destroy(pw_appender_t **p);
+
+/* Buffers one event for stream (its partition chosen from key by hash over
+ * the stream's partition count, 1 by default). event_id may be NULL (a UUID
+ * is generated). Copies everything. Returns 0 or -1 (out of memory/too big). */
+int pw_appender_add(pw_appender_t *a, const char *stream, const char *type, const char *key,
+                    const char *event_id, const uint8_t *payload, size_t len)
+    __attribute__((warn_unused_result));
+size_t pw_appender_pending(const pw_appender_t *a);
+
+/* Inside the caller's transaction: assigns seqs and writes the buffered
+ * events. Returns 0 or -1 (the caller must roll back and call discard). */
+int pw_appender_flush(pw_appender_t *a, pw_db_t *db) __attribute__((warn_unused_result));
+/* After COMMIT: sends every flushed event on pub (may be NULL) and clears. */
+void pw_appender_publish(pw_appender_t *a, zsock_t *pub);
+/* After ROLLBACK: forgets everything buffered or flushed. */
+void pw_appender_discard(pw_appender_t *a);
+
+/* Sets the partition count used for a stream (default 1). The head rows
+ * must exist: pw_stream_ensure creates them. */
+int pw_stream_ensure(pw_db_t *db, const char *stream, uint32_t partitions)
+    __attribute__((warn_unused_result));
+
+/* ---- consuming ---- */
+
+typedef struct pw_consumer pw_consumer_t;
+
+typedef struct {
+    const char *consumer;  /* consumer name, e.g. "enrollment" */
+    const char *stream;    /* stream to read */
+    const char *endpoint;  /* owner's PUB endpoint (NULL: table only) */
+    int batch_max;         /* events per transaction */
+    int max_attempts;      /* attempts before dead-lettering */
+    pw_apply_fn apply;
+    void *ctx;
+    /* Called inside the batch transaction just before COMMIT (flush the
+     * service's appender) and after COMMIT / ROLLBACK. May be NULL. */
+    int (*before_commit)(void *hook_ctx, pw_db_t *db);
+    void (*after_commit)(void *hook_ctx);
+    void (*after_rollback)(void *hook_ctx);
+    void *hook_ctx;
+} pw_consumer_opts_t;
+
+/* Creates a consumer and connects its SUB socket. Caller owns it. */
+pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts);
+void pw_consumer_destroy(pw_consumer_t **p);
+/* The SUB socket to poll (NULL when table-only). */
+zsock_t *pw_consumer_socket(pw_consumer_t *c);
+
+/* Drains the SUB socket and applies what arrived (catching up on a gap).
+ * Returns the number of events applied, or -1 on a database failure. */
+int pw_consumer_on_readable(pw_consumer_t *c, pw_db_t *db);
+/* Applies everything in the table past the offsets. Returns the number of
+ * events applied or -1. */
+int pw_consumer_catch_up(pw_consumer_t *c, pw_db_t *db);
+/* Forgets cached offsets (after a reconnect or an offset reset). */
+void pw_consumer_reset(pw_consumer_t *c);
+/* Events applied / dead-lettered since start (for metrics). */
+uint64_t pw_consumer_applied(const pw_consumer_t *c);
+uint64_t pw_consumer_dead(const pw_consumer_t *c);
+const char *pw_consumer_stream(const pw_consumer_t *c);
+
+#endif
