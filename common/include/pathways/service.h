@@ -16,10 +16,15 @@
 
 typedef struct pw_service pw_service_t;
 
-/* A request on the command endpoint. data is borrowed for the call. The
- * handler returns a malloc'd reply (ownership passes to the runtime, which
- * sends and frees it) and its length, or NULL to send nothing. */
-typedef uint8_t *(*pw_request_fn)(void *ctx, pw_service_t *svc, const uint8_t *data, size_t len,
+/* A request on the command endpoint: frames [type][bytes] where type is the
+ * full protobuf message name (e.g. "pathways.v1.PublishBatch"). type and
+ * data are borrowed for the call. The handler returns a malloc'd reply
+ * (ownership passes to the runtime, which sends and frees it), its length
+ * and its type (a static string), or NULL to send nothing. An unknown type
+ * should be answered with an AdminReply carrying error_code
+ * "unknown_message_type". */
+typedef uint8_t *(*pw_request_fn)(void *ctx, pw_service_t *svc, const char *type,
+                                  const uint8_t *data, size_t len, const char **reply_type,
                                   size_t *reply_len);
 /* A periodic task; returns 0 or -1 (logged, retried next period). */
 typedef int (*pw_timer_fn)(void *ctx, pw_service_t *svc);

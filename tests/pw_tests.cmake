@@ -1,0 +1,22 @@
+# pw_add_c_tests(KIND LABEL): one cmocka executable per tests/KIND/test_*.c,
+# linked with the common library and every service core library, registered
+# with ctest under KIND/<name>.
+function(pw_add_c_tests kind)
+  file(GLOB srcs CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/test_*.c")
+  set(cores "")
+  foreach(s eligibility enrollment notification reporting)
+    if(TARGET pathways_${s}_core)
+      list(APPEND cores pathways_${s}_core)
+    endif()
+  endforeach()
+  foreach(src IN LISTS srcs)
+    get_filename_component(name "${src}" NAME_WE)
+    set(exe "${kind}_${name}")
+    add_executable(${exe} "${src}")
+    set_target_properties(${exe} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
+    target_include_directories(${exe} PRIVATE "${PROJECT_SOURCE_DIR}/tests/lib")
+    target_link_libraries(${exe} PRIVATE ${cores} pathways_common PkgConfig::CMOCKA)
+    add_test(NAME ${kind}/${name} COMMAND ${exe})
+    set_tests_properties(${kind}/${name} PROPERTIES LABELS ${kind} TIMEOUT 300)
+  endforeach()
+endfunction()
