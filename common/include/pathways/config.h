@@ -24,20 +24,20 @@ typedef enum { PW_PORT_COMMAND = 0, PW_PORT_EVENTS = 1, PW_PORT_HTTP = 2 } pw_po
 #define PW_ENDPOINT_MAX 256
 
 typedef struct {
-    char database_url[1024]; /* PATHWAYS_DATABASE_URL */
-    char bind_host[64];      /* PATHWAYS_BIND_HOST: where services listen */
-    char connect_host[64];   /* PATHWAYS_CONNECT_HOST: where clients connect */
-    int port_base;           /* PATHWAYS_PORT_BASE */
-    char log_level[16];      /* PATHWAYS_LOG_LEVEL */
-    int batch_max;           /* PATHWAYS_BATCH_MAX: events per consumer txn */
-    int idle_catchup_ms;     /* PATHWAYS_IDLE_CATCHUP_MS */
-    int max_attempts;        /* PATHWAYS_MAX_ATTEMPTS before dead-lettering */
-    int drain_timeout_ms;    /* PATHWAYS_DRAIN_TIMEOUT_MS on SIGTERM */
-    size_t max_message_bytes;/* PATHWAYS_MAX_MESSAGE_BYTES (ZMQ_MAXMSGSIZE) */
-    char smtp_url[512];      /* PATHWAYS_SMTP_URL, e.g. smtp://127.0.0.1:2525 */
-    char smtp_from[256];     /* PATHWAYS_SMTP_FROM */
-    char outbox_file[512];   /* PATHWAYS_OUTBOX_FILE: file sink when no SMTP */
-    char today[16];          /* PATHWAYS_TODAY: fixed "today" for tests/demo */
+    char database_url[1024];  /* PATHWAYS_DATABASE_URL */
+    char bind_host[64];       /* PATHWAYS_BIND_HOST: where services listen */
+    char connect_host[64];    /* PATHWAYS_CONNECT_HOST: where clients connect */
+    int port_base;            /* PATHWAYS_PORT_BASE */
+    char log_level[16];       /* PATHWAYS_LOG_LEVEL */
+    int batch_max;            /* PATHWAYS_BATCH_MAX: events per consumer txn */
+    int idle_catchup_ms;      /* PATHWAYS_IDLE_CATCHUP_MS */
+    int max_attempts;         /* PATHWAYS_MAX_ATTEMPTS before dead-lettering */
+    int drain_timeout_ms;     /* PATHWAYS_DRAIN_TIMEOUT_MS on SIGTERM */
+    size_t max_message_bytes; /* PATHWAYS_MAX_MESSAGE_BYTES (ZMQ_MAXMSGSIZE) */
+    char smtp_url[512];       /* PATHWAYS_SMTP_URL, e.g. smtp://127.0.0.1:2525 */
+    char smtp_from[256];      /* PATHWAYS_SMTP_FROM */
+    char outbox_file[512];    /* PATHWAYS_OUTBOX_FILE: file sink when no SMTP */
+    char today[16];           /* PATHWAYS_TODAY: fixed "today" for tests/demo */
 } pw_config_t;
 
 /* Fills cfg from the environment over the defaults. Returns 0, or -1 with a

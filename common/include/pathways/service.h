@@ -9,6 +9,8 @@
 
 #include <czmq.h>
 
+#include <protobuf-c/protobuf-c.h>
+
 #include "pathways/config.h"
 #include "pathways/db.h"
 #include "pathways/metrics.h"
@@ -28,8 +30,6 @@ typedef uint8_t *(*pw_request_fn)(void *ctx, pw_service_t *svc, const char *type
                                   size_t *reply_len);
 /* A periodic task; returns 0 or -1 (logged, retried next period). */
 typedef int (*pw_timer_fn)(void *ctx, pw_service_t *svc);
-/* Extra readiness condition (e.g. an SMTP peer configured); 1 = ready. */
-typedef int (*pw_ready_fn)(void *ctx);
 
 /* Creates a service with the given identity and configuration (copied).
  * Caller owns it. */
@@ -40,8 +40,8 @@ void pw_service_destroy(pw_service_t **p);
 int pw_service_on_request(pw_service_t *svc, pw_request_fn fn, void *ctx);
 /* Consumes stream (owned by owner, whose PUB endpoint it connects to). The
  * consumer's name is this service's name. */
-int pw_service_consume(pw_service_t *svc, pw_service_id_t owner, const char *stream,
-                       pw_apply_fn fn, void *ctx);
+int pw_service_consume(pw_service_t *svc, pw_service_id_t owner, const char *stream, pw_apply_fn fn,
+                       void *ctx);
 int pw_service_every(pw_service_t *svc, int interval_ms, pw_timer_fn fn, void *ctx);
 
 /* Connects the database (retrying until it answers or a signal arrives),
@@ -58,6 +58,8 @@ pw_db_t *pw_service_db(pw_service_t *svc);
 const pw_config_t *pw_service_config(const pw_service_t *svc);
 pw_metrics_t *pw_service_metrics(pw_service_t *svc);
 const char *pw_service_get_name(const pw_service_t *svc);
+/* The HTTP server (after pw_service_start), to add routes to. */
+struct pw_http *pw_service_http(pw_service_t *svc);
 
 /* Buffers an event for one of this service's streams; it is written at the
  * next pw_service_commit and published after it. Returns 0 or -1. */

@@ -61,6 +61,9 @@ int pw_appender_add(pw_appender_t *a, const char *stream, const char *type, cons
                     const char *event_id, const uint8_t *payload, size_t len)
     __attribute__((warn_unused_result));
 size_t pw_appender_pending(const pw_appender_t *a);
+/* Drops events added after the point where pw_appender_pending returned
+ * mark (used when one event of a batch is rolled back to its savepoint). */
+void pw_appender_truncate(pw_appender_t *a, size_t mark);
 
 /* Inside the caller's transaction: assigns seqs and writes the buffered
  * events. Returns 0 or -1 (the caller must roll back and call discard). */
@@ -80,19 +83,19 @@ int pw_stream_ensure(pw_db_t *db, const char *stream, uint32_t partitions)
 typedef struct pw_consumer pw_consumer_t;
 
 typedef struct {
-    const char *consumer;  /* consumer name, e.g. "enrollment" */
-    const char *stream;    /* stream to read */
-    const char *endpoint;  /* owner's PUB endpoint (NULL: table only) */
-    int batch_max;         /* events per transaction */
-    int max_attempts;      /* attempts before dead-lettering */
+    const char *consumer; /* consumer name, e.g. "enrollment" */
+    const char *stream;   /* stream to read */
+    const char *endpoint; /* owner's PUB endpoint (NULL: table only) */
+    int batch_max;        /* events per transaction */
+    int max_attempts;     /* attempts before dead-lettering */
+    int idle_catchup_ms;  /* re-read the table after this long without news */
     pw_apply_fn apply;
     void *ctx;
-    /* Called inside the batch transaction just before COMMIT (flush the
-     * service's appender) and after COMMIT / ROLLBACK. May be NULL. */
-    int (*before_commit)(void *hook_ctx, pw_db_t *db);
-    void (*after_commit)(void *hook_ctx);
-    void (*after_rollback)(void *hook_ctx);
-    void *hook_ctx;
+    /* The service's appender (events handlers append are flushed inside the
+     * batch transaction) and PUB socket (they are published after COMMIT).
+     * Both may be NULL for a consumer that appends nothing. */
+    pw_appender_t *appender;
+    zsock_t *pub;
 } pw_consumer_opts_t;
 
 /* Creates a consumer and connects its SUB socket. Caller owns it. */
@@ -107,6 +110,9 @@ int pw_consumer_on_readable(pw_consumer_t *c, pw_db_t *db);
 /* Applies everything in the table past the offsets. Returns the number of
  * events applied or -1. */
 int pw_consumer_catch_up(pw_consumer_t *c, pw_db_t *db);
+/* Runs the idle catch-up when due (no news for idle_catchup_ms) or a retry
+ * backoff has passed. Returns events applied or -1. */
+int pw_consumer_tick(pw_consumer_t *c, pw_db_t *db);
 /* Forgets cached offsets (after a reconnect or an offset reset). */
 void pw_consumer_reset(pw_consumer_t *c);
 /* Events applied / dead-lettered since start (for metrics). */

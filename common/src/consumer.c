@@ -1,0 +1,519 @@
+/* The consuming half of durable streams: apply a batch and advance the
+ * offset in one transaction; ZeroMQ envelopes are a fast path only, the
+ * table is the truth. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathways/codec.h"
+#include "pathways/date.h"
+#include "pathways/log.h"
+#include "pathways/stream.h"
+#include "stream_internal.h"
+
+#define MAX_PARTITIONS    64
+#define RETRY_BASE_MS     100
+#define RETRY_CAP_MS      5000
+#define CATCHUP_BUDGET_MS 200 /* keep the loop responsive while catching up */
+#define ERR_LEN           512
+
+struct pw_consumer {
+    pw_consumer_opts_t o;
+    char *consumer, *stream;
+    zsock_t *sub;
+    uint32_t nparts; /* 0 until offsets are loaded */
+    int64_t offsets[MAX_PARTITIONS];
+    int64_t last_news_ms; /* last time anything arrived or was applied */
+    int64_t retry_at_ms;  /* backoff after a failed event; 0 = none */
+    int need_catchup;
+    uint64_t applied, dead;
+};
+
+pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
+{
+    pw_consumer_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->o = *opts;
+    c->consumer = strdup(opts->consumer);
+    c->stream = strdup(opts->stream);
+    if (c->o.batch_max <= 0)
+        c->o.batch_max = 500;
+    if (c->o.max_attempts <= 0)
+        c->o.max_attempts = 5;
+    if (c->o.idle_catchup_ms <= 0)
+        c->o.idle_catchup_ms = 1000;
+    if (!c->consumer || !c->stream)
+        goto fail;
+    if (opts->endpoint) {
+        c->sub = zsock_new(ZMQ_SUB);
+        if (!c->sub)
+            goto fail;
+        zsock_set_rcvhwm(c->sub, 100000);
+        zsock_set_maxmsgsize(c->sub, (int)PW_MAX_MESSAGE_BYTES);
+        zsock_set_subscribe(c->sub, c->stream);
+        if (zsock_connect(c->sub, "%s", opts->endpoint) != 0)
+            goto fail;
+    }
+    c->need_catchup = 1;
+    return c;
+fail:
+    pw_consumer_destroy(&c);
+    return NULL;
+}
+
+void pw_consumer_destroy(pw_consumer_t **p)
+{
+    if (!p || !*p)
+        return;
+    pw_consumer_t *c = *p;
+    zsock_destroy(&c->sub);
+    free(c->consumer);
+    free(c->stream);
+    free(c);
+    *p = NULL;
+}
+
+zsock_t *pw_consumer_socket(pw_consumer_t *c)
+{
+    return c->sub;
+}
+
+void pw_consumer_reset(pw_consumer_t *c)
+{
+    c->nparts = 0;
+    c->need_catchup = 1;
+}
+
+uint64_t pw_consumer_applied(const pw_consumer_t *c)
+{
+    return c->applied;
+}
+
+uint64_t pw_consumer_dead(const pw_consumer_t *c)
+{
+    return c->dead;
+}
+
+const char *pw_consumer_stream(const pw_consumer_t *c)
+{
+    return c->stream;
+}
+
+/* Loads (creating when missing) the offsets of every partition. */
+static int load_offsets(pw_consumer_t *c, pw_db_t *db)
+{
+    uint32_t parts;
+    if (pw_stream_partitions(db, c->stream, &parts) != 0)
+        return -1;
+    if (parts > MAX_PARTITIONS)
+        parts = MAX_PARTITIONS;
+    const char *params[] = {c->consumer, c->stream};
+    PGresult *r = pw_db_prepared(db, "consumer_offsets_init",
+                                 "INSERT INTO stream.consumer_offset (consumer, stream, partition) "
+                                 "SELECT $1, stream, partition FROM stream.head WHERE stream = $2 "
+                                 "ON CONFLICT DO NOTHING",
+                                 2, params);
+    if (!r)
+        return -1;
+    PQclear(r);
+    r = pw_db_prepared(db, "consumer_offsets_load",
+                       "SELECT partition, seq FROM stream.consumer_offset "
+                       "WHERE consumer = $1 AND stream = $2",
+                       2, params);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t p = pw_db_get_i64(r, i, "partition");
+        if (p >= 0 && p < (int64_t)parts)
+            c->offsets[p] = pw_db_get_i64(r, i, "seq");
+    }
+    PQclear(r);
+    c->nparts = parts;
+    return 0;
+}
+
+/* Moves the offset from c->offsets[p] to seq; 0 rows means someone else
+ * moved it (a reset or another instance): the batch must not commit. */
+static int advance_offset(pw_consumer_t *c, pw_db_t *db, uint32_t p, int64_t seq)
+{
+    char part[16], to[24], from[24];
+    snprintf(part, sizeof part, "%u", p);
+    snprintf(to, sizeof to, "%lld", (long long)seq);
+    snprintf(from, sizeof from, "%lld", (long long)c->offsets[p]);
+    const char *params[] = {c->consumer, c->stream, part, to, from};
+    PGresult *r = pw_db_prepared(db, "consumer_offset_advance",
+                                 "UPDATE stream.consumer_offset SET seq = $4::bigint, "
+                                 "updated_at = now() WHERE consumer = $1 AND stream = $2 "
+                                 "AND partition = $3::int AND seq = $5::bigint",
+                                 5, params);
+    if (!r)
+        return -1;
+    int ok = atoi(PQcmdTuples(r)) == 1;
+    PQclear(r);
+    if (!ok) {
+        pw_logkv(PW_LOG_WARN, "offset moved by someone else; reloading", "consumer", c->consumer,
+                 "stream", c->stream, NULL);
+        c->nparts = 0;
+    }
+    return ok ? 0 : -1;
+}
+
+/* Flushes what handlers appended, commits, publishes. */
+static int finish_batch(pw_consumer_t *c, pw_db_t *db)
+{
+    if (c->o.appender && pw_appender_flush(c->o.appender, db) != 0)
+        goto fail;
+    if (pw_db_commit(db) != 0)
+        goto fail;
+    if (c->o.appender)
+        pw_appender_publish(c->o.appender, c->o.pub);
+    return 0;
+fail:
+    pw_db_rollback(db);
+    if (c->o.appender)
+        pw_appender_discard(c->o.appender);
+    return -1;
+}
+
+static void abort_batch(pw_consumer_t *c, pw_db_t *db)
+{
+    pw_db_rollback(db);
+    if (c->o.appender)
+        pw_appender_discard(c->o.appender);
+}
+
+/* Records one more failed attempt of ev; returns the attempts so far. */
+static int record_attempt(pw_consumer_t *c, pw_db_t *db, const pw_event_t *ev, const char *err)
+{
+    char part[16], seq[24];
+    snprintf(part, sizeof part, "%u", ev->partition);
+    snprintf(seq, sizeof seq, "%lld", (long long)ev->seq);
+    const char *params[] = {c->consumer, c->stream, part, seq, err};
+    PGresult *r = pw_db_prepared(db, "consumer_attempt",
+                                 "INSERT INTO stream.attempt AS a (consumer, stream, partition, "
+                                 "seq, attempts, last_error) VALUES ($1, $2, $3::int, $4::bigint, "
+                                 "1, $5) ON CONFLICT (consumer, stream, partition, seq) DO UPDATE "
+                                 "SET attempts = a.attempts + 1, last_error = $5, "
+                                 "updated_at = now() RETURNING attempts",
+                                 5, params);
+    if (!r)
+        return -1;
+    int n = (int)pw_db_get_i64(r, 0, "attempts");
+    PQclear(r);
+    return n;
+}
+
+/* Moves ev to the dead letters (its attempt row goes with it). */
+static int dead_letter(pw_consumer_t *c, pw_db_t *db, const pw_event_t *ev, int attempts,
+                       const char *reason)
+{
+    char part[16], seq[24], att[16];
+    snprintf(part, sizeof part, "%u", ev->partition);
+    snprintf(seq, sizeof seq, "%lld", (long long)ev->seq);
+    snprintf(att, sizeof att, "%d", attempts);
+    const char *params[] = {
+        c->consumer, c->stream, part, seq, ev->type, ev->event_id, (const char *)ev->payload,
+        att,         reason};
+    int lengths[] = {0, 0, 0, 0, 0, 0, (int)ev->payload_len, 0, 0};
+    int formats[] = {0, 0, 0, 0, 0, 0, 1, 0, 0};
+    PGresult *r = pw_db_prepared_bin(
+        db, "consumer_dead_letter",
+        "WITH gone AS (DELETE FROM stream.attempt WHERE consumer = $1 AND stream = $2 AND "
+        "partition = $3::int AND seq = $4::bigint) INSERT INTO stream.dead_letter (consumer, "
+        "stream, partition, seq, type, event_id, payload, attempts, reason) VALUES ($1, $2, "
+        "$3::int, $4::bigint, $5, $6, $7, $8::int, $9) ON CONFLICT DO NOTHING",
+        9, params, lengths, formats);
+    if (!r)
+        return -1;
+    PQclear(r);
+    c->dead++;
+    pw_logkv(PW_LOG_WARN, "event dead-lettered", "consumer", c->consumer, "stream", c->stream,
+             "seq", seq, "event_id", ev->event_id, "reason", reason, NULL);
+    return 0;
+}
+
+static void schedule_retry(pw_consumer_t *c, int attempts)
+{
+    int64_t delay = RETRY_BASE_MS;
+    for (int i = 1; i < attempts && delay < RETRY_CAP_MS; i++)
+        delay *= 2;
+    c->retry_at_ms = pw_mono_ms() + (delay < RETRY_CAP_MS ? delay : RETRY_CAP_MS);
+}
+
+/* Careful mode, after the fast path failed: each event under a savepoint,
+ * so one bad event cannot take the batch down. Returns events handled
+ * (applied or dead-lettered) or -1. */
+static int apply_careful(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, int n)
+{
+    if (pw_db_begin(db) != 0)
+        return -1;
+    uint32_t p = evs[0].partition;
+    int done = 0;
+    char err[ERR_LEN];
+    for (; done < n; done++) {
+        const pw_event_t *ev = &evs[done];
+        size_t mark = c->o.appender ? pw_appender_pending(c->o.appender) : 0;
+        if (pw_db_exec(db, "SAVEPOINT ev", 0, NULL) != 0)
+            goto fail;
+        err[0] = '\0';
+        pw_apply_t rc = c->o.apply(c->o.ctx, db, ev, err, sizeof err);
+        if (rc == PW_APPLY_OK && pw_db_exec(db, "RELEASE SAVEPOINT ev", 0, NULL) == 0)
+            continue;
+        if (pw_db_broken(db))
+            goto fail;
+        if (!err[0])
+            snprintf(err, sizeof err, "%s", pw_db_error(db));
+        if (pw_db_exec(db, "ROLLBACK TO SAVEPOINT ev", 0, NULL) != 0)
+            goto fail;
+        if (c->o.appender)
+            pw_appender_truncate(c->o.appender, mark);
+        int attempts = rc == PW_APPLY_REJECT ? c->o.max_attempts : record_attempt(c, db, ev, err);
+        if (attempts < 0)
+            goto fail;
+        if (attempts < c->o.max_attempts) {
+            schedule_retry(c, attempts);
+            break; /* keep order: nothing after ev applies before it */
+        }
+        if (dead_letter(c, db, ev, attempts, err) != 0)
+            goto fail;
+    }
+    if (done > 0 && advance_offset(c, db, p, evs[done - 1].seq) != 0)
+        goto fail;
+    if (finish_batch(c, db) != 0)
+        return -1;
+    if (done > 0)
+        c->offsets[p] = evs[done - 1].seq;
+    return done;
+fail:
+    abort_batch(c, db);
+    return -1;
+}
+
+/* Applies contiguous events of one partition (evs[0].seq == offset + 1) in
+ * one transaction. Returns events handled or -1. */
+static int apply_batch(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, int n)
+{
+    if (n == 0)
+        return 0;
+    uint32_t p = evs[0].partition;
+    if (pw_db_begin(db) != 0)
+        return -1;
+    char err[ERR_LEN];
+    for (int i = 0; i < n; i++) {
+        if (c->o.apply(c->o.ctx, db, &evs[i], err, sizeof err) != PW_APPLY_OK) {
+            abort_batch(c, db);
+            if (pw_db_broken(db))
+                return -1;
+            return apply_careful(c, db, evs, n);
+        }
+    }
+    if (advance_offset(c, db, p, evs[n - 1].seq) != 0) {
+        abort_batch(c, db);
+        return -1;
+    }
+    if (finish_batch(c, db) != 0)
+        return -1;
+    c->offsets[p] = evs[n - 1].seq;
+    c->applied += (uint64_t)n;
+    c->last_news_ms = pw_mono_ms();
+    return n;
+}
+
+/* Reads up to batch_max events of partition p past its offset and applies
+ * them. Returns events handled (0 when caught up) or -1. */
+static int catch_up_partition(pw_consumer_t *c, pw_db_t *db, uint32_t p)
+{
+    char part[16], from[24], limit[16];
+    snprintf(part, sizeof part, "%u", p);
+    snprintf(from, sizeof from, "%lld", (long long)c->offsets[p]);
+    snprintf(limit, sizeof limit, "%d", c->o.batch_max);
+    const char *params[] = {c->stream, part, from, limit};
+    PGresult *r = pw_db_prepared(db, "consumer_read",
+                                 "SELECT seq, type, key, event_id, "
+                                 "(extract(epoch FROM occurred_at) * 1000000)::bigint AS at_us, "
+                                 "payload FROM stream.event WHERE stream = $1 AND "
+                                 "partition = $2::int AND seq > $3::bigint ORDER BY seq "
+                                 "LIMIT $4::int",
+                                 4, params);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    pw_event_t *evs = calloc((size_t)(n ? n : 1), sizeof *evs);
+    uint8_t **bufs = calloc((size_t)(n ? n : 1), sizeof *bufs);
+    int rc = -1;
+    if (!evs || !bufs)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        evs[i] = (pw_event_t){.stream = c->stream,
+                              .partition = p,
+                              .seq = pw_db_get_i64(r, i, "seq"),
+                              .type = pw_db_get(r, i, "type"),
+                              .key = pw_db_get(r, i, "key"),
+                              .event_id = pw_db_get(r, i, "event_id"),
+                              .occurred_at_us = pw_db_get_i64(r, i, "at_us")};
+        bufs[i] = pw_db_get_bytea(r, i, "payload", &evs[i].payload_len);
+        if (!bufs[i])
+            goto done;
+        evs[i].payload = bufs[i];
+        if (evs[i].seq != c->offsets[p] + 1 + i) {
+            /* Cannot happen with gap-free seqs; refuse rather than skip. */
+            pw_logkv(PW_LOG_ERROR, "gap in stream table", "stream", c->stream, NULL);
+            goto done;
+        }
+    }
+    rc = apply_batch(c, db, evs, n);
+done:
+    for (int i = 0; bufs && i < n; i++)
+        free(bufs[i]);
+    free(bufs);
+    free(evs);
+    PQclear(r);
+    return rc;
+}
+
+static int ensure_loaded(pw_consumer_t *c, pw_db_t *db)
+{
+    return c->nparts ? 0 : load_offsets(c, db);
+}
+
+int pw_consumer_catch_up(pw_consumer_t *c, pw_db_t *db)
+{
+    if (c->retry_at_ms && pw_mono_ms() < c->retry_at_ms)
+        return 0;
+    c->retry_at_ms = 0;
+    if (ensure_loaded(c, db) != 0)
+        return -1;
+    int total = 0;
+    int64_t deadline = pw_mono_ms() + CATCHUP_BUDGET_MS;
+    int more = 0;
+    for (uint32_t p = 0; p < c->nparts; p++) {
+        int n;
+        while ((n = catch_up_partition(c, db, p)) > 0) {
+            total += n;
+            if (c->retry_at_ms || c->nparts == 0)
+                break;
+            if (pw_mono_ms() > deadline) {
+                more = 1;
+                break;
+            }
+        }
+        if (n < 0)
+            return -1;
+        if (c->nparts == 0) /* offsets were reloaded: start over next time */
+            break;
+    }
+    c->need_catchup = more || c->nparts == 0;
+    c->last_news_ms = pw_mono_ms();
+    return total;
+}
+
+/* Receives up to max envelopes without blocking. Returns how many; sets
+ * *garbled when a message could not be read (the table will be read). */
+static int receive(pw_consumer_t *c, Pathways__V1__Envelope **envs, int max, int *garbled)
+{
+    void *sock = zsock_resolve(c->sub);
+    int n = 0;
+    while (n < max) {
+        zmq_msg_t topic, body;
+        zmq_msg_init(&topic);
+        if (zmq_msg_recv(&topic, sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&topic);
+            break;
+        }
+        zmq_msg_init(&body);
+        int more = zmq_msg_more(&topic);
+        if (!more || zmq_msg_recv(&body, sock, 0) < 0 || zmq_msg_more(&body)) {
+            *garbled = 1;
+            while (zmq_msg_more(&body) && zmq_msg_recv(&body, sock, 0) >= 0)
+                ;
+        } else {
+            Pathways__V1__Envelope *e =
+                pw_decode_envelope(zmq_msg_data(&body), zmq_msg_size(&body));
+            if (e && e->partition < MAX_PARTITIONS && strcmp(e->stream, c->stream) == 0)
+                envs[n++] = e;
+            else {
+                pw_free_envelope(&e);
+                *garbled = 1;
+            }
+        }
+        zmq_msg_close(&topic);
+        zmq_msg_close(&body);
+    }
+    return n;
+}
+
+/* Applies the received envelopes of partition p that continue its offset;
+ * returns events applied, or -1; sets *gap when some are missing. */
+static int apply_received(pw_consumer_t *c, pw_db_t *db, Pathways__V1__Envelope **envs, int n,
+                          uint32_t p, int *gap)
+{
+    pw_event_t *evs = calloc((size_t)n, sizeof *evs);
+    if (!evs)
+        return -1;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        Pathways__V1__Envelope *e = envs[i];
+        if (e->partition != p || (int64_t)e->seq <= c->offsets[p] + k)
+            continue; /* other partition, or already applied */
+        if ((int64_t)e->seq != c->offsets[p] + k + 1) {
+            *gap = 1;
+            break;
+        }
+        evs[k++] = (pw_event_t){.stream = c->stream,
+                                .partition = p,
+                                .seq = (int64_t)e->seq,
+                                .type = e->type,
+                                .key = e->key,
+                                .event_id = e->event_id,
+                                .occurred_at_us = e->occurred_at_us,
+                                .payload = e->payload.data,
+                                .payload_len = e->payload.len};
+    }
+    int rc = apply_batch(c, db, evs, k);
+    free(evs);
+    return rc;
+}
+
+int pw_consumer_on_readable(pw_consumer_t *c, pw_db_t *db)
+{
+    if (!c->sub)
+        return 0;
+    Pathways__V1__Envelope **envs = calloc((size_t)c->o.batch_max, sizeof *envs);
+    if (!envs)
+        return -1;
+    int garbled = 0, gap = 0, total = 0;
+    int n = receive(c, envs, c->o.batch_max, &garbled);
+    c->last_news_ms = pw_mono_ms();
+    int backing_off = c->retry_at_ms && pw_mono_ms() < c->retry_at_ms;
+    if (n > 0 && !backing_off && ensure_loaded(c, db) == 0) {
+        for (uint32_t p = 0; p < c->nparts && total >= 0; p++) {
+            int rc = apply_received(c, db, envs, n, p, &gap);
+            total = rc < 0 ? -1 : total + rc;
+            if (c->retry_at_ms)
+                break;
+        }
+    } else if (n > 0 && !backing_off) {
+        total = -1;
+    }
+    for (int i = 0; i < n; i++)
+        pw_free_envelope(&envs[i]);
+    free(envs);
+    if (gap || garbled)
+        c->need_catchup = 1;
+    if (c->need_catchup && total >= 0) {
+        int rc = pw_consumer_catch_up(c, db);
+        total = rc < 0 ? -1 : total + rc;
+    }
+    return total;
+}
+
+int pw_consumer_tick(pw_consumer_t *c, pw_db_t *db)
+{
+    int64_t now = pw_mono_ms();
+    int retry_due = c->retry_at_ms && now >= c->retry_at_ms;
+    int idle_due = now - c->last_news_ms >= c->o.idle_catchup_ms;
+    if (!c->need_catchup && !retry_due && !idle_due)
+        return 0;
+    return pw_consumer_catch_up(c, db);
+}

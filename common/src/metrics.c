@@ -1,0 +1,183 @@
+/* A small Prometheus registry: families with help and type, series keyed by
+ * their label string, one mutex (updates are per batch, not per byte). */
+#include "pathways/metrics.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream_internal.h"
+
+#define MAX_FAMILIES 64
+#define MAX_SERIES   512
+#define NAME_LEN     96
+#define LABELS_LEN   256
+
+/* Latency buckets in seconds, as client libraries default to. */
+static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                 0.25,  0.5,    1,     2.5,  5,     10};
+#define NBUCKETS (sizeof buckets / sizeof buckets[0])
+
+typedef struct {
+    char name[NAME_LEN];
+    char type[16];
+    char help[160];
+} family_t;
+
+typedef struct {
+    char name[NAME_LEN];
+    char labels[LABELS_LEN];
+    double value; /* counter/gauge value, or histogram sum */
+    uint64_t count;
+    uint64_t bucket[NBUCKETS];
+} series_t;
+
+struct pw_metrics {
+    pthread_mutex_t lock;
+    family_t families[MAX_FAMILIES];
+    int nfamilies;
+    series_t series[MAX_SERIES];
+    int nseries;
+};
+
+pw_metrics_t *pw_metrics_new(void)
+{
+    pw_metrics_t *m = calloc(1, sizeof *m);
+    if (m)
+        pthread_mutex_init(&m->lock, NULL);
+    return m;
+}
+
+void pw_metrics_destroy(pw_metrics_t **p)
+{
+    if (!p || !*p)
+        return;
+    pthread_mutex_destroy(&(*p)->lock);
+    free(*p);
+    *p = NULL;
+}
+
+void pw_metrics_describe(pw_metrics_t *m, const char *name, const char *type, const char *help)
+{
+    pthread_mutex_lock(&m->lock);
+    int found = 0;
+    for (int i = 0; i < m->nfamilies && !found; i++)
+        found = strcmp(m->families[i].name, name) == 0;
+    if (!found && m->nfamilies < MAX_FAMILIES) {
+        family_t *f = &m->families[m->nfamilies++];
+        snprintf(f->name, sizeof f->name, "%s", name);
+        snprintf(f->type, sizeof f->type, "%s", type);
+        snprintf(f->help, sizeof f->help, "%s", help);
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* Finds or creates a series; call with the lock held. NULL when full. */
+static series_t *series_get(pw_metrics_t *m, const char *name, const char *labels)
+{
+    for (int i = 0; i < m->nseries; i++)
+        if (strcmp(m->series[i].name, name) == 0 && strcmp(m->series[i].labels, labels) == 0)
+            return &m->series[i];
+    if (m->nseries == MAX_SERIES)
+        return NULL;
+    series_t *s = &m->series[m->nseries++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    snprintf(s->labels, sizeof s->labels, "%s", labels ? labels : "");
+    return s;
+}
+
+void pw_metrics_add(pw_metrics_t *m, const char *name, const char *labels, double delta)
+{
+    pthread_mutex_lock(&m->lock);
+    series_t *s = series_get(m, name, labels);
+    if (s)
+        s->value += delta;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void pw_metrics_set(pw_metrics_t *m, const char *name, const char *labels, double value)
+{
+    pthread_mutex_lock(&m->lock);
+    series_t *s = series_get(m, name, labels);
+    if (s)
+        s->value = value;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void pw_metrics_observe(pw_metrics_t *m, const char *name, const char *labels, double value)
+{
+    pthread_mutex_lock(&m->lock);
+    series_t *s = series_get(m, name, labels);
+    if (s) {
+        s->value += value;
+        s->count++;
+        for (size_t b = 0; b < NBUCKETS; b++)
+            if (value <= buckets[b])
+                s->bucket[b]++;
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+double pw_metrics_get(pw_metrics_t *m, const char *name, const char *labels)
+{
+    pthread_mutex_lock(&m->lock);
+    double v = 0;
+    for (int i = 0; i < m->nseries; i++)
+        if (strcmp(m->series[i].name, name) == 0 && strcmp(m->series[i].labels, labels) == 0)
+            v = m->series[i].value;
+    pthread_mutex_unlock(&m->lock);
+    return v;
+}
+
+static int render_histogram(pw_buf_t *b, const series_t *s)
+{
+    char line[512];
+    const char *sep = s->labels[0] ? "," : "";
+    for (size_t i = 0; i <= NBUCKETS; i++) {
+        char le[32];
+        if (i < NBUCKETS)
+            snprintf(le, sizeof le, "%g", buckets[i]);
+        else
+            snprintf(le, sizeof le, "+Inf");
+        int n = snprintf(line, sizeof line, "%s_bucket{%s%sle=\"%s\"} %llu\n", s->name, s->labels,
+                         sep, le, (unsigned long long)(i < NBUCKETS ? s->bucket[i] : s->count));
+        if (pw_buf_add(b, line, (size_t)n))
+            return -1;
+    }
+    const char *open = s->labels[0] ? "{" : "", *close = s->labels[0] ? "}" : "";
+    int n = snprintf(line, sizeof line, "%s_sum%s%s%s %.6f\n%s_count%s%s%s %llu\n", s->name, open,
+                     s->labels, close, s->value, s->name, open, s->labels, close,
+                     (unsigned long long)s->count);
+    return pw_buf_add(b, line, (size_t)n);
+}
+
+char *pw_metrics_render(pw_metrics_t *m)
+{
+    pw_buf_t b = {0};
+    char line[512];
+    pthread_mutex_lock(&m->lock);
+    for (int f = 0; f < m->nfamilies; f++) {
+        const family_t *fam = &m->families[f];
+        int n = snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help,
+                         fam->name, fam->type);
+        pw_buf_add(&b, line, (size_t)n);
+        for (int i = 0; i < m->nseries; i++) {
+            const series_t *s = &m->series[i];
+            if (strcmp(s->name, fam->name) != 0)
+                continue;
+            if (strcmp(fam->type, "histogram") == 0) {
+                render_histogram(&b, s);
+                continue;
+            }
+            n = snprintf(line, sizeof line, "%s%s%s%s %.17g\n", s->name, s->labels[0] ? "{" : "",
+                         s->labels, s->labels[0] ? "}" : "", s->value);
+            pw_buf_add(&b, line, (size_t)n);
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (!b.data)
+        return strdup("");
+    return b.data;
+}

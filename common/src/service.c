@@ -1,0 +1,484 @@
+/* The service runtime: one thread runs the loop over the command ROUTER,
+ * the stream SUB sockets and the timers; libmicrohttpd answers health and
+ * metrics on its own thread from atomics and the metrics registry. */
+#include "pathways/service.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathways/codec.h"
+#include "pathways/date.h"
+#include "pathways/http.h"
+#include "pathways/log.h"
+#include "pathways/migrate.h"
+
+#define MAX_CONSUMERS     8
+#define MAX_TIMERS        8
+#define POLL_MAX_MS       100
+#define RECONNECT_MS      1000
+#define REQUESTS_PER_TURN 64
+#define TYPE_MAX          128
+
+/* The one process-wide global: how many termination signals arrived. */
+static volatile sig_atomic_t signals_received;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    signals_received++;
+}
+
+typedef struct {
+    pw_service_id_t owner;
+    const char *stream;
+    pw_apply_fn fn;
+    void *ctx;
+    pw_consumer_t *consumer;
+} consumer_spec_t;
+
+typedef struct {
+    int interval_ms;
+    pw_timer_fn fn;
+    void *ctx;
+    int64_t next_ms;
+} timer_t_;
+
+struct pw_service {
+    pw_service_id_t id;
+    pw_config_t cfg;
+    pw_db_t *db;
+    zsock_t *pub, *router;
+    pw_appender_t *appender;
+    pw_metrics_t *metrics;
+    pw_http_t *http;
+    pw_request_fn on_request;
+    void *request_ctx;
+    consumer_spec_t consumers[MAX_CONSUMERS];
+    int nconsumers;
+    timer_t_ timers[MAX_TIMERS];
+    int ntimers;
+    atomic_int db_ready, sockets_ready;
+    int64_t next_reconnect_ms;
+    int stop;
+};
+
+pw_service_t *pw_service_new(pw_service_id_t id, const pw_config_t *cfg)
+{
+    pw_service_t *svc = calloc(1, sizeof *svc);
+    if (!svc)
+        return NULL;
+    svc->id = id;
+    svc->cfg = *cfg;
+    pw_log_level_t lvl = PW_LOG_INFO;
+    (void)pw_log_level_parse(cfg->log_level, &lvl);
+    pw_log_init(pw_service_name(id), lvl);
+    svc->appender = pw_appender_new();
+    svc->metrics = pw_metrics_new();
+    if (!svc->appender || !svc->metrics)
+        pw_service_destroy(&svc);
+    return svc;
+}
+
+void pw_service_destroy(pw_service_t **p)
+{
+    if (!p || !*p)
+        return;
+    pw_service_t *svc = *p;
+    pw_http_stop(&svc->http);
+    for (int i = 0; i < svc->nconsumers; i++)
+        pw_consumer_destroy(&svc->consumers[i].consumer);
+    zsock_destroy(&svc->router);
+    zsock_destroy(&svc->pub);
+    pw_appender_destroy(&svc->appender);
+    pw_db_destroy(&svc->db);
+    pw_metrics_destroy(&svc->metrics);
+    free(svc);
+    *p = NULL;
+}
+
+int pw_service_on_request(pw_service_t *svc, pw_request_fn fn, void *ctx)
+{
+    svc->on_request = fn;
+    svc->request_ctx = ctx;
+    return 0;
+}
+
+int pw_service_consume(pw_service_t *svc, pw_service_id_t owner, const char *stream, pw_apply_fn fn,
+                       void *ctx)
+{
+    if (svc->nconsumers == MAX_CONSUMERS)
+        return -1;
+    svc->consumers[svc->nconsumers++] =
+        (consumer_spec_t){.owner = owner, .stream = stream, .fn = fn, .ctx = ctx};
+    return 0;
+}
+
+int pw_service_every(pw_service_t *svc, int interval_ms, pw_timer_fn fn, void *ctx)
+{
+    if (svc->ntimers == MAX_TIMERS || interval_ms <= 0)
+        return -1;
+    svc->timers[svc->ntimers++] = (timer_t_){.interval_ms = interval_ms, .fn = fn, .ctx = ctx};
+    return 0;
+}
+
+pw_db_t *pw_service_db(pw_service_t *svc)
+{
+    return svc->db;
+}
+
+const pw_config_t *pw_service_config(const pw_service_t *svc)
+{
+    return &svc->cfg;
+}
+
+pw_metrics_t *pw_service_metrics(pw_service_t *svc)
+{
+    return svc->metrics;
+}
+
+const char *pw_service_get_name(const pw_service_t *svc)
+{
+    return pw_service_name(svc->id);
+}
+
+struct pw_http *pw_service_http(pw_service_t *svc)
+{
+    return svc->http;
+}
+
+void pw_service_stop(pw_service_t *svc)
+{
+    svc->stop = 1;
+}
+
+int pw_service_append(pw_service_t *svc, const char *stream, const char *type, const char *key,
+                      const char *event_id, const ProtobufCMessage *payload)
+{
+    size_t len;
+    uint8_t *bytes = pw_msg_encode(payload, 0, &len);
+    if (!bytes)
+        return -1;
+    int rc = pw_appender_add(svc->appender, stream, type, key, event_id, bytes, len);
+    free(bytes);
+    return rc;
+}
+
+int pw_service_commit(pw_service_t *svc)
+{
+    int64_t t0 = pw_now_us();
+    if (pw_appender_flush(svc->appender, svc->db) != 0 || pw_db_commit(svc->db) != 0) {
+        pw_service_rollback(svc);
+        return -1;
+    }
+    pw_metrics_observe(svc->metrics, "pathways_batch_commit_seconds", "",
+                       (double)(pw_now_us() - t0) / 1e6);
+    pw_appender_publish(svc->appender, svc->pub);
+    return 0;
+}
+
+void pw_service_rollback(pw_service_t *svc)
+{
+    pw_db_rollback(svc->db);
+    pw_appender_discard(svc->appender);
+}
+
+static int ready_probe(void *ctx, char *why, size_t whylen)
+{
+    pw_service_t *svc = ctx;
+    if (!atomic_load(&svc->sockets_ready)) {
+        snprintf(why, whylen, "sockets not bound");
+        return 0;
+    }
+    if (!atomic_load(&svc->db_ready)) {
+        snprintf(why, whylen, "database unavailable or not migrated");
+        return 0;
+    }
+    snprintf(why, whylen, "ready");
+    return 1;
+}
+
+static void describe_metrics(pw_metrics_t *m)
+{
+    pw_metrics_describe(m, "pathways_up", "gauge", "1 while the service loop runs");
+    pw_metrics_describe(m, "pathways_database_up", "gauge", "1 while the database answers");
+    pw_metrics_describe(m, "pathways_consumer_processed_total", "counter",
+                        "stream events applied by this consumer");
+    pw_metrics_describe(m, "pathways_consumer_dead_lettered_total", "counter",
+                        "stream events moved to dead letters");
+    pw_metrics_describe(m, "pathways_requests_total", "counter", "command requests by type");
+    pw_metrics_describe(m, "pathways_batch_commit_seconds", "histogram",
+                        "time to flush and commit a batch");
+}
+
+/* Connects (retrying until it answers or a signal arrives) and migrates. */
+static int start_database(pw_service_t *svc)
+{
+    svc->db = pw_db_new(svc->cfg.database_url);
+    if (!svc->db)
+        return -1;
+    while (pw_db_ensure(svc->db) != 0) {
+        pw_warn("database unavailable, retrying: %s", pw_db_error(svc->db));
+        if (signals_received)
+            return -1;
+        zclock_sleep(RECONNECT_MS);
+    }
+    char err[512];
+    if (pw_migrate(svc->db, pw_service_name(svc->id), err, sizeof err) < 0) {
+        pw_error("%s", err);
+        return -1;
+    }
+    atomic_store(&svc->db_ready, 1);
+    return 0;
+}
+
+static int start_sockets(pw_service_t *svc)
+{
+    char ep[PW_ENDPOINT_MAX];
+    pw_config_endpoint(&svc->cfg, svc->id, PW_PORT_EVENTS, 1, ep, sizeof ep);
+    svc->pub = zsock_new(ZMQ_PUB);
+    if (!svc->pub)
+        return -1;
+    zsock_set_sndhwm(svc->pub, 100000);
+    if (zsock_bind(svc->pub, "%s", ep) < 0) {
+        pw_error("cannot bind events endpoint %s: %s", ep, zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    if (svc->on_request) {
+        pw_config_endpoint(&svc->cfg, svc->id, PW_PORT_COMMAND, 1, ep, sizeof ep);
+        svc->router = zsock_new(ZMQ_ROUTER);
+        if (!svc->router)
+            return -1;
+        zsock_set_maxmsgsize(svc->router, (int)svc->cfg.max_message_bytes);
+        zsock_set_rcvtimeo(svc->router, 0);
+        if (zsock_bind(svc->router, "%s", ep) < 0) {
+            pw_error("cannot bind command endpoint %s: %s", ep, zmq_strerror(zmq_errno()));
+            return -1;
+        }
+    }
+    for (int i = 0; i < svc->nconsumers; i++) {
+        consumer_spec_t *s = &svc->consumers[i];
+        pw_config_endpoint(&svc->cfg, s->owner, PW_PORT_EVENTS, 0, ep, sizeof ep);
+        pw_consumer_opts_t o = {.consumer = pw_service_name(svc->id),
+                                .stream = s->stream,
+                                .endpoint = ep,
+                                .batch_max = svc->cfg.batch_max,
+                                .max_attempts = svc->cfg.max_attempts,
+                                .idle_catchup_ms = svc->cfg.idle_catchup_ms,
+                                .apply = s->fn,
+                                .ctx = s->ctx,
+                                .appender = svc->appender,
+                                .pub = svc->pub};
+        s->consumer = pw_consumer_new(&o);
+        if (!s->consumer) {
+            pw_error("cannot create consumer of %s at %s", s->stream, ep);
+            return -1;
+        }
+    }
+    atomic_store(&svc->sockets_ready, 1);
+    return 0;
+}
+
+int pw_service_start(pw_service_t *svc)
+{
+    zsys_handler_set(NULL); /* our own handler: first signal drains */
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (sodium_init() < 0)
+        return -1;
+    describe_metrics(svc->metrics);
+    svc->http = pw_http_start(svc->cfg.bind_host, pw_config_port(&svc->cfg, svc->id, PW_PORT_HTTP),
+                              svc->metrics, ready_probe, svc);
+    if (!svc->http)
+        return -1;
+    if (start_database(svc) != 0 || start_sockets(svc) != 0)
+        return -1;
+    pw_metrics_set(svc->metrics, "pathways_up", "", 1);
+    pw_logkv(PW_LOG_INFO, "service started", "service", pw_service_name(svc->id), NULL);
+    return 0;
+}
+
+/* Replies [identity][type][bytes] on the ROUTER. */
+static void send_reply(pw_service_t *svc, zframe_t *identity, const char *type, uint8_t *bytes,
+                       size_t len)
+{
+    zmsg_t *reply = zmsg_new();
+    zmsg_append(reply, &identity);
+    zmsg_addstr(reply, type);
+    zmsg_addmem(reply, bytes, len);
+    zmsg_send(&reply, svc->router);
+}
+
+static void reply_error(pw_service_t *svc, zframe_t *identity, const char *code, const char *why)
+{
+    Pathways__V1__AdminReply r = PATHWAYS__V1__ADMIN_REPLY__INIT;
+    r.error_code = (char *)code;
+    r.error = (char *)why;
+    size_t len;
+    uint8_t *bytes = pw_msg_encode(&r.base, 0, &len);
+    if (bytes)
+        send_reply(svc, identity, "pathways.v1.AdminReply", bytes, len);
+    else
+        zframe_destroy(&identity);
+    free(bytes);
+}
+
+/* Handles one request; returns 0, or -1 when nothing was waiting. */
+static int handle_request(pw_service_t *svc)
+{
+    zmsg_t *msg = zmsg_recv(svc->router);
+    if (!msg)
+        return -1;
+    zframe_t *identity = zmsg_pop(msg);
+    zframe_t *type = zmsg_pop(msg);
+    zframe_t *body = zmsg_pop(msg);
+    if (!identity) {
+        zmsg_destroy(&msg);
+        return 0;
+    }
+    char tname[TYPE_MAX];
+    if (!type || !body || zmsg_size(msg) != 0 || zframe_size(type) >= TYPE_MAX) {
+        reply_error(svc, identity, "malformed_request",
+                    "expected two frames: [message type][protobuf bytes]");
+    } else {
+        memcpy(tname, zframe_data(type), zframe_size(type));
+        tname[zframe_size(type)] = '\0';
+        for (char *t = tname; *t; t++) /* keep the name printable for logs/labels */
+            if (!(isalnum((unsigned char)*t) || *t == '.' || *t == '_'))
+                *t = '?';
+        const char *rtype = NULL;
+        size_t rlen = 0;
+        uint8_t *rbytes = svc->on_request(svc->request_ctx, svc, tname, zframe_data(body),
+                                          zframe_size(body), &rtype, &rlen);
+        if (pw_db_in_txn(svc->db)) /* a handler must finish its transaction */
+            pw_service_rollback(svc);
+        if (rbytes && rtype)
+            send_reply(svc, identity, rtype, rbytes, rlen);
+        else
+            zframe_destroy(&identity);
+        free(rbytes);
+        char labels[TYPE_MAX + 16];
+        snprintf(labels, sizeof labels, "type=\"%s\"", rtype ? tname : "unknown");
+        pw_metrics_add(svc->metrics, "pathways_requests_total", labels, 1);
+    }
+    zframe_destroy(&type);
+    zframe_destroy(&body);
+    zmsg_destroy(&msg);
+    return 0;
+}
+
+static void update_consumer_metrics(pw_service_t *svc)
+{
+    for (int i = 0; i < svc->nconsumers; i++) {
+        pw_consumer_t *c = svc->consumers[i].consumer;
+        char labels[160];
+        snprintf(labels, sizeof labels, "consumer=\"%s\",stream=\"%s\"", pw_service_name(svc->id),
+                 pw_consumer_stream(c));
+        pw_metrics_set(svc->metrics, "pathways_consumer_processed_total", labels,
+                       (double)pw_consumer_applied(c));
+        pw_metrics_set(svc->metrics, "pathways_consumer_dead_lettered_total", labels,
+                       (double)pw_consumer_dead(c));
+    }
+}
+
+/* Keeps the connection alive: when it broke, reconnect at most once a
+ * second, and make consumers re-read their offsets afterwards. */
+static void check_database(pw_service_t *svc)
+{
+    if (!pw_db_broken(svc->db)) {
+        atomic_store(&svc->db_ready, 1);
+        return;
+    }
+    atomic_store(&svc->db_ready, 0);
+    int64_t now = pw_mono_ms();
+    if (now < svc->next_reconnect_ms)
+        return;
+    svc->next_reconnect_ms = now + RECONNECT_MS;
+    if (pw_db_ensure(svc->db) != 0) {
+        pw_warn("database unavailable: %s", pw_db_error(svc->db));
+        return;
+    }
+    pw_info("database reconnected");
+    for (int i = 0; i < svc->nconsumers; i++)
+        pw_consumer_reset(svc->consumers[i].consumer);
+    atomic_store(&svc->db_ready, 1);
+}
+
+static void run_timers(pw_service_t *svc)
+{
+    int64_t now = pw_mono_ms();
+    for (int i = 0; i < svc->ntimers; i++) {
+        timer_t_ *t = &svc->timers[i];
+        if (now < t->next_ms)
+            continue;
+        t->next_ms = now + t->interval_ms;
+        if (!pw_db_broken(svc->db) && t->fn(t->ctx, svc) != 0)
+            pw_warn("periodic task failed: %s", pw_db_error(svc->db));
+        if (pw_db_in_txn(svc->db))
+            pw_service_rollback(svc);
+    }
+}
+
+/* One turn of the loop: wait for input (at most POLL_MAX_MS), then serve
+ * requests, stream events, consumer ticks and timers. */
+static void loop_turn(pw_service_t *svc, zmq_pollitem_t *items, int nitems)
+{
+    if (zmq_poll(items, nitems, POLL_MAX_MS) < 0)
+        return; /* EINTR: a signal; the caller looks at it */
+    check_database(svc);
+    if (pw_db_broken(svc->db))
+        return;
+    int k = 0;
+    if (svc->router) {
+        for (int n = 0; n < REQUESTS_PER_TURN && handle_request(svc) == 0; n++)
+            ;
+        k++;
+    }
+    for (int i = 0; i < svc->nconsumers; i++, k++) {
+        pw_consumer_t *c = svc->consumers[i].consumer;
+        if (items[k].revents & ZMQ_POLLIN)
+            (void)pw_consumer_on_readable(c, svc->db);
+        (void)pw_consumer_tick(c, svc->db);
+    }
+    run_timers(svc);
+    update_consumer_metrics(svc);
+}
+
+int pw_service_run(pw_service_t *svc)
+{
+    zmq_pollitem_t items[MAX_CONSUMERS + 1];
+    int n = 0;
+    if (svc->router)
+        items[n++] = (zmq_pollitem_t){.socket = zsock_resolve(svc->router), .events = ZMQ_POLLIN};
+    for (int i = 0; i < svc->nconsumers; i++)
+        items[n++] = (zmq_pollitem_t){
+            .socket = zsock_resolve(pw_consumer_socket(svc->consumers[i].consumer)),
+            .events = ZMQ_POLLIN};
+    int64_t drain_deadline = 0;
+    while (!svc->stop) {
+        if (signals_received >= 2)
+            break;
+        if (signals_received == 1 && !drain_deadline) {
+            pw_info("signal received: draining (a second signal exits at once)");
+            drain_deadline = pw_mono_ms() + svc->cfg.drain_timeout_ms;
+        }
+        loop_turn(svc, items, n);
+        /* Draining: the turn above served what had arrived; stop once no
+         * request is waiting, or at the deadline. */
+        if (drain_deadline && (pw_mono_ms() >= drain_deadline || !svc->router ||
+                               !(zsock_events(svc->router) & ZMQ_POLLIN)))
+            break;
+    }
+    pw_metrics_set(svc->metrics, "pathways_up", "", 0);
+    pw_service_rollback(svc);
+    int cut = signals_received >= 2;
+    pw_logkv(PW_LOG_INFO, cut ? "stopped at once" : "stopped cleanly", NULL);
+    return cut;
+}

@@ -1,0 +1,308 @@
+/* Durable streams against a real PostgreSQL and real ZeroMQ sockets:
+ * gap-free commit-ordered seqs, exactly-once consumption with offsets,
+ * catch-up on gaps, dead letters, retries. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathways/date.h"
+#include "pathways/stream.h"
+#include "testdb.h"
+
+static char db_url[1024];
+
+typedef struct {
+    int reject_poison; /* payload "poison" -> PW_APPLY_REJECT */
+    int retry_flaky;   /* payload "flaky" -> PW_APPLY_RETRY */
+    int calls;
+} handler_ctx_t;
+
+/* Records each applied event in it_effect; the primary key on event_id
+ * makes a second application fail loudly. */
+static pw_apply_t record_effect(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
+                                size_t errlen)
+{
+    handler_ctx_t *h = ctx;
+    h->calls++;
+    if (h->reject_poison && ev->payload_len == 6 && memcmp(ev->payload, "poison", 6) == 0) {
+        snprintf(err, errlen, "poison payload");
+        return PW_APPLY_REJECT;
+    }
+    if (h->retry_flaky && ev->payload_len == 5 && memcmp(ev->payload, "flaky", 5) == 0) {
+        snprintf(err, errlen, "flaky dependency");
+        return PW_APPLY_RETRY;
+    }
+    char seq[24];
+    snprintf(seq, sizeof seq, "%lld", (long long)ev->seq);
+    const char *params[] = {ev->event_id, ev->stream, seq};
+    return pw_db_exec(db, "INSERT INTO it_effect (event_id, stream, seq) VALUES ($1, $2, $3)", 3,
+                      params) == 0
+               ? PW_APPLY_OK
+               : PW_APPLY_RETRY;
+}
+
+static int64_t scalar(pw_db_t *db, const char *sql)
+{
+    PGresult *r = pw_db_query(db, sql, 0, NULL);
+    assert_non_null(r);
+    int64_t v = pw_db_get_i64(r, 0, PQfname(r, 0));
+    PQclear(r);
+    return v;
+}
+
+static void append_n(pw_db_t *db, pw_appender_t *a, const char *stream, int n, const char *body)
+{
+    assert_int_equal(pw_db_begin(db), 0);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(
+            pw_appender_add(a, stream, "t.v1", "emp/1", NULL, (const uint8_t *)body, strlen(body)),
+            0);
+    assert_int_equal(pw_appender_flush(a, db), 0);
+    assert_int_equal(pw_db_commit(db), 0);
+}
+
+static int setup(void **state)
+{
+    pw_db_t *db = pw_testdb_fresh("pathways_it_stream", "common", db_url, sizeof db_url);
+    assert_int_equal(pw_db_exec(db,
+                                "CREATE TABLE it_effect (event_id text PRIMARY KEY, stream text, "
+                                "seq bigint)",
+                                0, NULL),
+                     0);
+    *state = db;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    pw_db_destroy((pw_db_t **)state);
+    return 0;
+}
+
+static void test_append_is_gap_free_across_rollback(void **state)
+{
+    pw_db_t *db = *state;
+    pw_appender_t *a = pw_appender_new();
+    append_n(db, a, "s_gap", 3, "x");
+    pw_appender_publish(a, NULL);
+    /* A rolled-back append must not burn seqs. */
+    assert_int_equal(pw_db_begin(db), 0);
+    assert_int_equal(pw_appender_add(a, "s_gap", "t.v1", "emp/1", NULL, (const uint8_t *)"y", 1),
+                     0);
+    assert_int_equal(pw_appender_flush(a, db), 0);
+    pw_db_rollback(db);
+    pw_appender_discard(a);
+    append_n(db, a, "s_gap", 2, "z");
+    pw_appender_publish(a, NULL);
+    assert_int_equal(scalar(db, "SELECT max(seq) FROM stream.event WHERE stream = 's_gap'"), 5);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.event WHERE stream = 's_gap'"), 5);
+    assert_int_equal(scalar(db, "SELECT seq FROM stream.head WHERE stream = 's_gap'"), 5);
+    pw_appender_destroy(&a);
+    assert_null(a);
+}
+
+typedef struct {
+    int txns, per_txn;
+    int failed;
+} writer_arg_t;
+
+static void *writer(void *arg)
+{
+    writer_arg_t *w = arg;
+    pw_db_t *db = pw_db_new(db_url);
+    pw_appender_t *a = pw_appender_new();
+    for (int t = 0; t < w->txns && !w->failed; t++) {
+        if (pw_db_begin(db) != 0)
+            w->failed = 1;
+        for (int i = 0; i < w->per_txn && !w->failed; i++)
+            if (pw_appender_add(a, "s_conc", "t.v1", "k", NULL, (const uint8_t *)"p", 1) != 0)
+                w->failed = 1;
+        if (w->failed || pw_appender_flush(a, db) != 0 || pw_db_commit(db) != 0)
+            w->failed = 1;
+        pw_appender_discard(a);
+    }
+    pw_appender_destroy(&a);
+    pw_db_destroy(&db);
+    return NULL;
+}
+
+static void test_concurrent_writers_get_contiguous_seqs(void **state)
+{
+    pw_db_t *db = *state;
+    writer_arg_t args[3] = {{40, 5, 0}, {40, 5, 0}, {40, 5, 0}};
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&th[i], NULL, writer, &args[i]);
+    for (int i = 0; i < 3; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(args[i].failed, 0);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.event WHERE stream = 's_conc'"), 600);
+    assert_int_equal(scalar(db, "SELECT max(seq) FROM stream.event WHERE stream = 's_conc'"), 600);
+    assert_int_equal(scalar(db, "SELECT count(DISTINCT seq) FROM stream.event "
+                                "WHERE stream = 's_conc'"),
+                     600);
+}
+
+static pw_consumer_t *table_consumer(const char *name, const char *stream, handler_ctx_t *h,
+                                     const char *endpoint, int max_attempts)
+{
+    pw_consumer_opts_t o = {.consumer = name,
+                            .stream = stream,
+                            .endpoint = endpoint,
+                            .batch_max = 4,
+                            .max_attempts = max_attempts,
+                            .idle_catchup_ms = 50,
+                            .apply = record_effect,
+                            .ctx = h};
+    pw_consumer_t *c = pw_consumer_new(&o);
+    assert_non_null(c);
+    return c;
+}
+
+static void test_catch_up_applies_exactly_once(void **state)
+{
+    pw_db_t *db = *state;
+    pw_appender_t *a = pw_appender_new();
+    append_n(db, a, "s_once", 10, "x");
+    pw_appender_publish(a, NULL);
+    handler_ctx_t h = {0};
+    pw_consumer_t *c = table_consumer("once", "s_once", &h, NULL, 3);
+    assert_int_equal(pw_consumer_catch_up(c, db), 10);
+    assert_int_equal(pw_consumer_catch_up(c, db), 0);
+    pw_consumer_destroy(&c);
+    /* A restarted consumer resumes from its stored offset. */
+    c = table_consumer("once", "s_once", &h, NULL, 3);
+    assert_int_equal(pw_consumer_catch_up(c, db), 0);
+    append_n(db, a, "s_once", 3, "x");
+    pw_appender_publish(a, NULL);
+    assert_int_equal(pw_consumer_catch_up(c, db), 3);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_once'"), 13);
+    assert_int_equal(scalar(db, "SELECT seq FROM stream.consumer_offset WHERE consumer = 'once'"),
+                     13);
+    pw_consumer_destroy(&c);
+    pw_appender_destroy(&a);
+}
+
+/* Waits until the SUB socket has something (or 2 s). */
+static void wait_readable(pw_consumer_t *c)
+{
+    zpoller_t *p = zpoller_new(pw_consumer_socket(c), NULL);
+    zpoller_wait(p, 2000);
+    zpoller_destroy(&p);
+}
+
+static void test_live_path_and_gap_catch_up(void **state)
+{
+    pw_db_t *db = *state;
+    zsock_t *pub = zsock_new_pub("tcp://127.0.0.1:*");
+    assert_non_null(pub);
+    char ep[128];
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", atoi(strrchr(zsock_endpoint(pub), ':') + 1));
+    handler_ctx_t h = {0};
+    pw_consumer_t *c = table_consumer("live", "s_live", &h, ep, 3);
+    assert_int_equal(pw_consumer_catch_up(c, db), 0);
+    zclock_sleep(200); /* let the subscription reach the publisher */
+    pw_appender_t *a = pw_appender_new();
+    append_n(db, a, "s_live", 3, "x");
+    pw_appender_publish(a, pub);
+    wait_readable(c);
+    int got = 0;
+    for (int i = 0; i < 20 && got < 3; i++) {
+        got += pw_consumer_on_readable(c, db);
+        if (got < 3)
+            wait_readable(c);
+    }
+    assert_int_equal(got, 3);
+    /* Lose two events on the way (committed, never published), then
+     * publish one: the consumer sees the gap and reads the table. */
+    append_n(db, a, "s_live", 2, "x");
+    pw_appender_discard(a);
+    append_n(db, a, "s_live", 1, "x");
+    pw_appender_publish(a, pub);
+    wait_readable(c);
+    assert_int_equal(pw_consumer_on_readable(c, db), 3);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_live'"), 6);
+    pw_consumer_destroy(&c);
+    pw_appender_destroy(&a);
+    zsock_destroy(&pub);
+}
+
+static void test_poison_goes_to_dead_letters_and_offset_moves_on(void **state)
+{
+    pw_db_t *db = *state;
+    pw_appender_t *a = pw_appender_new();
+    append_n(db, a, "s_poison", 2, "ok");
+    append_n(db, a, "s_poison", 1, "poison");
+    append_n(db, a, "s_poison", 2, "ok");
+    pw_appender_publish(a, NULL);
+    handler_ctx_t h = {.reject_poison = 1};
+    pw_consumer_t *c = table_consumer("poison", "s_poison", &h, NULL, 3);
+    int total = 0;
+    for (int i = 0; i < 5; i++)
+        total += pw_consumer_catch_up(c, db);
+    assert_int_equal(total, 5);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_poison'"), 4);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.dead_letter WHERE "
+                                "consumer = 'poison' AND seq = 3 AND reason = 'poison payload' "
+                                "AND payload = 'poison'::bytea"),
+                     1);
+    assert_int_equal(scalar(db, "SELECT seq FROM stream.consumer_offset WHERE "
+                                "consumer = 'poison'"),
+                     5);
+    assert_int_equal(pw_consumer_dead(c), 1);
+    pw_consumer_destroy(&c);
+    pw_appender_destroy(&a);
+}
+
+static void test_transient_failure_retried_then_dead_lettered(void **state)
+{
+    pw_db_t *db = *state;
+    pw_appender_t *a = pw_appender_new();
+    append_n(db, a, "s_flaky", 1, "ok");
+    append_n(db, a, "s_flaky", 1, "flaky");
+    append_n(db, a, "s_flaky", 1, "ok");
+    pw_appender_publish(a, NULL);
+    handler_ctx_t h = {.retry_flaky = 1};
+    pw_consumer_t *c = table_consumer("flaky", "s_flaky", &h, NULL, 3);
+    assert_int_equal(pw_consumer_catch_up(c, db), 1); /* stops before the flaky one */
+    assert_int_equal(scalar(db, "SELECT attempts FROM stream.attempt WHERE consumer = 'flaky'"), 1);
+    int64_t deadline = pw_mono_ms() + 5000;
+    while (pw_consumer_dead(c) == 0 && pw_mono_ms() < deadline) {
+        assert_true(pw_consumer_tick(c, db) >= 0);
+        zclock_sleep(20);
+    }
+    assert_int_equal(pw_consumer_dead(c), 1);
+    while (scalar(db, "SELECT seq FROM stream.consumer_offset WHERE consumer = 'flaky'") < 3 &&
+           pw_mono_ms() < deadline) {
+        assert_true(pw_consumer_tick(c, db) >= 0);
+        zclock_sleep(20);
+    }
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_flaky'"), 2);
+    assert_int_equal(scalar(db, "SELECT attempts FROM stream.dead_letter WHERE "
+                                "consumer = 'flaky'"),
+                     3);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.attempt WHERE consumer = 'flaky'"), 0);
+    pw_consumer_destroy(&c);
+    pw_appender_destroy(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_append_is_gap_free_across_rollback),
+        cmocka_unit_test(test_concurrent_writers_get_contiguous_seqs),
+        cmocka_unit_test(test_catch_up_applies_exactly_once),
+        cmocka_unit_test(test_live_path_and_gap_catch_up),
+        cmocka_unit_test(test_poison_goes_to_dead_letters_and_offset_moves_on),
+        cmocka_unit_test(test_transient_failure_retried_then_dead_lettered),
+    };
+    return cmocka_run_group_tests_name("stream", tests, setup, teardown);
+}
