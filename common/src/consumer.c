@@ -249,7 +249,7 @@ static int apply_careful(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, i
     if (pw_db_begin(db) != 0)
         return -1;
     uint32_t p = evs[0].partition;
-    int done = 0;
+    int done = 0, dead = 0;
     char err[ERR_LEN];
     for (; done < n; done++) {
         const pw_event_t *ev = &evs[done];
@@ -277,6 +277,7 @@ static int apply_careful(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, i
         }
         if (dead_letter(c, db, ev, attempts, err) != 0)
             goto fail;
+        dead++;
     }
     if (done > 0 && advance_offset(c, db, p, evs[done - 1].seq) != 0)
         goto fail;
@@ -284,6 +285,8 @@ static int apply_careful(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, i
         return -1;
     if (done > 0)
         c->offsets[p] = evs[done - 1].seq;
+    c->applied += (uint64_t)(done - dead);
+    c->last_news_ms = pw_mono_ms();
     return done;
 fail:
     abort_batch(c, db);

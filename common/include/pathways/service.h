@@ -24,7 +24,7 @@ typedef struct pw_service pw_service_t;
  * (ownership passes to the runtime, which sends and frees it), its length
  * and its type (a static string), or NULL to send nothing. An unknown type
  * should be answered with an AdminReply carrying error_code
- * "unknown_message_type". */
+ * "unsupported". */
 typedef uint8_t *(*pw_request_fn)(void *ctx, pw_service_t *svc, const char *type,
                                   const uint8_t *data, size_t len, const char **reply_type,
                                   size_t *reply_len);
