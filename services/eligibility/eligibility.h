@@ -1,0 +1,27 @@
+/* The eligibility service's command endpoint: routes PublishBatch to the
+ * partner handler and AdminRequest to the employer registry. */
+#ifndef ELIG_ELIGIBILITY_H
+#define ELIG_ELIGIBILITY_H
+
+#include "pathways/service.h"
+
+#define ELIG_TYPE_PUBLISH_BATCH "pathways.v1.PublishBatch"
+#define ELIG_TYPE_PUBLISH_ACK   "pathways.v1.PublishAck"
+#define ELIG_TYPE_ADMIN_REQUEST "pathways.v1.AdminRequest"
+#define ELIG_TYPE_ADMIN_REPLY   "pathways.v1.AdminReply"
+
+typedef struct elig_service elig_service_t;
+
+/* Caller owns the result (NULL on out-of-memory). */
+elig_service_t *elig_service_new(void);
+void elig_service_destroy(elig_service_t **p);
+
+/* Registers the request handler on svc (before pw_service_start). */
+int elig_service_attach(elig_service_t *self, pw_service_t *svc)
+    __attribute__((warn_unused_result));
+
+/* The pw_request_fn: ctx is an elig_service_t. */
+uint8_t *elig_service_request(void *ctx, pw_service_t *svc, const char *type, const uint8_t *data,
+                              size_t len, const char **reply_type, size_t *reply_len);
+
+#endif

@@ -1,0 +1,307 @@
+/* The partner command handler: validate, dedupe, merge, evaluate, store,
+ * append, commit, then acknowledge, with a handful of statements per batch
+ * whatever its size. */
+#include "partner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "determination.h"
+#include "employer.h"
+#include "ledger.h"
+#include "pathways/codec.h"
+#include "pathways/date.h"
+#include "pathways/log.h"
+#include "registry.h"
+#include "validate.h"
+#include "wire.h"
+
+#define ACCEPTED  PATHWAYS__V1__ACK_RESULT__ACK_RESULT_ACCEPTED
+#define DUPLICATE PATHWAYS__V1__ACK_RESULT__ACK_RESULT_DUPLICATE
+#define REJECTED  PATHWAYS__V1__ACK_RESULT__ACK_RESULT_REJECTED
+#define KEY_MAX   (ELIG_SUBJECT_MAX + ELIG_ID_MAX + 2)
+
+struct elig_partner {
+    const elig_rules_t *rules;
+    elig_det_batch_t *dets;
+};
+
+/* One batch being handled. */
+typedef struct {
+    Pathways__V1__PublishBatch *batch;
+    elig_event_state_t *ev; /* per event */
+    elig_employee_t *emps;  /* per distinct employee of accepted events */
+    size_t n_emps;
+    int32_t today;
+} job_t;
+
+elig_partner_t *elig_partner_new(const elig_rules_t *rules)
+{
+    elig_partner_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->rules = rules;
+    self->dets = elig_det_batch_new();
+    if (!self->dets)
+        elig_partner_destroy(&self);
+    return self;
+}
+
+void elig_partner_destroy(elig_partner_t **p)
+{
+    if (!p || !*p)
+        return;
+    elig_det_batch_destroy(&(*p)->dets);
+    free(*p);
+    *p = NULL;
+}
+
+/* ---- steps before the database ---- */
+
+static void validate_all(job_t *job, const uint8_t *bad)
+{
+    for (size_t i = 0; i < job->batch->n_events; i++) {
+        elig_event_state_t *s = &job->ev[i];
+        s->result = ACCEPTED;
+        if (bad[i]) {
+            s->result = REJECTED;
+            elig_reason_set(&s->why, "invalid_utf8",
+                            "a text field holds invalid UTF-8 or a NUL byte");
+        } else if (elig_validate_event(job->batch->events[i], job->today, &s->why) != 0) {
+            s->result = REJECTED;
+        }
+    }
+}
+
+/* The second of two valid events with the same (employer, id) in one batch
+ * is a duplicate. */
+static int dedupe_in_batch(job_t *job)
+{
+    zhash_t *seen = zhash_new();
+    if (!seen)
+        return -1;
+    for (size_t i = 0; i < job->batch->n_events; i++) {
+        const Pathways__V1__EmployeeEvent *e = job->batch->events[i];
+        char key[KEY_MAX];
+        if (job->ev[i].result != ACCEPTED)
+            continue;
+        snprintf(key, sizeof key, "%s/%s", e->source, e->id);
+        if (zhash_insert(seen, key, (void *)1) != 0) {
+            job->ev[i].result = DUPLICATE;
+            elig_reason_set(&job->ev[i].why, "duplicate_in_batch",
+                            "the same event id appears earlier in this batch");
+        }
+    }
+    zhash_destroy(&seen);
+    return 0;
+}
+
+/* Gives each accepted event its employee slot, loading what is on file. */
+static int load_employees(job_t *job, pw_db_t *db, const char *program)
+{
+    size_t n = job->batch->n_events;
+    zhash_t *index = zhash_new();
+    job->emps = calloc(n ? n : 1, sizeof *job->emps);
+    if (!index || !job->emps) {
+        zhash_destroy(&index);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const Pathways__V1__EmployeeEvent *e = job->batch->events[i];
+        char key[KEY_MAX];
+        if (job->ev[i].result != ACCEPTED)
+            continue;
+        snprintf(key, sizeof key, "%s/%s", e->source, e->subject);
+        uintptr_t slot = (uintptr_t)zhash_lookup(index, key);
+        if (!slot) {
+            slot = ++job->n_emps;
+            elig_facts_init(&job->emps[slot - 1].facts, e->source, e->subject);
+            zhash_insert(index, key, (void *)slot);
+        }
+        job->ev[i].employee = slot - 1;
+    }
+    zhash_destroy(&index);
+    return elig_registry_load(db, program, job->emps, job->n_emps);
+}
+
+/* ---- per accepted event ---- */
+
+/* Merges event i, evaluates, records the determination and appends the
+ * event (and the determination when it changed) to the streams. */
+static int apply_event(elig_partner_t *self, pw_service_t *svc, job_t *job, size_t i)
+{
+    const Pathways__V1__EmployeeEvent *e = job->batch->events[i];
+    elig_employee_t *emp = &job->emps[job->ev[i].employee];
+    elig_result_t result;
+    char signature[ELIG_SIGNATURE_MAX], key[KEY_MAX];
+    unsigned stale = elig_facts_apply(&emp->facts, e);
+    if (stale)
+        pw_debug("event %s: older than facts on file for groups 0x%x", e->id, stale);
+    emp->dirty = 1;
+    snprintf(emp->last_event_id, sizeof emp->last_event_id, "%s", e->id);
+    elig_rules_evaluate(self->rules, &emp->facts, job->today, &result);
+    elig_result_signature(&result, signature, sizeof signature);
+    int changed = strcmp(signature, emp->signature) != 0;
+    snprintf(key, sizeof key, "%s/%s", e->source, e->subject);
+    if (pw_service_append(svc, ELIG_STREAM_EMPLOYEE, e->type, key, NULL, &e->base) != 0)
+        return -1;
+    if (elig_det_batch_add(self->dets, self->rules, &emp->facts, &result, emp->outcome, signature,
+                           e->id, changed) != 0)
+        return -1;
+    if (changed) {
+        elig_det_msg_t msg;
+        elig_det_msg_build(&msg, self->rules, &emp->facts, &result, emp->outcome, e->id);
+        if (pw_service_append(svc, ELIG_STREAM_ELIGIBILITY, ELIG_TYPE_DETERMINED, key, NULL,
+                              &msg.msg.base) != 0)
+            return -1;
+    }
+    emp->outcome = result.outcome;
+    snprintf(emp->signature, sizeof emp->signature, "%s", signature);
+    return 0;
+}
+
+/* ---- the transaction ---- */
+
+static int run_steps(elig_partner_t *self, pw_service_t *svc, job_t *job)
+{
+    pw_db_t *db = pw_service_db(svc);
+    if (elig_employer_check(db, job->batch, job->ev) != 0 || dedupe_in_batch(job) != 0 ||
+        elig_ledger_record(db, job->batch, job->ev) != 0 ||
+        load_employees(job, db, self->rules->program) != 0)
+        return -1;
+    elig_det_batch_clear(self->dets);
+    for (size_t i = 0; i < job->batch->n_events; i++)
+        if (job->ev[i].result == ACCEPTED && apply_event(self, svc, job, i) != 0)
+            return -1;
+    if (elig_registry_save(db, job->emps, job->n_emps) != 0 ||
+        elig_det_batch_store(self->dets, db) != 0)
+        return -1;
+    return 0;
+}
+
+/* Returns 0 when committed, or -1 (rolled back). */
+static int run_transaction(elig_partner_t *self, pw_service_t *svc, job_t *job)
+{
+    pw_db_t *db = pw_service_db(svc);
+    if (pw_db_ensure(db) != 0 || pw_db_begin(db) != 0)
+        return -1;
+    if (run_steps(self, svc, job) != 0) {
+        pw_warn("partner batch rolled back: %s", pw_db_error(db));
+        pw_service_rollback(svc);
+        return -1;
+    }
+    if (pw_service_commit(svc) != 0) {
+        pw_warn("partner batch commit failed: %s", pw_db_error(db));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the reply ---- */
+
+/* Only ids that passed their own check are echoed. */
+static const char *echo_id(const Pathways__V1__EmployeeEvent *e, const elig_event_state_t *s)
+{
+    if (s->result == REJECTED &&
+        (!strcmp(s->why.code, "missing_id") || !strcmp(s->why.code, "invalid_id") ||
+         !strcmp(s->why.code, "invalid_utf8") ||
+         (!strcmp(s->why.code, "field_too_long") && strlen(e->id) > ELIG_ID_MAX)))
+        return "";
+    return e->id;
+}
+
+static uint8_t *encode_ack(Pathways__V1__PublishAck *ack, size_t *reply_len)
+{
+    return pw_msg_encode(&ack->base, 0, reply_len);
+}
+
+static uint8_t *reply_error(const char *batch_id, const char *code, const char *text,
+                            size_t *reply_len)
+{
+    Pathways__V1__PublishAck ack = PATHWAYS__V1__PUBLISH_ACK__INIT;
+    ack.batch_id = (char *)(batch_id ? batch_id : "");
+    ack.error_code = (char *)code;
+    ack.error = (char *)text;
+    return encode_ack(&ack, reply_len);
+}
+
+static uint8_t *reply_acks(const job_t *job, size_t *reply_len)
+{
+    size_t n = job->batch->n_events;
+    Pathways__V1__PublishAck ack = PATHWAYS__V1__PUBLISH_ACK__INIT;
+    Pathways__V1__EventAck *acks = calloc(n ? n : 1, sizeof *acks);
+    Pathways__V1__EventAck **ptrs = calloc(n ? n : 1, sizeof *ptrs);
+    uint8_t *out = NULL;
+    if (acks && ptrs) {
+        for (size_t i = 0; i < n; i++) {
+            const elig_event_state_t *s = &job->ev[i];
+            pathways__v1__event_ack__init(&acks[i]);
+            acks[i].event_id = (char *)echo_id(job->batch->events[i], s);
+            acks[i].result = (Pathways__V1__AckResult)s->result;
+            acks[i].reason_code = (char *)s->why.code;
+            acks[i].reason = (char *)s->why.text;
+            ptrs[i] = &acks[i];
+        }
+        ack.batch_id = job->batch->batch_id;
+        ack.n_acks = n;
+        ack.acks = ptrs;
+        out = encode_ack(&ack, reply_len);
+    }
+    free(acks);
+    free(ptrs);
+    return out;
+}
+
+static void count_results(pw_service_t *svc, const job_t *job)
+{
+    static const char *const labels[] = {"", "result=\"accepted\"", "result=\"duplicate\"",
+                                         "result=\"rejected\""};
+    pw_metrics_t *m = pw_service_metrics(svc);
+    if (!m)
+        return;
+    pw_metrics_describe(m, "pathways_partner_events_total", "counter",
+                        "Partner events acknowledged, by result.");
+    for (size_t i = 0; i < job->batch->n_events; i++)
+        if (job->ev[i].result >= ACCEPTED && job->ev[i].result <= REJECTED)
+            pw_metrics_add(m, "pathways_partner_events_total", labels[job->ev[i].result], 1);
+}
+
+uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint8_t *data,
+                             size_t len, size_t *reply_len)
+{
+    job_t job = {.today = pw_date_today()};
+    uint8_t *bad = NULL, *out = NULL;
+    job.batch = pw_decode_publish_batch(data, len);
+    if (!job.batch)
+        return reply_error("", "malformed_batch", "the bytes are not a PublishBatch", reply_len);
+    size_t n = job.batch->n_events;
+    if (n > PW_MAX_BATCH_EVENTS) {
+        char text[96];
+        snprintf(text, sizeof text, "a batch holds at most %u events", PW_MAX_BATCH_EVENTS);
+        out = reply_error(job.batch->batch_id, "batch_too_large", text, reply_len);
+        goto done;
+    }
+    bad = calloc(n ? n : 1, 1);
+    job.ev = calloc(n ? n : 1, sizeof *job.ev);
+    if (!bad || !job.ev)
+        goto done;
+    if (len && elig_wire_check_batch(data, len, bad, n) != 0) {
+        out = reply_error("", "malformed_batch", "a text field holds invalid UTF-8", reply_len);
+        goto done;
+    }
+    validate_all(&job, bad);
+    if (run_transaction(self, svc, &job) != 0) {
+        out = reply_error(job.batch->batch_id, "unavailable",
+                          "the batch could not be stored; retry it", reply_len);
+        goto done;
+    }
+    count_results(svc, &job);
+    out = reply_acks(&job, reply_len);
+done:
+    free(bad);
+    free(job.ev);
+    free(job.emps);
+    pw_free_publish_batch(&job.batch);
+    return out;
+}
