@@ -72,7 +72,8 @@ int pw_db_ensure(pw_db_t *db)
         return -1;
     }
     db->broken = 0;
-    PGresult *r = PQexec(db->conn, "SET application_name = 'pathways'");
+    PGresult *r = PQexec(db->conn, "SET application_name = 'pathways'; "
+                                   "SET client_min_messages = warning");
     PQclear(r);
     return 0;
 }

@@ -142,6 +142,11 @@ static int apply_event(elig_partner_t *self, pw_service_t *svc, job_t *job, size
     snprintf(emp->last_event_id, sizeof emp->last_event_id, "%s", e->id);
     elig_rules_evaluate(self->rules, &emp->facts, job->today, &result);
     elig_result_signature(&result, signature, sizeof signature);
+    /* Downstream reacts to the employment status too (a terminated enrollee
+     * is exited), so a status change is a change even when the verdicts
+     * stay the same (leave -> terminated is "not eligible" both times). */
+    size_t used = strlen(signature);
+    snprintf(signature + used, sizeof signature - used, "|status=%d", emp->facts.status);
     int changed = strcmp(signature, emp->signature) != 0;
     snprintf(key, sizeof key, "%s/%s", e->source, e->subject);
     if (pw_service_append(svc, ELIG_STREAM_EMPLOYEE, e->type, key, NULL, &e->base) != 0)

@@ -1,0 +1,52 @@
+/* The stream plumbing's state as administrators see it, read from the
+ * `stream` schema: heads per (stream, partition), and per consumer its
+ * offset, lag, the age of its oldest unprocessed event and its dead
+ * letters. Also the table of which consumers each stream must reach. */
+#ifndef PATHWAYS_CTL_QUEUES_H
+#define PATHWAYS_CTL_QUEUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pathways/db.h"
+
+#define CTL_NAME_MAX 64
+
+typedef struct {
+    char stream[CTL_NAME_MAX];
+    int partition;
+    int64_t head;
+} ctl_head_t;
+
+typedef struct {
+    char consumer[CTL_NAME_MAX];
+    char stream[CTL_NAME_MAX];
+    int partition;
+    int64_t offset;
+    int64_t head;
+    double age_seconds;   /* occurred_at of seq offset+1; 0 when caught up */
+    int64_t dead_letters; /* not yet replayed */
+} ctl_offset_t;
+
+typedef struct {
+    ctl_head_t *heads;
+    size_t nheads;
+    ctl_offset_t *offsets;
+    size_t noffsets;
+} ctl_queues_t;
+
+/* Reads heads and offsets. Returns 0, or -1 with the reason in err (q is
+ * left empty). Release with ctl_queues_clear. */
+int ctl_queues_load(pw_db_t *db, ctl_queues_t *q, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+void ctl_queues_clear(ctl_queues_t *q);
+
+/* The consumers that must reach a stream's head before the system is idle:
+ * a NULL-terminated list (empty for an unknown stream). */
+const char *const *ctl_expected_consumers(const char *stream);
+
+/* The offset row of (consumer, stream, partition), or NULL. */
+const ctl_offset_t *ctl_queues_find(const ctl_queues_t *q, const char *consumer, const char *stream,
+                                    int partition);
+
+#endif

@@ -1,0 +1,51 @@
+/* A partner feed loaded for publishing: every readable line converted to an
+ * EmployeeEvent and kept encoded (compact), with the outcome each event gets
+ * from the server. Unreadable lines are kept as (line, reason). */
+#ifndef PATHWAYS_PUBLISH_FEED_H
+#define PATHWAYS_PUBLISH_FEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum {
+    FEED_PENDING = 0, /* not acknowledged (yet) */
+    FEED_ACCEPTED,
+    FEED_DUPLICATE,
+    FEED_REJECTED,
+} feed_result_t;
+
+typedef struct {
+    char *id;       /* the partner's event id */
+    uint8_t *bytes; /* the encoded pathways.v1.EmployeeEvent */
+    size_t len;
+    uint64_t shard_key; /* hash of (source, subject): one employee, one connection */
+    long line;
+    feed_result_t result;
+    char *reason; /* "code: text" for a rejection, else NULL */
+} feed_event_t;
+
+typedef struct {
+    long line;
+    char *reason;
+} feed_unreadable_t;
+
+typedef struct {
+    feed_event_t *events;
+    size_t count;
+    feed_unreadable_t *unreadable;
+    size_t unreadable_count;
+    size_t cap, unreadable_cap;
+} feed_t;
+
+/* Reads a JSON-lines feed from f (blank lines are skipped). Returns the
+ * feed (caller owns it) or NULL on a read or memory error, with the reason
+ * in err. Unreadable lines are not an error: they are listed in the feed. */
+feed_t *feed_load(FILE *f, char *err, size_t errlen);
+void feed_destroy(feed_t **p);
+
+/* Records the server's verdict for an event (reason may be NULL). */
+void feed_set_result(feed_event_t *ev, feed_result_t result, const char *reason_code,
+                     const char *reason);
+
+#endif

@@ -1,0 +1,41 @@
+/* Publishes a loaded feed to eligibility's command endpoint as PublishBatch
+ * messages and records each event's acknowledgement in the feed.
+ *
+ * Events are sharded by a hash of (source, subject) over N connections, so
+ * one employee's events always travel through the same DEALER, in file
+ * order. Each connection (one thread) keeps up to `window` batches
+ * outstanding. An event without a definite answer (no reply within the
+ * timeout, an error_code on the whole batch, or no ack of its own) is sent
+ * again with the same event id after a backoff, at most `retries` times;
+ * the server's (employer, event id) uniqueness turns a resend of something
+ * that did commit into a "duplicate". A timeout abandons the socket and
+ * resends every outstanding batch in order on a fresh one (Lazy Pirate).
+ *
+ * Ordering: with window 1 (the default) an employee's events reach the
+ * server in file order even across retries. With a larger window a batch
+ * that needs a retry is resent after later batches were already applied;
+ * the server's effective dating must then sort it out. */
+#ifndef PATHWAYS_PUBLISH_SENDER_H
+#define PATHWAYS_PUBLISH_SENDER_H
+
+#include <stddef.h>
+
+#include "feed.h"
+
+typedef struct {
+    const char *endpoint;
+    int batch;       /* events per batch (1..PW_MAX_BATCH_EVENTS) */
+    int window;      /* outstanding batches per connection (>= 1) */
+    int connections; /* DEALER sockets, one thread each (>= 1) */
+    int timeout_ms;  /* wait for an acknowledgement before resending */
+    int retries;     /* resends of an unacknowledged event */
+    int verbose;     /* report timeouts and batch errors on stderr */
+} sender_opts_t;
+
+/* Sends every event of feed and stores the results in it (events never
+ * acknowledged stay FEED_PENDING). Returns 0, or -1 with the reason in err
+ * when a connection could not even be set up. */
+int sender_run(feed_t *feed, const sender_opts_t *opts, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+#endif
