@@ -1,0 +1,41 @@
+/* Retry delays: exponential backoff with jitter, so a peer that comes back
+ * is not hit by every queued message at the same instant. */
+#ifndef PATHWAYS_NOTIFICATION_BACKOFF_H
+#define PATHWAYS_NOTIFICATION_BACKOFF_H
+
+#include <stdint.h>
+
+#define NTF_BACKOFF_BASE_MS 1000
+#define NTF_BACKOFF_CAP_MS  (5 * 60 * 1000)
+
+/* Delay before retry number `failures` (1 = after the first failure):
+ * d = min(cap, base * 2^(failures-1)), then a value in [d/2, d] chosen by
+ * rnd ("equal jitter"). Never below 1 ms. */
+int64_t ntf_backoff_ms(int failures, int64_t base_ms, int64_t cap_ms, uint32_t rnd);
+
+/* xorshift32 step for rnd; *state must start non-zero. */
+uint32_t ntf_backoff_random(uint32_t *state);
+
+/* ---- the retry policy ---- */
+
+typedef enum {
+    NTF_OUTCOME_SENT = 0,
+    NTF_OUTCOME_TEMPORARY,  /* the channel failed, may work later */
+    NTF_OUTCOME_PERMANENT,  /* will never work */
+    NTF_OUTCOME_NO_ADDRESS, /* recipient's address not known (yet) */
+} ntf_outcome_t;
+
+typedef struct {
+    const char *state; /* "sent" | "retrying" | "dead" | "cancelled" (static) */
+    int attempts;      /* delivery attempts after this one */
+    int address_waits; /* times no address was known, after this one */
+    int64_t delay_ms;  /* for "retrying": when to try again */
+} ntf_decision_t;
+
+/* Decides what follows an outcome. Delivery failures count toward
+ * max_attempts, then the row is dead; a missing address is not a delivery
+ * failure: it waits with the same backoff, and only after max_attempts
+ * waits is the notification cancelled (never "dead"). */
+ntf_decision_t ntf_retry_decide(ntf_outcome_t outcome, int attempts, int address_waits,
+                                int max_attempts, uint32_t rnd);
+#endif

@@ -1,0 +1,75 @@
+/* The outbox: notifications waiting to be delivered, and what happened to
+ * each (notification.outbox, notification.attempt). Every state change is
+ * announced as NotificationChanged on stream "notification" in the same
+ * transaction.
+ *
+ * Delivery guarantee. A row is claimed (state "sending", committed), then
+ * delivered with no transaction open, then its result is recorded in a
+ * second transaction. If the process dies between delivery and record, the
+ * row stays "sending"; it is reclaimed (at start-up, or when its claim is
+ * older than a lease) and delivered again with the SAME notification id in
+ * Message-ID / X-Pathways-Notification-Id / the file sink's JSON. So
+ * delivery toward the receiver is at-least-once, and a receiver dedupes by
+ * the notification id; on our side one trigger never makes two rows. */
+#ifndef PATHWAYS_NOTIFICATION_OUTBOX_H
+#define PATHWAYS_NOTIFICATION_OUTBOX_H
+
+#include <stdint.h>
+
+#include "backoff.h"
+#include "pathways/db.h"
+#include "publisher.h"
+
+#define NTF_STREAM             "notification"
+#define NTF_EVENT_TYPE         "org.pathways.notification.changed.v1"
+#define NTF_CHANNEL_EMAIL      "email"
+#define NTF_RECIPIENT_EMPLOYEE "employee"
+
+/* A notification to queue; strings borrowed. */
+typedef struct {
+    const char *trigger_event_id; /* the stream event that caused it */
+    const char *trigger;          /* "invitation", "exited" */
+    const char *recipient;        /* "employee" */
+    const char *employer;
+    const char *employee;
+    const char *program;
+    const char *channel; /* "email" */
+} ntf_enqueue_t;
+
+/* Queues q inside the caller's open transaction and announces it (state
+ * QUEUED). Returns 1 when queued, 0 when this (trigger event, recipient,
+ * channel) was queued before (nothing written), -1 with err. */
+int ntf_outbox_enqueue(pw_db_t *db, const ntf_publisher_t *pub, const ntf_enqueue_t *q, char *err,
+                       size_t errlen) __attribute__((warn_unused_result));
+
+/* Inside the caller's transaction: marks up to limit due rows (queued or
+ * retrying, next_attempt_at passed) "sending", skipping rows another worker
+ * holds. Returns their rows (columns notification_id, trigger, employer,
+ * employee, program, channel, attempts, address_waits); caller PQclear()s.
+ * NULL on error. */
+PGresult *ntf_outbox_claim(pw_db_t *db, int limit) __attribute__((warn_unused_result));
+
+/* Puts "sending" rows back to "retrying", due now: all of them when
+ * lease_s is 0 (start-up), else those claimed more than lease_s seconds
+ * ago. Returns the number reclaimed or -1. Autocommits. */
+int ntf_outbox_reclaim(pw_db_t *db, int lease_s) __attribute__((warn_unused_result));
+
+/* The result of one delivery try of a claimed row; strings borrowed. */
+typedef struct {
+    const char *notification_id;
+    const char *trigger;
+    const char *employer;
+    const char *employee;
+    ntf_outcome_t outcome;
+    ntf_decision_t decision;
+    const char *error; /* "" on success */
+} ntf_record_t;
+
+/* Inside the caller's transaction: applies r->decision to the row (only if
+ * it is still "sending"), appends the attempt row, and announces the new
+ * state. Returns 1 recorded, 0 when the row was no longer "sending"
+ * (reclaimed meanwhile; nothing written), -1 with err. */
+int ntf_outbox_record(pw_db_t *db, const ntf_publisher_t *pub, const ntf_record_t *r, char *err,
+                      size_t errlen) __attribute__((warn_unused_result));
+
+#endif
