@@ -1,0 +1,291 @@
+# shellcheck shell=bash
+# Harness for the end-to-end tests (tests/e2e/test_*.sh): runs the Pathways
+# services as real processes against the test PostgreSQL, each test in a
+# database and a work folder of its own. Source it, then call e2e_init:
+#
+#   set -euo pipefail
+#   source "$(dirname "$0")/../lib/e2e.sh"
+#   e2e_init mytest            # fresh database pathways_e2e_mytest, work dir, trap
+#   e2e_start_all              # start the four services, wait for /readyz
+#   e2e_assert_eq "employees" 3 "$(e2e_psql 'SELECT count(*) FROM ...')"
+#
+# Environment (ctest sets the first three; tests/run sets the URL):
+#   PATHWAYS_TEST_DATABASE_URL  any database on the test server (admin access)
+#   PATHWAYS_BIN                folder with pathways-<service> and the tools
+#   PATHWAYS_PORT_BASE          this test's port block (service k at +10*k)
+#   PATHWAYS_TODAY              defaults to 2026-11-30 so dates are reproducible
+# Exported by e2e_init: PATHWAYS_DATABASE_URL, E2E_WORK (the work folder, gone
+# at exit unless E2E_KEEP_WORK=1), PATHWAYS_OUTBOX_FILE ($E2E_WORK/outbox.jsonl
+# unless set).
+#
+# Functions report failure by returning non-zero (e2e_start, e2e_psql) or by
+# failing the whole test through e2e_fail (the waits and assertions), which
+# prints every service's log tail first.
+
+export PATHWAYS_TODAY="${PATHWAYS_TODAY:-2026-11-30}"
+
+# The services in port-block order: eligibility is k=1 (base+10), ...
+E2E_SERVICES=(eligibility enrollment notification reporting)
+# Seconds a service gets to drain after SIGTERM before it is killed.
+E2E_STOP_TIMEOUT="${E2E_STOP_TIMEOUT:-15}"
+# Exit status of the last service stopped by e2e_stop or e2e_kill.
+E2E_EXIT_STATUS=""
+declare -gA E2E_PIDS=()
+E2E_WORK=""
+
+# Prints the psql to use: the server's own (newest major), else the one on PATH.
+_e2e_psql_bin() {
+    local bin
+    bin=$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/psql' 2>/dev/null |
+        sort -V | tail -1)
+    echo "${bin:-psql}"
+}
+E2E_PSQL="${E2E_PSQL:-$(_e2e_psql_bin)}"
+
+# _e2e_url_with_db URL DB: URL with its database name replaced by DB (keeps any
+# ?query). Only postgresql://user@host:port/db[?query] URLs are expected.
+_e2e_url_with_db() {
+    local url=$1 db=$2 query=""
+    if [[ $url == *\?* ]]; then
+        query="?${url#*\?}"
+        url=${url%%\?*}
+    fi
+    echo "${url%/*}/${db}${query}"
+}
+
+# e2e_port SERVICE [OFFSET]: the service's port (+0 ROUTER, +1 PUB, +2 HTTP).
+e2e_port() {
+    local svc=$1 off=${2:-0} k
+    for k in "${!E2E_SERVICES[@]}"; do
+        if [ "${E2E_SERVICES[$k]}" = "$svc" ]; then
+            echo $((PATHWAYS_PORT_BASE + 10 * (k + 1) + off))
+            return 0
+        fi
+    done
+    echo "e2e: unknown service '$svc' (known: ${E2E_SERVICES[*]})" >&2
+    return 1
+}
+
+# e2e_log SERVICE: path of the service's log file.
+e2e_log() {
+    echo "$E2E_WORK/$1.log"
+}
+
+# e2e_fail MSG: prints MSG and the tail of every service log; exits 1.
+e2e_fail() {
+    local f
+    echo "FAIL: $*" >&2
+    if [ -n "$E2E_WORK" ] && [ -d "$E2E_WORK" ]; then
+        for f in "$E2E_WORK"/*.log; do
+            [ -f "$f" ] || continue
+            echo "----- last lines of $(basename "$f") -----" >&2
+            tail -n "${E2E_LOG_LINES:-30}" "$f" >&2
+        done
+    fi
+    exit 1
+}
+
+# e2e_assert_eq WHAT EXPECTED ACTUAL: fails the test unless both are equal.
+e2e_assert_eq() {
+    if [ "$2" = "$3" ]; then
+        echo "ok: $1 = '$3'"
+    else
+        e2e_fail "$1: expected '$2', got '$3'"
+    fi
+}
+
+# e2e_psql SQL [PSQL_ARGS...]: runs SQL on PATHWAYS_DATABASE_URL and prints the
+# rows unaligned, without headers ("a|b" per row). Returns psql's status.
+e2e_psql() {
+    local sql=$1
+    shift
+    "$E2E_PSQL" -X -q -t -A -v ON_ERROR_STOP=1 -d "$PATHWAYS_DATABASE_URL" "$@" -c "$sql"
+}
+
+# e2e_init NAME: fresh database pathways_e2e_NAME (dropped first if it exists),
+# PATHWAYS_DATABASE_URL pointing at it, a work folder, and an EXIT trap that
+# stops every service this test started and removes the work folder.
+e2e_init() {
+    local name=${1:?usage: e2e_init NAME} var db admin
+    for var in PATHWAYS_TEST_DATABASE_URL PATHWAYS_BIN PATHWAYS_PORT_BASE; do
+        if [ -z "${!var:-}" ]; then
+            echo "e2e_init: $var is not set (run the e2e tests through tests/run or ctest)" >&2
+            exit 1
+        fi
+    done
+    if [[ ! $name =~ ^[a-z0-9_]+$ ]]; then
+        echo "e2e_init: NAME must be lower-case letters, digits and _ (got '$name')" >&2
+        exit 1
+    fi
+    db="pathways_e2e_${name}"
+    admin=$(_e2e_url_with_db "$PATHWAYS_TEST_DATABASE_URL" postgres)
+    "$E2E_PSQL" -X -q -v ON_ERROR_STOP=1 -d "$admin" \
+        -c "SET client_min_messages = warning" \
+        -c "DROP DATABASE IF EXISTS ${db} WITH (FORCE)" \
+        -c "CREATE DATABASE ${db}" >/dev/null ||
+        {
+            echo "e2e_init: could not create database $db on $admin" >&2
+            exit 1
+        }
+    export PATHWAYS_DATABASE_URL
+    PATHWAYS_DATABASE_URL=$(_e2e_url_with_db "$PATHWAYS_TEST_DATABASE_URL" "$db")
+    E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pathways-e2e-${name}.XXXXXX")
+    export E2E_WORK
+    export PATHWAYS_OUTBOX_FILE="${PATHWAYS_OUTBOX_FILE:-$E2E_WORK/outbox.jsonl}"
+    E2E_PIDS=()
+    trap _e2e_cleanup EXIT
+    # Turn signals into an exit so the EXIT trap does the cleaning once.
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
+    echo "e2e: $name: database $db, ports from $PATHWAYS_PORT_BASE, work $E2E_WORK"
+}
+
+_e2e_cleanup() {
+    local svc pid deadline
+    # SIGTERM everything first so the services drain in parallel, then give
+    # them 10 s together before SIGKILL.
+    for pid in "${E2E_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    deadline=$((SECONDS + 10))
+    for svc in "${!E2E_PIDS[@]}"; do
+        while kill -0 "${E2E_PIDS[$svc]}" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+            sleep 0.1
+        done
+        kill -KILL "${E2E_PIDS[$svc]}" 2>/dev/null || true
+        wait "${E2E_PIDS[$svc]}" 2>/dev/null || true
+    done
+    E2E_PIDS=()
+    if [ -n "$E2E_WORK" ] && [ "${E2E_KEEP_WORK:-0}" != 1 ]; then
+        rm -rf "$E2E_WORK"
+    fi
+}
+
+# _e2e_reap SERVICE: waits for the (exiting) service, records its exit status
+# in E2E_EXIT_STATUS and forgets it.
+_e2e_reap() {
+    if wait "${E2E_PIDS[$1]}" 2>/dev/null; then
+        E2E_EXIT_STATUS=0
+    else
+        E2E_EXIT_STATUS=$?
+    fi
+    unset "E2E_PIDS[$1]"
+}
+
+# e2e_start SERVICE [ARGS...]: starts $PATHWAYS_BIN/pathways-SERVICE in the
+# background, output appended to $E2E_WORK/SERVICE.log. Returns 1 (with a
+# message) when the binary is missing or the service is already running.
+e2e_start() {
+    local svc=${1:?usage: e2e_start SERVICE [ARGS...]}
+    shift
+    local bin="$PATHWAYS_BIN/pathways-$svc"
+    if [ -z "$E2E_WORK" ]; then
+        echo "e2e_start: call e2e_init first" >&2
+        return 1
+    fi
+    if [ ! -x "$bin" ] || [ -d "$bin" ]; then
+        echo "e2e_start: $bin is missing or not executable" >&2
+        return 1
+    fi
+    if [ -n "${E2E_PIDS[$svc]:-}" ] && kill -0 "${E2E_PIDS[$svc]}" 2>/dev/null; then
+        echo "e2e_start: $svc is already running (pid ${E2E_PIDS[$svc]})" >&2
+        return 1
+    fi
+    echo "=== start $(date +%T) ===" >>"$E2E_WORK/$svc.log"
+    "$bin" "$@" >>"$E2E_WORK/$svc.log" 2>&1 </dev/null &
+    E2E_PIDS[$svc]=$!
+}
+
+# e2e_wait_ready SERVICE [TIMEOUT]: waits until http://127.0.0.1:<HTTP port>/readyz
+# answers 200 (default 30 s); fails the test if the service exits or the time
+# runs out.
+e2e_wait_ready() {
+    local svc=${1:?usage: e2e_wait_ready SERVICE [TIMEOUT]} timeout=${2:-30}
+    local port pid deadline code
+    port=$(e2e_port "$svc" 2) || e2e_fail "e2e_wait_ready: unknown service $svc"
+    pid=${E2E_PIDS[$svc]:-}
+    [ -n "$pid" ] || e2e_fail "e2e_wait_ready: $svc was not started"
+    deadline=$((SECONDS + timeout))
+    while :; do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+            "http://127.0.0.1:$port/readyz" 2>/dev/null) || true
+        [ "$code" = 200 ] && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            _e2e_reap "$svc"
+            e2e_fail "$svc exited (status $E2E_EXIT_STATUS) before it was ready"
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            e2e_fail "$svc not ready after ${timeout}s (http://127.0.0.1:$port/readyz said '${code:-nothing}')"
+        fi
+        sleep 0.2
+    done
+}
+
+# _e2e_terminate SERVICE GRACE: SIGTERM, then SIGKILL after GRACE seconds.
+# Sets E2E_EXIT_STATUS; returns 1 if the service had to be killed.
+_e2e_terminate() {
+    local svc=$1 grace=$2 pid deadline rc=0
+    pid=${E2E_PIDS[$svc]:-}
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + grace))
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null || true
+        rc=1
+    fi
+    _e2e_reap "$svc"
+    return "$rc"
+}
+
+# e2e_stop SERVICE: SIGTERM and wait for it to exit (E2E_STOP_TIMEOUT seconds,
+# default 15). Its exit status is left in E2E_EXIT_STATUS. Fails the test if it
+# had to be killed: a graceful drain on SIGTERM is part of the contract.
+e2e_stop() {
+    local svc=${1:?usage: e2e_stop SERVICE}
+    [ -n "${E2E_PIDS[$svc]:-}" ] || e2e_fail "e2e_stop: $svc is not running"
+    _e2e_terminate "$svc" "$E2E_STOP_TIMEOUT" ||
+        e2e_fail "$svc did not stop within ${E2E_STOP_TIMEOUT}s of SIGTERM (killed)"
+    echo "stopped $svc (status $E2E_EXIT_STATUS)"
+}
+
+# e2e_kill SERVICE: SIGKILL (a crash) and reap it; status in E2E_EXIT_STATUS.
+e2e_kill() {
+    local svc=${1:?usage: e2e_kill SERVICE} pid
+    pid=${E2E_PIDS[$svc]:-}
+    [ -n "$pid" ] || e2e_fail "e2e_kill: $svc is not running"
+    kill -KILL "$pid" 2>/dev/null || true
+    _e2e_reap "$svc"
+    echo "killed $svc"
+}
+
+# e2e_start_all [TIMEOUT]: starts the four services and waits until each is ready.
+e2e_start_all() {
+    local svc
+    for svc in "${E2E_SERVICES[@]}"; do
+        e2e_start "$svc" || e2e_fail "could not start $svc"
+    done
+    for svc in "${E2E_SERVICES[@]}"; do
+        e2e_wait_ready "$svc" "${1:-30}"
+    done
+}
+
+# e2e_wait_until TIMEOUT WHAT CMD...: polls CMD (every 0.2 s) until it
+# succeeds; fails the test with WHAT after TIMEOUT seconds.
+e2e_wait_until() {
+    local timeout=$1 what=$2 deadline
+    shift 2
+    deadline=$((SECONDS + timeout))
+    until "$@" >/dev/null 2>&1; do
+        [ "$SECONDS" -lt "$deadline" ] || e2e_fail "timed out after ${timeout}s waiting for: $what"
+        sleep 0.2
+    done
+}
+
+# e2e_ctl ARGS...: runs pathwaysctl from PATHWAYS_BIN.
+e2e_ctl() {
+    "$PATHWAYS_BIN/pathwaysctl" "$@"
+}
