@@ -2,6 +2,7 @@
 set(body "/* Generated from migration files; do not edit. */\n#include \"pathways/migrate.h\"\n\n")
 set(entries "")
 set(i 0)
+string(REPLACE "|" ";" FILES "${FILES}")
 list(SORT FILES)
 foreach(f IN LISTS FILES)
   get_filename_component(name "${f}" NAME_WE)

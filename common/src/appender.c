@@ -36,11 +36,20 @@ struct pw_appender {
     size_t flushed; /* items [0, flushed) have seqs in the open transaction */
     stream_parts_t parts[MAX_STREAMS];
     int nparts;
+    uint32_t create_partitions; /* for streams this appender creates */
 };
 
 pw_appender_t *pw_appender_new(void)
 {
-    return calloc(1, sizeof(pw_appender_t));
+    pw_appender_t *a = calloc(1, sizeof(pw_appender_t));
+    if (a)
+        a->create_partitions = 1;
+    return a;
+}
+
+void pw_appender_set_partitions(pw_appender_t *a, uint32_t partitions)
+{
+    a->create_partitions = partitions ? partitions : 1;
 }
 
 static void pending_free(pending_t *p)
@@ -151,7 +160,7 @@ int pw_stream_ensure(pw_db_t *db, const char *stream, uint32_t partitions)
     return 0;
 }
 
-int pw_stream_partitions(pw_db_t *db, const char *stream, uint32_t *out)
+int pw_stream_partitions(pw_db_t *db, const char *stream, uint32_t create_with, uint32_t *out)
 {
     const char *params[] = {stream};
     PGresult *r = pw_db_prepared(db, "stream_partitions",
@@ -162,10 +171,10 @@ int pw_stream_partitions(pw_db_t *db, const char *stream, uint32_t *out)
         return -1;
     int64_t n = pw_db_get_i64(r, 0, "n");
     PQclear(r);
-    if (n <= 0) {
-        if (pw_stream_ensure(db, stream, 1) != 0)
+    if (n <= 0 && create_with > 0) {
+        if (pw_stream_ensure(db, stream, create_with) != 0)
             return -1;
-        n = 1;
+        return pw_stream_partitions(db, stream, 0, out);
     }
     *out = (uint32_t)n;
     return 0;
@@ -180,7 +189,7 @@ static int appender_partitions(pw_appender_t *a, pw_db_t *db, const char *stream
             return 0;
         }
     }
-    if (pw_stream_partitions(db, stream, out) != 0)
+    if (pw_stream_partitions(db, stream, a->create_partitions, out) != 0)
         return -1;
     if (a->nparts < MAX_STREAMS) {
         snprintf(a->parts[a->nparts].name, sizeof a->parts[0].name, "%s", stream);

@@ -58,6 +58,10 @@ static const cfg_key_t keys[] = {
     STR(outbox_file, "PATHWAYS_OUTBOX_FILE", "",
         "file sink for notifications when no SMTP server is set"),
     STR(today, "PATHWAYS_TODAY", "", "fixed date (YYYY-MM-DD) used as today, for tests and demos"),
+    INT(stream_partitions, "PATHWAYS_STREAM_PARTITIONS", "1", 1, 64,
+        "partitions of a stream when its owner first creates it (fixed afterwards)"),
+    INT(lease_ttl_ms, "PATHWAYS_LEASE_TTL_MS", "3000", 300, 600000,
+        "partition lease lifetime; a dead instance's partitions move after this"),
 };
 
 static int set_key(pw_config_t *cfg, const cfg_key_t *k, const char *val, char *err, size_t errlen)

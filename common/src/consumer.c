@@ -11,7 +11,8 @@
 #include "pathways/stream.h"
 #include "stream_internal.h"
 
-#define MAX_PARTITIONS    64
+#define MAX_PARTITIONS    PW_MAX_PARTITIONS
+#define REPLAY_BATCH      50
 #define RETRY_BASE_MS     100
 #define RETRY_CAP_MS      5000
 #define CATCHUP_BUDGET_MS 200 /* keep the loop responsive while catching up */
@@ -26,7 +27,9 @@ struct pw_consumer {
     int64_t last_news_ms; /* last time anything arrived or was applied */
     int64_t retry_at_ms;  /* backoff after a failed event; 0 = none */
     int need_catchup;
-    uint64_t applied, dead;
+    uint64_t applied, dead, retried;
+    pw_lease_t lease;
+    int64_t next_rebalance_ms;
 };
 
 pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
@@ -52,9 +55,15 @@ pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
         zsock_set_rcvhwm(c->sub, 100000);
         zsock_set_maxmsgsize(c->sub, (int)PW_MAX_MESSAGE_BYTES);
         zsock_set_subscribe(c->sub, c->stream);
-        if (zsock_connect(c->sub, "%s", opts->endpoint) != 0)
-            goto fail;
+        /* Several instances of the owner may publish: connect to each. */
+        char eps[1024];
+        snprintf(eps, sizeof eps, "%s", opts->endpoint);
+        char *save = NULL;
+        for (char *ep = strtok_r(eps, ",", &save); ep; ep = strtok_r(NULL, ",", &save))
+            if (zsock_connect(c->sub, "%s", ep) != 0)
+                goto fail;
     }
+    pw_lease_init(&c->lease, opts->lease_ttl_ms);
     c->need_catchup = 1;
     return c;
 fail:
@@ -95,19 +104,40 @@ uint64_t pw_consumer_dead(const pw_consumer_t *c)
     return c->dead;
 }
 
+uint64_t pw_consumer_retried(const pw_consumer_t *c)
+{
+    return c->retried;
+}
+
+int pw_consumer_owned(const pw_consumer_t *c)
+{
+    int n = 0;
+    for (uint32_t p = 0; p < c->nparts; p++)
+        n += c->lease.owned[p];
+    return n;
+}
+
 const char *pw_consumer_stream(const pw_consumer_t *c)
 {
     return c->stream;
 }
 
-/* Loads (creating when missing) the offsets of every partition. */
+/* Loads (creating when missing) the offsets of every partition, after
+ * taking this instance's share of the partition leases. A stream nobody has
+ * written to yet has no partitions: nothing to load until it appears. */
 static int load_offsets(pw_consumer_t *c, pw_db_t *db)
 {
     uint32_t parts;
-    if (pw_stream_partitions(db, c->stream, &parts) != 0)
+    if (pw_stream_partitions(db, c->stream, 0, &parts) != 0)
         return -1;
+    if (parts == 0)
+        return 0;
     if (parts > MAX_PARTITIONS)
         parts = MAX_PARTITIONS;
+    int changed;
+    if (pw_lease_rebalance(db, c->consumer, c->stream, parts, &c->lease, &changed) != 0)
+        return -1;
+    c->next_rebalance_ms = pw_mono_ms() + c->lease.ttl_ms / 3;
     const char *params[] = {c->consumer, c->stream};
     PGresult *r = pw_db_prepared(db, "consumer_offsets_init",
                                  "INSERT INTO stream.consumer_offset (consumer, stream, partition) "
@@ -201,6 +231,7 @@ static int record_attempt(pw_consumer_t *c, pw_db_t *db, const pw_event_t *ev, c
         return -1;
     int n = (int)pw_db_get_i64(r, 0, "attempts");
     PQclear(r);
+    c->retried++;
     return n;
 }
 
@@ -323,6 +354,23 @@ static int apply_batch(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, int
     return n;
 }
 
+/* Fills ev from row i of a stream.event query (columns partition, seq,
+ * type, key, event_id, at_us, payload); returns the decoded payload buffer
+ * the caller frees (ev points into it and into r), or NULL. */
+static uint8_t *event_from_row(pw_consumer_t *c, const PGresult *r, int i, pw_event_t *ev)
+{
+    *ev = (pw_event_t){.stream = c->stream,
+                       .partition = (uint32_t)pw_db_get_i64(r, i, "partition"),
+                       .seq = pw_db_get_i64(r, i, "seq"),
+                       .type = pw_db_get(r, i, "type"),
+                       .key = pw_db_get(r, i, "key"),
+                       .event_id = pw_db_get(r, i, "event_id"),
+                       .occurred_at_us = pw_db_get_i64(r, i, "at_us")};
+    uint8_t *buf = pw_db_get_bytea(r, i, "payload", &ev->payload_len);
+    ev->payload = buf;
+    return buf;
+}
+
 /* Reads up to batch_max events of partition p past its offset and applies
  * them. Returns events handled (0 when caught up) or -1. */
 static int catch_up_partition(pw_consumer_t *c, pw_db_t *db, uint32_t p)
@@ -333,7 +381,7 @@ static int catch_up_partition(pw_consumer_t *c, pw_db_t *db, uint32_t p)
     snprintf(limit, sizeof limit, "%d", c->o.batch_max);
     const char *params[] = {c->stream, part, from, limit};
     PGresult *r = pw_db_prepared(db, "consumer_read",
-                                 "SELECT seq, type, key, event_id, "
+                                 "SELECT partition, seq, type, key, event_id, "
                                  "(extract(epoch FROM occurred_at) * 1000000)::bigint AS at_us, "
                                  "payload FROM stream.event WHERE stream = $1 AND "
                                  "partition = $2::int AND seq > $3::bigint ORDER BY seq "
@@ -348,17 +396,9 @@ static int catch_up_partition(pw_consumer_t *c, pw_db_t *db, uint32_t p)
     if (!evs || !bufs)
         goto done;
     for (int i = 0; i < n; i++) {
-        evs[i] = (pw_event_t){.stream = c->stream,
-                              .partition = p,
-                              .seq = pw_db_get_i64(r, i, "seq"),
-                              .type = pw_db_get(r, i, "type"),
-                              .key = pw_db_get(r, i, "key"),
-                              .event_id = pw_db_get(r, i, "event_id"),
-                              .occurred_at_us = pw_db_get_i64(r, i, "at_us")};
-        bufs[i] = pw_db_get_bytea(r, i, "payload", &evs[i].payload_len);
+        bufs[i] = event_from_row(c, r, i, &evs[i]);
         if (!bufs[i])
             goto done;
-        evs[i].payload = bufs[i];
         if (evs[i].seq != c->offsets[p] + 1 + i) {
             /* Cannot happen with gap-free seqs; refuse rather than skip. */
             pw_logkv(PW_LOG_ERROR, "gap in stream table", "stream", c->stream, NULL);
@@ -391,7 +431,9 @@ int pw_consumer_catch_up(pw_consumer_t *c, pw_db_t *db)
     int64_t deadline = pw_mono_ms() + CATCHUP_BUDGET_MS;
     int more = 0;
     for (uint32_t p = 0; p < c->nparts; p++) {
-        int n;
+        int n = 0;
+        if (!c->lease.owned[p])
+            continue;
         while ((n = catch_up_partition(c, db, p)) > 0) {
             total += n;
             if (c->retry_at_ms || c->nparts == 0)
@@ -406,7 +448,7 @@ int pw_consumer_catch_up(pw_consumer_t *c, pw_db_t *db)
         if (c->nparts == 0) /* offsets were reloaded: start over next time */
             break;
     }
-    c->need_catchup = more || c->nparts == 0;
+    c->need_catchup = more;
     c->last_news_ms = pw_mono_ms();
     return total;
 }
@@ -491,6 +533,8 @@ int pw_consumer_on_readable(pw_consumer_t *c, pw_db_t *db)
     int backing_off = c->retry_at_ms && pw_mono_ms() < c->retry_at_ms;
     if (n > 0 && !backing_off && ensure_loaded(c, db) == 0) {
         for (uint32_t p = 0; p < c->nparts && total >= 0; p++) {
+            if (!c->lease.owned[p])
+                continue;
             int rc = apply_received(c, db, envs, n, p, &gap);
             total = rc < 0 ? -1 : total + rc;
             if (c->retry_at_ms)
@@ -511,12 +555,109 @@ int pw_consumer_on_readable(pw_consumer_t *c, pw_db_t *db)
     return total;
 }
 
+/* Renews leases every ttl/3; when the owned partitions change, offsets
+ * are reloaded and the table re-read. */
+static int maybe_rebalance(pw_consumer_t *c, pw_db_t *db, int64_t now)
+{
+    if (!c->nparts)
+        return ensure_loaded(c, db);
+    if (now < c->next_rebalance_ms)
+        return 0;
+    int changed;
+    if (pw_lease_rebalance(db, c->consumer, c->stream, c->nparts, &c->lease, &changed) != 0)
+        return -1;
+    c->next_rebalance_ms = now + c->lease.ttl_ms / 3;
+    if (changed) {
+        c->nparts = 0;
+        c->need_catchup = 1;
+        return ensure_loaded(c, db);
+    }
+    return 0;
+}
+
+/* Applies one requested dead letter again, exactly once: the effects and
+ * replayed_at commit together; a failure is recorded and the request
+ * cleared (an administrator may ask again). Returns 1 applied, 0 not. */
+static int replay_one(pw_consumer_t *c, pw_db_t *db, const PGresult *r, int i)
+{
+    pw_event_t ev;
+    uint8_t *buf = event_from_row(c, r, i, &ev);
+    const char *id = pw_db_get(r, i, "id");
+    char err[ERR_LEN] = "";
+    int ok = 0;
+    if (buf && pw_db_begin(db) == 0) {
+        if (c->o.apply(c->o.ctx, db, &ev, err, sizeof err) == PW_APPLY_OK) {
+            const char *params[] = {id};
+            PGresult *u = pw_db_prepared(db, "consumer_replay_done",
+                                         "UPDATE stream.dead_letter SET replayed_at = now(), "
+                                         "replay_error = NULL WHERE id = $1::bigint AND "
+                                         "replayed_at IS NULL",
+                                         1, params);
+            ok = u && atoi(PQcmdTuples(u)) == 1;
+            PQclear(u);
+        }
+        if (ok)
+            ok = finish_batch(c, db) == 0;
+        else
+            abort_batch(c, db);
+    }
+    free(buf);
+    if (!ok && !pw_db_broken(db)) {
+        if (!err[0])
+            snprintf(err, sizeof err, "%s", buf ? pw_db_error(db) : "unreadable payload");
+        const char *params[] = {id, err};
+        PGresult *u = pw_db_prepared(db, "consumer_replay_failed",
+                                     "UPDATE stream.dead_letter SET replay_error = $2, "
+                                     "replay_requested_at = NULL WHERE id = $1::bigint",
+                                     2, params);
+        PQclear(u);
+    }
+    pw_logkv(ok ? PW_LOG_INFO : PW_LOG_WARN,
+             ok ? "dead letter replayed" : "dead letter replay failed", "consumer", c->consumer,
+             "stream", c->stream, "dead_letter_id", id, "error", err, NULL);
+    return ok;
+}
+
+static int replay_requested(pw_consumer_t *c, pw_db_t *db)
+{
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", REPLAY_BATCH);
+    const char *params[] = {c->consumer, c->stream, limit};
+    PGresult *r = pw_db_prepared(
+        db, "consumer_replay_list",
+        "SELECT d.id, e.partition, e.seq, e.type, e.key, e.event_id, "
+        "(extract(epoch FROM e.occurred_at) * 1000000)::bigint AS at_us, e.payload "
+        "FROM stream.dead_letter d JOIN stream.event e ON e.stream = d.stream AND "
+        "e.partition = d.partition AND e.seq = d.seq WHERE d.consumer = $1 AND d.stream = $2 "
+        "AND d.replay_requested_at IS NOT NULL AND d.replayed_at IS NULL ORDER BY d.id "
+        "LIMIT $3::int",
+        3, params);
+    if (!r)
+        return -1;
+    int n = 0;
+    for (int i = 0; i < PQntuples(r); i++)
+        n += replay_one(c, db, r, i);
+    PQclear(r);
+    return n;
+}
+
 int pw_consumer_tick(pw_consumer_t *c, pw_db_t *db)
 {
     int64_t now = pw_mono_ms();
+    int due = now >= c->next_rebalance_ms;
+    if (maybe_rebalance(c, db, now) != 0)
+        return -1;
+    if (due && replay_requested(c, db) < 0)
+        return -1;
     int retry_due = c->retry_at_ms && now >= c->retry_at_ms;
     int idle_due = now - c->last_news_ms >= c->o.idle_catchup_ms;
     if (!c->need_catchup && !retry_due && !idle_due)
         return 0;
     return pw_consumer_catch_up(c, db);
+}
+
+void pw_consumer_release(pw_consumer_t *c, pw_db_t *db)
+{
+    if (!pw_db_broken(db) && pw_lease_release_all(db, c->consumer, c->stream, &c->lease) != 0)
+        pw_warn("could not release leases: %s", pw_db_error(db));
 }

@@ -81,6 +81,8 @@ pw_service_t *pw_service_new(pw_service_id_t id, const pw_config_t *cfg)
     svc->metrics = pw_metrics_new();
     if (!svc->appender || !svc->metrics)
         pw_service_destroy(&svc);
+    else
+        pw_appender_set_partitions(svc->appender, (uint32_t)cfg->stream_partitions);
     return svc;
 }
 
@@ -210,6 +212,10 @@ static void describe_metrics(pw_metrics_t *m)
                         "stream events applied by this consumer");
     pw_metrics_describe(m, "pathways_consumer_dead_lettered_total", "counter",
                         "stream events moved to dead letters");
+    pw_metrics_describe(m, "pathways_consumer_redelivered_total", "counter",
+                        "stream events retried after a failed attempt");
+    pw_metrics_describe(m, "pathways_consumer_partitions_owned", "gauge",
+                        "partitions this instance holds a lease on");
     pw_metrics_describe(m, "pathways_requests_total", "counter", "command requests by type");
     pw_metrics_describe(m, "pathways_batch_commit_seconds", "histogram",
                         "time to flush and commit a batch");
@@ -385,6 +391,10 @@ static void update_consumer_metrics(pw_service_t *svc)
                        (double)pw_consumer_applied(c));
         pw_metrics_set(svc->metrics, "pathways_consumer_dead_lettered_total", labels,
                        (double)pw_consumer_dead(c));
+        pw_metrics_set(svc->metrics, "pathways_consumer_redelivered_total", labels,
+                       (double)pw_consumer_retried(c));
+        pw_metrics_set(svc->metrics, "pathways_consumer_partitions_owned", labels,
+                       (double)pw_consumer_owned(c));
     }
 }
 
@@ -478,6 +488,8 @@ int pw_service_run(pw_service_t *svc)
     }
     pw_metrics_set(svc->metrics, "pathways_up", "", 0);
     pw_service_rollback(svc);
+    for (int i = 0; i < svc->nconsumers; i++) /* hand partitions over at once */
+        pw_consumer_release(svc->consumers[i].consumer, svc->db);
     int cut = signals_received >= 2;
     pw_logkv(PW_LOG_INFO, cut ? "stopped at once" : "stopped cleanly", NULL);
     return cut;

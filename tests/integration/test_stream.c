@@ -177,6 +177,7 @@ static void test_catch_up_applies_exactly_once(void **state)
     pw_consumer_t *c = table_consumer("once", "s_once", &h, NULL, 3);
     assert_int_equal(pw_consumer_catch_up(c, db), 10);
     assert_int_equal(pw_consumer_catch_up(c, db), 0);
+    pw_consumer_release(c, db); /* a clean stop hands its partitions over */
     pw_consumer_destroy(&c);
     /* A restarted consumer resumes from its stored offset. */
     c = table_consumer("once", "s_once", &h, NULL, 3);
@@ -258,6 +259,26 @@ static void test_poison_goes_to_dead_letters_and_offset_moves_on(void **state)
                                 "consumer = 'poison'"),
                      5);
     assert_int_equal(pw_consumer_dead(c), 1);
+    /* The cause is fixed; an administrator asks for a replay: applied once,
+     * however often the consumer ticks afterwards. */
+    h.reject_poison = 0;
+    assert_int_equal(pw_db_exec(db,
+                                "UPDATE stream.dead_letter SET replay_requested_at = now() "
+                                "WHERE consumer = 'poison'",
+                                0, NULL),
+                     0);
+    int64_t end = pw_mono_ms() + 3000;
+    while (pw_mono_ms() < end &&
+           scalar(db, "SELECT count(*) FROM stream.dead_letter WHERE consumer = 'poison' "
+                      "AND replayed_at IS NOT NULL") == 0) {
+        assert_true(pw_consumer_tick(c, db) >= 0);
+        zclock_sleep(20);
+    }
+    for (int i = 0; i < 5; i++) {
+        assert_true(pw_consumer_tick(c, db) >= 0);
+        zclock_sleep(20);
+    }
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_poison'"), 5);
     pw_consumer_destroy(&c);
     pw_appender_destroy(&a);
 }
@@ -294,6 +315,86 @@ static void test_transient_failure_retried_then_dead_lettered(void **state)
     pw_appender_destroy(&a);
 }
 
+static pw_consumer_t *group_consumer(const char *stream, handler_ctx_t *h)
+{
+    pw_consumer_opts_t o = {.consumer = "group",
+                            .stream = stream,
+                            .batch_max = 50,
+                            .max_attempts = 3,
+                            .idle_catchup_ms = 20,
+                            .lease_ttl_ms = 600,
+                            .apply = record_effect,
+                            .ctx = h};
+    pw_consumer_t *c = pw_consumer_new(&o);
+    assert_non_null(c);
+    return c;
+}
+
+/* Drives both consumers' ticks for ms milliseconds. */
+static void run_group(pw_db_t *db1, pw_consumer_t *a, pw_db_t *db2, pw_consumer_t *b, int ms)
+{
+    int64_t end = pw_mono_ms() + ms;
+    while (pw_mono_ms() < end) {
+        if (a)
+            assert_true(pw_consumer_tick(a, db1) >= 0);
+        if (b)
+            assert_true(pw_consumer_tick(b, db2) >= 0);
+        zclock_sleep(10);
+    }
+}
+
+static void append_keys(pw_db_t *db, pw_appender_t *a, const char *stream, int from, int n)
+{
+    assert_int_equal(pw_db_begin(db), 0);
+    for (int i = from; i < from + n; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "emp/%d", i);
+        assert_int_equal(pw_appender_add(a, stream, "t.v1", key, NULL, (const uint8_t *)"x", 1), 0);
+    }
+    assert_int_equal(pw_appender_flush(a, db), 0);
+    assert_int_equal(pw_db_commit(db), 0);
+    pw_appender_publish(a, NULL);
+}
+
+static void test_partitions_shared_and_taken_over(void **state)
+{
+    pw_db_t *db = *state;
+    pw_db_t *db2 = pw_db_new(db_url);
+    pw_appender_t *a = pw_appender_new();
+    pw_appender_set_partitions(a, 4);
+    append_keys(db, a, "s_group", 0, 200);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.head WHERE stream = 's_group'"), 4);
+    handler_ctx_t h1 = {0}, h2 = {0};
+    pw_consumer_t *c1 = group_consumer("s_group", &h1);
+    pw_consumer_t *c2 = group_consumer("s_group", &h2);
+    run_group(db, c1, db2, c2, 1500);
+    /* Two live instances split the four partitions between them. */
+    assert_int_equal(pw_consumer_owned(c1), 2);
+    assert_int_equal(pw_consumer_owned(c2), 2);
+    /* Work that arrives now is shared. */
+    int before1 = h1.calls, before2 = h2.calls;
+    append_keys(db, a, "s_group", 200, 200);
+    run_group(db, c1, db2, c2, 300);
+    assert_true(h1.calls > before1 && h2.calls > before2);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_group'"), 400);
+    /* c2 dies without a word; its partitions move to c1 once the leases
+     * expire, and what was published meanwhile is applied exactly once. */
+    pw_consumer_destroy(&c2);
+    append_keys(db, a, "s_group", 400, 200);
+    int64_t t0 = pw_mono_ms();
+    while (pw_consumer_owned(c1) < 4 && pw_mono_ms() - t0 < 5000)
+        run_group(db, c1, NULL, NULL, 50);
+    assert_int_equal(pw_consumer_owned(c1), 4);
+    run_group(db, c1, NULL, NULL, 300);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_group'"), 600);
+    assert_int_equal(scalar(db, "SELECT sum(seq) FROM stream.consumer_offset WHERE "
+                                "consumer = 'group' AND stream = 's_group'"),
+                     600);
+    pw_consumer_destroy(&c1);
+    pw_appender_destroy(&a);
+    pw_db_destroy(&db2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_live_path_and_gap_catch_up),
         cmocka_unit_test(test_poison_goes_to_dead_letters_and_offset_moves_on),
         cmocka_unit_test(test_transient_failure_retried_then_dead_lettered),
+        cmocka_unit_test(test_partitions_shared_and_taken_over),
     };
     return cmocka_run_group_tests_name("stream", tests, setup, teardown);
 }

@@ -38,6 +38,8 @@ typedef struct {
     char smtp_from[256];      /* PATHWAYS_SMTP_FROM */
     char outbox_file[512];    /* PATHWAYS_OUTBOX_FILE: file sink when no SMTP */
     char today[16];           /* PATHWAYS_TODAY: fixed "today" for tests/demo */
+    int stream_partitions;    /* PATHWAYS_STREAM_PARTITIONS for new streams */
+    int lease_ttl_ms;         /* PATHWAYS_LEASE_TTL_MS: partition lease lifetime */
 } pw_config_t;
 
 /* Fills cfg from the environment over the defaults. Returns 0, or -1 with a

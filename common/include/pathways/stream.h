@@ -61,6 +61,10 @@ int pw_appender_add(pw_appender_t *a, const char *stream, const char *type, cons
                     const char *event_id, const uint8_t *payload, size_t len)
     __attribute__((warn_unused_result));
 size_t pw_appender_pending(const pw_appender_t *a);
+/* Partition count given to streams that do not exist yet when this
+ * appender first writes to them (default 1). A stream's count is fixed at
+ * creation: changing it would move keys between partitions. */
+void pw_appender_set_partitions(pw_appender_t *a, uint32_t partitions);
 /* Drops events added after the point where pw_appender_pending returned
  * mark (used when one event of a batch is rolled back to its savepoint). */
 void pw_appender_truncate(pw_appender_t *a, size_t mark);
@@ -85,10 +89,11 @@ typedef struct pw_consumer pw_consumer_t;
 typedef struct {
     const char *consumer; /* consumer name, e.g. "enrollment" */
     const char *stream;   /* stream to read */
-    const char *endpoint; /* owner's PUB endpoint (NULL: table only) */
+    const char *endpoint; /* owner's PUB endpoint(s), comma-separated (NULL: none) */
     int batch_max;        /* events per transaction */
     int max_attempts;     /* attempts before dead-lettering */
     int idle_catchup_ms;  /* re-read the table after this long without news */
+    int lease_ttl_ms;     /* partition lease lifetime (default 3000) */
     pw_apply_fn apply;
     void *ctx;
     /* The service's appender (events handlers append are flushed inside the
@@ -118,6 +123,13 @@ void pw_consumer_reset(pw_consumer_t *c);
 /* Events applied / dead-lettered since start (for metrics). */
 uint64_t pw_consumer_applied(const pw_consumer_t *c);
 uint64_t pw_consumer_dead(const pw_consumer_t *c);
+/* Events that failed and were retried (redeliveries). */
+uint64_t pw_consumer_retried(const pw_consumer_t *c);
+/* Partitions this instance holds a lease on. */
+int pw_consumer_owned(const pw_consumer_t *c);
+/* Gives the partition leases back at once (clean shutdown), so another
+ * instance takes over without waiting for them to expire. */
+void pw_consumer_release(pw_consumer_t *c, pw_db_t *db);
 const char *pw_consumer_stream(const pw_consumer_t *c);
 
 #endif
