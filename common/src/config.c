@@ -62,6 +62,8 @@ static const cfg_key_t keys[] = {
         "partitions of a stream when its owner first creates it (fixed afterwards)"),
     INT(lease_ttl_ms, "PATHWAYS_LEASE_TTL_MS", "3000", 300, 600000,
         "partition lease lifetime; a dead instance's partitions move after this"),
+    INT(sub_hwm, "PATHWAYS_SUB_HWM", "100000", 1, 10000000,
+        "events queued per subscription before ZeroMQ drops (consumers then catch up)"),
 };
 
 static int set_key(pw_config_t *cfg, const cfg_key_t *k, const char *val, char *err, size_t errlen)

@@ -52,7 +52,7 @@ pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
         c->sub = zsock_new(ZMQ_SUB);
         if (!c->sub)
             goto fail;
-        zsock_set_rcvhwm(c->sub, 100000);
+        zsock_set_rcvhwm(c->sub, opts->sub_hwm > 0 ? opts->sub_hwm : 100000);
         zsock_set_maxmsgsize(c->sub, (int)PW_MAX_MESSAGE_BYTES);
         zsock_set_subscribe(c->sub, c->stream);
         /* Several instances of the owner may publish: connect to each. */

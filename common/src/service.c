@@ -275,6 +275,8 @@ static int start_sockets(pw_service_t *svc)
                                 .batch_max = svc->cfg.batch_max,
                                 .max_attempts = svc->cfg.max_attempts,
                                 .idle_catchup_ms = svc->cfg.idle_catchup_ms,
+                                .lease_ttl_ms = svc->cfg.lease_ttl_ms,
+                                .sub_hwm = svc->cfg.sub_hwm,
                                 .apply = s->fn,
                                 .ctx = s->ctx,
                                 .appender = svc->appender,

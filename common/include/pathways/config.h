@@ -40,6 +40,7 @@ typedef struct {
     char today[16];           /* PATHWAYS_TODAY: fixed "today" for tests/demo */
     int stream_partitions;    /* PATHWAYS_STREAM_PARTITIONS for new streams */
     int lease_ttl_ms;         /* PATHWAYS_LEASE_TTL_MS: partition lease lifetime */
+    int sub_hwm;              /* PATHWAYS_SUB_HWM: queued events per subscription */
 } pw_config_t;
 
 /* Fills cfg from the environment over the defaults. Returns 0, or -1 with a

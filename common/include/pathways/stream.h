@@ -94,6 +94,7 @@ typedef struct {
     int max_attempts;     /* attempts before dead-lettering */
     int idle_catchup_ms;  /* re-read the table after this long without news */
     int lease_ttl_ms;     /* partition lease lifetime (default 3000) */
+    int sub_hwm;          /* SUB high-water mark (default 100000) */
     pw_apply_fn apply;
     void *ctx;
     /* The service's appender (events handlers append are flushed inside the
