@@ -4,6 +4,7 @@
 #                                       in DIR listening on 127.0.0.1:PORT, with
 #                                       database "pathways"; prints its URL
 #   tests/lib/pg.sh stop DIR         -> fast shutdown
+#   tests/lib/pg.sh crash DIR        -> immediate shutdown (no checkpoint)
 #   tests/lib/pg.sh url DIR PORT     -> prints the URL
 #   tests/lib/pg.sh bin              -> prints the server's bin folder (psql,
 #                                       pg_ctl, ... of the newest installed major)
@@ -97,6 +98,12 @@ start)
 stop)
     if [ -f "$dir/data/PG_VERSION" ]; then
         as_owner "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    ;;
+crash)
+    # An immediate stop: no checkpoint, clients cut off (the fault suite).
+    if [ -f "$dir/data/PG_VERSION" ]; then
+        as_owner "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     ;;
 url)
