@@ -9,7 +9,7 @@
 
 #include "pathways/log.h"
 
-typedef enum { CFG_STR, CFG_INT, CFG_SIZE } cfg_type_t;
+typedef enum { CFG_STR, CFG_INT, CFG_SIZE, CFG_BOOL } cfg_type_t;
 
 typedef struct {
     const char *env;
@@ -29,6 +29,10 @@ typedef struct {
 #define INT(field, env, def, lo, hi, help)                                                         \
     {                                                                                              \
         env, CFG_INT, offsetof(pw_config_t, field), sizeof(int), def, lo, hi, help                 \
+    }
+#define BOOL(field, env, def, help)                                                                \
+    {                                                                                              \
+        env, CFG_BOOL, offsetof(pw_config_t, field), sizeof(int), def, 0, 1, help                  \
     }
 #define SIZE(field, env, def, lo, hi, help)                                                        \
     {                                                                                              \
@@ -64,6 +68,18 @@ static const cfg_key_t keys[] = {
         "partition lease lifetime; a dead instance's partitions move after this"),
     INT(sub_hwm, "PATHWAYS_SUB_HWM", "100000", 1, 10000000,
         "events queued per subscription before ZeroMQ drops (consumers then catch up)"),
+    BOOL(migrate_on_start, "PATHWAYS_MIGRATE_ON_START", "on",
+         "on: a service applies its migrations at start; off: it waits for them (least privilege)"),
+    BOOL(curve, "PATHWAYS_CURVE", "off",
+         "on: CURVE authentication on the command endpoints; off: development mode (all admin)"),
+    STR(curve_secret_file, "PATHWAYS_CURVE_SECRET_FILE", "",
+        "a service's secret certificate file (zcert, mode 0600)"),
+    STR(curve_client_secret_file, "PATHWAYS_CURVE_CLIENT_SECRET_FILE", "",
+        "a tool's own secret certificate file (zcert, mode 0600)"),
+    STR(curve_server_key, "PATHWAYS_CURVE_SERVER_KEY", "",
+        "for tools: the services' public key, 40 Z85 characters or a public certificate file"),
+    INT(curve_refresh_ms, "PATHWAYS_CURVE_KEY_REFRESH_MS", "1000", 100, 600000,
+        "how often the registered keys are re-read (revocation delay)"),
 };
 
 static int set_key(pw_config_t *cfg, const cfg_key_t *k, const char *val, char *err, size_t errlen)
@@ -75,6 +91,16 @@ static int set_key(pw_config_t *cfg, const cfg_key_t *k, const char *val, char *
             return -1;
         }
         memcpy(dst, val, strlen(val) + 1);
+        return 0;
+    }
+    if (k->type == CFG_BOOL) {
+        int on = !strcmp(val, "on") || !strcmp(val, "1") || !strcmp(val, "true");
+        int off = !strcmp(val, "off") || !strcmp(val, "0") || !strcmp(val, "false");
+        if (!on && !off) {
+            snprintf(err, errlen, "%s=%s is not on or off", k->env, val);
+            return -1;
+        }
+        *(int *)(void *)dst = on;
         return 0;
     }
     char *end = NULL;

@@ -192,10 +192,17 @@ static int advance_offset(pw_consumer_t *c, pw_db_t *db, uint32_t p, int64_t seq
 /* Flushes what handlers appended, commits, publishes. */
 static int finish_batch(pw_consumer_t *c, pw_db_t *db)
 {
+    int64_t t0 = pw_now_us();
     if (c->o.appender && pw_appender_flush(c->o.appender, db) != 0)
         goto fail;
     if (pw_db_commit(db) != 0)
         goto fail;
+    if (c->o.metrics) {
+        char labels[160];
+        snprintf(labels, sizeof labels, "consumer=\"%s\",stream=\"%s\"", c->consumer, c->stream);
+        pw_metrics_observe(c->o.metrics, "pathways_batch_commit_seconds", labels,
+                           (double)(pw_now_us() - t0) / 1e6);
+    }
     if (c->o.appender)
         pw_appender_publish(c->o.appender, c->o.pub);
     return 0;

@@ -16,6 +16,7 @@
 #include "pathways/http.h"
 #include "pathways/log.h"
 #include "pathways/migrate.h"
+#include "queue_metrics.h"
 
 #define MAX_CONSUMERS     8
 #define MAX_TIMERS        8
@@ -23,6 +24,7 @@
 #define RECONNECT_MS      1000
 #define REQUESTS_PER_TURN 64
 #define TYPE_MAX          128
+#define QUEUE_METRICS_MS  2000
 
 /* The one process-wide global: how many termination signals arrived. */
 static volatile sig_atomic_t signals_received;
@@ -204,8 +206,15 @@ static int ready_probe(void *ctx, char *why, size_t whylen)
     return 1;
 }
 
+/* Every few seconds: queue-health gauges from the stream tables. */
+static int refresh_queue_metrics(void *ctx, pw_service_t *svc)
+{
+    return pw_queue_metrics_refresh(svc->db, svc->metrics, pw_service_name(svc->id));
+}
+
 static void describe_metrics(pw_metrics_t *m)
 {
+    pw_queue_metrics_describe(m);
     pw_metrics_describe(m, "pathways_up", "gauge", "1 while the service loop runs");
     pw_metrics_describe(m, "pathways_database_up", "gauge", "1 while the database answers");
     pw_metrics_describe(m, "pathways_consumer_processed_total", "counter",
@@ -280,7 +289,8 @@ static int start_sockets(pw_service_t *svc)
                                 .apply = s->fn,
                                 .ctx = s->ctx,
                                 .appender = svc->appender,
-                                .pub = svc->pub};
+                                .pub = svc->pub,
+                                .metrics = svc->metrics};
         s->consumer = pw_consumer_new(&o);
         if (!s->consumer) {
             pw_error("cannot create consumer of %s at %s", s->stream, ep);
@@ -302,6 +312,8 @@ int pw_service_start(pw_service_t *svc)
     if (sodium_init() < 0)
         return -1;
     describe_metrics(svc->metrics);
+    if (pw_service_every(svc, QUEUE_METRICS_MS, refresh_queue_metrics, NULL) != 0)
+        return -1;
     svc->http = pw_http_start(svc->cfg.bind_host, pw_config_port(&svc->cfg, svc->id, PW_PORT_HTTP),
                               svc->metrics, ready_probe, svc);
     if (!svc->http)

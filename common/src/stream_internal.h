@@ -29,9 +29,9 @@ int pw_stream_partitions(pw_db_t *db, const char *stream, uint32_t create_with, 
 
 /* One consumer instance's leases on one stream. */
 typedef struct {
-    char instance[96];                  /* host-pid-random, unique per process */
-    int ttl_ms;                         /* lease lifetime; renewed every ttl/3 */
-    uint8_t owned[PW_MAX_PARTITIONS];   /* partitions held now */
+    char instance[96];                /* host-pid-random, unique per process */
+    int ttl_ms;                       /* lease lifetime; renewed every ttl/3 */
+    uint8_t owned[PW_MAX_PARTITIONS]; /* partitions held now */
 } pw_lease_t;
 
 void pw_lease_init(pw_lease_t *l, int ttl_ms);

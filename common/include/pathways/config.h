@@ -24,23 +24,29 @@ typedef enum { PW_PORT_COMMAND = 0, PW_PORT_EVENTS = 1, PW_PORT_HTTP = 2 } pw_po
 #define PW_ENDPOINT_MAX 256
 
 typedef struct {
-    char database_url[1024];  /* PATHWAYS_DATABASE_URL */
-    char bind_host[64];       /* PATHWAYS_BIND_HOST: where services listen */
-    char connect_host[64];    /* PATHWAYS_CONNECT_HOST: where clients connect */
-    int port_base;            /* PATHWAYS_PORT_BASE */
-    char log_level[16];       /* PATHWAYS_LOG_LEVEL */
-    int batch_max;            /* PATHWAYS_BATCH_MAX: events per consumer txn */
-    int idle_catchup_ms;      /* PATHWAYS_IDLE_CATCHUP_MS */
-    int max_attempts;         /* PATHWAYS_MAX_ATTEMPTS before dead-lettering */
-    int drain_timeout_ms;     /* PATHWAYS_DRAIN_TIMEOUT_MS on SIGTERM */
-    size_t max_message_bytes; /* PATHWAYS_MAX_MESSAGE_BYTES (ZMQ_MAXMSGSIZE) */
-    char smtp_url[512];       /* PATHWAYS_SMTP_URL, e.g. smtp://127.0.0.1:2525 */
-    char smtp_from[256];      /* PATHWAYS_SMTP_FROM */
-    char outbox_file[512];    /* PATHWAYS_OUTBOX_FILE: file sink when no SMTP */
-    char today[16];           /* PATHWAYS_TODAY: fixed "today" for tests/demo */
-    int stream_partitions;    /* PATHWAYS_STREAM_PARTITIONS for new streams */
-    int lease_ttl_ms;         /* PATHWAYS_LEASE_TTL_MS: partition lease lifetime */
-    int sub_hwm;              /* PATHWAYS_SUB_HWM: queued events per subscription */
+    char database_url[1024];            /* PATHWAYS_DATABASE_URL */
+    char bind_host[64];                 /* PATHWAYS_BIND_HOST: where services listen */
+    char connect_host[64];              /* PATHWAYS_CONNECT_HOST: where clients connect */
+    int port_base;                      /* PATHWAYS_PORT_BASE */
+    char log_level[16];                 /* PATHWAYS_LOG_LEVEL */
+    int batch_max;                      /* PATHWAYS_BATCH_MAX: events per consumer txn */
+    int idle_catchup_ms;                /* PATHWAYS_IDLE_CATCHUP_MS */
+    int max_attempts;                   /* PATHWAYS_MAX_ATTEMPTS before dead-lettering */
+    int drain_timeout_ms;               /* PATHWAYS_DRAIN_TIMEOUT_MS on SIGTERM */
+    size_t max_message_bytes;           /* PATHWAYS_MAX_MESSAGE_BYTES (ZMQ_MAXMSGSIZE) */
+    char smtp_url[512];                 /* PATHWAYS_SMTP_URL, e.g. smtp://127.0.0.1:2525 */
+    char smtp_from[256];                /* PATHWAYS_SMTP_FROM */
+    char outbox_file[512];              /* PATHWAYS_OUTBOX_FILE: file sink when no SMTP */
+    char today[16];                     /* PATHWAYS_TODAY: fixed "today" for tests/demo */
+    int stream_partitions;              /* PATHWAYS_STREAM_PARTITIONS for new streams */
+    int lease_ttl_ms;                   /* PATHWAYS_LEASE_TTL_MS: partition lease lifetime */
+    int sub_hwm;                        /* PATHWAYS_SUB_HWM: queued events per subscription */
+    int migrate_on_start;               /* PATHWAYS_MIGRATE_ON_START: on (1) | off (0) */
+    int curve;                          /* PATHWAYS_CURVE: on (1) | off (0, development mode) */
+    char curve_secret_file[512];        /* PATHWAYS_CURVE_SECRET_FILE: a service's key */
+    char curve_client_secret_file[512]; /* PATHWAYS_CURVE_CLIENT_SECRET_FILE: a tool's key */
+    char curve_server_key[512]; /* PATHWAYS_CURVE_SERVER_KEY: Z85 text or public cert file */
+    int curve_refresh_ms;       /* PATHWAYS_CURVE_KEY_REFRESH_MS: key cache reload */
 } pw_config_t;
 
 /* Fills cfg from the environment over the defaults. Returns 0, or -1 with a

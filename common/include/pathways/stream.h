@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "pathways/db.h"
+#include "pathways/metrics.h"
 
 /* One stream event as handlers see it; all pointers borrowed for the call. */
 typedef struct {
@@ -102,6 +103,8 @@ typedef struct {
      * Both may be NULL for a consumer that appends nothing. */
     pw_appender_t *appender;
     zsock_t *pub;
+    /* Where batch commit latencies are observed (may be NULL). */
+    pw_metrics_t *metrics;
 } pw_consumer_opts_t;
 
 /* Creates a consumer and connects its SUB socket. Caller owns it. */

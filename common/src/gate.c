@@ -1,0 +1,106 @@
+/* The command endpoint's gate: who sent a request and may they send it.
+ * Types nobody registered need an admin key: a new command is closed until
+ * its service says who may use it. */
+#include "gate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathways/log.h"
+
+#define GATE_RULES_MAX 32
+#define GATE_TYPE_MAX  128
+
+typedef struct {
+    char type[GATE_TYPE_MAX];
+    pw_role_t min;
+} gate_rule_t;
+
+struct pw_gate {
+    const pw_config_t *cfg;
+    pw_auth_t *auth; /* NULL when CURVE is off */
+    pw_peer_t peer;
+    gate_rule_t rules[GATE_RULES_MAX];
+    int nrules;
+};
+
+pw_gate_t *pw_gate_new(const pw_config_t *cfg)
+{
+    pw_gate_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->cfg = cfg;
+    pw_peer_dev(&self->peer);
+    return self;
+}
+
+void pw_gate_destroy(pw_gate_t **p)
+{
+    if (!p || !*p)
+        return;
+    pw_auth_destroy(&(*p)->auth);
+    free(*p);
+    *p = NULL;
+}
+
+int pw_gate_require(pw_gate_t *self, const char *type, pw_role_t min)
+{
+    if (self->nrules == GATE_RULES_MAX || strlen(type) >= GATE_TYPE_MAX)
+        return -1;
+    gate_rule_t *r = &self->rules[self->nrules++];
+    snprintf(r->type, sizeof r->type, "%s", type);
+    r->min = min;
+    return 0;
+}
+
+int pw_gate_start(pw_gate_t *self, zsock_t *router)
+{
+    if (!self->cfg->curve) {
+        pw_warn("PATHWAYS_CURVE=off: development mode, every request is treated as admin");
+        return 0;
+    }
+    char err[512];
+    zcert_t *cert = pw_auth_load_secret(self->cfg->curve_secret_file, err, sizeof err);
+    if (!cert) {
+        pw_error("PATHWAYS_CURVE_SECRET_FILE: %s", err);
+        return -1;
+    }
+    self->auth = pw_auth_new(self->cfg->database_url, self->cfg->curve_refresh_ms, err, sizeof err);
+    int rc = self->auth ? pw_auth_server_setup(router, cert) : -1;
+    if (!self->auth)
+        pw_error("%s", err);
+    else
+        pw_logkv(PW_LOG_INFO, "CURVE on", "server_key", zcert_public_txt(cert), "registered_keys",
+                 pw_auth_cached(self->auth) ? "yes" : "none yet", NULL);
+    zcert_destroy(&cert);
+    return rc;
+}
+
+static pw_role_t required_role(const pw_gate_t *self, const char *type)
+{
+    for (int i = 0; i < self->nrules; i++)
+        if (strcmp(self->rules[i].type, type) == 0)
+            return self->rules[i].min;
+    return PW_ROLE_ADMIN;
+}
+
+int pw_gate_admit(pw_gate_t *self, zframe_t *frame, const char *type, char *why, size_t whylen)
+{
+    if (!self->auth) {
+        pw_peer_dev(&self->peer);
+        return 1;
+    }
+    const char *user = frame ? zframe_meta(frame, "User-Id") : NULL;
+    (void)pw_auth_lookup(self->auth, user && *user ? user : "?", &self->peer);
+    if (pw_auth_require_role(&self->peer, required_role(self, type), why, whylen))
+        return 1;
+    pw_logkv(PW_LOG_WARN, "request refused", "key_id", self->peer.key_id, "role",
+             pw_role_name(self->peer.role), "type", type, "reason", why, NULL);
+    return 0;
+}
+
+const pw_peer_t *pw_gate_peer(const pw_gate_t *self)
+{
+    return &self->peer;
+}
