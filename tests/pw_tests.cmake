@@ -4,7 +4,7 @@
 function(pw_add_c_tests kind)
   file(GLOB srcs CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/test_*.c")
   set(cores "")
-  foreach(s eligibility enrollment notification reporting synth publish)
+  foreach(s eligibility enrollment notification reporting synth publish roster)
     if(TARGET pathways_${s}_core)
       list(APPEND cores pathways_${s}_core)
     endif()

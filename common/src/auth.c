@@ -117,7 +117,11 @@ int pw_auth_check_secret_file(const char *path, char *err, size_t errlen)
 
 zcert_t *pw_auth_load_secret(const char *path, char *err, size_t errlen)
 {
-    if (pw_auth_check_secret_file(path, err, errlen) != 0)
+    /* zcert_load(path) reads path_secret when it exists: check that too. */
+    char sibling[1024];
+    snprintf(sibling, sizeof sibling, "%s_secret", path);
+    if (pw_auth_check_secret_file(path, err, errlen) != 0 ||
+        (access(sibling, F_OK) == 0 && pw_auth_check_secret_file(sibling, err, errlen) != 0))
         return NULL;
     zcert_t *cert = zcert_load(path);
     if (!cert) {

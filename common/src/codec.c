@@ -4,6 +4,46 @@
 
 #include <stdlib.h>
 
+/* Drops the unknown fields of m and of every sub-message. Nothing of ours
+ * passes unknown fields on, so a sender cannot smuggle bytes through an
+ * accepted message into the streams. Returns -1 when one has field number
+ * 0, which protobuf-c 1.4 accepts from an overlong tag but never encodes. */
+static int strip_unknown(ProtobufCMessage *m)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < m->n_unknown_fields; i++) {
+        if (m->unknown_fields[i].tag == 0)
+            rc = -1;
+        free(m->unknown_fields[i].data);
+    }
+    free(m->unknown_fields);
+    m->unknown_fields = NULL;
+    m->n_unknown_fields = 0;
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned f = 0; f < d->n_fields; f++) {
+        const ProtobufCFieldDescriptor *fd = &d->fields[f];
+        if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        char *base = (char *)m + fd->offset;
+        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(size_t *)(void *)((char *)m + fd->quantifier_offset);
+            ProtobufCMessage **subs = *(ProtobufCMessage ***)(void *)base;
+            for (size_t k = 0; k < n; k++)
+                if (subs[k] && strip_unknown(subs[k]) != 0)
+                    rc = -1;
+        } else {
+            /* A oneof member's slot is shared: only the set case is ours. */
+            if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+                *(uint32_t *)(void *)((char *)m + fd->quantifier_offset) != fd->id)
+                continue;
+            ProtobufCMessage *sub = *(ProtobufCMessage **)(void *)base;
+            if (sub && strip_unknown(sub) != 0)
+                rc = -1;
+        }
+    }
+    return rc;
+}
+
 ProtobufCMessage *pw_msg_decode(const ProtobufCMessageDescriptor *d, const uint8_t *data,
                                 size_t len, size_t max)
 {
@@ -12,7 +52,10 @@ ProtobufCMessage *pw_msg_decode(const ProtobufCMessageDescriptor *d, const uint8
     if (!d || (!data && len) || len > max)
         return NULL;
     static const uint8_t empty[1] = {0};
-    return protobuf_c_message_unpack(d, NULL, len, data ? data : empty);
+    ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, len, data ? data : empty);
+    if (m && strip_unknown(m) != 0)
+        pw_msg_free(&m);
+    return m;
 }
 
 void pw_msg_free(ProtobufCMessage **p)

@@ -66,7 +66,7 @@ static const cfg_key_t keys[] = {
         "partitions of a stream when its owner first creates it (fixed afterwards)"),
     INT(lease_ttl_ms, "PATHWAYS_LEASE_TTL_MS", "3000", 300, 600000,
         "partition lease lifetime; a dead instance's partitions move after this"),
-    INT(sub_hwm, "PATHWAYS_SUB_HWM", "100000", 1, 10000000,
+    INT(sub_hwm, "PATHWAYS_SUB_HWM", "10000", 1, 10000000,
         "events queued per subscription before ZeroMQ drops (consumers then catch up)"),
     BOOL(migrate_on_start, "PATHWAYS_MIGRATE_ON_START", "on",
          "on: a service applies its migrations at start; off: it waits for them (least privilege)"),
@@ -160,8 +160,17 @@ void pw_config_endpoint(const pw_config_t *cfg, pw_service_id_t svc, pw_port_kin
     for (; name[i] && i + 1 < sizeof upper; i++)
         upper[i] = (char)(name[i] - 'a' + 'A');
     upper[i] = '\0';
-    snprintf(var, sizeof var, "PATHWAYS_%s_%s_ENDPOINT", upper, kind_names[kind]);
-    const char *over = getenv(var);
+    /* A listening socket may have its own address (e.g. tcp://0.0.0.0:7111
+     * in a pod) while clients keep connecting to the service's name. */
+    const char *over = NULL;
+    if (listen) {
+        snprintf(var, sizeof var, "PATHWAYS_%s_%s_BIND", upper, kind_names[kind]);
+        over = getenv(var);
+    }
+    if (!over || !*over) {
+        snprintf(var, sizeof var, "PATHWAYS_%s_%s_ENDPOINT", upper, kind_names[kind]);
+        over = getenv(var);
+    }
     if (over && *over) {
         snprintf(out, outlen, "%s", over);
         return;
@@ -178,6 +187,8 @@ void pw_config_describe(void *file)
                 keys[i].help);
     fprintf(f, "%-28s %s\n", "PATHWAYS_<SVC>_<KIND>_ENDPOINT",
             "explicit endpoint, e.g. PATHWAYS_REPORTING_COMMAND_ENDPOINT=tcp://127.0.0.1:7140");
+    fprintf(f, "%-28s %s\n", "PATHWAYS_<SVC>_<KIND>_BIND",
+            "listening address only (wins over _ENDPOINT for the service itself)");
     fprintf(f, "%-28s %s\n", "PATHWAYS_CLOCK_FILE",
             "file whose first line is today's date (re-read on change; tests move time)");
 }

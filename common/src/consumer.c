@@ -13,6 +13,8 @@
 
 #define MAX_PARTITIONS    PW_MAX_PARTITIONS
 #define REPLAY_BATCH      50
+#define LINGER_MS         3 /* wait this long for a fuller batch */
+#define REPLAY_CHECK_MS   1000
 #define RETRY_BASE_MS     100
 #define RETRY_CAP_MS      5000
 #define CATCHUP_BUDGET_MS 200 /* keep the loop responsive while catching up */
@@ -27,9 +29,10 @@ struct pw_consumer {
     int64_t last_news_ms; /* last time anything arrived or was applied */
     int64_t retry_at_ms;  /* backoff after a failed event; 0 = none */
     int need_catchup;
-    uint64_t applied, dead, retried;
+    uint64_t applied, dead, retried, replayed;
     pw_lease_t lease;
     int64_t next_rebalance_ms;
+    int64_t next_replay_ms; /* when to look for requested replays again */
 };
 
 pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
@@ -52,7 +55,7 @@ pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
         c->sub = zsock_new(ZMQ_SUB);
         if (!c->sub)
             goto fail;
-        zsock_set_rcvhwm(c->sub, opts->sub_hwm > 0 ? opts->sub_hwm : 100000);
+        zsock_set_rcvhwm(c->sub, opts->sub_hwm > 0 ? opts->sub_hwm : 10000);
         zsock_set_maxmsgsize(c->sub, (int)PW_MAX_MESSAGE_BYTES);
         zsock_set_subscribe(c->sub, c->stream);
         /* Several instances of the owner may publish: connect to each. */
@@ -107,6 +110,11 @@ uint64_t pw_consumer_dead(const pw_consumer_t *c)
 uint64_t pw_consumer_retried(const pw_consumer_t *c)
 {
     return c->retried;
+}
+
+uint64_t pw_consumer_replayed(const pw_consumer_t *c)
+{
+    return c->replayed;
 }
 
 int pw_consumer_owned(const pw_consumer_t *c)
@@ -536,6 +544,15 @@ int pw_consumer_on_readable(pw_consumer_t *c, pw_db_t *db)
         return -1;
     int garbled = 0, gap = 0, total = 0;
     int n = receive(c, envs, c->o.batch_max, &garbled);
+    /* Linger briefly for more: under load this turns many small
+     * transactions into few large ones, for at most LINGER_MS of latency. */
+    int64_t linger_end = pw_mono_ms() + LINGER_MS;
+    while (n > 0 && n < c->o.batch_max && pw_mono_ms() < linger_end) {
+        zmq_pollitem_t item = {.socket = zsock_resolve(c->sub), .events = ZMQ_POLLIN};
+        if (zmq_poll(&item, 1, 1) <= 0)
+            break;
+        n += receive(c, envs + n, c->o.batch_max - n, &garbled);
+    }
     c->last_news_ms = pw_mono_ms();
     int backing_off = c->retry_at_ms && pw_mono_ms() < c->retry_at_ms;
     if (n > 0 && !backing_off && ensure_loaded(c, db) == 0) {
@@ -609,6 +626,8 @@ static int replay_one(pw_consumer_t *c, pw_db_t *db, const PGresult *r, int i)
             abort_batch(c, db);
     }
     free(buf);
+    if (ok)
+        c->replayed++;
     if (!ok && !pw_db_broken(db)) {
         if (!err[0])
             snprintf(err, sizeof err, "%s", buf ? pw_db_error(db) : "unreadable payload");
@@ -651,15 +670,19 @@ static int replay_requested(pw_consumer_t *c, pw_db_t *db)
 int pw_consumer_tick(pw_consumer_t *c, pw_db_t *db)
 {
     int64_t now = pw_mono_ms();
-    int due = now >= c->next_rebalance_ms;
     if (maybe_rebalance(c, db, now) != 0)
         return -1;
-    if (due && replay_requested(c, db) < 0)
-        return -1;
+    if (now >= c->next_replay_ms) {
+        c->next_replay_ms = now + REPLAY_CHECK_MS;
+        if (replay_requested(c, db) < 0)
+            return -1;
+    }
     int retry_due = c->retry_at_ms && now >= c->retry_at_ms;
     int idle_due = now - c->last_news_ms >= c->o.idle_catchup_ms;
     if (!c->need_catchup && !retry_due && !idle_due)
         return 0;
+    if (idle_due)
+        c->nparts = 0; /* re-read offsets: an administrator may have moved them */
     return pw_consumer_catch_up(c, db);
 }
 

@@ -57,6 +57,17 @@ void pw_db_destroy(pw_db_t **p)
     *p = NULL;
 }
 
+/* Server notices (warnings, "terminating connection ...") go to the JSON
+ * log instead of raw lines on stderr. */
+static void log_notice(void *arg, const char *message)
+{
+    (void)arg;
+    char text[512];
+    snprintf(text, sizeof text, "%s", message);
+    text[strcspn(text, "\n")] = '\0';
+    pw_logkv(PW_LOG_WARN, "database notice", "notice", text, (char *)NULL);
+}
+
 int pw_db_ensure(pw_db_t *db)
 {
     if (db->conn && !db->broken && PQstatus(db->conn) == CONNECTION_OK)
@@ -72,6 +83,7 @@ int pw_db_ensure(pw_db_t *db)
         return -1;
     }
     db->broken = 0;
+    PQsetNoticeProcessor(db->conn, log_notice, NULL);
     PGresult *r = PQexec(db->conn, "SET application_name = 'pathways'; "
                                    "SET client_min_messages = warning");
     PQclear(r);

@@ -7,6 +7,11 @@
 #include <time.h>
 #include <sys/time.h>
 
+/* A line's JSON body is cut at LOG_LINE bytes; LOG_TAIL keeps room for the
+ * closing brace, newline and NUL. */
+#define LOG_LINE 4096
+#define LOG_TAIL 4
+
 static const char *log_service = "pathways";
 static pw_log_level_t log_min = PW_LOG_INFO;
 
@@ -54,11 +59,14 @@ static size_t json_escape(char *buf, size_t cap, size_t pos, const char *s)
     return pos;
 }
 
+/* Appends s, truncating to what fits (one byte kept for the NUL). */
 static size_t append(char *buf, size_t cap, size_t pos, const char *s)
 {
-    size_t n = strlen(s);
-    if (pos + n >= cap)
-        n = cap - pos - 1;
+    if (pos + 1 >= cap)
+        return pos;
+    size_t n = strlen(s), room = cap - pos - 1;
+    if (n > room)
+        n = room;
     memcpy(buf + pos, s, n);
     return pos + n;
 }
@@ -74,6 +82,8 @@ static size_t log_head(char *buf, size_t cap, pw_log_level_t level, const char *
     size_t pos =
         (size_t)snprintf(buf, cap, "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\",\"service\":\"", ts,
                          (long)(tv.tv_usec / 1000), level_names[level]);
+    if (pos >= cap)
+        pos = cap - 1;
     pos = json_escape(buf, cap, pos, log_service);
     pos = append(buf, cap, pos, "\",\"msg\":\"");
     pos = json_escape(buf, cap, pos, msg);
@@ -96,26 +106,26 @@ void pw_log(pw_log_level_t level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    char buf[4096];
-    log_write(buf, sizeof buf, log_head(buf, sizeof buf, level, msg));
+    char buf[LOG_LINE + LOG_TAIL];
+    log_write(buf, sizeof buf, log_head(buf, LOG_LINE, level, msg));
 }
 
 void pw_logkv(pw_log_level_t level, const char *msg, ...)
 {
     if (!pw_log_enabled(level))
         return;
-    char buf[4096];
-    size_t pos = log_head(buf, sizeof buf, level, msg);
+    char buf[LOG_LINE + LOG_TAIL];
+    size_t pos = log_head(buf, LOG_LINE, level, msg);
     va_list ap;
     va_start(ap, msg);
     const char *key;
     while ((key = va_arg(ap, const char *)) != NULL) {
         const char *val = va_arg(ap, const char *);
-        pos = append(buf, sizeof buf, pos, ",\"");
-        pos = json_escape(buf, sizeof buf, pos, key);
-        pos = append(buf, sizeof buf, pos, "\":\"");
-        pos = json_escape(buf, sizeof buf, pos, val ? val : "");
-        pos = append(buf, sizeof buf, pos, "\"");
+        pos = append(buf, LOG_LINE, pos, ",\"");
+        pos = json_escape(buf, LOG_LINE, pos, key);
+        pos = append(buf, LOG_LINE, pos, "\":\"");
+        pos = json_escape(buf, LOG_LINE, pos, val ? val : "");
+        pos = append(buf, LOG_LINE, pos, "\"");
     }
     va_end(ap);
     log_write(buf, sizeof buf, pos);

@@ -47,7 +47,7 @@ static int refresh_consumer(pw_db_t *db, pw_metrics_t *m, const char *consumer)
     PGresult *r = pw_db_prepared(
         db, "qm_offsets",
         "SELECT o.stream, o.partition, o.seq AS offset, h.seq - o.seq AS lag, "
-        "coalesce(extract(epoch FROM now() - e.occurred_at), 0) AS lag_seconds, "
+        "coalesce(extract(epoch FROM now() - e.appended_at), 0) AS lag_seconds, "
         "(SELECT count(*) FROM stream.dead_letter d WHERE d.consumer = o.consumer AND "
         "d.stream = o.stream AND d.replayed_at IS NULL) AS dead "
         "FROM stream.consumer_offset o JOIN stream.head h USING (stream, partition) "

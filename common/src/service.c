@@ -16,6 +16,7 @@
 #include "pathways/http.h"
 #include "pathways/log.h"
 #include "pathways/migrate.h"
+#include "gate.h"
 #include "queue_metrics.h"
 
 #define MAX_CONSUMERS     8
@@ -58,13 +59,14 @@ struct pw_service {
     pw_appender_t *appender;
     pw_metrics_t *metrics;
     pw_http_t *http;
+    pw_gate_t *gate;
     pw_request_fn on_request;
     void *request_ctx;
     consumer_spec_t consumers[MAX_CONSUMERS];
     int nconsumers;
     timer_t_ timers[MAX_TIMERS];
     int ntimers;
-    atomic_int db_ready, sockets_ready;
+    atomic_int db_ready, sockets_ready, migrations_pending;
     int64_t next_reconnect_ms;
     int stop;
 };
@@ -81,7 +83,8 @@ pw_service_t *pw_service_new(pw_service_id_t id, const pw_config_t *cfg)
     pw_log_init(pw_service_name(id), lvl);
     svc->appender = pw_appender_new();
     svc->metrics = pw_metrics_new();
-    if (!svc->appender || !svc->metrics)
+    svc->gate = pw_gate_new(&svc->cfg);
+    if (!svc->appender || !svc->metrics || !svc->gate)
         pw_service_destroy(&svc);
     else
         pw_appender_set_partitions(svc->appender, (uint32_t)cfg->stream_partitions);
@@ -98,6 +101,7 @@ void pw_service_destroy(pw_service_t **p)
         pw_consumer_destroy(&svc->consumers[i].consumer);
     zsock_destroy(&svc->router);
     zsock_destroy(&svc->pub);
+    pw_gate_destroy(&svc->gate); /* after the ROUTER it authenticates */
     pw_appender_destroy(&svc->appender);
     pw_db_destroy(&svc->db);
     pw_metrics_destroy(&svc->metrics);
@@ -120,6 +124,16 @@ int pw_service_consume(pw_service_t *svc, pw_service_id_t owner, const char *str
     svc->consumers[svc->nconsumers++] =
         (consumer_spec_t){.owner = owner, .stream = stream, .fn = fn, .ctx = ctx};
     return 0;
+}
+
+int pw_service_require(pw_service_t *svc, const char *type, pw_role_t min)
+{
+    return pw_gate_require(svc->gate, type, min);
+}
+
+const pw_peer_t *pw_service_peer(const pw_service_t *svc)
+{
+    return pw_gate_peer(svc->gate);
 }
 
 int pw_service_every(pw_service_t *svc, int interval_ms, pw_timer_fn fn, void *ctx)
@@ -194,6 +208,10 @@ void pw_service_rollback(pw_service_t *svc)
 static int ready_probe(void *ctx, char *why, size_t whylen)
 {
     pw_service_t *svc = ctx;
+    if (atomic_load(&svc->migrations_pending)) {
+        snprintf(why, whylen, "migrations pending");
+        return 0;
+    }
     if (!atomic_load(&svc->sockets_ready)) {
         snprintf(why, whylen, "sockets not bound");
         return 0;
@@ -223,11 +241,45 @@ static void describe_metrics(pw_metrics_t *m)
                         "stream events moved to dead letters");
     pw_metrics_describe(m, "pathways_consumer_redelivered_total", "counter",
                         "stream events retried after a failed attempt");
+    pw_metrics_describe(m, "pathways_consumer_replayed_total", "counter",
+                        "dead letters applied again on request");
+    pw_metrics_describe(m, "pathways_ready", "gauge", "1 while /readyz answers ready");
     pw_metrics_describe(m, "pathways_consumer_partitions_owned", "gauge",
                         "partitions this instance holds a lease on");
     pw_metrics_describe(m, "pathways_requests_total", "counter", "command requests by type");
     pw_metrics_describe(m, "pathways_batch_commit_seconds", "histogram",
                         "time to flush and commit a batch");
+}
+
+/* 1 when the database holds every migration of common and this service. */
+static int schema_current(pw_service_t *svc)
+{
+    const char *parts[] = {"common", pw_service_name(svc->id)};
+    for (int i = 0; i < 2; i++) {
+        int have = pw_migrate_applied_version(svc->db, parts[i]);
+        if (have < pw_migrate_known_version(parts[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/* PATHWAYS_MIGRATE_ON_START=off (least privilege: the service's role may
+ * not change the schema): waits until someone else migrated. */
+static int wait_for_migrations(pw_service_t *svc)
+{
+    atomic_store(&svc->migrations_pending, 1);
+    for (int n = 0; !schema_current(svc); n++) {
+        if (n % 30 == 0)
+            pw_warn("waiting for migrations (run pathwaysctl migrate as the owner role)");
+        if (signals_received)
+            return -1;
+        zclock_sleep(RECONNECT_MS);
+        if (pw_db_ensure(svc->db) != 0)
+            pw_debug("database unavailable: %s", pw_db_error(svc->db));
+    }
+    atomic_store(&svc->migrations_pending, 0);
+    atomic_store(&svc->db_ready, 1);
+    return 0;
 }
 
 /* Connects (retrying until it answers or a signal arrives) and migrates. */
@@ -243,6 +295,8 @@ static int start_database(pw_service_t *svc)
         zclock_sleep(RECONNECT_MS);
     }
     char err[512];
+    if (!svc->cfg.migrate_on_start)
+        return wait_for_migrations(svc);
     if (pw_migrate(svc->db, pw_service_name(svc->id), err, sizeof err) < 0) {
         pw_error("%s", err);
         return -1;
@@ -258,7 +312,9 @@ static int start_sockets(pw_service_t *svc)
     svc->pub = zsock_new(ZMQ_PUB);
     if (!svc->pub)
         return -1;
-    zsock_set_sndhwm(svc->pub, 100000);
+    /* Bounded queues: a subscriber that falls further behind loses the
+     * fast path and reads the table instead, so memory stays flat. */
+    zsock_set_sndhwm(svc->pub, svc->cfg.sub_hwm);
     if (zsock_bind(svc->pub, "%s", ep) < 0) {
         pw_error("cannot bind events endpoint %s: %s", ep, zmq_strerror(zmq_errno()));
         return -1;
@@ -270,6 +326,8 @@ static int start_sockets(pw_service_t *svc)
             return -1;
         zsock_set_maxmsgsize(svc->router, (int)svc->cfg.max_message_bytes);
         zsock_set_rcvtimeo(svc->router, 0);
+        if (pw_gate_start(svc->gate, svc->router) != 0)
+            return -1;
         if (zsock_bind(svc->router, "%s", ep) < 0) {
             pw_error("cannot bind command endpoint %s: %s", ep, zmq_strerror(zmq_errno()));
             return -1;
@@ -321,7 +379,7 @@ int pw_service_start(pw_service_t *svc)
     if (start_database(svc) != 0 || start_sockets(svc) != 0)
         return -1;
     pw_metrics_set(svc->metrics, "pathways_up", "", 1);
-    pw_logkv(PW_LOG_INFO, "service started", "service", pw_service_name(svc->id), NULL);
+    pw_logkv(PW_LOG_INFO, "service started", (char *)NULL);
     return 0;
 }
 
@@ -373,6 +431,11 @@ static int handle_request(pw_service_t *svc)
         for (char *t = tname; *t; t++) /* keep the name printable for logs/labels */
             if (!(isalnum((unsigned char)*t) || *t == '.' || *t == '_'))
                 *t = '?';
+        char why[256];
+        if (!pw_gate_admit(svc->gate, type, tname, why, sizeof why)) {
+            reply_error(svc, identity, "forbidden", why);
+            goto done;
+        }
         const char *rtype = NULL;
         size_t rlen = 0;
         uint8_t *rbytes = svc->on_request(svc->request_ctx, svc, tname, zframe_data(body),
@@ -388,6 +451,7 @@ static int handle_request(pw_service_t *svc)
         snprintf(labels, sizeof labels, "type=\"%s\"", rtype ? tname : "unknown");
         pw_metrics_add(svc->metrics, "pathways_requests_total", labels, 1);
     }
+done:
     zframe_destroy(&type);
     zframe_destroy(&body);
     zmsg_destroy(&msg);
@@ -407,6 +471,8 @@ static void update_consumer_metrics(pw_service_t *svc)
                        (double)pw_consumer_dead(c));
         pw_metrics_set(svc->metrics, "pathways_consumer_redelivered_total", labels,
                        (double)pw_consumer_retried(c));
+        pw_metrics_set(svc->metrics, "pathways_consumer_replayed_total", labels,
+                       (double)pw_consumer_replayed(c));
         pw_metrics_set(svc->metrics, "pathways_consumer_partitions_owned", labels,
                        (double)pw_consumer_owned(c));
     }
@@ -457,6 +523,8 @@ static void loop_turn(pw_service_t *svc, zmq_pollitem_t *items, int nitems)
     if (zmq_poll(items, nitems, POLL_MAX_MS) < 0)
         return; /* EINTR: a signal; the caller looks at it */
     check_database(svc);
+    char why[64];
+    pw_metrics_set(svc->metrics, "pathways_ready", "", ready_probe(svc, why, sizeof why));
     if (pw_db_broken(svc->db))
         return;
     int k = 0;

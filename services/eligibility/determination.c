@@ -128,6 +128,11 @@ void elig_det_facts_json(const elig_facts_t *f, elig_buf_t *out)
     elig_buf_json_kv(out, 0, "standing_raw", f->standing_raw);
     json_date(out, "hire_date", f->hire_date);
     json_date(out, "period_start", f->period_start);
+    elig_buf_printf(out, ",\"employer_participates\":%s",
+                    f->employer_participates < 0 ? "null"
+                    : f->employer_participates   ? "true"
+                                                 : "false");
+    elig_buf_json_kv(out, 0, "program_state", f->program_state);
     elig_buf_puts(out, "}");
 }
 

@@ -101,6 +101,7 @@ void elig_facts_init(elig_facts_t *f, const char *employer, const char *employee
     f->period_start = ELIG_NO_DATE;
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
         f->group_date[g] = ELIG_NO_DATE;
+    f->employer_participates = -1;
 }
 
 /* Copies src into dst when src states something (non-empty). */

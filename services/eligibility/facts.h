@@ -71,6 +71,11 @@ typedef struct {
     char language[ELIG_LANGUAGE_MAX + 1];
     char reason_code[ELIG_RAW_MAX + 1];
     int32_t group_date[ELIG_GROUP_COUNT]; /* effective date per group */
+    /* Context the registry adds for the program evaluated (not partner
+     * facts): whether the employer takes part (-1 not registered) and the
+     * employee's enrollment state in the program ("" none). */
+    int employer_participates;
+    char program_state[ELIG_RAW_MAX + 1];
 } elig_facts_t;
 
 /* Returns the type's index, or -1 for anything else (including NULL). */

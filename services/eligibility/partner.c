@@ -48,6 +48,11 @@ elig_partner_t *elig_partner_new(const elig_rules_t *rules)
     return self;
 }
 
+void elig_partner_set_rules(elig_partner_t *self, const elig_rules_t *rules)
+{
+    self->rules = rules;
+}
+
 void elig_partner_destroy(elig_partner_t **p)
 {
     if (!p || !*p)
@@ -59,10 +64,13 @@ void elig_partner_destroy(elig_partner_t **p)
 
 /* ---- steps before the database ---- */
 
-static void validate_all(job_t *job, const uint8_t *bad)
+/* Checks each event, and that the sender may publish for its employer (a
+ * partner key speaks for its own employer only). */
+static void validate_all(job_t *job, const uint8_t *bad, const pw_peer_t *peer)
 {
     for (size_t i = 0; i < job->batch->n_events; i++) {
         elig_event_state_t *s = &job->ev[i];
+        char why[sizeof s->why.text];
         s->result = ACCEPTED;
         if (bad[i]) {
             s->result = REJECTED;
@@ -70,6 +78,9 @@ static void validate_all(job_t *job, const uint8_t *bad)
                             "a text field holds invalid UTF-8 or a NUL byte");
         } else if (elig_validate_event(job->batch->events[i], job->today, &s->why) != 0) {
             s->result = REJECTED;
+        } else if (!pw_auth_may_publish(peer, job->batch->events[i]->source, why, sizeof why)) {
+            s->result = REJECTED;
+            elig_reason_set(&s->why, "forbidden_employer", "%s", why);
         }
     }
 }
@@ -127,43 +138,28 @@ static int load_employees(job_t *job, pw_db_t *db, const char *program)
 
 /* ---- per accepted event ---- */
 
-/* Merges event i, evaluates, records the determination and appends the
- * event (and the determination when it changed) to the streams. */
+/* Merges event i, appends it to stream "employee" and evaluates (the
+ * determination is recorded, and appended when it changed). */
 static int apply_event(elig_partner_t *self, pw_service_t *svc, job_t *job, size_t i)
 {
     const Pathways__V1__EmployeeEvent *e = job->batch->events[i];
     elig_employee_t *emp = &job->emps[job->ev[i].employee];
-    elig_result_t result;
-    char signature[ELIG_SIGNATURE_MAX], key[KEY_MAX];
+    elig_eval_t ev = {.svc = svc,
+                      .rules = self->rules,
+                      .dets = self->dets,
+                      .today = job->today,
+                      .keep_unchanged = 1};
+    elig_change_t change;
+    char key[KEY_MAX];
     unsigned stale = elig_facts_apply(&emp->facts, e);
     if (stale)
         pw_debug("event %s: older than facts on file for groups 0x%x", e->id, stale);
     emp->dirty = 1;
     snprintf(emp->last_event_id, sizeof emp->last_event_id, "%s", e->id);
-    elig_rules_evaluate(self->rules, &emp->facts, job->today, &result);
-    elig_result_signature(&result, signature, sizeof signature);
-    /* Downstream reacts to the employment status too (a terminated enrollee
-     * is exited), so a status change is a change even when the verdicts
-     * stay the same (leave -> terminated is "not eligible" both times). */
-    size_t used = strlen(signature);
-    snprintf(signature + used, sizeof signature - used, "|status=%d", emp->facts.status);
-    int changed = strcmp(signature, emp->signature) != 0;
     snprintf(key, sizeof key, "%s/%s", e->source, e->subject);
     if (pw_service_append(svc, ELIG_STREAM_EMPLOYEE, e->type, key, NULL, &e->base) != 0)
         return -1;
-    if (elig_det_batch_add(self->dets, self->rules, &emp->facts, &result, emp->outcome, signature,
-                           e->id, changed) != 0)
-        return -1;
-    if (changed) {
-        elig_det_msg_t msg;
-        elig_det_msg_build(&msg, self->rules, &emp->facts, &result, emp->outcome, e->id);
-        if (pw_service_append(svc, ELIG_STREAM_ELIGIBILITY, ELIG_TYPE_DETERMINED, key, NULL,
-                              &msg.msg.base) != 0)
-            return -1;
-    }
-    emp->outcome = result.outcome;
-    snprintf(emp->signature, sizeof emp->signature, "%s", signature);
-    return 0;
+    return elig_eval_employee(&ev, emp, e->id, &change);
 }
 
 /* ---- the transaction ---- */
@@ -295,7 +291,7 @@ uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint
         out = reply_error("", "malformed_batch", "a text field holds invalid UTF-8", reply_len);
         goto done;
     }
-    validate_all(&job, bad);
+    validate_all(&job, bad, pw_service_peer(svc));
     if (run_transaction(self, svc, &job) != 0) {
         out = reply_error(job.batch->batch_id, "unavailable",
                           "the batch could not be stored; retry it", reply_len);

@@ -16,17 +16,19 @@
 #include <stdint.h>
 
 #include "pathways/service.h"
+#include "evaluate.h"
 #include "rules.h"
 
-#define ELIG_STREAM_EMPLOYEE    "employee"
-#define ELIG_STREAM_ELIGIBILITY "eligibility"
-#define ELIG_TYPE_DETERMINED    "org.pathways.eligibility.determined.v1"
+#define ELIG_STREAM_EMPLOYEE "employee"
 
 typedef struct elig_partner elig_partner_t;
 
-/* Caller owns the result; rules are borrowed and must outlive it. */
+/* Caller owns the result; rules are borrowed and must outlive it (or the
+ * next elig_partner_set_rules). */
 elig_partner_t *elig_partner_new(const elig_rules_t *rules);
 void elig_partner_destroy(elig_partner_t **p);
+/* Switches to another rule version (borrowed). */
+void elig_partner_set_rules(elig_partner_t *self, const elig_rules_t *rules);
 
 /* Handles one PublishBatch (len bytes) on svc's database and streams.
  * Returns the encoded PublishAck (caller frees) and its length, or NULL on

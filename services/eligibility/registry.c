@@ -21,28 +21,39 @@ enum {
 };
 // clang-format on
 
-/* Group effective-date columns, in elig_group_t order. */
-static const char *const GROUP_COLUMNS[ELIG_GROUP_COUNT] = {
-    "job_eff", "status_eff", "hours_eff", "standing_eff", "hire_eff", "contact_eff",
-};
+/* The columns both loads read; $1 is always the program. */
+#define LOAD_COLUMNS                                                                               \
+    " e.job_family, e.job_title, e.status, e.status_raw, e.employment_type,"                       \
+    " e.employment_type_raw, e.scheduled_hours, e.standing, e.standing_raw,"                       \
+    " to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date,"                                            \
+    " to_char(e.period_start, 'YYYY-MM-DD') AS period_start,"                                      \
+    " e.given_name, e.family_name, e.email, e.phone, e.language, e.reason_code,"                   \
+    " to_char(e.job_eff, 'YYYY-MM-DD') AS job_eff,"                                                \
+    " to_char(e.status_eff, 'YYYY-MM-DD') AS status_eff,"                                          \
+    " to_char(e.hours_eff, 'YYYY-MM-DD') AS hours_eff,"                                            \
+    " to_char(e.standing_eff, 'YYYY-MM-DD') AS standing_eff,"                                      \
+    " to_char(e.hire_eff, 'YYYY-MM-DD') AS hire_eff,"                                              \
+    " to_char(e.contact_eff, 'YYYY-MM-DD') AS contact_eff,"                                        \
+    " e.last_event_id, c.outcome AS current_outcome, c.signature AS current_signature,"            \
+    " CASE WHEN m.employer IS NULL THEN NULL WHEN $1 = ANY(m.programs) THEN 't' ELSE 'f' END"      \
+    " AS participates, p.state AS program_state"
+
+#define LOAD_JOINS(k)                                                                              \
+    " LEFT JOIN eligibility.employer m ON m.employer = " k ".employer"                             \
+    " LEFT JOIN eligibility.current_determination c ON c.employer = " k ".employer"                \
+    " AND c.employee = " k ".employee AND c.program = $1"                                          \
+    " LEFT JOIN eligibility.participation p ON p.employer = " k ".employer"                        \
+    " AND p.employee = " k ".employee AND p.program = $1"
 
 static const char LOAD_SQL[] =
-    "SELECT k.ord, e.job_family, e.job_title, e.status, e.status_raw, e.employment_type,"
-    " e.employment_type_raw, e.scheduled_hours, e.standing, e.standing_raw,"
-    " to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date,"
-    " to_char(e.period_start, 'YYYY-MM-DD') AS period_start,"
-    " e.given_name, e.family_name, e.email, e.phone, e.language, e.reason_code,"
-    " to_char(e.job_eff, 'YYYY-MM-DD') AS job_eff,"
-    " to_char(e.status_eff, 'YYYY-MM-DD') AS status_eff,"
-    " to_char(e.hours_eff, 'YYYY-MM-DD') AS hours_eff,"
-    " to_char(e.standing_eff, 'YYYY-MM-DD') AS standing_eff,"
-    " to_char(e.hire_eff, 'YYYY-MM-DD') AS hire_eff,"
-    " to_char(e.contact_eff, 'YYYY-MM-DD') AS contact_eff,"
-    " e.last_event_id, c.outcome AS current_outcome, c.signature AS current_signature"
-    " FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(employer, employee, ord)"
-    " JOIN eligibility.employee e ON e.employer = k.employer AND e.employee = k.employee"
-    " LEFT JOIN eligibility.current_determination c ON c.employer = e.employer"
-    " AND c.employee = e.employee AND c.program = $3";
+    "SELECT k.ord, e.employer IS NOT NULL AS on_file," LOAD_COLUMNS
+    " FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(employer, employee, ord)"
+    " LEFT JOIN eligibility.employee e ON e.employer = k.employer AND e.employee = "
+    "k.employee" LOAD_JOINS("k");
+
+static const char PAGE_SQL[] =
+    "SELECT e.employer, e.employee," LOAD_COLUMNS " FROM eligibility.employee e" LOAD_JOINS(
+        "e") " WHERE (e.employer, e.employee) > ($2, $3) ORDER BY e.employer, e.employee LIMIT $4";
 
 static const char SAVE_SQL[] =
     "INSERT INTO eligibility.employee (employer, employee, job_family, job_title, status,"
@@ -67,48 +78,115 @@ static const char SAVE_SQL[] =
     " hire_eff = EXCLUDED.hire_eff, contact_eff = EXCLUDED.contact_eff,"
     " last_event_id = EXCLUDED.last_event_id, updated_at = now()";
 
-static int32_t get_date(const PGresult *res, int row, const char *column)
+/* The columns a load reads, looked up by name once per result (not once
+ * per value: a full re-evaluation reads every employee). */
+// clang-format off
+enum {
+    K_JOB_FAMILY, K_JOB_TITLE, K_STATUS, K_STATUS_RAW, K_TYPE, K_TYPE_RAW, K_HOURS, K_STANDING,
+    K_STANDING_RAW, K_HIRE_DATE, K_PERIOD_START, K_GIVEN_NAME, K_FAMILY_NAME, K_EMAIL, K_PHONE,
+    K_LANGUAGE, K_REASON_CODE, K_JOB_EFF, K_STATUS_EFF, K_HOURS_EFF, K_STANDING_EFF, K_HIRE_EFF,
+    K_CONTACT_EFF, K_LAST_EVENT_ID, K_PARTICIPATES, K_PROGRAM_STATE, K_SIGNATURE, K_OUTCOME,
+    K_COUNT
+};
+// clang-format on
+static const char *const K_NAMES[K_COUNT] = {
+    "job_family",      "job_title",       "status",
+    "status_raw",      "employment_type", "employment_type_raw",
+    "scheduled_hours", "standing",        "standing_raw",
+    "hire_date",       "period_start",    "given_name",
+    "family_name",     "email",           "phone",
+    "language",        "reason_code",     "job_eff",
+    "status_eff",      "hours_eff",       "standing_eff",
+    "hire_eff",        "contact_eff",     "last_event_id",
+    "participates",    "program_state",   "current_signature",
+    "current_outcome",
+};
+
+typedef struct {
+    const PGresult *res;
+    int col[K_COUNT];
+} cols_t;
+
+static void cols_init(cols_t *c, const PGresult *res)
+{
+    c->res = res;
+    for (int k = 0; k < K_COUNT; k++)
+        c->col[k] = PQfnumber(res, K_NAMES[k]);
+}
+
+static const char *val(const cols_t *c, int row, int k)
+{
+    return c->col[k] < 0 ? "" : PQgetvalue(c->res, row, c->col[k]);
+}
+
+static int isnull(const cols_t *c, int row, int k)
+{
+    return c->col[k] < 0 || PQgetisnull(c->res, row, c->col[k]);
+}
+
+static int32_t get_date(const cols_t *c, int row, int k)
 {
     int32_t days;
-    if (pw_db_isnull(res, row, column) || pw_date_parse(pw_db_get(res, row, column), &days) != 0)
+    if (isnull(c, row, k) || pw_date_parse(val(c, row, k), &days) != 0)
         return ELIG_NO_DATE;
     return days;
 }
 
-#define GET_STR(dst, res, row, col)                                                                \
-    snprintf((dst), sizeof(dst), "%s", pw_db_get((res), (row), (col)))
+/* Bounded copy of column k into dst (size bytes). */
+static void copy(char *dst, size_t size, const cols_t *c, int row, int k)
+{
+    const char *v = val(c, row, k);
+    size_t len = strlen(v);
+    if (len >= size)
+        len = size - 1;
+    memcpy(dst, v, len);
+    dst[len] = '\0';
+}
+
+#define GET_STR(dst, c, row, k) copy((dst), sizeof(dst), (c), (row), (k))
 
 static int enum_or_zero(int v)
 {
     return v < 0 ? 0 : v;
 }
 
-static void read_row(const PGresult *res, int row, elig_employee_t *e)
+static void read_row(const cols_t *c, int row, elig_employee_t *e)
 {
     elig_facts_t *f = &e->facts;
-    GET_STR(f->job_family, res, row, "job_family");
-    GET_STR(f->job_title, res, row, "job_title");
-    f->status = enum_or_zero(elig_status_parse(pw_db_get(res, row, "status")));
-    GET_STR(f->status_raw, res, row, "status_raw");
-    f->employment_type = enum_or_zero(elig_type_parse(pw_db_get(res, row, "employment_type")));
-    GET_STR(f->employment_type_raw, res, row, "employment_type_raw");
-    f->has_hours = !pw_db_isnull(res, row, "scheduled_hours");
-    f->scheduled_hours = f->has_hours ? strtod(pw_db_get(res, row, "scheduled_hours"), NULL) : 0;
-    f->standing = enum_or_zero(elig_standing_parse(pw_db_get(res, row, "standing")));
-    GET_STR(f->standing_raw, res, row, "standing_raw");
-    f->hire_date = get_date(res, row, "hire_date");
-    f->period_start = get_date(res, row, "period_start");
-    GET_STR(f->given_name, res, row, "given_name");
-    GET_STR(f->family_name, res, row, "family_name");
-    GET_STR(f->email, res, row, "email");
-    GET_STR(f->phone, res, row, "phone");
-    GET_STR(f->language, res, row, "language");
-    GET_STR(f->reason_code, res, row, "reason_code");
+    GET_STR(f->job_family, c, row, K_JOB_FAMILY);
+    GET_STR(f->job_title, c, row, K_JOB_TITLE);
+    f->status = enum_or_zero(elig_status_parse(val(c, row, K_STATUS)));
+    GET_STR(f->status_raw, c, row, K_STATUS_RAW);
+    f->employment_type = enum_or_zero(elig_type_parse(val(c, row, K_TYPE)));
+    GET_STR(f->employment_type_raw, c, row, K_TYPE_RAW);
+    f->has_hours = !isnull(c, row, K_HOURS);
+    f->scheduled_hours = f->has_hours ? strtod(val(c, row, K_HOURS), NULL) : 0;
+    f->standing = enum_or_zero(elig_standing_parse(val(c, row, K_STANDING)));
+    GET_STR(f->standing_raw, c, row, K_STANDING_RAW);
+    f->hire_date = get_date(c, row, K_HIRE_DATE);
+    f->period_start = get_date(c, row, K_PERIOD_START);
+    GET_STR(f->given_name, c, row, K_GIVEN_NAME);
+    GET_STR(f->family_name, c, row, K_FAMILY_NAME);
+    GET_STR(f->email, c, row, K_EMAIL);
+    GET_STR(f->phone, c, row, K_PHONE);
+    GET_STR(f->language, c, row, K_LANGUAGE);
+    GET_STR(f->reason_code, c, row, K_REASON_CODE);
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
-        f->group_date[g] = get_date(res, row, GROUP_COLUMNS[g]);
-    GET_STR(e->last_event_id, res, row, "last_event_id");
-    GET_STR(e->signature, res, row, "current_signature");
+        f->group_date[g] = get_date(c, row, K_JOB_EFF + g);
+    GET_STR(e->last_event_id, c, row, K_LAST_EVENT_ID);
     e->exists = 1;
+}
+
+/* What every loaded row carries, on file or not: the program context and
+ * the current determination. */
+static void read_context(const cols_t *c, int row, elig_employee_t *e)
+{
+    elig_facts_t *f = &e->facts;
+    const char *participates = val(c, row, K_PARTICIPATES);
+    f->employer_participates = !*participates ? -1 : participates[0] == 't';
+    GET_STR(f->program_state, c, row, K_PROGRAM_STATE);
+    GET_STR(e->signature, c, row, K_SIGNATURE);
+    e->outcome = elig_outcome_parse(val(c, row, K_OUTCOME));
 }
 
 int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
@@ -127,19 +205,22 @@ int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, 
         elig_buf_arr_add(&keys[0], employer);
         elig_buf_arr_add(&keys[1], employee);
     }
-    const char *params[3] = {elig_buf_array(&keys[0]), elig_buf_array(&keys[1]), program};
+    const char *params[3] = {program, elig_buf_array(&keys[0]), elig_buf_array(&keys[1])};
     if (!elig_buf_ok(&keys[0]) || !elig_buf_ok(&keys[1]))
         goto done;
     PGresult *res = pw_db_prepared(db, "elig_registry_load", LOAD_SQL, 3, params);
     if (!res)
         goto done;
+    cols_t cols;
+    cols_init(&cols, res);
     for (int r = 0; r < PQntuples(res); r++) {
         int64_t ord = pw_db_get_i64(res, r, "ord");
         if (ord < 1 || (size_t)ord > n)
             continue;
         elig_employee_t *e = &emps[ord - 1];
-        read_row(res, r, e);
-        e->outcome = elig_outcome_parse(pw_db_get(res, r, "current_outcome"));
+        if (strcmp(pw_db_get(res, r, "on_file"), "t") == 0)
+            read_row(&cols, r, e);
+        read_context(&cols, r, e);
     }
     PQclear(res);
     rc = 0;
@@ -147,6 +228,32 @@ done:
     elig_buf_release(&keys[0]);
     elig_buf_release(&keys[1]);
     return rc;
+}
+
+int elig_registry_page(pw_db_t *db, const char *program, const char *after_employer,
+                       const char *after_employee, elig_employee_t *emps, size_t max, size_t *n)
+{
+    char limit[24];
+    snprintf(limit, sizeof limit, "%zu", max);
+    const char *params[4] = {program, after_employer, after_employee, limit};
+    PGresult *res = pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 4, params);
+    if (!res)
+        return -1;
+    cols_t cols;
+    int employer = PQfnumber(res, "employer"), employee = PQfnumber(res, "employee");
+    cols_init(&cols, res);
+    *n = (size_t)PQntuples(res);
+    for (size_t r = 0; r < *n && r < max; r++) {
+        elig_employee_t *e = &emps[r];
+        elig_facts_init(&e->facts, PQgetvalue(res, (int)r, employer),
+                        PQgetvalue(res, (int)r, employee));
+        e->dirty = 0;
+        e->signature[0] = '\0';
+        read_row(&cols, (int)r, e);
+        read_context(&cols, (int)r, e);
+    }
+    PQclear(res);
+    return 0;
 }
 
 static void add_row(elig_buf_t *cols, const elig_employee_t *e)

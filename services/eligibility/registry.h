@@ -28,6 +28,13 @@ typedef struct {
 int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
     __attribute__((warn_unused_result));
 
+/* Reads up to max employees on file after (after_employer, after_employee)
+ * in key order ("" and "" for the first page), with their context for
+ * program, into emps; *n is how many. Returns 0 or -1. */
+int elig_registry_page(pw_db_t *db, const char *program, const char *after_employer,
+                       const char *after_employee, elig_employee_t *emps, size_t max, size_t *n)
+    __attribute__((warn_unused_result));
+
 /* Upserts every dirty employee of emps. Returns 0 or -1. */
 int elig_registry_save(pw_db_t *db, const elig_employee_t *emps, size_t n)
     __attribute__((warn_unused_result));

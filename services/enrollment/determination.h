@@ -1,8 +1,17 @@
-/* Reactions to eligibility determinations (stream "eligibility"):
+/* Reactions to eligibility determinations (stream "eligibility"). The
+ * latest determination per (employer, employee, program) is kept in
+ * enrollment.determination (apply and cohort start check it), then:
+ *   - status TERMINATED exits every active enrollment of the employee
+ *     (reason_code "terminated"); a freed seat promotes the next waiter;
+ *   - status LEAVE pauses every active enrollment past the invitation
+ *     (reason_code "leave"), remembering the state to resume to; status
+ *     ACTIVE again resumes the enrollments paused for leave (reason_code
+ *     "leave_ended");
+ *   - losing good standing (standing becomes CORRECTIVE_ACTION or
+ *     FINAL_WARNING) flags every active enrollment past the invitation for
+ *     staff review (event type review_flagged, no state change);
  *   - the first ELIGIBLE determination of an employee with no enrollment in
- *     the program invites them (state invited);
- *   - a determination with employment status TERMINATED exits every active
- *     enrollment of the employee (reason_code "terminated").
+ *     the program invites them (state invited).
  * Exactly-once comes from the runtime (offset and effects in one
  * transaction); the unique (employer, employee, program) key makes the
  * invitation safe even if the same determination is seen twice. */
@@ -17,11 +26,24 @@
 #define ENR_DEFAULT_PROGRAM   "mapp"
 #define ENR_REASON_TERMINATED "terminated"
 #define ENR_REASON_ELIGIBLE   "eligible"
+#define ENR_REASON_LEAVE      "leave"
+#define ENR_REASON_LEAVE_END  "leave_ended"
+#define ENR_REASON_STANDING   "standing_lost"
 
 /* pw_apply_fn for stream "eligibility". ctx is a const enr_emitter_t *.
  * Returns PW_APPLY_REJECT for an undecodable or incomplete payload,
  * PW_APPLY_RETRY on a database failure, else PW_APPLY_OK. */
 pw_apply_t enr_apply_determination(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
                                    size_t errlen);
+
+/* The latest determination of (employer, employee, program), for checks
+ * made again at application and at cohort start. Returns 1 when it is
+ * ELIGIBLE, 0 when not (the failing criteria in why), -2 when none was
+ * ever received (why says so), -1 on a database error (why). When facts is
+ * not NULL it receives the determination used as a JSON object (caller
+ * frees; NULL when none). */
+int enr_eligibility_check(pw_db_t *db, const char *employer, const char *employee,
+                          const char *program, char *why, size_t whylen, char **facts)
+    __attribute__((warn_unused_result));
 
 #endif

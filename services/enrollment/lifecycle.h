@@ -11,9 +11,13 @@
 #include "pathways/db.h"
 #include "transitions.h"
 
-#define ENR_STREAM       "enrollment"
-#define ENR_EVENT_TYPE   "org.pathways.enrollment.changed.v1"
-#define ENR_ACTOR_SYSTEM "system"
+#define ENR_STREAM     "enrollment"
+#define ENR_EVENT_TYPE "org.pathways.enrollment.changed.v1"
+/* A review flag set or cleared: EnrollmentChanged with review_flag, the
+ * unchanged state in from_state and to_state UNSPECIFIED. */
+#define ENR_EVENT_REVIEW_FLAGGED "org.pathways.enrollment.review_flagged.v1"
+#define ENR_EVENT_REVIEW_CLEARED "org.pathways.enrollment.review_cleared.v1"
+#define ENR_ACTOR_SYSTEM         "system"
 
 /* Where events go: pw_service_append in the service, a plain appender or a
  * recorder in tests. Returns 0 or -1. */
@@ -37,6 +41,8 @@ typedef struct {
     const char *cause_event_id; /* stream event or command that caused it */
     const char *effective_date; /* YYYY-MM-DD */
     const char *facts_json;     /* frozen facts, a JSON object (NULL: {}) */
+    const char *credential;     /* to certified: the credential earned */
+    const char *new_role;       /* to placed: the role placed into */
 } enr_change_t;
 
 typedef enum {
@@ -53,9 +59,22 @@ enr_result_t enr_lifecycle_create(pw_db_t *db, const enr_emitter_t *emit, const 
                                   char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* Moves enrollment id, currently in state from, to c->to. Returns ENR_OK or
- * an error with a reason in err. */
+ * an error with a reason in err. The row's bookkeeping follows the target:
+ * to paused remembers from (resume target) and c->reason_code; to
+ * waitlisted draws a waitlist number unless one is kept from before a
+ * pause; to certified/placed stores c->credential/c->new_role with
+ * c->effective_date. c->cohort_id "" keeps the row's cohort. */
 enr_result_t enr_lifecycle_move(pw_db_t *db, const enr_emitter_t *emit, int64_t id,
                                 enr_state_t from, const enr_change_t *c, char *err, size_t errlen)
     __attribute__((warn_unused_result));
+
+/* Sets (flag 1) or clears (flag 0) the staff-review flag of enrollment id,
+ * currently in state, with c->reason as the review reason; audits it
+ * (kind review_flagged/review_cleared, c->to ignored) and announces it.
+ * Returns ENR_OK, ENR_ERR_STALE when the flag already had that value, or
+ * ENR_ERR_DB. */
+enr_result_t enr_lifecycle_flag(pw_db_t *db, const enr_emitter_t *emit, int64_t id,
+                                enr_state_t state, int flag, const enr_change_t *c, char *err,
+                                size_t errlen) __attribute__((warn_unused_result));
 
 #endif

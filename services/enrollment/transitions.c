@@ -50,6 +50,20 @@ int enr_state_is_active(enr_state_t s)
     }
 }
 
+int enr_state_holds_seat(enr_state_t s)
+{
+    switch (s) {
+    case ENR_STATE_ENROLLED:
+    case ENR_STATE_IN_TRAINING:
+    case ENR_STATE_COMPLETED:
+    case ENR_STATE_CERTIFIED:
+    case ENR_STATE_PLACED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int enr_transition_allowed(enr_state_t from, enr_state_t to)
 {
     if (from == to)

@@ -43,6 +43,11 @@ int enr_transition_check(enr_state_t from, enr_state_t to, char *err, size_t err
 /* Returns 1 for the active states (see above). */
 int enr_state_is_active(enr_state_t s);
 
+/* Returns 1 for the states that hold a seat in a cohort: enrolled,
+ * in_training, completed, certified, placed. A paused enrollment holds one
+ * when the state it paused from does (see enrollment.paused_from). */
+int enr_state_holds_seat(enr_state_t s);
+
 /* Lower-case name as stored in the database ("in_training"); "unspecified"
  * for ENR_STATE_NONE and "unknown" for values outside the enum. Static. */
 const char *enr_state_name(enr_state_t s);

@@ -30,6 +30,13 @@ uint32_t ntf_backoff_random(uint32_t *state)
 ntf_decision_t ntf_retry_decide(ntf_outcome_t outcome, int attempts, int address_waits,
                                 int max_attempts, uint32_t rnd)
 {
+    return ntf_retry_decide_ex(outcome, attempts, address_waits, max_attempts, NTF_BACKOFF_BASE_MS,
+                               NTF_BACKOFF_CAP_MS, rnd);
+}
+
+ntf_decision_t ntf_retry_decide_ex(ntf_outcome_t outcome, int attempts, int address_waits,
+                                   int max_attempts, int64_t base_ms, int64_t cap_ms, uint32_t rnd)
+{
     ntf_decision_t d = {"retrying", attempts, address_waits, 0};
     if (max_attempts < 1)
         max_attempts = 1;
@@ -47,15 +54,18 @@ ntf_decision_t ntf_retry_decide(ntf_outcome_t outcome, int attempts, int address
         if (d.attempts >= max_attempts)
             d.state = "dead";
         else
-            d.delay_ms = ntf_backoff_ms(d.attempts, NTF_BACKOFF_BASE_MS, NTF_BACKOFF_CAP_MS, rnd);
+            d.delay_ms = ntf_backoff_ms(d.attempts, base_ms, cap_ms, rnd);
         break;
     case NTF_OUTCOME_NO_ADDRESS:
         d.address_waits++;
         if (d.address_waits >= max_attempts)
             d.state = "cancelled";
         else
-            d.delay_ms =
-                ntf_backoff_ms(d.address_waits, NTF_BACKOFF_BASE_MS, NTF_BACKOFF_CAP_MS, rnd);
+            d.delay_ms = ntf_backoff_ms(d.address_waits, base_ms, cap_ms, rnd);
+        break;
+    case NTF_OUTCOME_OPTED_OUT:
+    case NTF_OUTCOME_NO_CONTACT:
+        d.state = "cancelled";
         break;
     }
     return d;

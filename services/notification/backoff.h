@@ -23,6 +23,8 @@ typedef enum {
     NTF_OUTCOME_TEMPORARY,  /* the channel failed, may work later */
     NTF_OUTCOME_PERMANENT,  /* will never work */
     NTF_OUTCOME_NO_ADDRESS, /* recipient's address not known (yet) */
+    NTF_OUTCOME_OPTED_OUT,  /* the person opted out of this channel */
+    NTF_OUTCOME_NO_CONTACT, /* no HR contact / provider configured */
 } ntf_outcome_t;
 
 typedef struct {
@@ -38,4 +40,8 @@ typedef struct {
  * waits is the notification cancelled (never "dead"). */
 ntf_decision_t ntf_retry_decide(ntf_outcome_t outcome, int attempts, int address_waits,
                                 int max_attempts, uint32_t rnd);
+/* The same with the backoff's base and cap (ms). An opt-out or a missing
+ * contact cancels at once: neither changes by waiting. */
+ntf_decision_t ntf_retry_decide_ex(ntf_outcome_t outcome, int attempts, int address_waits,
+                                   int max_attempts, int64_t base_ms, int64_t cap_ms, uint32_t rnd);
 #endif

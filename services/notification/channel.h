@@ -1,6 +1,6 @@
 /* Delivery channels behind one interface: email over SMTP (libcurl) and a
- * file sink (one JSON line per message) for local runs and tests. Later
- * issues add a webhook channel here. A channel's send says whether a
+ * file sink (one JSON line per message) for local runs and tests, and
+ * webhooks (HTTP POST, HMAC-signed). A channel's send says whether a
  * failure is worth retrying. */
 #ifndef PATHWAYS_NOTIFICATION_CHANNEL_H
 #define PATHWAYS_NOTIFICATION_CHANNEL_H
@@ -40,6 +40,20 @@ ntf_channel_t *ntf_channel_file_new(const char *path);
 /* Sends over SMTP to url (smtp://host:port) with envelope sender from.
  * Caller owns the result. */
 ntf_channel_t *ntf_channel_smtp_new(const char *url, const char *from);
+/* The same with SMTP AUTH credentials (NULL or "": none). STARTTLS is used
+ * whenever the server offers it (and required for AUTH by libcurl's
+ * defaults only when the URL is smtps://). */
+ntf_channel_t *ntf_channel_smtp_new_auth(const char *url, const char *from, const char *user,
+                                         const char *password);
+
+/* POSTs JSON bodies to the message's URL, signed with its secret (see
+ * channel_webhook.c for the headers). Caller owns the result. */
+ntf_channel_t *ntf_channel_webhook_new(void);
+
+/* The webhook signature: hex HMAC-SHA256(secret, timestamp "." body) into
+ * hex (at least 65 bytes). Returns 0, or -1 without a secret. */
+int ntf_webhook_sign(const char *secret, const char *timestamp, const char *body, char *hex,
+                     size_t hexlen) __attribute__((warn_unused_result));
 
 /* SMTP when cfg->smtp_url is set, else the file sink at cfg->outbox_file
  * or NTF_DEFAULT_OUTBOX_FILE. Caller owns the result. */

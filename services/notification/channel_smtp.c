@@ -15,7 +15,9 @@
 typedef struct {
     CURL *curl;
     char *url;
-    char *from_header;   /* as configured: "Name <addr>" or "addr" */
+    char *from_header; /* as configured: "Name <addr>" or "addr" */
+    char *user;        /* SMTP AUTH, or NULL */
+    char *password;
     char from_addr[256]; /* bare envelope sender */
 } smtp_t;
 
@@ -42,6 +44,11 @@ static void smtp_destroy(void *impl)
         curl_easy_cleanup(s->curl);
     free(s->url);
     free(s->from_header);
+    free(s->user);
+    if (s->password) {
+        memset(s->password, 0, strlen(s->password));
+        free(s->password);
+    }
     free(s);
     curl_global_cleanup();
 }
@@ -83,6 +90,12 @@ static ntf_send_t smtp_send(void *impl, const ntf_message_t *m, char *err, size_
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, SMTP_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, SMTP_TOTAL_TIMEOUT_MS);
+    /* STARTTLS whenever the server offers it; plain only when it does not. */
+    curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    if (s->user) {
+        curl_easy_setopt(h, CURLOPT_USERNAME, s->user);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, s->password ? s->password : "");
+    }
     CURLcode rc = rcpt ? curl_easy_perform(h) : CURLE_OUT_OF_MEMORY;
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -101,6 +114,12 @@ static const ntf_channel_ops_t SMTP_OPS = {"smtp", smtp_send, smtp_destroy};
 
 ntf_channel_t *ntf_channel_smtp_new(const char *url, const char *from)
 {
+    return ntf_channel_smtp_new_auth(url, from, NULL, NULL);
+}
+
+ntf_channel_t *ntf_channel_smtp_new_auth(const char *url, const char *from, const char *user,
+                                         const char *password)
+{
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return NULL;
     smtp_t *s = calloc(1, sizeof *s);
@@ -111,7 +130,11 @@ ntf_channel_t *ntf_channel_smtp_new(const char *url, const char *from)
     s->curl = curl_easy_init();
     s->url = strdup(url);
     s->from_header = strdup(from);
-    if (!s->curl || !s->url || !s->from_header ||
+    if (user && *user) {
+        s->user = strdup(user);
+        s->password = strdup(password ? password : "");
+    }
+    if (!s->curl || !s->url || !s->from_header || (user && *user && (!s->user || !s->password)) ||
         ntf_address_extract(from, s->from_addr, sizeof s->from_addr) != 0) {
         smtp_destroy(s);
         return NULL;

@@ -1,6 +1,7 @@
 /* The delivery task (delivery.h). */
 #include "delivery.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,15 @@
 #include "outbox.h"
 #include "pathways/date.h"
 #include "pathways/log.h"
-#include "recipient.h"
+#include "resolve.h"
 
 #define METRIC_DELIVERIES "pathways_notification_deliveries_total"
+#define MAX_CONTEXT_VARS  12
 
 struct ntf_delivery {
     ntf_delivery_opts_t opts;
-    ntf_channel_t *channel;
+    ntf_channel_t *email;
+    ntf_channel_t *webhook;
     const ntf_catalog_t *catalog;
     const ntf_publisher_t *pub;
     uint32_t rng;
@@ -36,7 +39,11 @@ ntf_delivery_t *ntf_delivery_new(const ntf_delivery_opts_t *opts, ntf_channel_t 
         d->opts.lease_s = NTF_DELIVERY_LEASE_S;
     if (!d->opts.from || !*d->opts.from)
         d->opts.from = NTF_DEFAULT_FROM;
-    d->channel = *channel;
+    if (d->opts.backoff_base_ms <= 0)
+        d->opts.backoff_base_ms = NTF_BACKOFF_BASE_MS;
+    if (d->opts.backoff_cap_ms <= 0)
+        d->opts.backoff_cap_ms = NTF_BACKOFF_CAP_MS;
+    d->email = *channel;
     *channel = NULL;
     d->catalog = catalog;
     d->pub = pub;
@@ -47,97 +54,157 @@ ntf_delivery_t *ntf_delivery_new(const ntf_delivery_opts_t *opts, ntf_channel_t 
     return d;
 }
 
+void ntf_delivery_set_webhook(ntf_delivery_t *d, ntf_channel_t **channel)
+{
+    ntf_channel_destroy(&d->webhook);
+    d->webhook = *channel;
+    *channel = NULL;
+}
+
 void ntf_delivery_destroy(ntf_delivery_t **p)
 {
     if (!p || !*p)
         return;
-    ntf_channel_destroy(&(*p)->channel);
+    ntf_channel_destroy(&(*p)->email);
+    ntf_channel_destroy(&(*p)->webhook);
     free(*p);
     *p = NULL;
 }
 
-typedef struct {
-    const char *id, *trigger, *employer, *employee, *program;
-    int attempts, address_waits;
-} row_t;
+static ntf_outcome_t from_send(ntf_send_t s)
+{
+    return s == NTF_SEND_OK          ? NTF_OUTCOME_SENT
+           : s == NTF_SEND_TEMPORARY ? NTF_OUTCOME_TEMPORARY
+                                     : NTF_OUTCOME_PERMANENT;
+}
+
+/* The row's context (a JSON object of strings) and identity as variables;
+ * values borrowed from ctx and row. Returns the count. */
+static size_t context_vars(const json_t *ctx, const ntf_row_t *row, const ntf_target_t *t,
+                           ntf_var_t *out)
+{
+    size_t n = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)ctx, key, v) if (json_is_string(v) && n < MAX_CONTEXT_VARS)
+        out[n++] = (ntf_var_t){key, json_string_value(v)};
+    out[n++] = (ntf_var_t){"employer", row->employer};
+    out[n++] = (ntf_var_t){"employee", row->employee};
+    out[n++] = (ntf_var_t){"employer_name", t->employer_name};
+    return n;
+}
 
 /* Renders and sends one claimed row; no transaction is open. */
-static ntf_outcome_t attempt(ntf_delivery_t *d, pw_db_t *db, const row_t *row, char *err,
-                             size_t errlen)
+static ntf_outcome_t attempt(ntf_delivery_t *d, pw_db_t *db, const ntf_row_t *row, ntf_target_t *t,
+                             char *err, size_t errlen)
 {
-    PGresult *who = ntf_recipient_lookup(db, row->employer, row->employee);
-    if (!who) {
-        snprintf(err, errlen, "recipient lookup: %s", pw_db_error(db));
+    ntf_outcome_t out = ntf_resolve(db, d->opts.contacts, row, t, err, errlen);
+    if (out != NTF_OUTCOME_SENT)
+        return out;
+    int webhook = strcmp(row->channel, NTF_CHANNEL_WEBHOOK) == 0;
+    ntf_channel_t *ch = webhook ? d->webhook : d->email;
+    if (!ch) {
+        snprintf(err, errlen, "no %s channel configured", row->channel);
         return NTF_OUTCOME_TEMPORARY;
     }
-    if (PQntuples(who) != 1 || !*pw_db_get(who, 0, "email")) {
-        PQclear(who);
-        snprintf(err, errlen, "no_address: no email on file yet");
-        return NTF_OUTCOME_NO_ADDRESS;
-    }
-    ntf_render_input_t in = {row->trigger, pw_db_get(who, 0, "language"),
-                             pw_db_get(who, 0, "given_name"), row->program, row->id};
+    json_t *ctx = json_loads(row->context && *row->context ? row->context : "{}", 0, NULL);
+    ntf_var_t vars[MAX_CONTEXT_VARS + 3];
+    size_t n = context_vars(ctx, row, t, vars);
+    ntf_render_input_t in = {row->trigger,           t->language, t->given_name,
+                             row->program,           row->id,     row->recipient,
+                             row->channel,           vars,        n,
+                             d->opts.unsubscribe_url};
     char *subject = NULL, *body = NULL;
-    ntf_outcome_t out = NTF_OUTCOME_PERMANENT;
+    out = NTF_OUTCOME_PERMANENT;
     if (ntf_catalog_render(d->catalog, &in, &subject, &body, err, errlen) == 0) {
-        ntf_message_t m = {row->id, pw_db_get(who, 0, "email"), d->opts.from, subject, body};
-        switch (ntf_channel_send(d->channel, &m, err, errlen)) {
-        case NTF_SEND_OK:
-            out = NTF_OUTCOME_SENT;
-            break;
-        case NTF_SEND_TEMPORARY:
-            out = NTF_OUTCOME_TEMPORARY;
-            break;
-        default:
-            out = NTF_OUTCOME_PERMANENT;
-        }
+        ntf_message_t m = {row->id, t->address, d->opts.from, subject, body, t->secret};
+        out = from_send(ntf_channel_send(ch, &m, err, errlen));
     }
     free(subject);
     free(body);
-    PQclear(who);
+    json_decref(ctx);
     return out;
 }
 
 static const char *outcome_label(ntf_outcome_t o)
 {
-    static const char *labels[] = {"result=\"sent\"", "result=\"temporary\"",
-                                   "result=\"permanent\"", "result=\"no_address\""};
+    static const char *labels[] = {"sent",       "temporary", "permanent",
+                                   "no_address", "opted_out", "no_contact"};
     return labels[o];
 }
 
-/* Records one outcome in its own transaction. Returns 0 or -1. */
-static int record(ntf_delivery_t *d, pw_db_t *db, const row_t *row, ntf_outcome_t outcome,
-                  const char *error)
+/* One delivery's result, kept until the batch's results are recorded. */
+typedef struct {
+    ntf_outcome_t outcome;
+    char address[sizeof(((ntf_target_t *)0)->address)];
+    char error[512];
+} result_t;
+
+/* Records one outcome inside the open transaction. Returns 1 recorded,
+ * 0 when the row was reclaimed meanwhile, or -1. */
+static int record(ntf_delivery_t *d, pw_db_t *db, const ntf_row_t *row, const result_t *res)
 {
     ntf_record_t r = {row->id,
                       row->trigger,
                       row->employer,
                       row->employee,
-                      outcome,
-                      ntf_retry_decide(outcome, row->attempts, row->address_waits,
-                                       d->opts.max_attempts, ntf_backoff_random(&d->rng)),
-                      outcome == NTF_OUTCOME_SENT ? "" : error};
+                      res->outcome,
+                      ntf_retry_decide_ex(res->outcome, row->attempts, row->address_waits,
+                                          d->opts.max_attempts, d->opts.backoff_base_ms,
+                                          d->opts.backoff_cap_ms, ntf_backoff_random(&d->rng)),
+                      res->outcome == NTF_OUTCOME_SENT ? "" : res->error,
+                      row->recipient,
+                      row->channel,
+                      res->address};
     char err[256] = "";
-    if (pw_db_begin(db) != 0)
-        return -1;
     int rc = ntf_outbox_record(db, d->pub, &r, err, sizeof err);
     if (rc < 0) {
-        d->pub->rollback(d->pub->ctx, db);
         pw_logkv(PW_LOG_ERROR, "cannot record delivery", "notification_id", row->id, "error", err,
                  (char *)NULL);
         return -1;
     }
-    if (d->pub->commit(d->pub->ctx, db) != 0)
-        return -1;
     if (rc == 0)
         pw_logkv(PW_LOG_WARN, "delivery result dropped: row was reclaimed", "notification_id",
                  row->id, (char *)NULL);
-    else if (outcome != NTF_OUTCOME_SENT)
+    else if (res->outcome != NTF_OUTCOME_SENT)
         pw_logkv(PW_LOG_WARN, "delivery failed", "notification_id", row->id, "state",
-                 r.decision.state, "error", error, (char *)NULL);
-    if (d->opts.metrics)
-        pw_metrics_add(d->opts.metrics, METRIC_DELIVERIES, outcome_label(outcome), 1);
-    return 0;
+                 r.decision.state, "error", res->error, (char *)NULL);
+    if (d->opts.metrics) {
+        char labels[96];
+        snprintf(labels, sizeof labels, "channel=\"%s\",result=\"%s\"", row->channel,
+                 outcome_label(res->outcome));
+        pw_metrics_add(d->opts.metrics, METRIC_DELIVERIES, labels, 1);
+    }
+    return rc;
+}
+
+static ntf_row_t row_at(const PGresult *res, int i)
+{
+    return (ntf_row_t){
+        pw_db_get(res, i, "notification_id"),   pw_db_get(res, i, "trigger"),
+        pw_db_get(res, i, "recipient"),         pw_db_get(res, i, "employer"),
+        pw_db_get(res, i, "employee"),          pw_db_get(res, i, "program"),
+        pw_db_get(res, i, "channel"),           pw_db_get(res, i, "context"),
+        (int)pw_db_get_i64(res, i, "attempts"), (int)pw_db_get_i64(res, i, "address_waits")};
+}
+
+/* Records the results of a delivered batch in one transaction: one commit
+ * per batch instead of one per message. A crash before it commits leaves the
+ * rows in 'sending', to be sent again with the same ids (at-least-once
+ * toward receivers, who dedupe on the notification id). */
+static int record_all(ntf_delivery_t *d, pw_db_t *db, const PGresult *res, const result_t *out,
+                      int n)
+{
+    if (pw_db_begin(db) != 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        ntf_row_t row = row_at(res, i);
+        if (record(d, db, &row, &out[i]) < 0) {
+            d->pub->rollback(d->pub->ctx, db);
+            return -1;
+        }
+    }
+    return d->pub->commit(d->pub->ctx, db);
 }
 
 /* Claims one batch and delivers it. Returns rows handled or -1. */
@@ -155,20 +222,18 @@ static int round_once(ntf_delivery_t *d, pw_db_t *db)
         return -1;
     }
     int n = PQntuples(res);
-    int rc = n;
-    for (int i = 0; i < n && rc >= 0; i++) {
-        row_t row = {pw_db_get(res, i, "notification_id"),
-                     pw_db_get(res, i, "trigger"),
-                     pw_db_get(res, i, "employer"),
-                     pw_db_get(res, i, "employee"),
-                     pw_db_get(res, i, "program"),
-                     (int)pw_db_get_i64(res, i, "attempts"),
-                     (int)pw_db_get_i64(res, i, "address_waits")};
-        char err[512] = "";
-        ntf_outcome_t outcome = attempt(d, db, &row, err, sizeof err);
-        if (record(d, db, &row, outcome, err) != 0)
-            rc = -1;
+    result_t *out = calloc((size_t)(n ? n : 1), sizeof *out);
+    int rc = out ? n : -1;
+    for (int i = 0; out && i < n; i++) {
+        ntf_row_t row = row_at(res, i);
+        ntf_target_t target;
+        memset(&target, 0, sizeof target);
+        out[i].outcome = attempt(d, db, &row, &target, out[i].error, sizeof out[i].error);
+        snprintf(out[i].address, sizeof out[i].address, "%s", target.address);
     }
+    if (out && n > 0 && record_all(d, db, res, out, n) != 0)
+        rc = -1;
+    free(out);
     PQclear(res);
     return rc;
 }

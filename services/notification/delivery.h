@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "channel.h"
+#include "contacts.h"
 #include "pathways/db.h"
 #include "pathways/metrics.h"
 #include "publisher.h"
@@ -25,11 +26,15 @@
 #define NTF_DELIVERY_BUDGET_MS 500
 
 typedef struct {
-    int batch;             /* rows per claim (0: NTF_DELIVERY_BATCH) */
-    int max_attempts;      /* delivery failures before "dead" */
-    int lease_s;           /* 0: NTF_DELIVERY_LEASE_S */
-    const char *from;      /* From header / envelope sender (borrowed) */
-    pw_metrics_t *metrics; /* may be NULL; borrowed */
+    int batch;                      /* rows per claim (0: NTF_DELIVERY_BATCH) */
+    int max_attempts;               /* delivery failures before "dead" */
+    int lease_s;                    /* 0: NTF_DELIVERY_LEASE_S */
+    const char *from;               /* From header / envelope sender (borrowed) */
+    pw_metrics_t *metrics;          /* may be NULL; borrowed */
+    const ntf_contacts_t *contacts; /* HR contacts, providers; may be NULL; borrowed */
+    const char *unsubscribe_url;    /* base of unsubscribe links; may be NULL */
+    int64_t backoff_base_ms;        /* 0: NTF_BACKOFF_BASE_MS */
+    int64_t backoff_cap_ms;         /* 0: NTF_BACKOFF_CAP_MS */
 } ntf_delivery_opts_t;
 
 typedef struct ntf_delivery ntf_delivery_t;
@@ -39,6 +44,10 @@ typedef struct ntf_delivery ntf_delivery_t;
 ntf_delivery_t *ntf_delivery_new(const ntf_delivery_opts_t *opts, ntf_channel_t **channel,
                                  const ntf_catalog_t *catalog, const ntf_publisher_t *pub);
 void ntf_delivery_destroy(ntf_delivery_t **p);
+
+/* Gives the delivery its webhook channel (takes ownership of *channel,
+ * nulled). Without one, webhook rows fail temporarily. */
+void ntf_delivery_set_webhook(ntf_delivery_t *d, ntf_channel_t **channel);
 
 /* One round: reclaims "sending" rows (every one on the first round after
  * start-up, later only those past the lease), then claims and delivers due

@@ -1,16 +1,31 @@
-/* pathways-notification: turns enrollment events into messages, keeps them
- * in an outbox and delivers them (SMTP, or a JSON-lines file sink). main()
- * only loads config, wires the modules, runs, and tears down in reverse. */
+/* pathways-notification: turns enrollment events into routed messages,
+ * keeps them in an outbox and delivers them (SMTP or a JSON-lines file
+ * sink for email; signed webhooks), with durable cohort reminders and an
+ * admin endpoint. main() only loads config, wires the modules, runs, and
+ * tears down in reverse. */
 #include <stdio.h>
 
+#include "admin.h"
 #include "catalog.h"
 #include "channel.h"
+#include "contacts.h"
 #include "delivery.h"
 #include "pathways/config.h"
 #include "pathways/log.h"
 #include "pathways/service.h"
 #include "recipient.h"
+#include "reminders.h"
+#include "settings.h"
 #include "triggers.h"
+
+#define NTF_REMINDER_INTERVAL_MS 1000
+
+typedef struct {
+    const pw_config_t *cfg;
+    ntf_settings_t settings;
+    ntf_catalog_t *catalog;
+    ntf_contacts_t *contacts;
+} setup_t;
 
 static int svc_append(void *ctx, const char *stream, const char *type, const char *key,
                       const char *event_id, const ProtobufCMessage *payload)
@@ -35,27 +50,56 @@ static int deliver(void *ctx, pw_service_t *svc)
     return ntf_delivery_tick(ctx, pw_service_db(svc)) < 0 ? -1 : 0;
 }
 
-static int run(pw_service_t *svc, const pw_config_t *cfg, ntf_catalog_t *catalog)
+static int remind(void *ctx, pw_service_t *svc)
 {
-    ntf_publisher_t pub = {svc_append, svc_commit, svc_rollback, svc};
-    ntf_channel_t *channel = ntf_channel_from_config(cfg);
-    if (!channel) {
-        pw_error("cannot set up the delivery channel (check PATHWAYS_SMTP_URL/_FROM)");
-        return 1;
+    return ntf_reminders_tick(pw_service_db(svc), ctx) < 0 ? -1 : 0;
+}
+
+static ntf_delivery_t *delivery_new(const setup_t *s, pw_service_t *svc, const ntf_publisher_t *pub)
+{
+    const pw_config_t *cfg = s->cfg;
+    const char *from = cfg->smtp_from[0] ? cfg->smtp_from : NTF_DEFAULT_FROM;
+    ntf_channel_t *email =
+        cfg->smtp_url[0] ? ntf_channel_smtp_new_auth(cfg->smtp_url, from, s->settings.smtp_user,
+                                                     s->settings.smtp_password)
+                         : ntf_channel_from_config(cfg);
+    ntf_channel_t *webhook = ntf_channel_webhook_new();
+    if (!email || !webhook) {
+        pw_error("cannot set up the delivery channels (check PATHWAYS_SMTP_URL/_FROM)");
+        ntf_channel_destroy(&email);
+        ntf_channel_destroy(&webhook);
+        return NULL;
     }
-    pw_info("delivering through the %s channel", ntf_channel_name(channel));
+    pw_info("delivering email through the %s channel", ntf_channel_name(email));
     ntf_delivery_opts_t opts = {.max_attempts = cfg->max_attempts,
                                 .from = cfg->smtp_from,
-                                .metrics = pw_service_metrics(svc)};
-    ntf_delivery_t *delivery = ntf_delivery_new(&opts, &channel, catalog, &pub);
-    ntf_channel_destroy(&channel);
+                                .metrics = pw_service_metrics(svc),
+                                .contacts = s->contacts,
+                                .unsubscribe_url = s->settings.unsubscribe_url,
+                                .backoff_base_ms = s->settings.backoff_base_ms,
+                                .backoff_cap_ms = s->settings.backoff_cap_ms};
+    ntf_delivery_t *d = ntf_delivery_new(&opts, &email, s->catalog, pub);
+    ntf_channel_destroy(&email);
+    if (d)
+        ntf_delivery_set_webhook(d, &webhook);
+    ntf_channel_destroy(&webhook);
+    return d;
+}
+
+static int run(pw_service_t *svc, const setup_t *s)
+{
+    ntf_publisher_t pub = {svc_append, svc_commit, svc_rollback, svc};
+    ntf_triggers_t triggers = {&pub, ntf_catalog_routes(s->catalog), s->contacts};
+    ntf_delivery_t *delivery = delivery_new(s, svc, &pub);
     int rc = 1;
     if (!delivery ||
         pw_service_consume(svc, PW_SVC_ELIGIBILITY, NTF_EMPLOYEE_STREAM, ntf_apply_employee,
                            NULL) != 0 ||
         pw_service_consume(svc, PW_SVC_ENROLLMENT, NTF_ENROLLMENT_STREAM, ntf_apply_enrollment,
-                           &pub) != 0 ||
+                           &triggers) != 0 ||
+        pw_service_on_request(svc, ntf_admin_on_request, &pub) != 0 ||
         pw_service_every(svc, NTF_DELIVERY_INTERVAL_MS, deliver, delivery) != 0 ||
+        pw_service_every(svc, NTF_REMINDER_INTERVAL_MS, remind, &triggers) != 0 ||
         pw_service_start(svc) != 0)
         goto done;
     rc = pw_service_run(svc) == 0 ? 0 : 1;
@@ -64,15 +108,32 @@ done:
     return rc;
 }
 
+/* Loads the data files; any error stops the service before it starts. */
+static int load(setup_t *s, char *err, size_t errlen)
+{
+    if (ntf_settings_load(&s->settings, err, errlen) != 0)
+        return -1;
+    s->catalog = ntf_catalog_load(s->settings.routing, s->settings.templates, err, errlen);
+    if (!s->catalog)
+        return -1;
+    s->contacts = ntf_contacts_load(s->settings.contacts, s->settings.webhook_secret, err, errlen);
+    if (!s->contacts)
+        return -1;
+    pw_logkv(PW_LOG_INFO, "notification data loaded", "routing", s->settings.routing, "templates",
+             s->settings.templates, "contacts", s->settings.contacts, (char *)NULL);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) {
-        fprintf(stderr, "usage: pathways-notification (configured by PATHWAYS_* variables)\n");
+        fprintf(stderr, "usage: pathways-notification (configured by PATHWAYS_* variables;\n"
+                        "see services/notification/settings.h for the notification ones)\n");
         pw_config_describe(stderr);
         return 2;
     }
     pw_config_t cfg;
-    char err[256];
+    char err[512];
     if (pw_config_load(&cfg, err, sizeof err) != 0) {
         fprintf(stderr, "pathways-notification: %s\n", err);
         return 2;
@@ -81,14 +142,16 @@ int main(int argc, char **argv)
     if (pw_log_level_parse(cfg.log_level, &level) != 0)
         level = PW_LOG_INFO;
     pw_log_init("notification", level);
-    ntf_catalog_t *catalog = ntf_catalog_builtin(err, sizeof err);
-    if (!catalog) {
-        pw_error("templates: %s", err);
-        return 1;
+    setup_t s = {.cfg = &cfg};
+    int rc = 1;
+    if (load(&s, err, sizeof err) != 0) {
+        pw_error("notification data: %s", err);
+    } else {
+        pw_service_t *svc = pw_service_new(PW_SVC_NOTIFICATION, &cfg);
+        rc = svc ? run(svc, &s) : 1;
+        pw_service_destroy(&svc);
     }
-    pw_service_t *svc = pw_service_new(PW_SVC_NOTIFICATION, &cfg);
-    int rc = svc ? run(svc, &cfg, catalog) : 1;
-    pw_service_destroy(&svc);
-    ntf_catalog_destroy(&catalog);
+    ntf_contacts_destroy(&s.contacts);
+    ntf_catalog_destroy(&s.catalog);
     return rc;
 }

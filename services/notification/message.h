@@ -14,6 +14,9 @@ typedef struct {
     const char *from;            /* "addr" or "Name <addr>" */
     const char *subject;
     const char *body; /* UTF-8, lines separated by \n */
+    /* Webhooks: to is the URL, body the JSON document, secret the HMAC
+     * key; subject and from are unused. */
+    const char *secret;
 } ntf_message_t;
 
 /* Returns 1 when s is a plausible bare address: one '@', non-empty local

@@ -12,7 +12,7 @@
 
 static const char *SQL_ENQUEUE =
     "INSERT INTO notification.outbox (trigger_event_id, trigger, recipient, employer, employee,"
-    " program, channel, state) VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued')"
+    " program, channel, context, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'queued')"
     " ON CONFLICT (trigger_event_id, recipient, channel) DO NOTHING RETURNING notification_id";
 
 static const char *SQL_CLAIM =
@@ -20,8 +20,8 @@ static const char *SQL_CLAIM =
     " WHERE notification_id IN (SELECT notification_id FROM notification.outbox"
     "   WHERE state IN ('queued', 'retrying') AND next_attempt_at <= now()"
     "   ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-    " RETURNING notification_id, trigger, employer, employee, program, channel, attempts,"
-    " address_waits";
+    " RETURNING notification_id, trigger, recipient, employer, employee, program, channel,"
+    " context::text AS context, attempts, address_waits";
 
 static const char *SQL_RECLAIM =
     "UPDATE notification.outbox SET state = 'retrying', next_attempt_at = now(),"
@@ -32,12 +32,18 @@ static const char *SQL_RECORD =
     "UPDATE notification.outbox SET state = $2, attempts = $3, address_waits = $4,"
     " next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),"
     " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END,"
+    " dead_at = CASE WHEN $2 = 'dead' THEN now() ELSE dead_at END,"
+    " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END,"
+    " address = CASE WHEN $7 <> '' THEN $7 ELSE address END,"
     " last_error = $6, updated_at = now()"
     " WHERE notification_id = $1 AND state = 'sending' RETURNING notification_id";
 
+/* Attempts are numbered per notification, across administrators' retries. */
 static const char *SQL_ATTEMPT =
-    "INSERT INTO notification.attempt (notification_id, attempt, result, error)"
-    " VALUES ($1, $2, $3, $4)";
+    "INSERT INTO notification.attempt (notification_id, attempt, result, error, channel, address)"
+    " SELECT $1::text, count(*) + 1, $2::text, $3::text, $4::text, $5::text"
+    " FROM notification.attempt"
+    " WHERE notification_id = $1";
 
 static Pathways__V1__DeliveryState state_enum(const char *s)
 {
@@ -58,30 +64,37 @@ static Pathways__V1__DeliveryState state_enum(const char *s)
 
 static const char *outcome_name(ntf_outcome_t o)
 {
-    static const char *names[] = {"sent", "temporary", "permanent", "no_address"};
+    static const char *names[] = {"sent",       "temporary", "permanent",
+                                  "no_address", "opted_out", "no_contact"};
     return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "temporary";
 }
 
-/* Appends NotificationChanged for one row. Returns 0 or -1 with err. */
-static int announce(const ntf_publisher_t *pub, const char *id, const char *trigger,
-                    const char *employer, const char *employee, const char *state, int attempts,
-                    const char *error, char *err, size_t errlen)
+static const char *nz(const char *s)
+{
+    return s ? s : "";
+}
+
+int ntf_outbox_announce(const ntf_publisher_t *pub, const ntf_announce_t *a, char *err,
+                        size_t errlen)
 {
     char key[NTF_KEY_MAX];
-    int n = snprintf(key, sizeof key, "%s/%s", employer, employee);
+    int n = snprintf(key, sizeof key, "%s/%s", nz(a->employer), nz(a->employee));
     if (n < 0 || (size_t)n >= sizeof key) {
         snprintf(err, errlen, "stream key too long");
         return -1;
     }
     Pathways__V1__NotificationChanged ev = PATHWAYS__V1__NOTIFICATION_CHANGED__INIT;
-    ev.notification_id = (char *)id;
-    ev.trigger = (char *)trigger;
-    ev.employer = (char *)employer;
-    ev.employee = (char *)employee;
-    ev.channel = PATHWAYS__V1__CHANNEL__CHANNEL_EMAIL;
-    ev.state = state_enum(state);
-    ev.attempts = (uint32_t)(attempts < 0 ? 0 : attempts);
-    ev.error = (char *)(error ? error : "");
+    ev.notification_id = (char *)nz(a->notification_id);
+    ev.trigger = (char *)nz(a->trigger);
+    ev.employer = (char *)nz(a->employer);
+    ev.employee = (char *)nz(a->employee);
+    ev.recipient = (char *)(a->recipient ? a->recipient : NTF_RECIPIENT_EMPLOYEE);
+    ev.channel = a->channel && strcmp(a->channel, NTF_CHANNEL_WEBHOOK) == 0
+                     ? PATHWAYS__V1__CHANNEL__CHANNEL_WEBHOOK
+                     : PATHWAYS__V1__CHANNEL__CHANNEL_EMAIL;
+    ev.state = state_enum(nz(a->state));
+    ev.attempts = (uint32_t)(a->attempts < 0 ? 0 : a->attempts);
+    ev.error = (char *)nz(a->error);
     if (pub->append(pub->ctx, NTF_STREAM, NTF_EVENT_TYPE, key, NULL, &ev.base) != 0) {
         snprintf(err, errlen, "cannot append NotificationChanged");
         return -1;
@@ -92,18 +105,25 @@ static int announce(const ntf_publisher_t *pub, const char *id, const char *trig
 int ntf_outbox_enqueue(pw_db_t *db, const ntf_publisher_t *pub, const ntf_enqueue_t *q, char *err,
                        size_t errlen)
 {
-    const char *p[7] = {q->trigger_event_id, q->trigger,  q->recipient,
-                        q->employer,         q->employee, q->program ? q->program : "",
-                        q->channel};
-    PGresult *res = pw_db_prepared(db, "ntf_enqueue", SQL_ENQUEUE, 7, p);
+    const char *p[8] = {
+        q->trigger_event_id, q->trigger,     q->recipient, q->employer,
+        q->employee,         nz(q->program), q->channel,   q->context ? q->context : "{}"};
+    PGresult *res = pw_db_prepared(db, "ntf_enqueue", SQL_ENQUEUE, 8, p);
     if (!res) {
         snprintf(err, errlen, "queue notification: %s", pw_db_error(db));
         return -1;
     }
     int created = PQntuples(res) == 1;
-    int rc = created ? announce(pub, pw_db_get(res, 0, "notification_id"), q->trigger, q->employer,
-                                q->employee, "queued", 0, "", err, errlen)
-                     : 0;
+    ntf_announce_t a = {created ? pw_db_get(res, 0, "notification_id") : "",
+                        q->trigger,
+                        q->employer,
+                        q->employee,
+                        q->recipient,
+                        q->channel,
+                        "queued",
+                        0,
+                        ""};
+    int rc = created ? ntf_outbox_announce(pub, &a, err, errlen) : 0;
     PQclear(res);
     return rc != 0 ? -1 : created;
 }
@@ -133,14 +153,14 @@ int ntf_outbox_record(pw_db_t *db, const ntf_publisher_t *pub, const ntf_record_
                       size_t errlen)
 {
     const ntf_decision_t *d = &r->decision;
-    char attempts[16], waits[16], delay[24], tries[16];
+    char attempts[16], waits[16], delay[24];
     snprintf(attempts, sizeof attempts, "%d", d->attempts);
     snprintf(waits, sizeof waits, "%d", d->address_waits);
     snprintf(delay, sizeof delay, "%lld", (long long)d->delay_ms);
-    snprintf(tries, sizeof tries, "%d", d->attempts + d->address_waits);
     const char *error = r->error ? r->error : "";
-    const char *p[6] = {r->notification_id, d->state, attempts, waits, delay, error};
-    PGresult *res = pw_db_prepared(db, "ntf_record", SQL_RECORD, 6, p);
+    const char *p[7] = {r->notification_id, d->state, attempts, waits, delay, error,
+                        nz(r->address)};
+    PGresult *res = pw_db_prepared(db, "ntf_record", SQL_RECORD, 7, p);
     if (!res) {
         snprintf(err, errlen, "record delivery: %s", pw_db_error(db));
         return -1;
@@ -149,15 +169,19 @@ int ntf_outbox_record(pw_db_t *db, const ntf_publisher_t *pub, const ntf_record_
     PQclear(res);
     if (!updated)
         return 0;
-    const char *a[4] = {r->notification_id, tries, outcome_name(r->outcome), error};
-    res = pw_db_prepared(db, "ntf_attempt", SQL_ATTEMPT, 4, a);
+    const char *channel = r->channel ? r->channel : NTF_CHANNEL_EMAIL;
+    const char *a[5] = {r->notification_id, outcome_name(r->outcome), error, channel,
+                        nz(r->address)};
+    res = pw_db_prepared(db, "ntf_attempt", SQL_ATTEMPT, 5, a);
     if (!res) {
         snprintf(err, errlen, "record attempt: %s", pw_db_error(db));
         return -1;
     }
     PQclear(res);
-    if (announce(pub, r->notification_id, r->trigger, r->employer, r->employee, d->state,
-                 d->attempts, error, err, errlen) != 0)
+    ntf_announce_t ann = {r->notification_id, r->trigger,   r->employer,
+                          r->employee,        r->recipient, channel,
+                          d->state,           d->attempts,  error};
+    if (ntf_outbox_announce(pub, &ann, err, errlen) != 0)
         return -1;
     return 1;
 }

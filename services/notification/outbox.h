@@ -19,22 +19,40 @@
 #include "backoff.h"
 #include "pathways/db.h"
 #include "publisher.h"
+#include "routes.h"
 
-#define NTF_STREAM             "notification"
-#define NTF_EVENT_TYPE         "org.pathways.notification.changed.v1"
-#define NTF_CHANNEL_EMAIL      "email"
-#define NTF_RECIPIENT_EMPLOYEE "employee"
+#define NTF_STREAM     "notification"
+#define NTF_EVENT_TYPE "org.pathways.notification.changed.v1"
 
 /* A notification to queue; strings borrowed. */
 typedef struct {
     const char *trigger_event_id; /* the stream event that caused it */
-    const char *trigger;          /* "invitation", "exited" */
-    const char *recipient;        /* "employee" */
+    const char *trigger;          /* "invitation", "exited"... */
+    const char *recipient;        /* "employee", "hr", "provider" */
     const char *employer;
     const char *employee;
     const char *program;
-    const char *channel; /* "email" */
+    const char *channel; /* "email", "webhook" */
+    const char *context; /* JSON object of the trigger's variables; NULL: {} */
 } ntf_enqueue_t;
+
+/* One state change to announce as NotificationChanged; strings borrowed. */
+typedef struct {
+    const char *notification_id;
+    const char *trigger;
+    const char *employer;
+    const char *employee;
+    const char *recipient;
+    const char *channel;
+    const char *state;
+    int attempts;
+    const char *error;
+} ntf_announce_t;
+
+/* Appends the NotificationChanged event for a (stream key employer/employee).
+ * Returns 0 or -1 with err. */
+int ntf_outbox_announce(const ntf_publisher_t *pub, const ntf_announce_t *a, char *err,
+                        size_t errlen) __attribute__((warn_unused_result));
 
 /* Queues q inside the caller's open transaction and announces it (state
  * QUEUED). Returns 1 when queued, 0 when this (trigger event, recipient,
@@ -44,8 +62,9 @@ int ntf_outbox_enqueue(pw_db_t *db, const ntf_publisher_t *pub, const ntf_enqueu
 
 /* Inside the caller's transaction: marks up to limit due rows (queued or
  * retrying, next_attempt_at passed) "sending", skipping rows another worker
- * holds. Returns their rows (columns notification_id, trigger, employer,
- * employee, program, channel, attempts, address_waits); caller PQclear()s.
+ * holds. Returns their rows (columns notification_id, trigger, recipient,
+ * employer, employee, program, channel, context, attempts, address_waits);
+ * caller PQclear()s.
  * NULL on error. */
 PGresult *ntf_outbox_claim(pw_db_t *db, int limit) __attribute__((warn_unused_result));
 
@@ -62,7 +81,10 @@ typedef struct {
     const char *employee;
     ntf_outcome_t outcome;
     ntf_decision_t decision;
-    const char *error; /* "" on success */
+    const char *error;     /* "" on success */
+    const char *recipient; /* NULL: "employee" */
+    const char *channel;   /* NULL: "email" */
+    const char *address;   /* where it went; NULL: "" */
 } ntf_record_t;
 
 /* Inside the caller's transaction: applies r->decision to the row (only if

@@ -130,32 +130,103 @@ static const char *lookup(const ntf_var_t *vars, size_t n, const char *name)
     return NULL;
 }
 
-char *ntf_template_render(const ntf_template_t *t, const ntf_var_t *vars, size_t n, char *err,
-                          size_t errlen)
+/* Appends len bytes to the growing buffer; returns 0 or -1 (OOM). */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} sbuf_t;
+
+static int put(sbuf_t *b, const char *s, size_t len)
 {
-    size_t total = 1;
-    for (size_t i = 0; i < t->n; i++) {
-        const char *v = t->segs[i].is_var ? lookup(vars, n, t->segs[i].text) : t->segs[i].text;
-        if (!v) {
-            snprintf(err, errlen, "missing variable {{%s}}", t->segs[i].text);
-            return NULL;
-        }
-        total += strlen(v);
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = (b->cap ? b->cap : 256);
+        while (cap < b->len + len + 1)
+            cap *= 2;
+        char *grown = realloc(b->buf, cap);
+        if (!grown)
+            return -1;
+        b->buf = grown;
+        b->cap = cap;
     }
-    char *out = malloc(total);
-    if (!out) {
+    memcpy(b->buf + b->len, s, len);
+    b->len += len;
+    b->buf[b->len] = '\0';
+    return 0;
+}
+
+static const char *escape_char(unsigned char c, ntf_escape_t esc, char tmp[8])
+{
+    switch (esc) {
+    case NTF_ESCAPE_HEADER:
+        return c < 0x20 || c == 0x7f ? " " : NULL;
+    case NTF_ESCAPE_HTML:
+        return c == '&'    ? "&amp;"
+               : c == '<'  ? "&lt;"
+               : c == '>'  ? "&gt;"
+               : c == '"'  ? "&quot;"
+               : c == '\'' ? "&#39;"
+                           : NULL;
+    case NTF_ESCAPE_JSON:
+        if (c == '"' || c == '\\') {
+            tmp[0] = '\\';
+            tmp[1] = (char)c;
+            tmp[2] = '\0';
+            return tmp;
+        }
+        if (c < 0x20 || c == 0x7f) {
+            snprintf(tmp, 8, "\\u%04x", c);
+            return tmp;
+        }
+        return NULL;
+    default:
+        return NULL;
+    }
+}
+
+static int put_escaped(sbuf_t *b, const char *v, ntf_escape_t esc)
+{
+    const char *run = v;
+    for (const char *p = v; *p; p++) {
+        char tmp[8];
+        const char *rep = escape_char((unsigned char)*p, esc, tmp);
+        if (!rep)
+            continue;
+        if (put(b, run, (size_t)(p - run)) != 0 || put(b, rep, strlen(rep)) != 0)
+            return -1;
+        run = p + 1;
+    }
+    return put(b, run, strlen(run));
+}
+
+char *ntf_template_render_escaped(const ntf_template_t *t, const ntf_var_t *vars, size_t n,
+                                  ntf_escape_t esc, char *err, size_t errlen)
+{
+    sbuf_t b = {NULL, 0, 0};
+    if (put(&b, "", 0) != 0) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    size_t at = 0;
     for (size_t i = 0; i < t->n; i++) {
-        const char *v = t->segs[i].is_var ? lookup(vars, n, t->segs[i].text) : t->segs[i].text;
-        size_t len = strlen(v);
-        memcpy(out + at, v, len);
-        at += len;
+        const segment_t *s = &t->segs[i];
+        const char *v = s->is_var ? lookup(vars, n, s->text) : s->text;
+        if (!v) {
+            snprintf(err, errlen, "missing variable {{%s}}", s->text);
+            free(b.buf);
+            return NULL;
+        }
+        if ((s->is_var ? put_escaped(&b, v, esc) : put(&b, v, strlen(v))) != 0) {
+            snprintf(err, errlen, "out of memory");
+            free(b.buf);
+            return NULL;
+        }
     }
-    out[at] = '\0';
-    return out;
+    return b.buf;
+}
+
+char *ntf_template_render(const ntf_template_t *t, const ntf_var_t *vars, size_t n, char *err,
+                          size_t errlen)
+{
+    return ntf_template_render_escaped(t, vars, n, NTF_ESCAPE_NONE, err, errlen);
 }
 
 void ntf_flatten_line(char *s)

@@ -35,6 +35,19 @@ int ntf_template_uses(const ntf_template_t *t, const char *name);
 char *ntf_template_render(const ntf_template_t *t, const ntf_var_t *vars, size_t n, char *err,
                           size_t errlen);
 
+/* How variable values are escaped for the channel the text goes to;
+ * the template's own text is never touched. */
+typedef enum {
+    NTF_ESCAPE_NONE = 0, /* plain-text email body */
+    NTF_ESCAPE_HEADER,   /* one header line: control characters become spaces */
+    NTF_ESCAPE_HTML,     /* & < > " ' as entities */
+    NTF_ESCAPE_JSON,     /* inside a JSON string: \" \\ and \uXXXX for controls */
+} ntf_escape_t;
+
+/* ntf_template_render with each value escaped by esc. */
+char *ntf_template_render_escaped(const ntf_template_t *t, const ntf_var_t *vars, size_t n,
+                                  ntf_escape_t esc, char *err, size_t errlen);
+
 /* Rewrites s in place for use in a one-line header field: every CR, LF and
  * other control character becomes a space, so a value can never start a
  * new header line (no header injection). */

@@ -1,8 +1,12 @@
-/* pathways-reporting: projects the streams into report tables and answers
- * report requests. main only loads the configuration, builds the service,
- * registers the projection and request modules, runs and tears down. */
+/* pathways-reporting: projects the streams into report tables, answers
+ * report requests and serves the dashboard. main only loads the
+ * configuration (and the replacement costs), builds the service, registers
+ * the projection and request modules, adds the dashboard routes, runs and
+ * tears down in reverse. */
 #include <stdio.h>
 
+#include "cost_config.h"
+#include "dashboard.h"
 #include "pathways/config.h"
 #include "pathways/log.h"
 #include "pathways/service.h"
@@ -12,7 +16,7 @@
 int main(void)
 {
     pw_config_t cfg;
-    char err[256];
+    char err[512];
     if (pw_config_load(&cfg, err, sizeof err) != 0) {
         fprintf(stderr, "pathways-reporting: %s\n", err);
         return 2;
@@ -21,19 +25,32 @@ int main(void)
     if (pw_log_level_parse(cfg.log_level, &level) != 0)
         level = PW_LOG_INFO;
     pw_log_init("reporting", level);
+    cost_config_t *costs = cost_config_from_env(err, sizeof err);
+    if (!costs) {
+        pw_error("replacement costs (%s): %s", COST_CONFIG_ENV, err);
+        return 2;
+    }
 
     int rc = 1;
+    reporting_dashboard_t *dash = NULL;
     pw_service_t *svc = pw_service_new(PW_SVC_REPORTING, &cfg);
     if (!svc) {
         pw_error("out of memory");
-        return 1;
+        goto done;
     }
-    if (reporting_projection_register(svc) != 0 || reporting_request_register(svc) != 0)
+    if (reporting_projection_register(svc) != 0 || reporting_request_register(svc, costs) != 0)
         goto done;
     if (pw_service_start(svc) != 0)
         goto done;
+    dash = reporting_dashboard_new(cfg.database_url, costs);
+    if (!dash || reporting_dashboard_attach(dash, pw_service_http(svc)) != 0) {
+        pw_error("cannot serve the dashboard");
+        goto done;
+    }
     rc = pw_service_run(svc) == 0 ? 0 : 1;
 done:
-    pw_service_destroy(&svc);
+    pw_service_destroy(&svc); /* stops the HTTP server before the dashboard goes */
+    reporting_dashboard_destroy(&dash);
+    cost_config_destroy(&costs);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "pathways/codec.h"
 #include "pathways/log.h"
 #include "query.h"
+#include "report_request.h"
 
 /* Encodes reply (an error reply when the summary would not fit). */
 static uint8_t *encode(Pathways__V1__AdminReply *reply, size_t *reply_len)
@@ -98,15 +99,28 @@ uint8_t *reporting_request_answer(pw_db_t *db, const char *type, const uint8_t *
     return out;
 }
 
+/* Report queries (report.proto) first; everything else is an AdminRequest
+ * or answered as unsupported in an AdminReply. */
 static uint8_t *on_request(void *ctx, pw_service_t *svc, const char *type, const uint8_t *data,
                            size_t len, const char **reply_type, size_t *reply_len)
 {
-    (void)ctx;
+    uint8_t *out =
+        report_request_answer(pw_service_db(svc), ctx, type, data, len, reply_type, reply_len);
+    if (*reply_type)
+        return out;
     *reply_type = REPORTING_REPLY_TYPE;
     return reporting_request_answer(pw_service_db(svc), type, data, len, reply_len);
 }
 
-int reporting_request_register(pw_service_t *svc)
+/* Reports need at least a read-only key (with CURVE on); partners may not
+ * read them. Anything else falls to the runtime's default: admin only. */
+static const char *const READ_ONLY_TYPES[] = {REPORTING_REQUEST_TYPE, REPORT_TYPE_RETENTION,
+                                              REPORT_TYPE_OUTCOMES, REPORT_TYPE_COST};
+
+int reporting_request_register(pw_service_t *svc, const cost_config_t *costs)
 {
-    return pw_service_on_request(svc, on_request, NULL);
+    for (size_t i = 0; i < sizeof READ_ONLY_TYPES / sizeof READ_ONLY_TYPES[0]; i++)
+        if (pw_service_require(svc, READ_ONLY_TYPES[i], PW_ROLE_READ_ONLY) != 0)
+            return -1;
+    return pw_service_on_request(svc, on_request, (void *)costs);
 }

@@ -1,11 +1,13 @@
 /* The reporting command endpoint: AdminRequest in, AdminReply out. The
- * foundation answers `summary`; every other request is "unsupported". */
+ * foundation answers `summary`; every other request is "unsupported".
+ * The report queries (report.proto) are dispatched to report_request.h. */
 #ifndef PATHWAYS_REPORTING_REQUEST_H
 #define PATHWAYS_REPORTING_REQUEST_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cost_config.h"
 #include "pathways/db.h"
 #include "pathways/service.h"
 
@@ -24,7 +26,10 @@
 uint8_t *reporting_request_answer(pw_db_t *db, const char *type, const uint8_t *data, size_t len,
                                   size_t *reply_len);
 
-/* Registers the handler on svc's command endpoint. Returns 0 or -1. */
-int reporting_request_register(pw_service_t *svc) __attribute__((warn_unused_result));
+/* Registers the handler on svc's command endpoint: AdminRequest and the
+ * report queries of report_request.h (costs borrowed; it must outlive svc).
+ * Returns 0 or -1. */
+int reporting_request_register(pw_service_t *svc, const cost_config_t *costs)
+    __attribute__((warn_unused_result));
 
 #endif

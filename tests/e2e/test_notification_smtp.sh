@@ -84,6 +84,10 @@ grep -q '"rcpt_tos": \["e1@acme.example"\]' "$work/mail.jsonl" || fail "wrong re
 grep -q 'Subject: You are invited to the Medical Assistant' "$work/mail.jsonl" || fail "no invitation"
 grep -q 'Subject: Your enrollment in the Medical Assistant Pathway Program (MAPP) has ended' \
     "$work/mail.jsonl" || fail "no exit notice"
+# The exit also routes to HR and the training provider (routing.yaml), but
+# no contacts are configured here, so only the employee's messages exist.
+[ "$(sql "SELECT count(*) FROM notification.outbox WHERE recipient <> 'employee'")" = 0 ] ||
+    fail "HR/provider notices queued without contacts"
 for id in $(sql "SELECT notification_id FROM notification.outbox"); do
     [ "$(grep -c "X-Pathways-Notification-Id: $id" "$work/mail.jsonl")" = 1 ] ||
         fail "notification $id not delivered exactly once"

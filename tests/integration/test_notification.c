@@ -34,6 +34,7 @@ typedef struct {
     pw_db_t *db;
     pw_appender_t *appender;
     ntf_publisher_t pub;
+    ntf_triggers_t triggers; /* the enrollment consumer's context */
     ntf_catalog_t *catalog;
     char dir[256];
     pid_t sink; /* the SMTP sink while a test runs it; killed in teardown */
@@ -84,6 +85,7 @@ static int setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/pw-it-notify-XXXXXX");
     if (!f->catalog || !mkdtemp(f->dir))
         return -1;
+    f->triggers = (ntf_triggers_t){&f->pub, ntf_catalog_routes(f->catalog), NULL};
     *state = f;
     return 0;
 }
@@ -122,7 +124,7 @@ static pw_apply_t apply(fixture_t *f, pw_apply_fn fn, const char *stream, const 
                      .payload_len = len};
     char err[256] = "";
     assert_int_equal(pw_db_begin(f->db), 0);
-    pw_apply_t r = fn(&f->pub, f->db, &ev, err, sizeof err);
+    pw_apply_t r = fn(&f->triggers, f->db, &ev, err, sizeof err);
     if (r == PW_APPLY_OK)
         assert_int_equal(t_commit(f->appender, f->db), 0);
     else
@@ -208,13 +210,13 @@ static ntf_delivery_t *file_delivery(fixture_t *f, const char *file, int max_att
     return d;
 }
 
-#define INVITED PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_INVITED
-#define EXITED  PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_EXITED
-#define APPLIED PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_APPLIED
+#define INVITED   PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_INVITED
+#define EXITED    PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_EXITED
+#define COMPLETED PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_COMPLETED
 
 static const char *ROW_OF = "SELECT state || '/' || attempts || '/' || address_waits"
-                            " FROM notification.outbox WHERE employee = $1 ORDER BY created_at"
-                            " DESC LIMIT 1";
+                            " FROM notification.outbox WHERE employee = $1"
+                            " AND recipient = 'employee' ORDER BY created_at DESC LIMIT 1";
 static const char *N_EVENTS = "SELECT count(*) FROM stream.event WHERE stream = 'notification'";
 
 /* Makes every retrying row due now. */
@@ -276,8 +278,8 @@ static void test_trigger_queues_once_even_when_replayed(void **state)
     assert_int_equal(n->channel, PATHWAYS__V1__CHANNEL__CHANNEL_EMAIL);
     assert_int_equal(strlen(n->notification_id), 36); /* a uuid */
     pw_free_notification_changed(&n);
-    /* Other states notify nobody; junk is rejected. */
-    assert_int_equal(enrollment_event(f, "enr-2", "r1", APPLIED), PW_APPLY_OK);
+    /* States without routes notify nobody; junk is rejected. */
+    assert_int_equal(enrollment_event(f, "enr-2", "r1", COMPLETED), PW_APPLY_OK);
     assert_query(f, N_EVENTS, NULL, "1");
     const uint8_t junk[] = {0x0a, 0xff, 0x01};
     pw_event_t ev = {.stream = "enrollment",
@@ -285,7 +287,8 @@ static void test_trigger_queues_once_even_when_replayed(void **state)
                      .payload = junk,
                      .payload_len = sizeof junk};
     char err[128];
-    assert_int_equal(ntf_apply_enrollment(&f->pub, f->db, &ev, err, sizeof err), PW_APPLY_REJECT);
+    assert_int_equal(ntf_apply_enrollment(&f->triggers, f->db, &ev, err, sizeof err),
+                     PW_APPLY_REJECT);
 }
 
 static void test_file_sink_delivery(void **state)
@@ -315,9 +318,14 @@ static void test_unknown_address_waits_then_sends(void **state)
     snprintf(file, sizeof file, "%s/wait.jsonl", f->dir);
     assert_int_equal(enrollment_event(f, "enr-3", "r2", EXITED), PW_APPLY_OK);
     ntf_delivery_t *d = file_delivery(f, file, 3);
+    /* Exits also go to HR and the provider, but no contacts are configured. */
     assert_int_equal(ntf_delivery_tick(d, f->db), 1);
+    assert_query(f, "SELECT count(*) FROM notification.outbox WHERE trigger_event_id = $1", "enr-3",
+                 "1");
     assert_query(f, ROW_OF, "r2", "retrying/0/1");
-    assert_query(f, "SELECT next_attempt_at > now() FROM notification.outbox WHERE employee = $1",
+    assert_query(f,
+                 "SELECT next_attempt_at > now() FROM notification.outbox WHERE employee = $1"
+                 " AND recipient = 'employee'",
                  "r2", "t");
     assert_int_equal(ntf_delivery_tick(d, f->db), 0); /* not due yet */
     assert_int_equal(employee_event(f, "r2", "2026-01-01", "bo@x.example", "Bo", "en"),
@@ -362,22 +370,27 @@ static void test_temporary_failures_back_off_then_die(void **state)
     /* First retry: base 1 s with jitter -> between 0.5 s and 1 s. */
     assert_query(f,
                  "SELECT next_attempt_at - updated_at BETWEEN interval '0.49 s' AND"
-                 " interval '1.01 s' FROM notification.outbox WHERE trigger_event_id = $1",
+                 " interval '1.01 s' FROM notification.outbox WHERE trigger_event_id = $1"
+                 " AND recipient = 'employee'",
                  "enr-5", "t");
     make_due(f);
     assert_int_equal(ntf_delivery_tick(d, f->db), 1);
     assert_query(f,
                  "SELECT next_attempt_at - updated_at BETWEEN interval '0.99 s' AND"
-                 " interval '2.01 s' FROM notification.outbox WHERE trigger_event_id = $1",
+                 " interval '2.01 s' FROM notification.outbox WHERE trigger_event_id = $1"
+                 " AND recipient = 'employee'",
                  "enr-5", "t");
     make_due(f);
     assert_int_equal(ntf_delivery_tick(d, f->db), 1);
     assert_query(f, ROW_OF, "r1", "dead/3/0");
-    assert_query(f, "SELECT last_error FROM notification.outbox WHERE trigger_event_id = $1",
+    assert_query(f,
+                 "SELECT last_error FROM notification.outbox WHERE trigger_event_id = $1"
+                 " AND recipient = 'employee'",
                  "enr-5", "peer unavailable");
     assert_query(f,
                  "SELECT string_agg(result, ',' ORDER BY id) FROM notification.attempt a JOIN"
-                 " notification.outbox o USING (notification_id) WHERE trigger_event_id = $1",
+                 " notification.outbox o USING (notification_id) WHERE trigger_event_id = $1"
+                 " AND recipient = 'employee'",
                  "enr-5", "temporary,temporary,temporary");
     assert_int_equal(calls, 3);
     ntf_delivery_destroy(&d);

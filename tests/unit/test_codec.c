@@ -90,6 +90,23 @@ static void test_utf8(void **state)
     assert_false(pw_utf8_valid("\xe2\x28\xa1", 3)); /* bad continuation */
 }
 
+static void test_unknown_fields_are_dropped_and_tag_zero_refused(void **state)
+{
+    /* Envelope: stream "s", then unknown field 15 (length-delimited "abc"). */
+    static const uint8_t with_unknown[] = {0x0a, 0x01, 's', 0x7a, 0x03, 'a', 'b', 'c'};
+    Pathways__V1__Envelope *e = pw_decode_envelope(with_unknown, sizeof with_unknown);
+    assert_non_null(e);
+    assert_int_equal(e->base.n_unknown_fields, 0);
+    size_t len;
+    uint8_t *again = pw_msg_encode(&e->base, 0, &len);
+    assert_int_equal(len, 3); /* only the known field survives */
+    free(again);
+    pw_free_envelope(&e);
+    /* Field number 0 from an overlong tag (found by the fuzzer). */
+    static const uint8_t tag_zero[] = {0x80, 0x00, 0x00};
+    assert_null(pw_decode_envelope(tag_zero, sizeof tag_zero));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,6 +114,7 @@ int main(void)
         cmocka_unit_test(test_truncated_and_random_bytes_are_rejected_or_safe),
         cmocka_unit_test(test_size_bounds),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_unknown_fields_are_dropped_and_tag_zero_refused),
     };
     return cmocka_run_group_tests_name("codec", tests, NULL, NULL);
 }

@@ -85,24 +85,51 @@ static void test_catalog_languages(void **state)
     ntf_catalog_t *c = ntf_catalog_builtin(err, sizeof err);
     assert_non_null(c);
     char *subject = NULL, *body = NULL;
-    ntf_render_input_t in = {NTF_TRIGGER_INVITATION, "es-MX", "Lucía", "mapp", "n-1"};
+    ntf_render_input_t in = {.trigger = NTF_TRIGGER_INVITATION,
+                             .language = "es-MX",
+                             .given_name = "Lucía",
+                             .program = "mapp",
+                             .notification_id = "n-1"};
     assert_int_equal(ntf_catalog_render(c, &in, &subject, &body, err, sizeof err), 0);
     assert_non_null(strstr(subject, "Invitación"));
     assert_non_null(strstr(body, "Hola Lucía"));
     assert_non_null(strstr(body, "n-1"));
     free(subject);
     free(body);
-    ntf_render_input_t en = {NTF_TRIGGER_EXITED, "fr", "", "mapp", "n-2"};
+    static const ntf_var_t why[] = {{"reason", "terminated"},
+                                    {"employer", "acme"},
+                                    {"employee", "e1"},
+                                    {"employer_name", "Acme"},
+                                    {"effective_date", "2026-01-01"},
+                                    {"cohort_id", "c1"}};
+    ntf_render_input_t en = {.trigger = NTF_TRIGGER_EXITED,
+                             .language = "fr",
+                             .given_name = "",
+                             .program = "mapp",
+                             .notification_id = "n-2",
+                             .vars = why,
+                             .n_vars = 6};
     assert_int_equal(ntf_catalog_render(c, &en, &subject, &body, err, sizeof err), 0);
     assert_non_null(strstr(subject, "has ended"));
     assert_non_null(strstr(body, "Hello colleague"));
     free(subject);
     free(body);
-    ntf_render_input_t bad = {"promoted", "en", "A", "mapp", "n-3"};
+    ntf_render_input_t bad = {.trigger = "promoted", .program = "mapp", .notification_id = "n-3"};
     assert_int_equal(ntf_catalog_render(c, &bad, &subject, &body, err, sizeof err), -1);
-    ntf_render_input_t noid = {NTF_TRIGGER_EXITED, "en", "A", "mapp", NULL};
+    assert_non_null(strstr(err, "no template"));
+    /* The exit notice uses {{reason}}: without it, an error, not a blank. */
+    ntf_render_input_t noreason = en;
+    noreason.n_vars = 0;
+    assert_int_equal(ntf_catalog_render(c, &noreason, &subject, &body, err, sizeof err), -1);
+    assert_string_equal(err, "missing variable {{reason}}");
+    ntf_render_input_t noid = en;
+    noid.notification_id = NULL;
     assert_int_equal(ntf_catalog_render(c, &noid, &subject, &body, err, sizeof err), -1);
-    assert_string_equal(err, "missing variable {{notification_id}}");
+    assert_non_null(strstr(err, "missing variable"));
+    /* Unknown program. */
+    ntf_render_input_t other = en;
+    other.program = "nursing";
+    assert_int_equal(ntf_catalog_render(c, &other, &subject, &body, err, sizeof err), -1);
     ntf_catalog_destroy(&c);
 }
 
@@ -112,10 +139,24 @@ static void test_subject_cannot_inject_headers(void **state)
     char err[160];
     ntf_catalog_t *c = ntf_catalog_builtin(err, sizeof err);
     char *subject = NULL, *body = NULL;
-    ntf_render_input_t in = {NTF_TRIGGER_INVITATION, "en", "x", "evil\r\nBcc: a@b.c", "n-1"};
+    static const ntf_var_t v[] = {{"employer", "acme"},
+                                  {"employee", "e1"},
+                                  {"employer_name", "Acme"},
+                                  {"effective_date", "2026-01-01"},
+                                  {"cohort_id", "c1\r\nX: y"}};
+    /* The HR notice's subject carries the employee's name. */
+    ntf_render_input_t in = {.trigger = "enrolled",
+                             .language = "en",
+                             .given_name = "x\r\nBcc: a@b.c",
+                             .program = "mapp",
+                             .notification_id = "n-1",
+                             .recipient = "hr",
+                             .vars = v,
+                             .n_vars = 5};
     assert_int_equal(ntf_catalog_render(c, &in, &subject, &body, err, sizeof err), 0);
     assert_null(strchr(subject, '\r'));
     assert_null(strchr(subject, '\n'));
+    assert_non_null(strstr(subject, "x  Bcc: a@b.c"));
     free(subject);
     free(body);
     ntf_catalog_destroy(&c);
@@ -151,8 +192,11 @@ static void test_message_format(void **state)
 {
     (void)state;
     char err[128];
-    ntf_message_t m = {"3f2b-77", "ana@example.com", "Pathways <noreply@pathways.test>",
-                       "Hello\nBcc: x@y.z", "line one\nline two"};
+    ntf_message_t m = {.notification_id = "3f2b-77",
+                       .to = "ana@example.com",
+                       .from = "Pathways <noreply@pathways.test>",
+                       .subject = "Hello\nBcc: x@y.z",
+                       .body = "line one\nline two"};
     char *text = ntf_message_format(&m, 0, err, sizeof err);
     assert_non_null(text);
     assert_non_null(strstr(text, "\r\nTo: ana@example.com\r\n"));

@@ -5,12 +5,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathways/auth.h"
 #include "pathways/codec.h"
+#include "pathways/config.h"
 
 struct pwt_client {
     zsock_t *sock;
     char *endpoint;
 };
+
+/* With PATHWAYS_CURVE=on, makes sock a CURVE client with the tool's own key
+ * (PATHWAYS_CURVE_CLIENT_SECRET_FILE) and the services' public key
+ * (PATHWAYS_CURVE_SERVER_KEY). Secrets come from files only, never from the
+ * command line. */
+static int apply_curve(zsock_t *sock, char *err, size_t errlen)
+{
+    pw_config_t cfg;
+    char why[512];
+    if (pw_config_load(&cfg, why, sizeof why) != 0 ||
+        pw_auth_client_from_config(sock, &cfg, why, sizeof why) != 0) {
+        snprintf(err, errlen, "CURVE: %s", why);
+        return -1;
+    }
+    return 0;
+}
 
 static zsock_t *connect_dealer(const char *endpoint, char *err, size_t errlen)
 {
@@ -21,6 +39,10 @@ static zsock_t *connect_dealer(const char *endpoint, char *err, size_t errlen)
     }
     zsock_set_linger(sock, 0);
     zsock_set_maxmsgsize(sock, (int)PW_MAX_MESSAGE_BYTES);
+    if (apply_curve(sock, err, errlen) != 0) {
+        zsock_destroy(&sock);
+        return NULL;
+    }
     if (zsock_connect(sock, "%s", endpoint) < 0) {
         snprintf(err, errlen, "cannot connect to '%s': %s", endpoint, zmq_strerror(zmq_errno()));
         zsock_destroy(&sock);
@@ -136,6 +158,28 @@ int pwt_client_recv(pwt_client_t *c, int timeout_ms, char **type, uint8_t **data
     return rc;
 }
 
+static int curve_on(void)
+{
+    pw_config_t cfg;
+    char why[256];
+    return pw_config_load(&cfg, why, sizeof why) == 0 && cfg.curve;
+}
+
+/* A reply of another type than expected: an AdminReply carries the
+ * service's refusal ("forbidden", "unsupported") in words. */
+static void describe_unexpected(const char *service, const char *type, const char *expected,
+                                const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    Pathways__V1__AdminReply *r =
+        strcmp(type, "pathways.v1.AdminReply") == 0 ? pw_decode_admin_reply(data, len) : NULL;
+    if (r && r->error_code && *r->error_code)
+        snprintf(err, errlen, "%s refused the request (%s): %s", service, r->error_code,
+                 r->error ? r->error : "");
+    else
+        snprintf(err, errlen, "%s answered with %.80s, expected %s", service, type, expected);
+    pw_free_admin_reply(&r);
+}
+
 int pwt_request(const char *service, const char *endpoint, const ProtobufCMessage *msg,
                 const char *reply_type, int timeout_ms, uint8_t **reply, size_t *reply_len,
                 char *err, size_t errlen)
@@ -147,12 +191,15 @@ int pwt_request(const char *service, const char *endpoint, const ProtobufCMessag
         goto done;
     int got = pwt_client_recv(c, timeout_ms, &type, reply, reply_len, err, errlen);
     if (got == 0)
-        snprintf(err, errlen, "%s did not answer at %s within %d ms — is pathways-%s running?",
-                 service, endpoint, timeout_ms, service);
+        snprintf(err, errlen, "%s did not answer at %s within %d ms — is pathways-%s running?%s",
+                 service, endpoint, timeout_ms, service,
+                 curve_on() ? " (CURVE is on: an unregistered or revoked key is refused at the "
+                              "handshake)"
+                            : "");
     if (got != 1)
         goto done;
     if (strcmp(type, reply_type) != 0) {
-        snprintf(err, errlen, "%s answered with %.80s, expected %s", service, type, reply_type);
+        describe_unexpected(service, type, reply_type, *reply, *reply_len, err, errlen);
         free(*reply);
         *reply = NULL;
         goto done;

@@ -1,14 +1,17 @@
-/* pathwaysctl status and wait-idle: the streams' heads and the consumers'
- * progress, read from the database (see queues.h). */
+/* pathwaysctl status, wait-idle and queues: the streams' heads and the
+ * consumers' progress, read from the database (see queues.h), and the
+ * queues' status judged over a sliding window (see lagwindow.h). */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ctl.h"
 #include "pathways/date.h"
+#include "lagwindow.h"
 #include "queues.h"
 
 #define POLL_MS              200
@@ -233,4 +236,198 @@ int ctl_wait_idle(ctl_t *ctl, int argc, char **argv)
     ctl_queues_clear(&last);
     pw_db_destroy(&db);
     return idle == 1 ? CTL_OK : CTL_FAIL;
+}
+
+/* ---- queues: the table administrators watch --------------------------- */
+
+#define QUEUES_DEFAULT_WINDOW_S    3
+#define QUEUES_DEFAULT_INTERVAL_MS 500
+#define QUEUES_MAX_WINDOW_S        300
+
+typedef struct {
+    int json, watch, count;
+    int window_s, interval_ms;
+} queues_opts_t;
+
+static int parse_int_opt(const char *name, const char *text, long lo, long hi, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < lo || v > hi) {
+        fprintf(stderr, "pathwaysctl queues: %s: %ld..%ld expected, got '%s'\n", name, lo, hi,
+                text);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* Returns 0, 1 for --help, 2 on a usage error. */
+static int parse_queues(int argc, char **argv, queues_opts_t *o)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"watch", no_argument, NULL, 'w'},
+        {"window", required_argument, NULL, 'W'},
+        {"interval", required_argument, NULL, 'i'},
+        {"count", required_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, bad = 0;
+    optind = 0;
+    while (!bad && (c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+        if (c == 'h')
+            return 1;
+        if (c == 'j')
+            o->json = 1;
+        else if (c == 'w')
+            o->watch = 1;
+        else if (c == 'W')
+            bad = parse_int_opt("--window", optarg, 1, QUEUES_MAX_WINDOW_S, &o->window_s);
+        else if (c == 'i')
+            bad = parse_int_opt("--interval", optarg, 100, 60000, &o->interval_ms);
+        else if (c == 'n')
+            bad = parse_int_opt("--count", optarg, 1, 1000000, &o->count);
+        else
+            bad = 1;
+    }
+    if (!bad && optind < argc) {
+        fprintf(stderr, "pathwaysctl queues: unexpected argument '%s'\n", argv[optind]);
+        bad = 1;
+    }
+    return bad ? 2 : 0;
+}
+
+static void queues_help(void)
+{
+    printf("usage: pathwaysctl queues [--window SECONDS] [--interval MS] [--watch [--count N]]\n"
+           "                          [--json]\n\n"
+           "One row per stream, partition and consumer: head, offset, lag (events), the\n"
+           "age in seconds of the oldest unprocessed event, dead letters not replayed, and\n"
+           "a status judged over a sliding window (as Burrow does for Kafka): the command\n"
+           "samples the stream tables every --interval ms (default %d) for --window\n"
+           "seconds (default %d) before it answers.\n"
+           "  ok       caught up, or the offset moved during the window\n"
+           "  stalled  behind and not moving, but alive: retrying the next event (see\n"
+           "           DETAIL; a dead letter at PATHWAYS_MAX_ATTEMPTS) or holding its lease\n"
+           "  stopped  behind, not moving, no live instance holds the partition and no\n"
+           "           retries (service down, or a consumer that never ran)\n"
+           "TREND is the lag's direction over the window (rising/falling/steady).\n"
+           "--watch keeps sampling and reprints every interval over the last window\n"
+           "(--count N stops after N reports). --json prints one JSON document per report\n"
+           "({\"window_seconds\",\"queues\":[...]}; one line each with --watch).\n"
+           "Exit status: 0, or 1 when the database cannot be read.\n",
+           QUEUES_DEFAULT_INTERVAL_MS, QUEUES_DEFAULT_WINDOW_S);
+}
+
+static void print_queues_table(const ctl_window_t *w, int64_t window_ms)
+{
+    printf("%-14s %4s %-14s %10s %10s %8s %9s %5s %-8s %-7s %s\n", "STREAM", "PART", "CONSUMER",
+           "HEAD", "OFFSET", "LAG", "OLDEST_S", "DEAD", "STATUS", "TREND", "DETAIL");
+    for (size_t i = 0; i < w->n; i++) {
+        const ctl_series_t *s = &w->series[i];
+        ctl_verdict_t v = ctl_window_judge(s, window_ms);
+        printf("%-14s %4d %-14s %10lld %10lld %8lld %9.1f %5lld %-8s %-7s %s\n", s->last.stream,
+               s->last.partition, s->last.consumer, (long long)s->last.head,
+               (long long)s->last.offset, (long long)v.lag, s->last.age_seconds,
+               (long long)s->last.dead_letters, ctl_qstatus_name(v.status), ctl_trend_name(v.trend),
+               v.detail);
+    }
+}
+
+static void print_queues_json(const ctl_window_t *w, int64_t window_ms, int compact)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < w->n; i++) {
+        const ctl_series_t *s = &w->series[i];
+        ctl_verdict_t v = ctl_window_judge(s, window_ms);
+        json_array_append_new(
+            rows,
+            json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:f, s:I, s:i, s:s, s:s, s:I, s:s}", "stream",
+                      s->last.stream, "partition", s->last.partition, "consumer", s->last.consumer,
+                      "head", (json_int_t)s->last.head, "offset", (json_int_t)s->last.offset, "lag",
+                      (json_int_t)v.lag, "oldest_age_seconds", s->last.age_seconds, "dead_letters",
+                      (json_int_t)s->last.dead_letters, "retry_attempts", s->last.retry_attempts,
+                      "status", ctl_qstatus_name(v.status), "lag_trend", ctl_trend_name(v.trend),
+                      "offset_moved", (json_int_t)v.moved, "detail", v.detail));
+    }
+    json_t *doc =
+        json_pack("{s:f, s:o}", "window_seconds", (double)window_ms / 1000.0, "queues", rows);
+    json_dumpf(doc, stdout, compact ? JSON_COMPACT : JSON_INDENT(2));
+    fputc('\n', stdout);
+    fflush(stdout);
+    json_decref(doc);
+}
+
+/* Loads one sample of every queue into w. Returns 0 or -1 (printed). */
+static int sample(pw_db_t *db, ctl_window_t *w)
+{
+    ctl_queues_t q;
+    char err[512];
+    if (pw_db_ensure(db) != 0 || ctl_queues_load(db, &q, err, sizeof err) < 0) {
+        fprintf(stderr, "pathwaysctl queues: %s\n", pw_db_error(db));
+        return -1;
+    }
+    int rc = ctl_window_add(w, &q, pw_mono_ms());
+    ctl_queues_clear(&q);
+    if (rc != 0)
+        fprintf(stderr, "pathwaysctl queues: out of memory\n");
+    return rc;
+}
+
+static void report(const ctl_window_t *w, const queues_opts_t *o)
+{
+    int64_t window_ms = (int64_t)o->window_s * 1000;
+    if (o->json) {
+        print_queues_json(w, window_ms, o->watch);
+        return;
+    }
+    if (o->watch && isatty(STDOUT_FILENO))
+        printf("\033[H\033[2J"); /* clear the terminal, like watch(1) */
+    if (o->watch) {
+        time_t now = time(NULL);
+        char stamp[32];
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+        printf("-- %s (window %d s)\n", stamp, o->window_s);
+    }
+    print_queues_table(w, window_ms);
+    fflush(stdout);
+}
+
+int ctl_queues(ctl_t *ctl, int argc, char **argv)
+{
+    queues_opts_t o = {.window_s = QUEUES_DEFAULT_WINDOW_S,
+                       .interval_ms = QUEUES_DEFAULT_INTERVAL_MS};
+    int rc = parse_queues(argc, argv, &o);
+    if (rc == 1)
+        return queues_help(), CTL_OK;
+    if (rc)
+        return CTL_USAGE;
+    /* Keep the samples of one window within the ring. */
+    int min_interval = o.window_s * 1000 / (CTL_WINDOW_SAMPLES - 2);
+    if (o.interval_ms < min_interval)
+        o.interval_ms = min_interval;
+    pw_db_t *db = ctl_db_connect(ctl);
+    if (!db)
+        return CTL_FAIL;
+    ctl_window_t w = {0};
+    int64_t start = pw_mono_ms(), filled = start + (int64_t)o.window_s * 1000;
+    int reports = 0;
+    rc = CTL_OK;
+    for (;;) {
+        if (sample(db, &w) != 0) {
+            rc = CTL_FAIL;
+            break;
+        }
+        if (pw_mono_ms() >= filled) {
+            report(&w, &o);
+            if (!o.watch || (o.count && ++reports >= o.count))
+                break;
+        }
+        sleep_ms(o.interval_ms);
+    }
+    ctl_window_clear(&w);
+    pw_db_destroy(&db);
+    return rc;
 }

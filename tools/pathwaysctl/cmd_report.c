@@ -1,6 +1,8 @@
-/* pathwaysctl report summary: the per-employer summary from
- * pathways-reporting, as a table, as JSON (the keys of pathways-synth's
- * EXPECTED.json) or checked against such a file. */
+/* pathwaysctl report: the group's table, and report summary: the
+ * per-employer summary from pathways-reporting, as a table, as JSON (the
+ * keys of pathways-synth's EXPECTED.json) or checked against such a file.
+ * The evidence reports (retention, outcomes, cost) live in
+ * cmd_report_evidence.c. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 
 #include "admin.h"
 #include "ctl.h"
+#include "report_evidence.h"
 
 typedef Pathways__V1__SummaryRow row_t;
 
@@ -219,6 +222,10 @@ int ctl_report(ctl_t *ctl, int argc, char **argv)
 {
     static const ctl_command_t commands[] = {
         {"summary", "per-employer counts (eligibility, enrollment, notifications)", report_summary},
+        {"retention", "survival of participants vs. matched non-participants",
+         ctl_report_retention},
+        {"outcomes", "completion, certification, placement per cohort; exits", ctl_report_outcomes},
+        {"cost", "turnover cost avoided per employer and role", ctl_report_cost},
         {NULL, NULL, NULL},
     };
     return ctl_dispatch(ctl, "pathwaysctl report", commands, argc - 1, argv + 1);

@@ -47,5 +47,17 @@ int ctl_wait_idle(ctl_t *ctl, int argc, char **argv);
 int ctl_employer(ctl_t *ctl, int argc, char **argv);
 int ctl_report(ctl_t *ctl, int argc, char **argv);
 int ctl_config(ctl_t *ctl, int argc, char **argv);
+int ctl_queues(ctl_t *ctl, int argc, char **argv);
+int ctl_dlq(ctl_t *ctl, int argc, char **argv);
+int ctl_offsets(ctl_t *ctl, int argc, char **argv);
+int ctl_program(ctl_t *ctl, int argc, char **argv);
+int ctl_eligibility(ctl_t *ctl, int argc, char **argv);
+int ctl_enroll(ctl_t *ctl, int argc, char **argv);
+int ctl_enrollment(ctl_t *ctl, int argc, char **argv);
+int ctl_cohort(ctl_t *ctl, int argc, char **argv);
+int ctl_team(ctl_t *ctl, int argc, char **argv);
+int ctl_notifications(ctl_t *ctl, int argc, char **argv);
+int ctl_preferences(ctl_t *ctl, int argc, char **argv);
+int ctl_keys(ctl_t *ctl, int argc, char **argv);
 
 #endif

@@ -16,6 +16,18 @@ static const ctl_command_t COMMANDS[] = {
     {"employer", "register employers (employer add)", ctl_employer},
     {"report", "reports from pathways-reporting (report summary)", ctl_report},
     {"config", "every environment variable with its default", ctl_config},
+    {"notifications", "notifications by state; show, retry, cancel", ctl_notifications},
+    {"preferences", "a person's notification opt-out, channels, language", ctl_preferences},
+    {"queues", "queue status per stream and consumer (ok/stalled/stopped)", ctl_queues},
+    {"dlq", "dead letters: list, show, replay, purge", ctl_dlq},
+    {"offsets", "move a consumer's offset (offsets reset, dry run first)", ctl_offsets},
+    {"program", "program definitions (program load FILE [--dry-run], program show)", ctl_program},
+    {"eligibility", "determinations (eligibility explain EMPLOYER EMPLOYEE)", ctl_eligibility},
+    {"enroll", "move one enrollment (apply, admit, withdraw, start ... place)", ctl_enroll},
+    {"enrollment", "enrollment history EMPLOYER EMPLOYEE; enrollment list", ctl_enrollment},
+    {"cohort", "training cohorts (create, update, list, show)", ctl_cohort},
+    {"team", "action teams (list, join, leave, org-add)", ctl_team},
+    {"keys", "CURVE keys: generate, register, list, revoke, rotate", ctl_keys},
     {NULL, NULL, NULL},
 };
 

@@ -10,7 +10,8 @@
 
 #include "pathways/db.h"
 
-#define CTL_NAME_MAX 64
+#define CTL_NAME_MAX  64
+#define CTL_ERROR_MAX 200
 
 typedef struct {
     char stream[CTL_NAME_MAX];
@@ -26,6 +27,14 @@ typedef struct {
     int64_t head;
     double age_seconds;   /* occurred_at of seq offset+1; 0 when caught up */
     int64_t dead_letters; /* not yet replayed */
+    /* Failed attempts recorded on seq offset+1 (0: none), how long ago the
+     * last one was, and its error: a consumer retrying is alive but stuck. */
+    int retry_attempts;
+    double retry_age_seconds;
+    char last_error[CTL_ERROR_MAX];
+    /* The instance holding an unexpired lease on the partition ("" when
+     * none): a running consumer heartbeats its lease every TTL/3. */
+    char owner[CTL_NAME_MAX];
 } ctl_offset_t;
 
 typedef struct {
@@ -48,5 +57,13 @@ const char *const *ctl_expected_consumers(const char *stream);
 /* The offset row of (consumer, stream, partition), or NULL. */
 const ctl_offset_t *ctl_queues_find(const ctl_queues_t *q, const char *consumer, const char *stream,
                                     int partition);
+
+/* Checks that the operations schema (dead-letter replay requests, the
+ * admin audit table: common migration 002) is there. Returns 0, or -1 with
+ * a sentence for the administrator in err. */
+int ctl_ops_schema_check(pw_db_t *db, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* Who is acting, for the audit: $PATHWAYS_ACTOR, else $USER, else "unknown". */
+const char *ctl_actor(void);
 
 #endif

@@ -54,6 +54,27 @@ static feed_event_t *next_slot(feed_t *feed)
     return slot;
 }
 
+int feed_add_event(feed_t *feed, const Pathways__V1__EmployeeEvent *ev, long line)
+{
+    char reason[REASON_MAX];
+    feed_event_t *slot = next_slot(feed);
+    if (!slot)
+        return -1;
+    slot->bytes = pw_msg_encode(&ev->base, PW_MAX_MESSAGE_BYTES / 2, &slot->len);
+    if (!slot->bytes) {
+        snprintf(reason, sizeof reason, "event larger than %u bytes", PW_MAX_MESSAGE_BYTES / 2);
+        return add_unreadable(feed, line, reason);
+    }
+    if (!(slot->id = strdup(ev->id))) {
+        free(slot->bytes);
+        return -1;
+    }
+    slot->shard_key = shard_key(ev->source, ev->subject);
+    slot->line = line;
+    feed->count++;
+    return 0;
+}
+
 /* Converts one line. Returns 0 (stored, or listed as unreadable) or -1 on
  * out-of-memory. */
 static int add_line(feed_t *feed, const char *text, size_t len, long line)
@@ -62,25 +83,7 @@ static int add_line(feed_t *feed, const char *text, size_t len, long line)
     Pathways__V1__EmployeeEvent *ev = event_json_parse(text, len, reason, sizeof reason);
     if (!ev)
         return add_unreadable(feed, line, reason);
-    feed_event_t *slot = next_slot(feed);
-    int rc = -1;
-    if (!slot)
-        goto done;
-    slot->bytes = pw_msg_encode(&ev->base, PW_MAX_MESSAGE_BYTES / 2, &slot->len);
-    if (!slot->bytes) {
-        snprintf(reason, sizeof reason, "event larger than %u bytes", PW_MAX_MESSAGE_BYTES / 2);
-        rc = add_unreadable(feed, line, reason);
-        goto done;
-    }
-    if (!(slot->id = strdup(ev->id))) {
-        free(slot->bytes);
-        goto done;
-    }
-    slot->shard_key = shard_key(ev->source, ev->subject);
-    slot->line = line;
-    feed->count++;
-    rc = 0;
-done:
+    int rc = feed_add_event(feed, ev, line);
     event_json_free(&ev);
     return rc;
 }
@@ -93,9 +96,14 @@ static int blank(const char *s, size_t len)
     return 1;
 }
 
+feed_t *feed_new(void)
+{
+    return calloc(1, sizeof(feed_t));
+}
+
 feed_t *feed_load(FILE *f, char *err, size_t errlen)
 {
-    feed_t *feed = calloc(1, sizeof *feed);
+    feed_t *feed = feed_new();
     char *buf = NULL;
     size_t cap = 0;
     ssize_t n;

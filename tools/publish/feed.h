@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pathways/codec.h"
+
 typedef enum {
     FEED_PENDING = 0, /* not acknowledged (yet) */
     FEED_ACCEPTED,
@@ -43,6 +45,13 @@ typedef struct {
  * in err. Unreadable lines are not an error: they are listed in the feed. */
 feed_t *feed_load(FILE *f, char *err, size_t errlen);
 void feed_destroy(feed_t **p);
+
+/* Creates an empty feed (caller owns it; NULL on out-of-memory). */
+feed_t *feed_new(void);
+/* Adds ev (copied, encoded) as read from line. An event too large to send
+ * is listed as unreadable. Returns 0 or -1 on out-of-memory. */
+int feed_add_event(feed_t *feed, const Pathways__V1__EmployeeEvent *ev, long line)
+    __attribute__((warn_unused_result));
 
 /* Records the server's verdict for an event (reason may be NULL). */
 void feed_set_result(feed_event_t *ev, feed_result_t result, const char *reason_code,

@@ -198,26 +198,17 @@ static feed_t *load(const char *path)
 
 int main(int argc, char **argv)
 {
-    options_t o = {.send = {.batch = 500,
-                            .window = 1,
-                            .connections = 1,
-                            .timeout_ms = 10000,
-                            .retries = 20,
-                            .verbose = 1}};
-    pw_config_t cfg;
+    options_t o = {0};
     char err[512];
+    sender_opts_init(&o.send);
     int rc = parse_options(argc, argv, &o);
     if (rc) {
         usage(rc == 1 ? stdout : stderr);
         return rc == 1 ? 0 : 2;
     }
-    if (!*o.endpoint) {
-        if (pw_config_load(&cfg, err, sizeof err) < 0) {
-            fprintf(stderr, "pathways-publish: %s\n", err);
-            return 2;
-        }
-        pw_config_endpoint(&cfg, PW_SVC_ELIGIBILITY, PW_PORT_COMMAND, 0, o.endpoint,
-                           sizeof o.endpoint);
+    if (sender_default_endpoint(o.endpoint, sizeof o.endpoint, err, sizeof err) < 0) {
+        fprintf(stderr, "pathways-publish: %s\n", err);
+        return 2;
     }
     o.send.endpoint = o.endpoint;
     zsys_handler_set(NULL); /* let Ctrl-C stop the tool */

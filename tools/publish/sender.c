@@ -10,6 +10,7 @@
 
 #include "client.h"
 #include "pathways/codec.h"
+#include "pathways/config.h"
 #include "pathways/date.h"
 
 #define BACKOFF_BASE_MS 100
@@ -387,4 +388,25 @@ done:
     free(workers);
     free(threads);
     return rc;
+}
+
+void sender_opts_init(sender_opts_t *o)
+{
+    *o = (sender_opts_t){.batch = 500,
+                         .window = 1,
+                         .connections = 1,
+                         .timeout_ms = 10000,
+                         .retries = 20,
+                         .verbose = 1};
+}
+
+int sender_default_endpoint(char *endpoint, size_t len, char *err, size_t errlen)
+{
+    pw_config_t cfg;
+    if (*endpoint)
+        return 0;
+    if (pw_config_load(&cfg, err, errlen) < 0)
+        return -1;
+    pw_config_endpoint(&cfg, PW_SVC_ELIGIBILITY, PW_PORT_COMMAND, 0, endpoint, len);
+    return 0;
 }

@@ -32,6 +32,16 @@ typedef struct {
     int verbose;     /* report timeouts and batch errors on stderr */
 } sender_opts_t;
 
+/* The defaults: batches of 500, window 1, one connection, 10 s timeout,
+ * 20 retries, verbose; endpoint NULL. */
+void sender_opts_init(sender_opts_t *o);
+
+/* When endpoint (len bytes) is empty, fills it with eligibility's command
+ * endpoint from the environment (PATHWAYS_PORT_BASE...). Returns 0, or -1
+ * with the reason in err. */
+int sender_default_endpoint(char *endpoint, size_t len, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
 /* Sends every event of feed and stores the results in it (events never
  * acknowledged stay FEED_PENDING). Returns 0, or -1 with the reason in err
  * when a connection could not even be set up. */

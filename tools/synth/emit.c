@@ -190,3 +190,15 @@ int sy_emit_oracle(const sy_workforce_t *w, FILE *out)
     }
     return 0;
 }
+
+int sy_emit_enrollments(const sy_workforce_t *w, FILE *out)
+{
+    if (fprintf(out, "employer\temployee\tprogram\tcohort\tstate\tdate\treason_code"
+                     "\tcredential\tnew_role\n") < 0)
+        return -1;
+    for (size_t i = 0; i < w->params.employees; i++)
+        if (sy_participation_write(out, w->employer[w->employee[i].employer].id, w->employee[i].id,
+                                   &w->part[i]) != 0)
+            return -1;
+    return 0;
+}

@@ -26,4 +26,10 @@ int sy_emit_expected(const sy_workforce_t *w, const sy_tally_t *tallies, FILE *o
  * <TAB>exited with a header line. Returns 0 or -1. */
 int sy_emit_oracle(const sy_workforce_t *w, FILE *out);
 
+/* The dated program history by design (participation.h), one transition a
+ * line, with a header: the enrollment script a demo replays through the
+ * enrollment service, and what reporting's projections hold once it has.
+ * Returns 0 or -1. */
+int sy_emit_enrollments(const sy_workforce_t *w, FILE *out);
+
 #endif

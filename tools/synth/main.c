@@ -23,6 +23,7 @@ typedef struct {
     const char *employers_out;
     const char *expect;
     const char *oracle_out;
+    const char *enrollments_out;
 } options_t;
 
 static void usage(FILE *f)
@@ -41,7 +42,9 @@ static void usage(FILE *f)
             "  --employers-out F   employer<TAB>name<TAB>hr_email with a header\n"
             "  --expect FILE       the summary the pipeline must report (JSON)\n"
             "  --oracle-out FILE   the oracle's verdict per employee (TSV), to find\n"
-            "                      where the pipeline and the oracle part\n",
+            "                      where the pipeline and the oracle part\n"
+            "  --enrollments-out F the program history by design (TSV): first eligibility\n"
+            "                      and MAPP transitions; participants separate less often\n",
             DEFAULT_EMPLOYERS, DEFAULT_EMPLOYEES);
 }
 
@@ -70,6 +73,7 @@ static int parse_options(int argc, char **argv, options_t *o)
         {"employers-out", required_argument, NULL, 'r'},
         {"expect", required_argument, NULL, 'x'},
         {"oracle-out", required_argument, NULL, 'O'},
+        {"enrollments-out", required_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -107,6 +111,9 @@ static int parse_options(int argc, char **argv, options_t *o)
             break;
         case 'O':
             o->oracle_out = optarg;
+            break;
+        case 'N':
+            o->enrollments_out = optarg;
             break;
         case 'h':
             return 1;
@@ -160,6 +167,11 @@ static int write_oracle(const void *ctx, FILE *f)
     return sy_emit_oracle(((const job_t *)ctx)->w, f);
 }
 
+static int write_enrollments(const void *ctx, FILE *f)
+{
+    return sy_emit_enrollments(((const job_t *)ctx)->w, f);
+}
+
 static int write_expected(const void *ctx, FILE *f)
 {
     const job_t *job = ctx;
@@ -194,6 +206,8 @@ int main(int argc, char **argv)
         rc = write_file(o.expect, write_expected, &job);
     if (rc == 0 && o.oracle_out)
         rc = write_file(o.oracle_out, write_oracle, &job);
+    if (rc == 0 && o.enrollments_out)
+        rc = write_file(o.enrollments_out, write_enrollments, &job);
     if (rc == 0) {
         char today[PW_DATE_LEN];
         pw_date_format(o.params.today, today);

@@ -322,7 +322,8 @@ sy_workforce_t *sy_workforce_new(const sy_params_t *params)
     w->params = *params;
     w->employer = calloc(params->employers, sizeof *w->employer);
     w->employee = calloc(params->employees ? params->employees : 1, sizeof *w->employee);
-    if (!w->employer || !w->employee)
+    w->part = calloc(params->employees ? params->employees : 1, sizeof *w->part);
+    if (!w->employer || !w->employee || !w->part)
         goto fail;
     sy_rng_t rng;
     sy_rng_seed(&rng, params->seed);
@@ -336,6 +337,8 @@ sy_workforce_t *sy_workforce_new(const sy_params_t *params)
         builder_t b = {
             .rng = &rng, .employer = &w->employer[e->employer], .e = e, .today = params->today};
         gen_history(&b);
+        sy_participation_decide(e->events, &e->nevents, params->seed, i, params->today,
+                                &w->part[i]);
     }
     free(weights);
     return w;
@@ -351,6 +354,7 @@ void sy_workforce_destroy(sy_workforce_t **p)
         return;
     free((*p)->employer);
     free((*p)->employee);
+    free((*p)->part);
     free(*p);
     *p = NULL;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "oracle.h"
+#include "participation.h"
 
 /* Longest history one employee can get: hire, five changes, termination,
  * rehire, two changes, termination, with room to spare. */
@@ -45,6 +46,7 @@ typedef struct {
     sy_params_t params;
     sy_employer_t *employer;
     sy_employee_t *employee;
+    sy_participation_t *part; /* per employee: eligibility date, program path */
 } sy_workforce_t;
 
 /* Generates a workforce. Returns NULL on out-of-memory or when there are

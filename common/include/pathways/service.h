@@ -11,6 +11,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "pathways/auth.h"
 #include "pathways/config.h"
 #include "pathways/db.h"
 #include "pathways/metrics.h"
@@ -43,6 +44,11 @@ int pw_service_on_request(pw_service_t *svc, pw_request_fn fn, void *ctx);
 int pw_service_consume(pw_service_t *svc, pw_service_id_t owner, const char *stream, pw_apply_fn fn,
                        void *ctx);
 int pw_service_every(pw_service_t *svc, int interval_ms, pw_timer_fn fn, void *ctx);
+/* Lets keys of role min or above send requests of type (the full message
+ * name). With CURVE on, a type nobody registered needs an admin key; a
+ * refused request is answered with an AdminReply, error_code "forbidden",
+ * and logged with the key id. Returns 0 or -1 (too many types). */
+int pw_service_require(pw_service_t *svc, const char *type, pw_role_t min);
 
 /* Connects the database (retrying until it answers or a signal arrives),
  * applies the component's migrations, binds sockets and the HTTP server.
@@ -58,6 +64,10 @@ pw_db_t *pw_service_db(pw_service_t *svc);
 const pw_config_t *pw_service_config(const pw_service_t *svc);
 pw_metrics_t *pw_service_metrics(pw_service_t *svc);
 const char *pw_service_get_name(const pw_service_t *svc);
+/* The sender of the request being handled, valid during a pw_request_fn
+ * call (borrowed): its key id, role and, for a partner, its employer. With
+ * CURVE off it is the development peer ("dev", admin, unauthenticated). */
+const pw_peer_t *pw_service_peer(const pw_service_t *svc);
 /* The HTTP server (after pw_service_start), to add routes to. */
 struct pw_http *pw_service_http(pw_service_t *svc);
 

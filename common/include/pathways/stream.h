@@ -129,6 +129,8 @@ uint64_t pw_consumer_applied(const pw_consumer_t *c);
 uint64_t pw_consumer_dead(const pw_consumer_t *c);
 /* Events that failed and were retried (redeliveries). */
 uint64_t pw_consumer_retried(const pw_consumer_t *c);
+/* Dead letters this consumer applied again on an administrator's request. */
+uint64_t pw_consumer_replayed(const pw_consumer_t *c);
 /* Partitions this instance holds a lease on. */
 int pw_consumer_owned(const pw_consumer_t *c);
 /* Gives the partition leases back at once (clean shutdown), so another

@@ -1,0 +1,124 @@
+/* ProgramLoad: parse, check, count or apply, reply. */
+#include "loader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathways/codec.h"
+#include "pathways/date.h"
+#include "pathways/log.h"
+#include "program.h"
+#include "program_store.h"
+#include "reeval.h"
+
+typedef Pathways__V1__ProgramLoad load_t;
+typedef Pathways__V1__ProgramLoadResult result_t;
+
+static uint8_t *encode(result_t *r, size_t *reply_len)
+{
+    return pw_msg_encode(&r->base, 0, reply_len);
+}
+
+static uint8_t *reply_error(result_t *r, const char *code, const char *text, size_t *reply_len)
+{
+    r->error_code = (char *)code;
+    r->error = (char *)text;
+    return encode(r, reply_len);
+}
+
+/* Re-evaluates and stores the version in one transaction. Returns 0 or -1. */
+static int apply(pw_service_t *svc, const elig_rules_t *rules, const load_t *req, const char *cause,
+                 elig_tally_t *tally)
+{
+    pw_db_t *db = pw_service_db(svc);
+    if (pw_db_begin(db) != 0)
+        return -1;
+    if (elig_reeval_all(db, svc, rules, pw_date_today(), cause, tally) != 0 ||
+        elig_store_insert(db, rules, req->source_name, req->yaml, req->actor,
+                          elig_tally_evaluated(tally), elig_tally_changed(tally)) != 0) {
+        pw_warn("program load rolled back: %s", pw_db_error(db));
+        pw_service_rollback(svc);
+        return -1;
+    }
+    return pw_service_commit(svc);
+}
+
+/* The checked rules in hand: count or apply, and fill the result. */
+static uint8_t *run(pw_service_t *svc, const elig_rules_t *current, elig_rules_t **rules,
+                    const load_t *req, result_t *r, elig_rules_t **stored, size_t *reply_len)
+{
+    pw_db_t *db = pw_service_db(svc);
+    char cause[ELIG_PROGRAM_MAX + 32];
+    elig_tally_t *tally = elig_tally_new();
+    uint8_t *out = NULL;
+    long latest = pw_db_ensure(db) == 0 ? elig_store_latest(db, (*rules)->program) : -1;
+    int same = latest > 0 ? elig_store_same_as_active(db, (*rules)->program, req->yaml) : 0;
+    if (!tally || latest < 0 || same < 0) {
+        out = reply_error(r, "unavailable", "the database could not be read; retry", reply_len);
+        goto done;
+    }
+    if (same) {
+        r->unchanged = 1;
+        r->version = (uint32_t)latest;
+        out = encode(r, reply_len);
+        goto done;
+    }
+    /* Numbers continue after the built-in rules' version (1), so a version
+     * number always means one set of rules. */
+    (*rules)->version = (unsigned)(latest > (long)current->version ? latest : current->version) + 1;
+    r->version = (*rules)->version;
+    snprintf(cause, sizeof cause, "program:%s:v%u", (*rules)->program, (*rules)->version);
+    int rc = req->dry_run ? elig_reeval_all(db, NULL, *rules, pw_date_today(), cause, tally)
+                          : apply(svc, *rules, req, cause, tally);
+    if (rc != 0 || elig_tally_fill(tally, r) != 0) {
+        out = reply_error(r, "unavailable", "the program could not be stored; retry", reply_len);
+        goto done;
+    }
+    out = encode(r, reply_len);
+    if (out && !req->dry_run) {
+        *stored = *rules;
+        *rules = NULL;
+    }
+done:
+    elig_tally_destroy(&tally);
+    return out;
+}
+
+uint8_t *elig_loader_handle(pw_service_t *svc, const elig_rules_t *current, const uint8_t *data,
+                            size_t len, elig_rules_t **stored, size_t *reply_len)
+{
+    result_t r = PATHWAYS__V1__PROGRAM_LOAD_RESULT__INIT;
+    char err[512], text[600];
+    unsigned line = 0;
+    uint8_t *out;
+    *stored = NULL;
+    load_t *req = (load_t *)pw_msg_decode(&pathways__v1__program_load__descriptor, data, len, 0);
+    if (!req)
+        return reply_error(&r, "bad_request", "the bytes are not a ProgramLoad", reply_len);
+    r.request_id = req->request_id;
+    r.dry_run = req->dry_run;
+    elig_rules_t *rules = malloc(sizeof *rules);
+    if (!rules) {
+        out = NULL;
+    } else if (!pw_utf8_valid(req->yaml, strlen(req->yaml)) ||
+               !pw_utf8_valid(req->source_name, strlen(req->source_name))) {
+        out = reply_error(&r, "invalid_program", "the file is not UTF-8 text", reply_len);
+    } else if (elig_program_parse(req->yaml, strlen(req->yaml), req->source_name, rules, err,
+                                  sizeof err, &line) != 0) {
+        r.line = line;
+        out = reply_error(&r, "invalid_program", err, reply_len);
+    } else if (strcmp(rules->program, current->program) != 0) {
+        r.program = rules->program;
+        snprintf(text, sizeof text,
+                 "this deployment evaluates program '%s'; '%s' cannot be loaded beside it",
+                 current->program, rules->program);
+        out = reply_error(&r, "unsupported_program", text, reply_len);
+    } else {
+        r.program = rules->program;
+        out = run(svc, current, &rules, req, &r, stored, reply_len);
+    }
+    free(rules);
+    pw_msg_free((ProtobufCMessage **)&req);
+    return out;
+}

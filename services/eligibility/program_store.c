@@ -1,0 +1,83 @@
+/* Program versions: insert, latest, load (parse the stored text again). */
+#include "program_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "program.h"
+
+static const char LATEST_SQL[] =
+    "SELECT coalesce(max(version), 0) AS version FROM eligibility.program_version"
+    " WHERE program = $1";
+
+static const char ACTIVE_SQL[] =
+    "SELECT version, source_name, source FROM eligibility.program_version WHERE program = $1"
+    " ORDER BY version DESC LIMIT 1";
+
+static const char SAME_SQL[] =
+    "SELECT (source = $2) AS same FROM eligibility.program_version WHERE program = $1"
+    " ORDER BY version DESC LIMIT 1";
+
+static const char INSERT_SQL[] =
+    "INSERT INTO eligibility.program_version (program, version, name, source_name, source,"
+    " checksum, actor, evaluated, changed) VALUES ($1, $2::int, $3, $4, $5, md5($5), $6,"
+    " $7::bigint, $8::bigint)";
+
+long elig_store_latest(pw_db_t *db, const char *program)
+{
+    const char *params[1] = {program};
+    PGresult *res = pw_db_prepared(db, "elig_program_latest", LATEST_SQL, 1, params);
+    if (!res)
+        return -1;
+    long v = PQntuples(res) == 1 ? (long)pw_db_get_i64(res, 0, "version") : -1;
+    PQclear(res);
+    return v;
+}
+
+int elig_store_load_active(pw_db_t *db, const char *program, elig_rules_t *out, char *err,
+                           size_t errlen)
+{
+    const char *params[1] = {program};
+    unsigned line;
+    PGresult *res = pw_db_prepared(db, "elig_program_active", ACTIVE_SQL, 1, params);
+    if (!res) {
+        snprintf(err, errlen, "%s", pw_db_error(db));
+        return -1;
+    }
+    int rc = 0;
+    if (PQntuples(res) == 1) {
+        const char *text = pw_db_get(res, 0, "source");
+        rc = elig_program_parse(text, strlen(text), pw_db_get(res, 0, "source_name"), out, err,
+                                errlen, &line) == 0
+                 ? 1
+                 : -1;
+        if (rc == 1)
+            out->version = (unsigned)pw_db_get_i64(res, 0, "version");
+    }
+    PQclear(res);
+    return rc;
+}
+
+int elig_store_same_as_active(pw_db_t *db, const char *program, const char *text)
+{
+    const char *params[2] = {program, text};
+    PGresult *res = pw_db_prepared(db, "elig_program_same", SAME_SQL, 2, params);
+    if (!res)
+        return -1;
+    int same = PQntuples(res) == 1 && strcmp(pw_db_get(res, 0, "same"), "t") == 0;
+    PQclear(res);
+    return same;
+}
+
+int elig_store_insert(pw_db_t *db, const elig_rules_t *rules, const char *source_name,
+                      const char *text, const char *actor, uint64_t evaluated, uint64_t changed)
+{
+    char version[16], ev[24], ch[24];
+    snprintf(version, sizeof version, "%u", rules->version);
+    snprintf(ev, sizeof ev, "%llu", (unsigned long long)evaluated);
+    snprintf(ch, sizeof ch, "%llu", (unsigned long long)changed);
+    const char *params[8] = {rules->program, version, rules->name, source_name,
+                             text,           actor,   ev,          ch};
+    return pw_db_exec(db, INSERT_SQL, 8, params);
+}

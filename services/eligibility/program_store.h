@@ -1,0 +1,32 @@
+/* Program versions in eligibility.program_version: the YAML text as loaded,
+ * numbered per program; the active version is the highest. The text is
+ * parsed again when read, so what is stored is exactly what was checked. */
+#ifndef ELIG_PROGRAM_STORE_H
+#define ELIG_PROGRAM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pathways/db.h"
+#include "rules.h"
+
+/* The highest stored version of program, 0 when none, -1 on error. */
+long elig_store_latest(pw_db_t *db, const char *program) __attribute__((warn_unused_result));
+
+/* Loads the active version of program into *out. Returns 1 when loaded, 0
+ * when none is stored, -1 on a database error or a stored text that no
+ * longer parses (reason in err). */
+int elig_store_load_active(pw_db_t *db, const char *program, elig_rules_t *out, char *err,
+                           size_t errlen) __attribute__((warn_unused_result));
+
+/* 1 when text equals the active version's text, 0 when not, -1 on error. */
+int elig_store_same_as_active(pw_db_t *db, const char *program, const char *text)
+    __attribute__((warn_unused_result));
+
+/* Inside the caller's transaction: stores text as rules->version of
+ * rules->program with the load's counts. Returns 0 or -1. */
+int elig_store_insert(pw_db_t *db, const elig_rules_t *rules, const char *source_name,
+                      const char *text, const char *actor, uint64_t evaluated, uint64_t changed)
+    __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,38 @@
+/* Re-evaluation of every employee on file under a program's rules, page by
+ * page in key order, and the tally of what changed (per employer and
+ * direction). The same walk serves the dry run (nothing written, only
+ * counted) and the applied run (determinations stored and changes appended
+ * in the caller's transaction), so their numbers agree by construction. */
+#ifndef ELIG_REEVAL_H
+#define ELIG_REEVAL_H
+
+#include <stdint.h>
+
+#include "pathways/codec.h"
+#include "pathways/service.h"
+#include "rules.h"
+
+/* Employees read and evaluated per round trip. */
+#define ELIG_REEVAL_PAGE 10000
+
+typedef struct elig_tally elig_tally_t;
+
+/* Caller owns the result (NULL on out-of-memory). */
+elig_tally_t *elig_tally_new(void);
+void elig_tally_destroy(elig_tally_t **p);
+uint64_t elig_tally_evaluated(const elig_tally_t *t);
+uint64_t elig_tally_changed(const elig_tally_t *t);
+
+/* Fills result's changes (sorted by employer, from, to) from t; the storage
+ * belongs to t and lives until it is destroyed. Returns 0 or -1. */
+int elig_tally_fill(elig_tally_t *t, Pathways__V1__ProgramLoadResult *result)
+    __attribute__((warn_unused_result));
+
+/* Re-evaluates every employee on file as of today under rules. svc NULL: a
+ * dry run on db (reads only). Otherwise inside svc's open transaction:
+ * changed determinations are stored and appended to "eligibility". cause
+ * is the determinations' cause_event_id. Returns 0 or -1. */
+int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, int32_t today,
+                    const char *cause, elig_tally_t *tally) __attribute__((warn_unused_result));
+
+#endif

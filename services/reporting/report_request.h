@@ -1,0 +1,33 @@
+/* The report queries on reporting's command endpoint and the dashboard's
+ * API: RetentionQuery, OutcomesQuery and CostQuery in, their replies out.
+ * Each report is read in one REPEATABLE READ, READ ONLY snapshot, so its
+ * figures agree with each other. */
+#ifndef PATHWAYS_REPORTING_REPORT_REQUEST_H
+#define PATHWAYS_REPORTING_REPORT_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cost_config.h"
+#include "pathways/db.h"
+#include "report_msg.h"
+
+#define REPORT_TYPE_RETENTION  "pathways.v1.RetentionQuery"
+#define REPORT_TYPE_OUTCOMES   "pathways.v1.OutcomesQuery"
+#define REPORT_TYPE_COST       "pathways.v1.CostQuery"
+#define REPORT_ERR_BAD_REQUEST "bad_request"
+#define REPORT_ERR_UNAVAILABLE "unavailable"
+
+/* Runs the query msg (a RetentionQuery, OutcomesQuery or CostQuery) on db.
+ * Always returns a reply message (errors in its error_code/error) unless
+ * out of memory. Caller frees with pw_msg_free. */
+ProtobufCMessage *report_run(pw_db_t *db, const cost_config_t *costs, const ProtobufCMessage *msg);
+
+/* Answers one command-endpoint request when type is a report query:
+ * returns the encoded reply (caller frees) with its type and length. Returns
+ * NULL with *reply_type NULL when type is not a report query. */
+uint8_t *report_request_answer(pw_db_t *db, const cost_config_t *costs, const char *type,
+                               const uint8_t *data, size_t len, const char **reply_type,
+                               size_t *reply_len);
+
+#endif

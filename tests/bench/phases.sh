@@ -1,0 +1,180 @@
+# shellcheck shell=bash
+# The measuring phases of tests/bench/run (sourced after lib.sh).
+
+# Rows the pipeline wrote: inserted + updated + deleted tuples of every table
+# in the service schemas (each UPDATE writes a new row version), read after
+# the services stopped so that every backend has flushed its statistics.
+bench_rows_written() {
+    psql_db -c "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
+        WHERE schemaname IN ('stream', 'eligibility', 'enrollment', 'notification', 'reporting')"
+}
+
+bench_rows_by_table() {
+    psql_db -F $'\t' -c "SELECT schemaname || '.' || relname, n_tup_ins, n_tup_upd, n_tup_del
+        FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0
+        AND schemaname IN ('stream', 'eligibility', 'enrollment', 'notification', 'reporting')
+        ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC"
+}
+
+bench_top_statements() {
+    psql_db -F ' | ' -c "SELECT round(total_exec_time)::bigint AS total_ms, calls,
+        round((total_exec_time / greatest(calls, 1))::numeric, 3) AS mean_ms, rows,
+        left(regexp_replace(query, '\s+', ' ', 'g'), 150)
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'pathways')
+        ORDER BY total_exec_time DESC LIMIT 15"
+}
+
+# perf_start: a system-wide CPU profile of 8 s, 5 s from now (background).
+perf_start() {
+    [ "$use_perf" = 1 ] && command -v perf >/dev/null || return 0
+    (
+        sleep 5
+        exec perf record -a -g -F 199 -o "$WORK/perf.data" -- sleep 8
+    ) >"$WORK/logs/perf.log" 2>&1 &
+    perf_pid=$!
+}
+
+perf_report() {
+    [ -n "$perf_pid" ] || return 0
+    wait "$perf_pid" 2>/dev/null || true
+    perf_pid=""
+    [ -s "$WORK/perf.data" ] || return 0
+    {
+        echo "# perf record -a -g -F 199, 8 s during the main 1-connection run"
+        echo "# --- CPU share by process ---"
+        perf report -i "$WORK/perf.data" --stdio --no-children -g none --sort comm 2>/dev/null |
+            grep -v '^$' | grep -v '^#' | grep '%' | head -15 || true
+        echo "# --- top symbols (process, library, symbol) ---"
+        perf report -i "$WORK/perf.data" --stdio --no-children -g none \
+            --sort comm,dso,sym 2>/dev/null | grep -v '^#' | grep '%' | head -40 || true
+    } >"$RESULTS/latest-perf.txt"
+}
+
+# bench_pipeline LABEL N CONNECTIONS PROFILE SHARE: publishes the first N
+# events at full speed from CONNECTIONS partner connections into a fresh
+# database and waits until every consumer caught up.
+bench_pipeline() {
+    local label=$1 n=$2 conns=$3 profile=$4 share=$5 t_start t_ack t_done out
+    n=$(fit "$label" "$n" "$share" "$(reserve_after "$label")")
+    if [ "$n" = 0 ]; then
+        step "$label: skipped (budget)"
+        R[$label.skipped]=1
+        return 0
+    fi
+    local feed
+    feed=$(feed_of "$n")
+    step "$label: $n events, $conns connection(s)"
+    bench_fresh_db
+    bench_start_services
+    psql_db -c "SELECT pg_stat_statements_reset()" >/dev/null
+    bench_cpu_mark
+    [ "$profile" = 0 ] || perf_start
+    out="$WORK/publish-$label.json"
+    t_start=$(now)
+    "$BIN/pathways-publish" --file "$feed" --batch 500 --connections "$conns" --quiet --json \
+        >"$out" 2>>"$WORK/logs/publish.log" || die "$label: pathways-publish failed"
+    t_ack=$(now)
+    "$BIN/pathwaysctl" wait-idle --timeout 1200 >>"$WORK/logs/wait-idle.log" ||
+        die "$label: the pipeline did not drain"
+    t_done=$(now)
+    bench_resources "$label" "$n"
+    [ "$profile" = 0 ] || perf_report
+    bench_stop_services
+    bench_record "$label" "$n" "$conns" "$out" "$(fsub "$t_ack" "$t_start")" \
+        "$(fsub "$t_done" "$t_start")"
+    if [ "$profile" = 1 ]; then
+        bench_top_statements >"$RESULTS/latest-statements.txt"
+        bench_rows_by_table >"$RESULTS/latest-rows.tsv"
+    fi
+}
+
+# bench_record LABEL N CONNS PUBLISH_JSON ACK_S DONE_S
+bench_record() {
+    local label=$1 n=$2 accepted rows
+    accepted=$(jq .accepted "$4")
+    rows=$(bench_rows_written)
+    R[$label.events]=$n
+    R[$label.connections]=$3
+    R[$label.accepted]=$accepted
+    R[$label.ack_seconds]=$5
+    R[$label.done_seconds]=$6
+    R[$label.ack_per_s]=$(fdiv "$accepted" "$5")
+    R[$label.done_per_s]=$(fdiv "$n" "$6")
+    R[$label.rows_written]=$rows
+    R[$label.rows_per_event]=$(fdiv "$rows" "$n" 2)
+    R[$label.rows_per_s]=$(fdiv "$rows" "$6")
+    rate_est=$(fdiv "$n" "$6" 0)
+    [ "$rate_est" -gt 100 ] || rate_est=100
+    step "$label: acknowledged ${R[$label.ack_per_s]}/s, fully processed ${R[$label.done_per_s]}/s, $rows rows written"
+}
+
+# Event -> notification-queued latency of the invitations: from the
+# occurred_at of the newest "eligibility" stream event of the employee at or
+# before the outbox row was created (the determination that made them
+# eligible, appended in the same commit as the employee event that caused
+# it, so with the same occurred_at) to notification.outbox.created_at.
+bench_e2e_latency() {
+    psql_db -F $'\t' <<'SQL'
+CREATE TEMP TABLE el AS
+    SELECT key, occurred_at FROM stream.event WHERE stream = 'eligibility';
+CREATE INDEX ON el (key, occurred_at);
+ANALYZE el;
+WITH lat AS (
+    SELECT 1000 * extract(epoch FROM o.created_at - (
+        SELECT max(el.occurred_at) FROM el
+        WHERE el.key = o.employer || '/' || o.employee AND el.occurred_at <= o.created_at)) AS ms
+    FROM notification.outbox o WHERE o.trigger = 'invitation')
+SELECT count(ms), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+       round(max(ms)::numeric, 1)
+FROM lat;
+SQL
+}
+
+# The latency run: rate events/s offered for lat_seconds by a paced partner
+# (batches of 50, open loop), then the drain.
+bench_latency() {
+    local n=$((rate * lat_seconds)) out="$WORK/pace.json" c p50 p99 mx
+    [ "$n" -le "${R[feed.events]}" ] || n=${R[feed.events]}
+    step "latency: $rate events/s offered for ${lat_seconds}s ($n events, batches of 50)"
+    bench_fresh_db
+    bench_start_services
+    bench_cpu_mark
+    "$BIN/pathways-bench-pace" --file "$(feed_of "$n")" --rate "$rate" --batch 50 \
+        >"$out" 2>>"$WORK/logs/pace.log" || die "latency: pathways-bench-pace failed"
+    "$BIN/pathwaysctl" wait-idle --timeout 1200 >>"$WORK/logs/wait-idle.log" ||
+        die "latency: the pipeline did not drain"
+    bench_resources latency "$n"
+    bench_stop_services
+    cp "$out" "$RESULTS/latest-pace.json"
+    R[latency.events]=$n
+    R[latency.offered]=$rate
+    R[latency.achieved]=$(jq .achieved_rate "$out")
+    R[latency.ack_p50]=$(jq .ack_ms.p50 "$out")
+    R[latency.ack_p99]=$(jq .ack_ms.p99 "$out")
+    R[latency.ack_max]=$(jq .ack_ms.max "$out")
+    IFS=$'\t' read -r c p50 p99 mx < <(bench_e2e_latency | tail -1)
+    R[latency.e2e_count]=$c
+    R[latency.e2e_p50]=$p50
+    R[latency.e2e_p99]=$p99
+    R[latency.e2e_max]=$mx
+    step "latency: ack p50/p99/max ${R[latency.ack_p50]}/${R[latency.ack_p99]}/${R[latency.ack_max]} ms; event->queued p50/p99/max ${R[latency.e2e_p50]}/${R[latency.e2e_p99]}/${R[latency.e2e_max]} ms (${R[latency.e2e_count]} invitations)"
+}
+
+# The limit: as many rows as the main run wrote, COPY'd into a table shaped
+# like stream.event (same columns and primary key, 160-300 B payloads),
+# committed every 10,000 rows; with 1 and with 2 connections.
+bench_copy() {
+    local rows=${R[main1.rows_written]:-0} k out
+    [ "$rows" -gt 0 ] || rows=$((${R[feed.events]} * 14))
+    for k in 1 2; do
+        step "limit: COPY $rows rows, $k connection(s)"
+        out=$("$BIN/pathways-bench-copy" --url "$DB_URL" --rows "$rows" --chunk 10000 \
+            --streams "$k") || die "limit: pathways-bench-copy failed"
+        R[copy$k.rows]=$rows
+        R[copy$k.seconds]=$(jq .seconds <<<"$out")
+        R[copy$k.rows_per_s]=$(jq .rows_per_s <<<"$out")
+        psql_db -c "DROP SCHEMA bench CASCADE" >/dev/null
+        step "limit: ${R[copy$k.rows_per_s]} rows/s"
+    done
+}

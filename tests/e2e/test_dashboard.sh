@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The reporting dashboard end to end: pathways-reporting serves the page and
+# its API over a crafted data set with known answers (the one of
+# tests/integration/test_reporting_evidence.c); headless Chromium loads the
+# page, which must show the expected figures with no console errors; and
+# every figure on the page must equal pathwaysctl's JSON for the same report
+# (retention, outcomes, cost), formatted the dashboard's way.
+set -euo pipefail
+# shellcheck source=tests/lib/e2e.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
+
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || e2e_fail "headless Chromium not found at $CHROMIUM (Debian package chromium)"
+AS_OF=2026-01-01
+
+e2e_init dashboard
+e2e_start reporting
+e2e_wait_ready reporting
+
+# --- the known data set (projection rows) -----------------------------------
+e2e_psql "
+CREATE FUNCTION pg_temp.people(emp text, prefix text, n int, fam text, cohort text) RETURNS void
+LANGUAGE sql AS \$\$
+  WITH p AS (SELECT emp AS employer, prefix || '-' || g AS employee FROM generate_series(1, n) g),
+  e AS (INSERT INTO reporting.employee (employer, employee, seen_employee, job_family, status,
+        hire_date, period_start, outcome, outcome_program, first_eligible_on,
+        job_family_at_eligibility)
+        SELECT employer, employee, true, fam, 'active', '2020-01-01', '2020-01-01', 'eligible',
+        'mapp', '2025-01-01', fam FROM p RETURNING employer, employee)
+  INSERT INTO reporting.enrollment (employer, employee, program, state, cohort_id, enrolled_on,
+        last_seq)
+  SELECT employer, employee, 'mapp', 'in_training', cohort, '2025-01-01', 1 FROM e
+  WHERE cohort IS NOT NULL;
+\$\$;
+CREATE FUNCTION pg_temp.quit(emp text, prefix text, lo int, hi int, d int) RETURNS void
+LANGUAGE sql AS \$\$
+  INSERT INTO reporting.employee_status (employer, event_id, employee, effective_on, status,
+        event_type, seq)
+  SELECT emp, 't-' || prefix || g, prefix || '-' || g, '2025-01-01'::date + d, 'terminated',
+        'org.pathways.employee.terminated.v1', 1 FROM generate_series(lo, hi) g;
+\$\$;
+SELECT pg_temp.people('emp-a', 'ap', 20, 'clerical', 'c1');
+SELECT pg_temp.quit('emp-a', 'ap', 1, 2, 100), pg_temp.quit('emp-a', 'ap', 3, 3, 300);
+SELECT pg_temp.people('emp-a', 'ac', 20, 'clerical', NULL);
+SELECT pg_temp.quit('emp-a', 'ac', 1, 4, 50), pg_temp.quit('emp-a', 'ac', 5, 8, 200);
+SELECT pg_temp.people('emp-b', 'bp', 8, 'clerical', 'c2');
+SELECT pg_temp.people('emp-b', 'bc', 30, 'clerical', NULL);
+SELECT pg_temp.people('emp-c', 'cp', 15, 'food_service', 'c3');
+UPDATE reporting.enrollment SET completed_on = '2025-06-01'
+  WHERE cohort_id = 'c1' AND split_part(employee, '-', 2)::int <= 15;
+UPDATE reporting.enrollment SET certified_on = '2025-07-01'
+  WHERE cohort_id = 'c1' AND split_part(employee, '-', 2)::int <= 12;
+UPDATE reporting.enrollment SET placed_on = '2025-07-20', state = 'placed'
+  WHERE cohort_id = 'c1' AND split_part(employee, '-', 2)::int <= 11;
+UPDATE reporting.enrollment SET state = 'withdrawn', withdrawn_on = '2025-03-01',
+  exit_reason = 'personal' WHERE cohort_id = 'c1' AND split_part(employee, '-', 2)::int >= 16;
+-- Queue state of a stream nobody here consumes: head 5, offset 3, a dead letter.
+INSERT INTO stream.head (stream, partition, seq) VALUES ('demo', 0, 5);
+INSERT INTO stream.consumer_offset (consumer, stream, partition, seq) VALUES ('audit', 'demo', 0, 3);
+INSERT INTO stream.dead_letter (consumer, stream, partition, seq, type, event_id, payload,
+  attempts, reason) VALUES ('audit', 'demo', 0, 2, 't', 'e2', '\\x00', 5, 'crafted');
+INSERT INTO reporting.notification (notification_id, employer, employee, trigger, state, last_seq)
+  VALUES ('n1', 'emp-a', 'ap-1', 'invitation', 'sent', 1);
+" >/dev/null
+
+# --- pathwaysctl's figures ----------------------------------------------------
+for r in retention outcomes cost; do
+    e2e_ctl report "$r" --as-of "$AS_OF" --slice employer --format json >"$E2E_WORK/$r.json" ||
+        e2e_fail "pathwaysctl report $r failed"
+done
+e2e_ctl report retention --as-of "$AS_OF" --slice employer >"$E2E_WORK/retention.txt"
+grep -q '85.0%' "$E2E_WORK/retention.txt" || e2e_fail "retention table lacks 85.0%: $(cat "$E2E_WORK/retention.txt")"
+e2e_ctl report cost --as-of "$AS_OF" --format csv >"$E2E_WORK/cost.csv"
+grep -q '^emp-a,clerical,20,0.25,' "$E2E_WORK/cost.csv" ||
+    e2e_fail "cost CSV: $(cat "$E2E_WORK/cost.csv")"
+echo "ok: pathwaysctl report retention/outcomes/cost (table, csv, json)"
+
+# --- the page in headless Chromium ------------------------------------------
+port=$(e2e_port reporting 2)
+url="http://127.0.0.1:$port/?as_of=$AS_OF&slice=employer&refresh=3600"
+profile=$(mktemp -d "$E2E_WORK/chromium.XXXXXX")
+"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --disable-dev-shm-usage --user-data-dir="$profile" --enable-logging=stderr --v=0 \
+    --virtual-time-budget=15000 --dump-dom "$url" >"$E2E_WORK/page.html" 2>"$E2E_WORK/chromium.log" ||
+    e2e_fail "chromium failed: $(tail -5 "$E2E_WORK/chromium.log")"
+if grep -qE 'CONSOLE|Uncaught' "$E2E_WORK/chromium.log"; then
+    e2e_fail "console messages: $(grep -E 'CONSOLE|Uncaught' "$E2E_WORK/chromium.log")"
+fi
+grep -q 'data-loaded="yes"' "$E2E_WORK/page.html" || e2e_fail "the page did not finish loading"
+grep -q 'data-errors="0"' "$E2E_WORK/page.html" || e2e_fail "the page recorded errors"
+echo "ok: the dashboard loads in headless Chromium without console errors"
+
+curl -sf "http://127.0.0.1:$port/chart/retention.svg?as_of=$AS_OF&slice=employer&value=emp-a" \
+    >"$E2E_WORK/chart.svg" || e2e_fail "no SVG chart"
+grep -q '<svg' "$E2E_WORK/chart.svg" && grep -q 'class="participants"' "$E2E_WORK/chart.svg" ||
+    e2e_fail "SVG chart without the participants' curve"
+echo "ok: SVG survival chart"
+
+python3 "$(dirname "${BASH_SOURCE[0]}")/../browser/dashboard_check.py" "$E2E_WORK/page.html" \
+    "$E2E_WORK/retention.json" "$E2E_WORK/outcomes.json" "$E2E_WORK/cost.json" ||
+    e2e_fail "the dashboard and pathwaysctl disagree"
+echo "ok: every dashboard figure equals pathwaysctl's"

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Deployment manifests render and say what operations teams rely on:
+#   compose   `docker-compose config` accepts deploy/compose.yaml; host
+#             networking only; the services wait for PostgreSQL and the
+#             migration job; every Pathways container has a health check
+#   k8s       `kubectl kustomize deploy/k8s` renders; 4 Deployments with
+#             probes, resources, non-root, read-only root; Services, PDBs,
+#             the migration Job, ConfigMap, database URL from a Secret
+#   alerts    promtool checks the scrape config and rules and runs the rule
+#             unit tests; the Grafana dashboard is valid JSON
+#   image     the Dockerfile is multi-stage, non-root, with a HEALTHCHECK
+# A missing tool (docker-compose, kubectl, promtool, yq, jq: Debian packages
+# docker-compose, kubernetes-client, prometheus, yq, jq) skips the test
+# with exit 77 and says which.
+set -euo pipefail
+SRC=${PATHWAYS_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
+D="$SRC/deploy"
+
+missing=()
+for tool in docker-compose kubectl promtool yq jq; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "SKIP: missing tools: ${missing[*]} (deploy/local/install-deps installs them)"
+    exit 77
+fi
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+check() { # check WHAT EXPECTED ACTUAL
+    [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+    echo "ok: $1 = '$3'"
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# --- compose ------------------------------------------------------------------
+POSTGRES_PASSWORD=test docker-compose -f "$D/compose.yaml" config >"$work/compose.yaml" ||
+    fail "docker-compose config rejected deploy/compose.yaml"
+c() { yq -r "$1" "$work/compose.yaml"; }
+check "compose services" "eligibility enrollment migrate notification postgres reporting" \
+    "$(c '.services | keys | join(" ")')"
+check "compose networks other than host" "" \
+    "$(c '[.services[] | select(.network_mode != "host")] | length | select(. > 0)')"
+check "compose top-level networks" "null" "$(c '.networks')"
+for svc in eligibility enrollment notification reporting; do
+    check "$svc waits for migrate" "service_completed_successfully" \
+        "$(c ".services.$svc.depends_on.migrate.condition")"
+    check "$svc health check" "pathways-healthcheck" "$(c ".services.$svc.healthcheck.test[1]")"
+    check "$svc command" "$svc" "$(c ".services.$svc.command[0]")"
+done
+check "migrate waits for postgres" "service_healthy" \
+    "$(c '.services.migrate.depends_on.postgres.condition')"
+check "postgres health check" "pg_isready" "$(c '.services.postgres.healthcheck.test[1]')"
+if POSTGRES_PASSWORD='' docker-compose -f "$D/compose.yaml" config >/dev/null 2>&1; then
+    fail "compose accepted an empty POSTGRES_PASSWORD"
+fi
+echo "ok: compose refuses to run without POSTGRES_PASSWORD"
+
+# --- kustomize ------------------------------------------------------------------
+kubectl kustomize "$D/k8s" >"$work/k8s.yaml" 2>"$work/k8s.err" ||
+    fail "kubectl kustomize: $(cat "$work/k8s.err")"
+k() { yq -r -s "$1" "$work/k8s.yaml"; }
+check "kinds" "ConfigMap:1 Deployment:4 Job:1 PodDisruptionBudget:4 Service:4" \
+    "$(k '[.[].kind] | group_by(.) | map("\(.[0]):\(length)") | join(" ")')"
+check "deployments" "pathways-eligibility pathways-enrollment pathways-notification pathways-reporting" \
+    "$(k '[.[] | select(.kind == "Deployment") | .metadata.name] | sort | join(" ")')"
+# Every container: probes, resources, non-root, read-only root, no privilege.
+bad=$(k '[.[] | select(.kind == "Deployment") | .spec.template.spec as $p | $p.containers[] |
+       select((.readinessProbe.httpGet.path != "/readyz") or (.livenessProbe.httpGet.path != "/healthz")
+              or (.resources.limits.memory == null) or (.resources.requests.cpu == null)
+              or (.securityContext.readOnlyRootFilesystem != true)
+              or (.securityContext.allowPrivilegeEscalation != false)
+              or ($p.securityContext.runAsNonRoot != true)) | .name] | join(" ")')
+check "containers missing probes/resources/security" "" "$bad"
+check "job runs migrate as non-root" "migrate true" \
+    "$(k '.[] | select(.kind == "Job") | "\(.spec.template.spec.containers[0].args[0]) \(.spec.template.spec.securityContext.runAsNonRoot)"')"
+check "database URL from the Secret" "5" \
+    "$(k '[.[] | select(.kind == "Deployment" or .kind == "Job") | .spec.template.spec.containers[].env[]? |
+          select(.valueFrom.secretKeyRef.name == "pathways-database")] | length')"
+check "PDBs cover the deployments" "4" \
+    "$(k '[.[] | select(.kind == "PodDisruptionBudget") | .spec.selector.matchLabels["app.kubernetes.io/name"]] | unique | length')"
+check "ConfigMap binds every interface" "0.0.0.0" \
+    "$(k '.[] | select(.kind == "ConfigMap") | .data.PATHWAYS_BIND_HOST')"
+
+# --- monitoring -------------------------------------------------------------------
+(cd "$D/monitoring" && promtool check config prometheus.yml >/dev/null) || fail "promtool check config"
+(cd "$D/monitoring" && promtool check rules alerts.yml >/dev/null) || fail "promtool check rules"
+(cd "$D/monitoring" && promtool test rules alerts_test.yml >/dev/null) || fail "promtool test rules"
+echo "ok: prometheus config, rules and rule tests"
+for alert in PathwaysConsumerLagRising PathwaysConsumerStalled PathwaysDeadLettersPresent \
+    PathwaysDeliveriesFailing PathwaysNotReady; do
+    grep -q "alert: $alert\$" "$D/monitoring/alerts.yml" || fail "alert $alert is missing"
+done
+check "dashboard panels with queries" "14" \
+    "$(jq '[.panels[] | select(.targets | length > 0)] | length' "$D/monitoring/grafana-dashboard.json")"
+
+# --- Dockerfile -----------------------------------------------------------------------
+df="$D/Dockerfile"
+check "Dockerfile stages" "2" "$(grep -c '^FROM ' "$df")"
+grep -q '^USER 10001' "$df" || fail "Dockerfile: no non-root USER"
+grep -q '^HEALTHCHECK ' "$df" || fail "Dockerfile: no HEALTHCHECK"
+grep -q '^ENTRYPOINT \["pathways-entrypoint"\]' "$df" || fail "Dockerfile: no entrypoint"
+echo "PASS: compose, kustomize, monitoring and Dockerfile checks"

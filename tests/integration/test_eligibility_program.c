@@ -1,0 +1,549 @@
+/* Programs as data against a real PostgreSQL, the eligibility service
+ * driven in-process: a bad program file is rejected with its line and the
+ * previous version stays active; under a loaded program each criterion
+ * fails alone with its reason, and missing facts lead to needs-review; an
+ * out-of-order event is ignored; a rule change's dry-run numbers match the
+ * applied run exactly; a tenure forecast fires on its date (clock moved by
+ * PATHWAYS_TODAY) and emits the change then. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eligibility/eligibility.h"
+#include "eligibility/participation.h"
+#include "pathways/codec.h"
+#include "pathways/config.h"
+#include "pathways/service.h"
+#include "testdb.h"
+
+#define TODAY "2026-06-01"
+
+#define ELIGIBLE     PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE
+#define NOT_ELIGIBLE PATHWAYS__V1__OUTCOME__OUTCOME_NOT_ELIGIBLE
+
+/* MAPP as shipped, every criterion on. */
+static const char PROGRAM_V1[] =
+    "program: mapp\n"
+    "name: Medical Assistant Pathway Program\n"
+    "criteria:\n"
+    "  status: {in: [active]}\n"
+    "  full_time: {employment_types: [full_time], min_hours: 36}\n"
+    "  job_family:\n"
+    "    in: [environmental_services, food_service, patient_access, transport, clerical,\n"
+    "         medical_assistant_trainee]\n"
+    "  standing: {in: [good]}\n"
+    "  tenure: {min_days: 90}\n"
+    "  employer_participates: true\n"
+    "  not_in_program: {states: [enrolled, in_training, completed]}\n"
+    "  not_in_target_role: {job_families: [medical_assistant_trainee]}\n";
+
+/* The change: v1 with tenure 60 days, and 30 at acme (built at run time
+ * from PROGRAM_V1). */
+static const char *program_v2(void)
+{
+    static char text[sizeof PROGRAM_V1 + 64];
+    const char *at = strstr(PROGRAM_V1, "min_days: 90");
+    assert_non_null(at);
+    snprintf(text, sizeof text,
+             "%.*smin_days: 60%s"
+             "employers:\n  acme: {min_tenure_days: 30}\n",
+             (int)(at - PROGRAM_V1), PROGRAM_V1, at + strlen("min_days: 90"));
+    return text;
+}
+
+typedef struct {
+    pw_db_t *db;
+    pw_service_t *svc;
+    elig_service_t *elig;
+    pw_config_t cfg;
+} fixture_t;
+
+typedef Pathways__V1__ProgramLoadResult result_t;
+
+/* ---- helpers ---- */
+
+static uint8_t *call(fixture_t *f, const char *type, const ProtobufCMessage *m,
+                     const char *expect_type, size_t *rlen)
+{
+    size_t len;
+    const char *rtype = NULL;
+    uint8_t *bytes = pw_msg_encode(m, 0, &len);
+    assert_non_null(bytes);
+    uint8_t *reply = elig_service_request(f->elig, f->svc, type, bytes, len, &rtype, rlen);
+    free(bytes);
+    assert_non_null(reply);
+    assert_string_equal(rtype, expect_type);
+    return reply;
+}
+
+static result_t *load(fixture_t *f, const char *yaml, int dry_run)
+{
+    Pathways__V1__ProgramLoad req = PATHWAYS__V1__PROGRAM_LOAD__INIT;
+    size_t rlen;
+    req.request_id = "load-1";
+    req.source_name = "test.yaml";
+    req.yaml = (char *)yaml;
+    req.dry_run = dry_run;
+    uint8_t *reply = call(f, ELIG_TYPE_PROGRAM_LOAD, &req.base, ELIG_TYPE_PROGRAM_RESULT, &rlen);
+    result_t *r =
+        (result_t *)pw_msg_decode(&pathways__v1__program_load_result__descriptor, reply, rlen, 0);
+    free(reply);
+    assert_non_null(r);
+    assert_string_equal(r->request_id, "load-1");
+    return r;
+}
+
+static void free_result(result_t **r)
+{
+    pw_msg_free((ProtobufCMessage **)r);
+}
+
+static char *value(fixture_t *f, const char *sql, const char *p1, const char *p2)
+{
+    static char out[4096];
+    const char *params[2] = {p1, p2};
+    PGresult *r = pw_db_query(f->db, sql, p2 ? 2 : p1 ? 1 : 0, params);
+    if (!r)
+        fail_msg("query failed: %s", pw_db_error(f->db));
+    snprintf(out, sizeof out, "%s", PQntuples(r) ? pw_db_get(r, 0, "v") : "");
+    PQclear(r);
+    return out;
+}
+
+static long number(fixture_t *f, const char *sql, const char *p1)
+{
+    return atol(value(f, sql, p1, NULL));
+}
+
+static void exec(fixture_t *f, const char *sql)
+{
+    if (pw_db_exec(f->db, sql, 0, NULL) != 0)
+        fail_msg("%s: %s", sql, pw_db_error(f->db));
+}
+
+static void employer(fixture_t *f, const char *id, const char *program)
+{
+    Pathways__V1__AdminRequest req = PATHWAYS__V1__ADMIN_REQUEST__INIT;
+    Pathways__V1__EmployerUpsert up = PATHWAYS__V1__EMPLOYER_UPSERT__INIT;
+    char *programs[1] = {(char *)program};
+    size_t rlen;
+    up.employer = (char *)id;
+    up.name = "Employer";
+    up.n_programs = 1;
+    up.programs = programs;
+    req.request_id = "r";
+    req.request_case = PATHWAYS__V1__ADMIN_REQUEST__REQUEST_EMPLOYER_UPSERT;
+    req.employer_upsert = &up;
+    free(call(f, ELIG_TYPE_ADMIN_REQUEST, &req.base, ELIG_TYPE_ADMIN_REPLY, &rlen));
+}
+
+/* ---- events ---- */
+
+typedef struct {
+    Pathways__V1__EmployeeEvent ev;
+    Pathways__V1__EmployeeFacts data;
+    char type[96];
+    char id[64];
+} event_t;
+
+/* An eligible full-time clerical hire in good standing (2026-01-05). */
+static void hire(event_t *e, const char *employer, const char *employee)
+{
+    pathways__v1__employee_event__init(&e->ev);
+    pathways__v1__employee_facts__init(&e->data);
+    snprintf(e->type, sizeof e->type, "org.pathways.employee.hired.v1");
+    snprintf(e->id, sizeof e->id, "hire-%s-%s", employer, employee);
+    e->ev.id = e->id;
+    e->ev.source = (char *)employer;
+    e->ev.subject = (char *)employee;
+    e->ev.type = e->type;
+    e->ev.spec_version = "1.0";
+    e->ev.effective_date = "2026-01-05";
+    e->ev.data = &e->data;
+    e->data.job_family = "clerical";
+    e->data.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
+    e->data.employment_type = PATHWAYS__V1__EMPLOYMENT_TYPE__EMPLOYMENT_TYPE_FULL_TIME;
+    e->data.standing = PATHWAYS__V1__STANDING__STANDING_GOOD;
+    e->data.hire_date = "2026-01-05";
+}
+
+static void publish(fixture_t *f, event_t *evs, size_t n)
+{
+    Pathways__V1__PublishBatch b = PATHWAYS__V1__PUBLISH_BATCH__INIT;
+    Pathways__V1__EmployeeEvent *ptrs[16];
+    size_t rlen;
+    assert_true(n <= 16);
+    for (size_t i = 0; i < n; i++)
+        ptrs[i] = &evs[i].ev;
+    b.batch_id = "b";
+    b.n_events = n;
+    b.events = ptrs;
+    uint8_t *reply = call(f, ELIG_TYPE_PUBLISH_BATCH, &b.base, ELIG_TYPE_PUBLISH_ACK, &rlen);
+    Pathways__V1__PublishAck *ack = pw_decode_publish_ack(reply, rlen);
+    free(reply);
+    assert_non_null(ack);
+    assert_string_equal(ack->error_code, "");
+    for (size_t i = 0; i < ack->n_acks; i++)
+        if (ack->acks[i]->result != PATHWAYS__V1__ACK_RESULT__ACK_RESULT_ACCEPTED)
+            fail_msg("event %zu not accepted: %s", i, ack->acks[i]->reason);
+    pw_free_publish_ack(&ack);
+}
+
+static const char *outcome(fixture_t *f, const char *employee)
+{
+    return value(f,
+                 "SELECT outcome AS v FROM eligibility.current_determination"
+                 " WHERE employee = $1",
+                 employee, NULL);
+}
+
+/* The criteria that did not pass, "name=result:reason;..." */
+static const char *not_passing(fixture_t *f, const char *employee)
+{
+    return value(f,
+                 "SELECT coalesce(string_agg(c->>'name' || '=' || (c->>'result') || ':' ||"
+                 " (c->>'reason'), ';'), '') AS v FROM eligibility.current_determination d,"
+                 " jsonb_array_elements(d.criteria) c WHERE d.employee = $1"
+                 " AND c->>'result' <> 'pass'",
+                 employee, NULL);
+}
+
+/* ---- fixture ---- */
+
+static int group_setup(void **state)
+{
+    static fixture_t f;
+    char url[1024], err[256];
+    f.db = pw_testdb_fresh("pathways_it_elig_program", "all", url, sizeof url);
+    setenv("PATHWAYS_DATABASE_URL", url, 1);
+    setenv("PATHWAYS_TODAY", TODAY, 1);
+    unsetenv("PATHWAYS_CLOCK_FILE");
+    if (!getenv("PATHWAYS_PORT_BASE"))
+        setenv("PATHWAYS_PORT_BASE", "7800", 1);
+    setenv("PATHWAYS_LOG_LEVEL", "warn", 1);
+    assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);
+    f.svc = pw_service_new(PW_SVC_ELIGIBILITY, &f.cfg);
+    f.elig = elig_service_new();
+    assert_non_null(f.svc);
+    assert_non_null(f.elig);
+    assert_int_equal(elig_service_attach(f.elig, f.svc), 0);
+    assert_int_equal(pw_service_start(f.svc), 0);
+    *state = &f;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    fixture_t *f = *state;
+    pw_service_destroy(&f->svc);
+    elig_service_destroy(&f->elig);
+    pw_db_destroy(&f->db);
+    return 0;
+}
+
+/* ---- tests (in order, one database) ---- */
+
+static long versions(fixture_t *f)
+{
+    return number(f, "SELECT count(*) AS v FROM eligibility.program_version", NULL);
+}
+
+static void expect_invalid(fixture_t *f, const char *yaml, unsigned line, const char *text)
+{
+    result_t *r = load(f, yaml, 0);
+    assert_string_equal(r->error_code, "invalid_program");
+    if ((line && r->line != line) || !strstr(r->error, text))
+        fail_msg("expected line %u and '%s', got line %u: %s", line, text, r->line, r->error);
+    free_result(&r);
+}
+
+static void test_bad_files_rejected_with_line(void **state)
+{
+    fixture_t *f = *state;
+    employer(f, "acme", "mapp");
+    employer(f, "beta", "mapp");
+    employer(f, "other", "other");
+    expect_invalid(f,
+                   "program: mapp\ncriteria:\n  status: {in: [active]}\n  tenure: {min_dayz: 90}\n",
+                   4, "test.yaml:4: tenure: unknown key 'min_dayz' (expected min_days)");
+    expect_invalid(f, "program: mapp\ncriteria:\n  status:\n    in: [active, retired]\n", 4,
+                   "test.yaml:4: status.in: unknown value 'retired'");
+    expect_invalid(f, "program: mapp\ncriteria:\n  status: {in: [active\n", 4, "test.yaml:4:");
+    expect_invalid(f, "program: mapp\ncriteria:\n  tenure: {min_days: -3}\n", 3,
+                   "tenure.min_days: expected a number from 0 to 3660");
+    expect_invalid(f, "program: mapp\nname: x\n", 1, "criteria: missing");
+    expect_invalid(f, "program: mapp\ncriteria:\n  colour: {in: [red]}\n", 3,
+                   "unknown criterion 'colour'");
+    assert_int_equal(versions(f), 0);
+}
+
+static void test_load_program(void **state)
+{
+    fixture_t *f = *state;
+    result_t *r = load(f, PROGRAM_V1, 0);
+    assert_string_equal(r->error_code, "");
+    assert_int_equal(r->version, 2); /* after the built-in version 1 */
+    assert_string_equal(r->program, "mapp");
+    free_result(&r);
+    r = load(f, PROGRAM_V1, 0); /* the same text again */
+    assert_string_equal(r->error_code, "");
+    assert_true(r->unchanged);
+    assert_int_equal(r->version, 2);
+    free_result(&r);
+    assert_int_equal(versions(f), 1);
+    /* A bad file later leaves version 1 active. */
+    expect_invalid(f, "program: mapp\ncriteria: [status]\n", 2, "expected a mapping");
+    assert_int_equal(versions(f), 1);
+}
+
+static void test_each_criterion_fails_alone(void **state)
+{
+    fixture_t *f = *state;
+    event_t e[10];
+    const char *ids[] = {"S", "T", "J", "D", "N", "P", "G", "R", "Q", "OK"};
+    for (size_t i = 0; i < 10; i++)
+        hire(&e[i], "acme", ids[i]);
+    e[0].data.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_LEAVE;
+    e[1].data.employment_type = PATHWAYS__V1__EMPLOYMENT_TYPE__EMPLOYMENT_TYPE_PART_TIME;
+    e[2].data.job_family = "nursing";
+    e[3].data.standing = PATHWAYS__V1__STANDING__STANDING_CORRECTIVE_ACTION;
+    e[4].data.hire_date = e[4].ev.effective_date = "2026-04-21";
+    hire(&e[5], "other", "P");
+    exec(f, "INSERT INTO eligibility.participation VALUES ('acme', 'G', 'mapp', 'enrolled')");
+    e[7].data.job_family = "medical_assistant_trainee";
+    e[8].data.standing = PATHWAYS__V1__STANDING__STANDING_UNSPECIFIED;
+    publish(f, e, 10);
+    static const struct {
+        const char *employee, *outcome, *why;
+    } want[] = {
+        {"S", "not_eligible", "status=fail:status leave, needs active"},
+        {"T", "not_eligible", "full_time=fail:employment type part_time, needs full_time"},
+        {"J", "not_eligible",
+         "job_family=fail:job family nursing, needs one of environmental_services, food_service,"
+         " patient_access, transport, clerical, medical_assistant_trainee"},
+        {"D", "not_eligible", "standing=fail:standing corrective_action, needs good"},
+        {"N", "not_eligible", "tenure=fail:tenure 41 days, needs 90"},
+        {"P", "not_eligible",
+         "employer_participates=fail:employer other does not take part in mapp"},
+        {"G", "not_eligible", "not_in_program=fail:already enrolled in mapp"},
+        {"R", "not_eligible",
+         "not_in_target_role=fail:already in the target role (medical_assistant_trainee)"},
+        {"Q", "needs_review", "standing=unknown:standing not on file, needs good"},
+        {"OK", "eligible", ""},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *got = outcome(f, want[i].employee);
+        if (strcmp(got, want[i].outcome) != 0)
+            fail_msg("%s: expected %s, got %s", want[i].employee, want[i].outcome, got);
+        assert_string_equal(not_passing(f, want[i].employee), want[i].why);
+    }
+    assert_string_equal(value(f,
+                              "SELECT rule_version::text || ' ' || eligible_from AS v FROM"
+                              " eligibility.current_determination WHERE employee = $1",
+                              "N", NULL),
+                        "2 2026-07-20");
+    assert_string_equal(value(f,
+                              "SELECT jsonb_array_length(criteria)::text AS v FROM"
+                              " eligibility.current_determination WHERE employee = $1",
+                              "OK", NULL),
+                        "8");
+}
+
+static void test_out_of_order_event_ignored(void **state)
+{
+    fixture_t *f = *state;
+    event_t e[1];
+    hire(&e[0], "acme", "O");
+    publish(f, e, 1);
+    /* Standing drops on 2026-05-20. */
+    hire(&e[0], "acme", "O");
+    snprintf(e[0].type, sizeof e[0].type, "org.pathways.employee.standing_changed.v1");
+    snprintf(e[0].id, sizeof e[0].id, "O-standing-late-may");
+    e[0].ev.effective_date = "2026-05-20";
+    pathways__v1__employee_facts__init(&e[0].data);
+    e[0].data.standing = PATHWAYS__V1__STANDING__STANDING_FINAL_WARNING;
+    publish(f, e, 1);
+    assert_string_equal(outcome(f, "O"), "not_eligible");
+    long published = number(f,
+                            "SELECT count(*) AS v FROM stream.event WHERE stream ="
+                            " 'eligibility' AND key = $1",
+                            "acme/O");
+    /* An older "good" (effective 2026-03-01) arrives late: ignored. */
+    snprintf(e[0].id, sizeof e[0].id, "O-standing-early-march");
+    e[0].ev.effective_date = "2026-03-01";
+    e[0].data.standing = PATHWAYS__V1__STANDING__STANDING_GOOD;
+    publish(f, e, 1);
+    assert_string_equal(outcome(f, "O"), "not_eligible");
+    assert_string_equal(value(f,
+                              "SELECT standing || ' ' || standing_eff AS v FROM"
+                              " eligibility.employee WHERE employee = $1",
+                              "O", NULL),
+                        "final_warning 2026-05-20");
+    assert_int_equal(number(f,
+                            "SELECT count(*) AS v FROM stream.event WHERE stream ="
+                            " 'eligibility' AND key = $1",
+                            "acme/O"),
+                     published);
+    assert_int_equal(number(f,
+                            "SELECT count(*) AS v FROM eligibility.partner_event"
+                            " WHERE employee = $1",
+                            "O"),
+                     3);
+}
+
+static long stream_count(fixture_t *f)
+{
+    return number(f, "SELECT count(*) AS v FROM stream.event WHERE stream = $1", "eligibility");
+}
+
+static long determinations(fixture_t *f)
+{
+    return number(f, "SELECT count(*) AS v FROM eligibility.determination", NULL);
+}
+
+/* "employer from->to count;..." */
+static void changes_text(const result_t *r, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < r->n_changes && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s %d->%d %llu;", r->changes[i]->employer,
+                                 r->changes[i]->from_outcome, r->changes[i]->to_outcome,
+                                 (unsigned long long)r->changes[i]->count);
+}
+
+static void test_dry_run_matches_applied(void **state)
+{
+    fixture_t *f = *state;
+    event_t e[2];
+    hire(&e[0], "beta", "B1"); /* 73 days: eligible from 2026-06-18, 2026-05-31 under v2 */
+    e[0].data.hire_date = e[0].ev.effective_date = "2026-03-20";
+    hire(&e[1], "beta", "B2"); /* 31 days: eligible from 2026-07-30, 2026-06-30 under v2 */
+    e[1].data.hire_date = e[1].ev.effective_date = "2026-05-01";
+    publish(f, e, 2);
+    long streamed = stream_count(f), dets = determinations(f);
+    char dry[1024], applied[1024];
+
+    result_t *r = load(f, program_v2(), 1);
+    assert_string_equal(r->error_code, "");
+    assert_true(r->dry_run);
+    assert_int_equal(r->version, 3);
+    uint64_t evaluated = r->evaluated, changed = r->changed;
+    changes_text(r, dry, sizeof dry);
+    free_result(&r);
+    /* Nothing written. */
+    assert_int_equal(versions(f), 1);
+    assert_int_equal(stream_count(f), streamed);
+    assert_int_equal(determinations(f), dets);
+    assert_string_equal(outcome(f, "N"), "not_eligible");
+
+    r = load(f, program_v2(), 0);
+    assert_string_equal(r->error_code, "");
+    assert_false(r->dry_run);
+    assert_int_equal(r->version, 3);
+    changes_text(r, applied, sizeof applied);
+    assert_int_equal(r->evaluated, evaluated);
+    assert_int_equal(r->changed, changed);
+    assert_string_equal(applied, dry);
+    free_result(&r);
+    /* Exactly the expected: N at acme (41 >= 30) and B1 become eligible;
+     * B2 stays not eligible with an earlier date. */
+    assert_int_equal(evaluated, 13);
+    assert_int_equal(changed, 3);
+    assert_string_equal(dry, "acme 2->1 1;beta 2->1 1;beta 2->2 1;");
+    assert_int_equal(stream_count(f), streamed + 3);
+    assert_int_equal(determinations(f), dets + 3);
+    assert_int_equal(number(f,
+                            "SELECT count(*) AS v FROM eligibility.determination"
+                            " WHERE cause_event_id = $1 AND rule_version = 3",
+                            "program:mapp:v3"),
+                     3);
+    assert_string_equal(outcome(f, "N"), "eligible");
+    assert_string_equal(value(f,
+                              "SELECT eligible_from::text AS v FROM"
+                              " eligibility.current_determination WHERE employee = $1",
+                              "B2", NULL),
+                        "2026-06-30");
+    assert_int_equal(versions(f), 2);
+}
+
+static void test_forecast_fires_on_its_date(void **state)
+{
+    fixture_t *f = *state;
+    long streamed = stream_count(f);
+    assert_int_equal(elig_service_recheck(f->elig, f->svc), 0);
+    assert_int_equal(stream_count(f), streamed);
+    setenv("PATHWAYS_TODAY", "2026-06-29", 1);
+    assert_int_equal(elig_service_recheck(f->elig, f->svc), 0);
+    assert_string_equal(outcome(f, "B2"), "not_eligible");
+    assert_int_equal(stream_count(f), streamed);
+    setenv("PATHWAYS_TODAY", "2026-06-30", 1);
+    assert_int_equal(elig_service_recheck(f->elig, f->svc), 0);
+    assert_string_equal(outcome(f, "B2"), "eligible");
+    assert_int_equal(stream_count(f), streamed + 1);
+    assert_string_equal(value(f,
+                              "SELECT cause_event_id || ' ' || as_of || ' ' ||"
+                              " coalesce(eligible_from::text, '-') AS v FROM"
+                              " eligibility.current_determination WHERE employee = $1",
+                              "B2", NULL),
+                        "recheck:2026-06-30 2026-06-30 -");
+    /* Nothing is due any more: a second run changes nothing. */
+    assert_int_equal(elig_service_recheck(f->elig, f->svc), 0);
+    assert_int_equal(stream_count(f), streamed + 1);
+    setenv("PATHWAYS_TODAY", TODAY, 1);
+}
+
+/* An enrollment event recorded from stream "enrollment" makes the next
+ * evaluation fail not_in_program. */
+static void test_enrollment_is_recorded(void **state)
+{
+    fixture_t *f = *state;
+    Pathways__V1__EnrollmentChanged c = PATHWAYS__V1__ENROLLMENT_CHANGED__INIT;
+    size_t len;
+    char err[256] = "";
+    c.employer = "acme";
+    c.employee = "OK";
+    c.program = "mapp";
+    c.from_state = PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_APPLIED;
+    c.to_state = PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_IN_TRAINING;
+    uint8_t *bytes = pw_msg_encode(&c.base, 0, &len);
+    pw_event_t ev = {.stream = "enrollment", .seq = 1, .payload = bytes, .payload_len = len};
+    assert_int_equal(elig_participation_apply(NULL, f->db, &ev, err, sizeof err), PW_APPLY_OK);
+    free(bytes);
+    uint8_t junk[] = {0xff, 0xff};
+    ev.payload = junk;
+    ev.payload_len = sizeof junk;
+    assert_int_equal(elig_participation_apply(NULL, f->db, &ev, err, sizeof err), PW_APPLY_REJECT);
+    assert_string_equal(value(f,
+                              "SELECT state AS v FROM eligibility.participation WHERE"
+                              " employee = $1",
+                              "OK", NULL),
+                        "in_training");
+    event_t e[1];
+    hire(&e[0], "acme", "OK");
+    snprintf(e[0].id, sizeof e[0].id, "OK-standing");
+    snprintf(e[0].type, sizeof e[0].type, "org.pathways.employee.standing_changed.v1");
+    e[0].ev.effective_date = "2026-05-30";
+    publish(f, e, 1);
+    assert_string_equal(not_passing(f, "OK"), "not_in_program=fail:already in_training in mapp");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_files_rejected_with_line),
+        cmocka_unit_test(test_load_program),
+        cmocka_unit_test(test_each_criterion_fails_alone),
+        cmocka_unit_test(test_out_of_order_event_ignored),
+        cmocka_unit_test(test_dry_run_matches_applied),
+        cmocka_unit_test(test_forecast_fires_on_its_date),
+        cmocka_unit_test(test_enrollment_is_recorded),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,99 @@
+/* The CSV reader: one pass, unescaping in place. */
+#include "csv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void csv_init(csv_t *c, char *text, size_t len)
+{
+    c->p = text;
+    c->end = text + len;
+    c->line = 1;
+}
+
+/* Skips to the start of the next line after a bad record. */
+static void skip_line(csv_t *c)
+{
+    while (c->p < c->end && *c->p != '\n')
+        c->p++;
+    if (c->p < c->end) {
+        c->p++;
+        c->line++;
+    }
+}
+
+/* Reads a quoted field starting after its opening quote; *out receives its
+ * unescaped text. Returns 0 or -1. */
+static int quoted(csv_t *c, char **out, char *err, size_t errlen)
+{
+    char *w = c->p;
+    *out = w;
+    for (;;) {
+        if (c->p >= c->end)
+            return snprintf(err, errlen, "a quoted field is not closed"), -1;
+        char ch = *c->p++;
+        if (ch == '"') {
+            if (c->p < c->end && *c->p == '"') {
+                *w++ = '"';
+                c->p++;
+                continue;
+            }
+            break;
+        }
+        if (ch == '\n')
+            c->line++;
+        *w++ = ch;
+    }
+    if (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
+        return snprintf(err, errlen, "text after a closing quote"), -1;
+    *w = '\0'; /* safe: w is behind the closing quote */
+    return 0;
+}
+
+/* Reads a plain field up to ',' or the line end. */
+static char *plain(csv_t *c)
+{
+    char *start = c->p;
+    while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
+        c->p++;
+    return start;
+}
+
+int csv_next(csv_t *c, char **fields, size_t *n, long *line, char *err, size_t errlen)
+{
+    *n = 0;
+    while (c->p < c->end && (*c->p == '\n' || *c->p == '\r')) { /* blank lines */
+        if (*c->p++ == '\n')
+            c->line++;
+    }
+    if (c->p >= c->end)
+        return 0;
+    *line = c->line;
+    for (;;) {
+        char *field;
+        if (*n == CSV_MAX_FIELDS) {
+            snprintf(err, errlen, "more than %d fields", CSV_MAX_FIELDS);
+            skip_line(c);
+            return -1;
+        }
+        if (c->p < c->end && *c->p == '"') {
+            c->p++;
+            if (quoted(c, &field, err, errlen) != 0) {
+                skip_line(c);
+                return -1;
+            }
+        } else {
+            field = plain(c);
+        }
+        fields[(*n)++] = field;
+        char sep = c->p < c->end ? *c->p : '\n';
+        if (c->p < c->end)
+            *c->p++ = '\0';
+        if (sep == ',')
+            continue;
+        if (sep == '\r' && c->p < c->end && *c->p == '\n')
+            c->p++;
+        c->line++;
+        return 1;
+    }
+}

@@ -1,0 +1,26 @@
+/* A CSV reader (RFC 4180: quoted fields, doubled quotes, CRLF or LF line
+ * ends, line breaks inside quotes) over a text held in memory. Each record
+ * reports the line it starts on, so problems can be named by line. */
+#ifndef ROSTER_CSV_H
+#define ROSTER_CSV_H
+
+#include <stddef.h>
+
+#define CSV_MAX_FIELDS 64
+
+typedef struct {
+    char *p, *end; /* the unread text (fields are unescaped in place) */
+    long line;     /* the line the next record starts on */
+} csv_t;
+
+/* Reads from text (len bytes, modified in place; must stay alive). */
+void csv_init(csv_t *c, char *text, size_t len);
+
+/* Reads the next record: *n fields (NUL-terminated, pointing into the
+ * text) and the line it starts on. Returns 1, 0 at the end, or -1 for a
+ * malformed record (an unterminated quote, text after a closing quote, more
+ * than CSV_MAX_FIELDS fields), with the reason in err; reading resumes on
+ * the next line. */
+int csv_next(csv_t *c, char **fields, size_t *n, long *line, char *err, size_t errlen);
+
+#endif
