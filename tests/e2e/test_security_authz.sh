@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Authorization by key, end to end with CURVE on. NEEDS THE SERVICE WIRING
-# described in docs/security.md ("Wiring a service"): eligibility admits
+# described in README.md ("Wiring a service", under Security): eligibility admits
 # PublishBatch from partner keys and rejects events of other employers
 # (reason_code forbidden_employer); reporting admits read-only keys.
 #
