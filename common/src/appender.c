@@ -125,6 +125,18 @@ int pw_appender_add(pw_appender_t *a, const char *stream, const char *type, cons
     return 0;
 }
 
+int pw_appender_add_msg(pw_appender_t *a, const char *stream, const char *type, const char *key,
+                        const char *event_id, const ProtobufCMessage *payload)
+{
+    size_t len;
+    uint8_t *bytes = pw_msg_encode(payload, 0, &len);
+    if (!bytes)
+        return -1;
+    int rc = pw_appender_add(a, stream, type, key, event_id, bytes, len);
+    free(bytes);
+    return rc;
+}
+
 size_t pw_appender_pending(const pw_appender_t *a)
 {
     return a->n;

@@ -177,13 +177,7 @@ void pw_service_stop(pw_service_t *svc)
 int pw_service_append(pw_service_t *svc, const char *stream, const char *type, const char *key,
                       const char *event_id, const ProtobufCMessage *payload)
 {
-    size_t len;
-    uint8_t *bytes = pw_msg_encode(payload, 0, &len);
-    if (!bytes)
-        return -1;
-    int rc = pw_appender_add(svc->appender, stream, type, key, event_id, bytes, len);
-    free(bytes);
-    return rc;
+    return pw_appender_add_msg(svc->appender, stream, type, key, event_id, payload);
 }
 
 int pw_service_commit(pw_service_t *svc)

@@ -34,13 +34,7 @@ static fixture_t *g_f; /* the group fixture, for the helpers below */
 static int emit_to_appender(void *ctx, const char *stream, const char *type, const char *key,
                             const char *event_id, const ProtobufCMessage *payload)
 {
-    size_t len;
-    uint8_t *bytes = pw_msg_encode(payload, 0, &len);
-    if (!bytes)
-        return -1;
-    int rc = pw_appender_add(ctx, stream, type, key, event_id, bytes, len);
-    free(bytes);
-    return rc;
+    return pw_appender_add_msg(ctx, stream, type, key, event_id, payload);
 }
 
 static int commit(void *ctx)

@@ -45,13 +45,7 @@ typedef struct {
 static int t_append(void *ctx, const char *stream, const char *type, const char *key,
                     const char *event_id, const ProtobufCMessage *payload)
 {
-    size_t len;
-    uint8_t *bytes = pw_msg_encode(payload, 0, &len);
-    if (!bytes)
-        return -1;
-    int rc = pw_appender_add(ctx, stream, type, key, event_id, bytes, len);
-    free(bytes);
-    return rc;
+    return pw_appender_add_msg(ctx, stream, type, key, event_id, payload);
 }
 
 static void t_rollback(void *ctx, pw_db_t *db)

@@ -18,6 +18,7 @@
 #define PATHWAYS_STREAM_H
 
 #include <czmq.h>
+#include <protobuf-c/protobuf-c.h>
 #include <stdint.h>
 
 #include "pathways/db.h"
@@ -60,6 +61,10 @@ void pw_appender_destroy(pw_appender_t **p);
  * is generated). Copies everything. Returns 0 or -1 (out of memory/too big). */
 int pw_appender_add(pw_appender_t *a, const char *stream, const char *type, const char *key,
                     const char *event_id, const uint8_t *payload, size_t len)
+    __attribute__((warn_unused_result));
+/* Same, encoding the protobuf message payload first (bounded by the codec). */
+int pw_appender_add_msg(pw_appender_t *a, const char *stream, const char *type, const char *key,
+                        const char *event_id, const ProtobufCMessage *payload)
     __attribute__((warn_unused_result));
 size_t pw_appender_pending(const pw_appender_t *a);
 /* Partition count given to streams that do not exist yet when this
