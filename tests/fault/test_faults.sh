@@ -10,6 +10,7 @@
 # a proxy that throws away every 7th acknowledgement so the partner retries
 # batches that were already committed.
 set -euo pipefail
+[ -z "${FAULT_TRACE:-}" ] || set -x # FAULT_TRACE=1: trace every step
 source "$(dirname "$0")/../lib/e2e.sh"
 src=${PATHWAYS_SOURCE:?}
 bin=${PATHWAYS_BIN:?}
