@@ -188,21 +188,17 @@ static ntf_row_t row_at(const PGresult *res, int i)
         (int)pw_db_get_i64(res, i, "attempts"), (int)pw_db_get_i64(res, i, "address_waits")};
 }
 
-/* Records the results of a delivered batch in one transaction: one commit
- * per batch instead of one per message. A crash before it commits leaves the
- * rows in 'sending', to be sent again with the same ids (at-least-once
- * toward receivers, who dedupe on the notification id). */
-static int record_all(ntf_delivery_t *d, pw_db_t *db, const PGresult *res, const result_t *out,
-                      int n)
+/* Records one delivery's result in its own transaction, right after the
+ * send: a crash can then leave at most the message in flight unrecorded (it
+ * is sent again with the same id; receivers dedupe on it). One commit per
+ * batch would be cheaper but would resend a whole batch after a crash. */
+static int record_one(ntf_delivery_t *d, pw_db_t *db, const ntf_row_t *row, const result_t *out)
 {
     if (pw_db_begin(db) != 0)
         return -1;
-    for (int i = 0; i < n; i++) {
-        ntf_row_t row = row_at(res, i);
-        if (record(d, db, &row, &out[i]) < 0) {
-            d->pub->rollback(d->pub->ctx, db);
-            return -1;
-        }
+    if (record(d, db, row, out) < 0) {
+        d->pub->rollback(d->pub->ctx, db);
+        return -1;
     }
     return d->pub->commit(d->pub->ctx, db);
 }
@@ -222,18 +218,17 @@ static int round_once(ntf_delivery_t *d, pw_db_t *db)
         return -1;
     }
     int n = PQntuples(res);
-    result_t *out = calloc((size_t)(n ? n : 1), sizeof *out);
-    int rc = out ? n : -1;
-    for (int i = 0; out && i < n; i++) {
+    int rc = n;
+    for (int i = 0; i < n && rc >= 0; i++) {
         ntf_row_t row = row_at(res, i);
         ntf_target_t target;
+        result_t out = {0};
         memset(&target, 0, sizeof target);
-        out[i].outcome = attempt(d, db, &row, &target, out[i].error, sizeof out[i].error);
-        snprintf(out[i].address, sizeof out[i].address, "%s", target.address);
+        out.outcome = attempt(d, db, &row, &target, out.error, sizeof out.error);
+        snprintf(out.address, sizeof out.address, "%s", target.address);
+        if (record_one(d, db, &row, &out) != 0)
+            rc = -1;
     }
-    if (out && n > 0 && record_all(d, db, res, out, n) != 0)
-        rc = -1;
-    free(out);
     PQclear(res);
     return rc;
 }

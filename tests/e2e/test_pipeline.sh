@@ -11,6 +11,10 @@ source "$(dirname "$0")/../lib/e2e.sh"
 e2e_init pipeline
 bin=$PATHWAYS_BIN
 e2e_start_all
+# The harness runs each service as its own least-privilege role.
+e2e_assert_eq "services connect as" "pw_e2e_eligibility,pw_e2e_enrollment,pw_e2e_notification,pw_e2e_reporting" \
+    "$(e2e_psql "SELECT string_agg(DISTINCT usename, ',' ORDER BY usename) FROM pg_stat_activity
+                 WHERE usename LIKE 'pw_e2e_%' AND datname = current_database()")"
 
 "$bin/pathways-synth" --employers 3 --employees 900 --seed 11 --today "$PATHWAYS_TODAY" \
     --out "$E2E_WORK/events.jsonl" --employers-out "$E2E_WORK/employers.tsv" \

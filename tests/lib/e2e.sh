@@ -129,6 +129,10 @@ e2e_init() {
         }
     export PATHWAYS_DATABASE_URL
     PATHWAYS_DATABASE_URL=$(_e2e_url_with_db "$PATHWAYS_TEST_DATABASE_URL" "$db")
+    E2E_DB_URL=$PATHWAYS_DATABASE_URL
+    if [ "$E2E_LEAST_PRIVILEGE" = 1 ]; then
+        _e2e_least_privilege || exit 1
+    fi
     E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pathways-e2e-${name}.XXXXXX")
     export E2E_WORK
     export PATHWAYS_OUTBOX_FILE="${PATHWAYS_OUTBOX_FILE:-$E2E_WORK/outbox.jsonl}"
@@ -139,6 +143,37 @@ e2e_init() {
     trap 'exit 143' TERM
     trap 'exit 129' HUP
     echo "e2e: $name: database $db, ports from $PATHWAYS_PORT_BASE, work $E2E_WORK"
+}
+
+# Services run as least-privilege LOGIN roles (pw_e2e_<service>, members of
+# the group roles pathways_<service> that migration 003 grants), as in
+# production: the owner migrates first, the services do not (they could not).
+# A test that studies that start-up itself sets E2E_LEAST_PRIVILEGE=0 before
+# e2e_init.
+E2E_LEAST_PRIVILEGE="${E2E_LEAST_PRIVILEGE:-1}"
+E2E_DB_URL=""
+
+_e2e_least_privilege() {
+    local svc
+    "$PATHWAYS_BIN/pathwaysctl" migrate >/dev/null ||
+        { echo "e2e_init: pathwaysctl migrate failed" >&2 && return 1; }
+    for svc in "${E2E_SERVICES[@]}"; do
+        e2e_psql "SET client_min_messages = warning;
+                  DO \$\$ BEGIN CREATE ROLE pw_e2e_$svc LOGIN;
+                  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$\$;
+                  GRANT pathways_$svc TO pw_e2e_$svc" >/dev/null ||
+            { echo "e2e_init: could not set up role pw_e2e_$svc" >&2 && return 1; }
+    done
+}
+
+# _e2e_service_url SERVICE: the URL SERVICE connects with (its own role when
+# it uses this test's database).
+_e2e_service_url() {
+    if [ "$E2E_LEAST_PRIVILEGE" = 1 ] && [ "$PATHWAYS_DATABASE_URL" = "$E2E_DB_URL" ]; then
+        echo "$PATHWAYS_DATABASE_URL" | sed -E "s#://[^@/]*@#://pw_e2e_$1@#"
+    else
+        echo "$PATHWAYS_DATABASE_URL"
+    fi
 }
 
 _e2e_cleanup() {
@@ -193,7 +228,11 @@ e2e_start() {
         return 1
     fi
     echo "=== start $(date +%T) ===" >>"$E2E_WORK/$svc.log"
-    "$bin" "$@" >>"$E2E_WORK/$svc.log" 2>&1 </dev/null &
+    local url migrate=${PATHWAYS_MIGRATE_ON_START:-on}
+    url=$(_e2e_service_url "$svc")
+    [ "$url" = "$PATHWAYS_DATABASE_URL" ] || migrate=off
+    PATHWAYS_DATABASE_URL=$url PATHWAYS_MIGRATE_ON_START=$migrate \
+        "$bin" "$@" >>"$E2E_WORK/$svc.log" 2>&1 </dev/null &
     E2E_PIDS[$svc]=$!
 }
 
