@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     return respond_text(conn, 404, "not found\n");
 }
 
+/* libmicrohttpd's own messages go to the JSON log, not raw to stderr. */
+static void http_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    pw_logkv(PW_LOG_WARN, "http server", "detail", msg, (char *)NULL);
+}
+
 pw_http_t *pw_http_start(const char *host, int port, pw_metrics_t *metrics, pw_http_ready_fn ready,
                          void *ready_ctx)
 {
@@ -111,7 +122,8 @@ pw_http_t *pw_http_start(const char *host, int port, pw_metrics_t *metrics, pw_h
     }
     h->daemon =
         MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
-                         NULL, handle, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                         NULL, handle, h, MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
     if (!h->daemon) {
         pw_error("http: cannot listen on %s:%d", host, port);

@@ -103,7 +103,7 @@ healthy() {
 e2e_wait_until 60 "every container healthy (HEALTHCHECK)" healthy
 echo "ok: every container healthy"
 "$DOCKER" logs "$prefix-reporting" 2>&1 | head -n 3 | jq -e -s 'all(.[]; .service == "reporting")' \
-    >/dev/null || e2e_fail "container logs are not JSON lines"
+    >/dev/null || e2e_fail "container logs are not JSON lines: $("$DOCKER" logs "$prefix-reporting" 2>&1 | head -n 3)"
 for svc in "${E2E_SERVICES[@]}"; do
     "$DOCKER" stop -t 15 "$prefix-$svc" >/dev/null
     e2e_assert_eq "$svc exit code after docker stop" 0 \
