@@ -11,8 +11,11 @@ buf="$tools/node_modules/.bin/buf"
 if [ ! -x "$buf" ]; then
     command -v npm >/dev/null 2>&1 || { echo "SKIP: npm is not installed"; exit 77; }
     mkdir -p "$tools"
-    (cd "$tools" && npm install --no-audit --no-fund --silent @bufbuild/buf@1.75.0) ||
-        { echo "FAIL: could not install @bufbuild/buf from the npm registry"; exit 1; }
+    for attempt in 1 2 3; do
+        (cd "$tools" && npm install --no-audit --no-fund --silent @bufbuild/buf@1.75.0) && break
+        [ "$attempt" = 3 ] && { echo "FAIL: could not install @bufbuild/buf from the npm registry"; exit 1; }
+        sleep $((attempt * 5))
+    done
 fi
 cd "$src"
 echo "buf $("$buf" --version): lint"
