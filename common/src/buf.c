@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream_internal.h"
+#include "pathways/buf.h"
 
 int pw_buf_add(pw_buf_t *b, const void *p, size_t n)
 {

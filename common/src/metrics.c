@@ -131,6 +131,14 @@ double pw_metrics_get(pw_metrics_t *m, const char *name, const char *labels)
     return v;
 }
 
+/* Appends the n bytes snprintf produced into line (cap bytes), clamped when
+ * the text was cut. Returns 0 or -1 (out of memory). */
+static int add_line(pw_buf_t *b, const char *line, int n, size_t cap)
+{
+    size_t len = n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+    return pw_buf_add(b, line, len);
+}
+
 static int render_histogram(pw_buf_t *b, const series_t *s)
 {
     char line[512];
@@ -143,41 +151,51 @@ static int render_histogram(pw_buf_t *b, const series_t *s)
             snprintf(le, sizeof le, "+Inf");
         int n = snprintf(line, sizeof line, "%s_bucket{%s%sle=\"%s\"} %llu\n", s->name, s->labels,
                          sep, le, (unsigned long long)(i < NBUCKETS ? s->bucket[i] : s->count));
-        if (pw_buf_add(b, line, (size_t)n))
+        if (add_line(b, line, n, sizeof line))
             return -1;
     }
     const char *open = s->labels[0] ? "{" : "", *close = s->labels[0] ? "}" : "";
     int n = snprintf(line, sizeof line, "%s_sum%s%s%s %.6f\n%s_count%s%s%s %llu\n", s->name, open,
                      s->labels, close, s->value, s->name, open, s->labels, close,
                      (unsigned long long)s->count);
-    return pw_buf_add(b, line, (size_t)n);
+    return add_line(b, line, n, sizeof line);
+}
+
+static int render_family(pw_buf_t *b, const pw_metrics_t *m, const family_t *fam)
+{
+    char line[512];
+    int n = snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help,
+                     fam->name, fam->type);
+    if (add_line(b, line, n, sizeof line) != 0)
+        return -1;
+    for (int i = 0; i < m->nseries; i++) {
+        const series_t *s = &m->series[i];
+        if (strcmp(s->name, fam->name) != 0)
+            continue;
+        if (strcmp(fam->type, "histogram") == 0) {
+            if (render_histogram(b, s) != 0)
+                return -1;
+            continue;
+        }
+        n = snprintf(line, sizeof line, "%s%s%s%s %.17g\n", s->name, s->labels[0] ? "{" : "",
+                     s->labels, s->labels[0] ? "}" : "", s->value);
+        if (add_line(b, line, n, sizeof line) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 char *pw_metrics_render(pw_metrics_t *m)
 {
     pw_buf_t b = {0};
-    char line[512];
+    int rc = 0;
     pthread_mutex_lock(&m->lock);
-    for (int f = 0; f < m->nfamilies; f++) {
-        const family_t *fam = &m->families[f];
-        int n = snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help,
-                         fam->name, fam->type);
-        pw_buf_add(&b, line, (size_t)n);
-        for (int i = 0; i < m->nseries; i++) {
-            const series_t *s = &m->series[i];
-            if (strcmp(s->name, fam->name) != 0)
-                continue;
-            if (strcmp(fam->type, "histogram") == 0) {
-                render_histogram(&b, s);
-                continue;
-            }
-            n = snprintf(line, sizeof line, "%s%s%s%s %.17g\n", s->name, s->labels[0] ? "{" : "",
-                         s->labels, s->labels[0] ? "}" : "", s->value);
-            pw_buf_add(&b, line, (size_t)n);
-        }
-    }
+    for (int f = 0; f < m->nfamilies && rc == 0; f++)
+        rc = render_family(&b, m, &m->families[f]);
     pthread_mutex_unlock(&m->lock);
-    if (!b.data)
-        return strdup("");
-    return b.data;
+    if (rc != 0) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data ? b.data : strdup("");
 }

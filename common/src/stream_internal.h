@@ -5,16 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pathways/buf.h"
 #include "pathways/db.h"
-
-/* A growable byte buffer; zero-initialize, free(data) when done. */
-typedef struct {
-    char *data;
-    size_t len, cap;
-} pw_buf_t;
-
-/* Appends n bytes; returns 0 or -1 (out of memory). */
-int pw_buf_add(pw_buf_t *b, const void *p, size_t n);
 
 /* Writes a new random UUID v4 (36 chars + NUL). */
 void pw_stream_new_id(char out[37]);

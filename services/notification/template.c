@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathways/buf.h"
+
 typedef struct {
     int is_var;
     char *text; /* literal text, or the variable's name */
@@ -130,28 +132,9 @@ static const char *lookup(const ntf_var_t *vars, size_t n, const char *name)
     return NULL;
 }
 
-/* Appends len bytes to the growing buffer; returns 0 or -1 (OOM). */
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} sbuf_t;
-
-static int put(sbuf_t *b, const char *s, size_t len)
+static int put(pw_buf_t *b, const char *s, size_t len)
 {
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = (b->cap ? b->cap : 256);
-        while (cap < b->len + len + 1)
-            cap *= 2;
-        char *grown = realloc(b->buf, cap);
-        if (!grown)
-            return -1;
-        b->buf = grown;
-        b->cap = cap;
-    }
-    memcpy(b->buf + b->len, s, len);
-    b->len += len;
-    b->buf[b->len] = '\0';
-    return 0;
+    return pw_buf_add(b, s, len);
 }
 
 static const char *escape_char(unsigned char c, ntf_escape_t esc, char tmp[8])
@@ -183,7 +166,7 @@ static const char *escape_char(unsigned char c, ntf_escape_t esc, char tmp[8])
     }
 }
 
-static int put_escaped(sbuf_t *b, const char *v, ntf_escape_t esc)
+static int put_escaped(pw_buf_t *b, const char *v, ntf_escape_t esc)
 {
     const char *run = v;
     for (const char *p = v; *p; p++) {
@@ -201,7 +184,7 @@ static int put_escaped(sbuf_t *b, const char *v, ntf_escape_t esc)
 char *ntf_template_render_escaped(const ntf_template_t *t, const ntf_var_t *vars, size_t n,
                                   ntf_escape_t esc, char *err, size_t errlen)
 {
-    sbuf_t b = {NULL, 0, 0};
+    pw_buf_t b = {0};
     if (put(&b, "", 0) != 0) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -211,16 +194,16 @@ char *ntf_template_render_escaped(const ntf_template_t *t, const ntf_var_t *vars
         const char *v = s->is_var ? lookup(vars, n, s->text) : s->text;
         if (!v) {
             snprintf(err, errlen, "missing variable {{%s}}", s->text);
-            free(b.buf);
+            free(b.data);
             return NULL;
         }
         if ((s->is_var ? put_escaped(&b, v, esc) : put(&b, v, strlen(v))) != 0) {
             snprintf(err, errlen, "out of memory");
-            free(b.buf);
+            free(b.data);
             return NULL;
         }
     }
-    return b.buf;
+    return b.data;
 }
 
 char *ntf_template_render(const ntf_template_t *t, const ntf_var_t *vars, size_t n, char *err,
