@@ -102,8 +102,11 @@ healthy() {
 }
 e2e_wait_until 60 "every container healthy (HEALTHCHECK)" healthy
 echo "ok: every container healthy"
-"$DOCKER" logs "$prefix-reporting" 2>&1 | head -n 3 | jq -e -s 'all(.[]; .service == "reporting")' \
-    >/dev/null || e2e_fail "container logs are not JSON lines: $("$DOCKER" logs "$prefix-reporting" 2>&1 | head -n 3)"
+# Logs to a file first: with pipefail, `docker logs | head` fails whenever
+# head closes the pipe before docker has written everything (SIGPIPE).
+"$DOCKER" logs "$prefix-reporting" >"$E2E_WORK/reporting-container.log" 2>&1
+head -n 3 "$E2E_WORK/reporting-container.log" | jq -e -s 'all(.[]; .service == "reporting")' \
+    >/dev/null || e2e_fail "container logs are not JSON lines: $(head -n 3 "$E2E_WORK/reporting-container.log")"
 for svc in "${E2E_SERVICES[@]}"; do
     "$DOCKER" stop -t 15 "$prefix-$svc" >/dev/null
     e2e_assert_eq "$svc exit code after docker stop" 0 \
