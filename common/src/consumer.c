@@ -33,7 +33,7 @@ pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
         c->o.max_attempts = 5;
     if (c->o.idle_catchup_ms <= 0)
         c->o.idle_catchup_ms = 1000;
-    if (!c->consumer || !c->stream)
+    if (!c->consumer || !c->stream || !opts->apply == !opts->apply_batch)
         goto fail;
     if (opts->endpoint) {
         c->sub = zsock_new(ZMQ_SUB);
@@ -212,6 +212,19 @@ void consumer_abort_batch(pw_consumer_t *c, pw_db_t *db)
         pw_appender_discard(c->o.appender);
 }
 
+pw_apply_t consumer_apply(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, int n, char *err,
+                          size_t errlen)
+{
+    if (c->o.apply_batch)
+        return n > 0 ? c->o.apply_batch(c->o.ctx, db, evs, (size_t)n, err, errlen) : PW_APPLY_OK;
+    for (int i = 0; i < n; i++) {
+        pw_apply_t rc = c->o.apply(c->o.ctx, db, &evs[i], err, errlen);
+        if (rc != PW_APPLY_OK)
+            return rc;
+    }
+    return PW_APPLY_OK;
+}
+
 /* Applies contiguous events of one partition (evs[0].seq == offset + 1) in
  * one transaction. Returns events handled or -1. */
 static int apply_batch(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, int n)
@@ -222,13 +235,11 @@ static int apply_batch(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, int
     if (pw_db_begin(db) != 0)
         return -1;
     char err[ERR_LEN];
-    for (int i = 0; i < n; i++) {
-        if (c->o.apply(c->o.ctx, db, &evs[i], err, sizeof err) != PW_APPLY_OK) {
-            consumer_abort_batch(c, db);
-            if (pw_db_broken(db))
-                return -1;
-            return consumer_apply_careful(c, db, evs, n);
-        }
+    if (consumer_apply(c, db, evs, n, err, sizeof err) != PW_APPLY_OK) {
+        consumer_abort_batch(c, db);
+        if (pw_db_broken(db))
+            return -1;
+        return consumer_apply_careful(c, db, evs, n);
     }
     if (consumer_advance_offset(c, db, p, evs[n - 1].seq) != 0) {
         consumer_abort_batch(c, db);

@@ -35,6 +35,11 @@ int consumer_advance_offset(pw_consumer_t *c, pw_db_t *db, uint32_t p, int64_t s
 /* Fills ev from a stream.event row; returns the payload buffer to free. */
 uint8_t *consumer_event_from_row(pw_consumer_t *c, const PGresult *r, int i, pw_event_t *ev);
 
+/* Runs the consumer's handler over evs[0..n) in the open transaction:
+ * apply_batch once, or apply per event (stopping at the first failure). */
+pw_apply_t consumer_apply(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs, int n, char *err,
+                          size_t errlen);
+
 /* Careful mode after a failed batch: one savepoint per event; permanent
  * failures are dead-lettered, transient ones retried with backoff. Returns
  * events handled or -1. */

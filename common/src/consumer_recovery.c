@@ -89,7 +89,7 @@ int consumer_apply_careful(pw_consumer_t *c, pw_db_t *db, const pw_event_t *evs,
         if (pw_db_exec(db, "SAVEPOINT ev", 0, NULL) != 0)
             goto fail;
         err[0] = '\0';
-        pw_apply_t rc = c->o.apply(c->o.ctx, db, ev, err, sizeof err);
+        pw_apply_t rc = consumer_apply(c, db, ev, 1, err, sizeof err);
         if (rc == PW_APPLY_OK && pw_db_exec(db, "RELEASE SAVEPOINT ev", 0, NULL) == 0)
             continue;
         if (pw_db_broken(db))
@@ -136,7 +136,7 @@ static int replay_one(pw_consumer_t *c, pw_db_t *db, const PGresult *r, int i)
     char err[ERR_LEN] = "";
     int ok = 0;
     if (buf && pw_db_begin(db) == 0) {
-        if (c->o.apply(c->o.ctx, db, &ev, err, sizeof err) == PW_APPLY_OK) {
+        if (consumer_apply(c, db, &ev, 1, err, sizeof err) == PW_APPLY_OK) {
             const char *params[] = {id};
             PGresult *u = pw_db_prepared(db, "consumer_replay_done",
                                          "UPDATE stream.dead_letter SET replayed_at = now(), "

@@ -40,6 +40,7 @@ typedef struct {
     pw_service_id_t owner;
     const char *stream;
     pw_apply_fn fn;
+    pw_apply_batch_fn batch_fn;
     void *ctx;
     pw_consumer_t *consumer;
 } consumer_spec_t;
@@ -116,14 +117,26 @@ int pw_service_on_request(pw_service_t *svc, pw_request_fn fn, void *ctx)
     return 0;
 }
 
+static int add_consumer(pw_service_t *svc, consumer_spec_t spec)
+{
+    if (svc->nconsumers == MAX_CONSUMERS || !spec.fn == !spec.batch_fn)
+        return -1;
+    svc->consumers[svc->nconsumers++] = spec;
+    return 0;
+}
+
 int pw_service_consume(pw_service_t *svc, pw_service_id_t owner, const char *stream, pw_apply_fn fn,
                        void *ctx)
 {
-    if (svc->nconsumers == MAX_CONSUMERS)
-        return -1;
-    svc->consumers[svc->nconsumers++] =
-        (consumer_spec_t){.owner = owner, .stream = stream, .fn = fn, .ctx = ctx};
-    return 0;
+    return add_consumer(svc,
+                        (consumer_spec_t){.owner = owner, .stream = stream, .fn = fn, .ctx = ctx});
+}
+
+int pw_service_consume_batch(pw_service_t *svc, pw_service_id_t owner, const char *stream,
+                             pw_apply_batch_fn fn, void *ctx)
+{
+    return add_consumer(
+        svc, (consumer_spec_t){.owner = owner, .stream = stream, .batch_fn = fn, .ctx = ctx});
 }
 
 int pw_service_require(pw_service_t *svc, const char *type, pw_role_t min)
@@ -339,6 +352,7 @@ static int start_sockets(pw_service_t *svc)
                                 .lease_ttl_ms = svc->cfg.lease_ttl_ms,
                                 .sub_hwm = svc->cfg.sub_hwm,
                                 .apply = s->fn,
+                                .apply_batch = s->batch_fn,
                                 .ctx = s->ctx,
                                 .appender = svc->appender,
                                 .pub = svc->pub,

@@ -48,6 +48,43 @@ static pw_apply_t record_effect(void *ctx, pw_db_t *db, const pw_event_t *ev, ch
                : PW_APPLY_RETRY;
 }
 
+typedef struct {
+    int reject_poison;
+    int calls, largest, singles;
+} batch_ctx_t;
+
+/* A set-based handler: one INSERT ... SELECT unnest(...) for the whole
+ * batch; a "poison" payload anywhere rejects the batch. */
+static pw_apply_t record_batch(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n, char *err,
+                               size_t errlen)
+{
+    batch_ctx_t *h = ctx;
+    h->calls++;
+    h->largest = (int)n > h->largest ? (int)n : h->largest;
+    h->singles += n == 1;
+    char ids[4096] = "{", seqs[2048] = "{";
+    for (size_t i = 0; i < n; i++) {
+        if (h->reject_poison && evs[i].payload_len == 6 &&
+            memcmp(evs[i].payload, "poison", 6) == 0) {
+            snprintf(err, errlen, "poison payload");
+            return PW_APPLY_REJECT;
+        }
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s\"%s\"", i ? "," : "",
+                 evs[i].event_id);
+        snprintf(seqs + strlen(seqs), sizeof seqs - strlen(seqs), "%s%lld", i ? "," : "",
+                 (long long)evs[i].seq);
+    }
+    strcat(ids, "}");
+    strcat(seqs, "}");
+    const char *params[] = {ids, evs[0].stream, seqs};
+    return pw_db_exec(db,
+                      "INSERT INTO it_effect (event_id, stream, seq) SELECT e, $2, s "
+                      "FROM unnest($1::text[], $3::bigint[]) AS u(e, s)",
+                      3, params) == 0
+               ? PW_APPLY_OK
+               : PW_APPLY_RETRY;
+}
+
 static int64_t scalar(pw_db_t *db, const char *sql)
 {
     PGresult *r = pw_db_query(db, sql, 0, NULL);
@@ -283,6 +320,45 @@ static void test_poison_goes_to_dead_letters_and_offset_moves_on(void **state)
     pw_appender_destroy(&a);
 }
 
+/* A batch handler sees whole batches; when one fails, the batch is applied
+ * again one event at a time and only the poison event is dead-lettered. */
+static void test_batch_handler_and_careful_fallback(void **state)
+{
+    pw_db_t *db = *state;
+    pw_appender_t *a = pw_appender_new();
+    append_n(db, a, "s_batch", 8, "ok");
+    append_n(db, a, "s_batch", 1, "poison");
+    append_n(db, a, "s_batch", 3, "ok");
+    pw_appender_publish(a, NULL);
+    batch_ctx_t h = {.reject_poison = 1};
+    pw_consumer_opts_t o = {.consumer = "batch",
+                            .stream = "s_batch",
+                            .batch_max = 8,
+                            .max_attempts = 3,
+                            .idle_catchup_ms = 50,
+                            .apply_batch = record_batch,
+                            .ctx = &h};
+    o.apply = record_effect; /* both set: refused */
+    assert_null(pw_consumer_new(&o));
+    o.apply = NULL;
+    pw_consumer_t *c = pw_consumer_new(&o);
+    assert_non_null(c);
+    int total = 0;
+    for (int i = 0; i < 10 && total < 12; i++)
+        total += pw_consumer_catch_up(c, db);
+    assert_int_equal(total, 12);
+    assert_int_equal(h.largest, 8); /* the first batch went through whole */
+    assert_true(h.singles >= 4);    /* the failing batch, one event at a time */
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_batch'"), 11);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.dead_letter WHERE "
+                                "consumer = 'batch' AND seq = 9"),
+                     1);
+    assert_int_equal(scalar(db, "SELECT seq FROM stream.consumer_offset WHERE consumer = 'batch'"),
+                     12);
+    pw_consumer_destroy(&c);
+    pw_appender_destroy(&a);
+}
+
 static void test_transient_failure_retried_then_dead_lettered(void **state)
 {
     pw_db_t *db = *state;
@@ -403,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_catch_up_applies_exactly_once),
         cmocka_unit_test(test_live_path_and_gap_catch_up),
         cmocka_unit_test(test_poison_goes_to_dead_letters_and_offset_moves_on),
+        cmocka_unit_test(test_batch_handler_and_careful_fallback),
         cmocka_unit_test(test_transient_failure_retried_then_dead_lettered),
         cmocka_unit_test(test_partitions_shared_and_taken_over),
     };

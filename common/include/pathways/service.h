@@ -43,6 +43,10 @@ int pw_service_on_request(pw_service_t *svc, pw_request_fn fn, void *ctx);
  * consumer's name is this service's name. */
 int pw_service_consume(pw_service_t *svc, pw_service_id_t owner, const char *stream, pw_apply_fn fn,
                        void *ctx);
+/* Same, with a set-based handler that applies a whole batch at once (see
+ * pw_apply_batch_fn). */
+int pw_service_consume_batch(pw_service_t *svc, pw_service_id_t owner, const char *stream,
+                             pw_apply_batch_fn fn, void *ctx);
 int pw_service_every(pw_service_t *svc, int interval_ms, pw_timer_fn fn, void *ctx);
 /* Lets keys of role min or above send requests of type (the full message
  * name). With CURVE on, a type nobody registered needs an admin key; a

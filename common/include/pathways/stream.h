@@ -47,6 +47,15 @@ typedef enum {
  * back. On failure, writes the reason into err. */
 typedef pw_apply_t (*pw_apply_fn)(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
                                   size_t errlen);
+/* Applies evs[0..n) -- contiguous events of one partition, in seq order --
+ * inside the open transaction on db, set-based: a fixed number of
+ * statements whatever n. Must neither commit nor roll back. On failure
+ * returns RETRY or REJECT with the reason in err; the consumer then rolls
+ * the batch back and applies it again one event at a time (n = 1, each
+ * under a savepoint) to find the event at fault, so the batch path and the
+ * single-event path are one piece of code. */
+typedef pw_apply_t (*pw_apply_batch_fn)(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                        char *err, size_t errlen);
 
 /* ---- appending ---- */
 
@@ -93,15 +102,16 @@ int pw_stream_ensure(pw_db_t *db, const char *stream, uint32_t partitions)
 typedef struct pw_consumer pw_consumer_t;
 
 typedef struct {
-    const char *consumer; /* consumer name, e.g. "enrollment" */
-    const char *stream;   /* stream to read */
-    const char *endpoint; /* owner's PUB endpoint(s), comma-separated (NULL: none) */
-    int batch_max;        /* events per transaction */
-    int max_attempts;     /* attempts before dead-lettering */
-    int idle_catchup_ms;  /* re-read the table after this long without news */
-    int lease_ttl_ms;     /* partition lease lifetime (default 3000) */
-    int sub_hwm;          /* SUB high-water mark (default 100000) */
-    pw_apply_fn apply;
+    const char *consumer;          /* consumer name, e.g. "enrollment" */
+    const char *stream;            /* stream to read */
+    const char *endpoint;          /* owner's PUB endpoint(s), comma-separated (NULL: none) */
+    int batch_max;                 /* events per transaction */
+    int max_attempts;              /* attempts before dead-lettering */
+    int idle_catchup_ms;           /* re-read the table after this long without news */
+    int lease_ttl_ms;              /* partition lease lifetime (default 3000) */
+    int sub_hwm;                   /* SUB high-water mark (default 100000) */
+    pw_apply_fn apply;             /* one event at a time, or ... */
+    pw_apply_batch_fn apply_batch; /* ... a whole batch (set one of the two) */
     void *ctx;
     /* The service's appender (events handlers append are flushed inside the
      * batch transaction) and PUB socket (they are published after COMMIT).
@@ -112,7 +122,8 @@ typedef struct {
     pw_metrics_t *metrics;
 } pw_consumer_opts_t;
 
-/* Creates a consumer and connects its SUB socket. Caller owns it. */
+/* Creates a consumer and connects its SUB socket. Caller owns it. NULL when
+ * neither or both of apply and apply_batch are set, or on failure. */
 pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts);
 void pw_consumer_destroy(pw_consumer_t **p);
 /* The SUB socket to poll (NULL when table-only). */
