@@ -10,16 +10,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const role_names[] = {"none", "partner", "read_only", "admin"};
+static const char *const role_names[] = {"none", "partner", "read_only", "admin", "service"};
 
 const char *pw_role_name(pw_role_t role)
 {
-    return (unsigned)role <= PW_ROLE_ADMIN ? role_names[role] : "none";
+    return (unsigned)role <= PW_ROLE_SERVICE ? role_names[role] : "none";
 }
 
 int pw_role_parse(const char *text, pw_role_t *out)
 {
-    for (int r = PW_ROLE_PARTNER; r <= PW_ROLE_ADMIN; r++) {
+    for (int r = PW_ROLE_PARTNER; r <= PW_ROLE_SERVICE; r++) {
         if (text && strcmp(text, role_names[r]) == 0) {
             *out = (pw_role_t)r;
             return 0;
@@ -62,6 +62,11 @@ int pw_auth_require_role(const pw_peer_t *peer, pw_role_t min, char *why, size_t
     if (!peer || peer->role == PW_ROLE_NONE) {
         snprintf(why, whylen, "key %s is not registered (revoked or expired)",
                  peer ? peer->key_id : "?");
+        return 0;
+    }
+    if (peer->role == PW_ROLE_SERVICE) {
+        snprintf(why, whylen, "key %s is a service key; it may only subscribe to event streams",
+                 peer->key_id);
         return 0;
     }
     if (peer->role < min) {
@@ -170,11 +175,11 @@ int pw_auth_save_cert(zcert_t *cert, const char *path, char *err, size_t errlen)
 
 /* ---- sockets ---- */
 
-int pw_auth_server_setup(zsock_t *sock, zcert_t *cert)
+int pw_auth_server_setup(zsock_t *sock, zcert_t *cert, const char *domain)
 {
     zcert_apply(cert, sock);
     zsock_set_curve_server(sock, 1);
-    zsock_set_zap_domain(sock, PW_AUTH_DOMAIN);
+    zsock_set_zap_domain(sock, domain);
     zsock_set_zap_enforce_domain(sock, 1);
     return zsock_curve_server(sock) == 1 ? 0 : -1;
 }
@@ -199,19 +204,26 @@ static int server_key_z85(const char *server_key, char out[PW_Z85_KEY_LEN + 1], 
     return pw_auth_load_public(server_key, out, err, errlen);
 }
 
-int pw_auth_client_setup(zsock_t *sock, const char *secret_file, const char *server_key, char *err,
-                         size_t errlen)
+int pw_auth_client_cert_setup(zsock_t *sock, zcert_t *cert, const char *server_key, char *err,
+                              size_t errlen)
 {
     char server[PW_Z85_KEY_LEN + 1];
     if (server_key_z85(server_key, server, err, errlen) != 0)
         return -1;
+    zcert_apply(cert, sock);
+    zsock_set_curve_serverkey(sock, server);
+    return 0;
+}
+
+int pw_auth_client_setup(zsock_t *sock, const char *secret_file, const char *server_key, char *err,
+                         size_t errlen)
+{
     zcert_t *cert = pw_auth_load_secret(secret_file, err, errlen);
     if (!cert)
         return -1;
-    zcert_apply(cert, sock);
+    int rc = pw_auth_client_cert_setup(sock, cert, server_key, err, errlen);
     zcert_destroy(&cert);
-    zsock_set_curve_serverkey(sock, server);
-    return 0;
+    return rc;
 }
 
 int pw_auth_client_from_config(zsock_t *sock, const pw_config_t *cfg, char *err, size_t errlen)

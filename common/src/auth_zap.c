@@ -97,7 +97,8 @@ static void decide(pw_auth_t *self, const char *domain, const char *mechanism, z
 {
     *code = "400";
     snprintf(user, PW_KEY_ID_MAX, "?");
-    if (!domain || strcmp(domain, PW_AUTH_DOMAIN) != 0) {
+    int events = domain && strcmp(domain, PW_AUTH_DOMAIN_EVENTS) == 0;
+    if (!domain || (!events && strcmp(domain, PW_AUTH_DOMAIN) != 0)) {
         *text = "wrong ZAP domain";
     } else if (!mechanism || strcmp(mechanism, "CURVE") != 0 || !cred || zframe_size(cred) != 32) {
         *text = "CURVE required";
@@ -112,7 +113,12 @@ static void decide(pw_auth_t *self, const char *domain, const char *mechanism, z
             key_entry_t *e = zhashx_lookup(self->keys, user);
             int same = e && strcmp(e->public_key, z85) == 0;
             pthread_mutex_unlock(&self->lock);
-            if (same) {
+            /* Event streams carry personal data between services: only
+             * service keys subscribe, and service keys do nothing else. */
+            if (same && events != (peer.role == PW_ROLE_SERVICE)) {
+                *text = events ? "only service keys may subscribe to event streams"
+                               : "service keys may only subscribe to event streams";
+            } else if (same) {
                 *code = "200";
                 *text = "OK";
             }

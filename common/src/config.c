@@ -70,8 +70,9 @@ static const cfg_key_t keys[] = {
         "events queued per subscription before ZeroMQ drops (consumers then catch up)"),
     BOOL(migrate_on_start, "PATHWAYS_MIGRATE_ON_START", "on",
          "on: a service applies its migrations at start; off: it waits for them (least privilege)"),
-    BOOL(curve, "PATHWAYS_CURVE", "off",
-         "on: CURVE authentication on the command endpoints; off: development mode (all admin)"),
+    BOOL(curve, "PATHWAYS_CURVE", "on",
+         "on: CURVE authentication and encryption on every socket; off: development mode on "
+         "loopback only (nothing authenticated, every request admin; refused elsewhere)"),
     STR(curve_secret_file, "PATHWAYS_CURVE_SECRET_FILE", "",
         "a service's secret certificate file (zcert, mode 0600)"),
     STR(curve_client_secret_file, "PATHWAYS_CURVE_CLIENT_SECRET_FILE", "",
@@ -144,6 +145,37 @@ static const char *const kind_names[] = {"COMMAND", "EVENTS", "HTTP"};
 const char *pw_service_name(pw_service_id_t svc)
 {
     return (unsigned)svc < PW_SVC_COUNT ? service_names[svc] : "unknown";
+}
+
+int pw_config_host_is_loopback(const char *host)
+{
+    if (!host)
+        return 0;
+    if (strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
+        strcmp(host, "[::1]") == 0)
+        return 1;
+    /* 127.0.0.0/8, written as a dotted quad of digits. */
+    unsigned a, b, c, d;
+    char tail;
+    return sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 &&
+           c < 256 && d < 256;
+}
+
+int pw_config_endpoint_is_loopback(const char *endpoint)
+{
+    if (!endpoint)
+        return 0;
+    if (strncmp(endpoint, "ipc://", 6) == 0 || strncmp(endpoint, "inproc://", 9) == 0)
+        return 1;
+    if (strncmp(endpoint, "tcp://", 6) != 0)
+        return 0;
+    char host[PW_ENDPOINT_MAX];
+    snprintf(host, sizeof host, "%s", endpoint + 6);
+    char *colon = strrchr(host, ':'); /* the port follows the last colon */
+    if (!colon)
+        return 0;
+    *colon = '\0';
+    return pw_config_host_is_loopback(host);
 }
 
 int pw_config_port(const pw_config_t *cfg, pw_service_id_t svc, pw_port_kind_t kind)

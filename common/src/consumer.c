@@ -42,6 +42,8 @@ pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
         zsock_set_rcvhwm(c->sub, opts->sub_hwm > 0 ? opts->sub_hwm : 10000);
         zsock_set_maxmsgsize(c->sub, (int)PW_MAX_MESSAGE_BYTES);
         zsock_set_subscribe(c->sub, c->stream);
+        if (opts->prepare && opts->prepare(opts->prepare_ctx, c->sub) != 0)
+            goto fail;
         /* Several instances of the owner may publish: connect to each. */
         char eps[1024];
         snprintf(eps, sizeof eps, "%s", opts->endpoint);

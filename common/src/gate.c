@@ -1,8 +1,9 @@
-/* The command endpoint's gate: who sent a request and may they send it.
- * Types nobody registered need an admin key: a new command is closed until
- * its service says who may use it. */
+/* The service's gate: its key, CURVE on every socket, who sent a request
+ * and may they send it. Types nobody registered need an admin key: a new
+ * command is closed until its service says who may use it. */
 #include "gate.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ typedef struct {
 struct pw_gate {
     const pw_config_t *cfg;
     pw_auth_t *auth; /* NULL when CURVE is off */
+    zcert_t *cert;   /* the service's key; NULL when CURVE is off */
     pw_peer_t peer;
     gate_rule_t rules[GATE_RULES_MAX];
     int nrules;
@@ -40,6 +42,7 @@ void pw_gate_destroy(pw_gate_t **p)
     if (!p || !*p)
         return;
     pw_auth_destroy(&(*p)->auth);
+    zcert_destroy(&(*p)->cert);
     free(*p);
     *p = NULL;
 }
@@ -54,27 +57,58 @@ int pw_gate_require(pw_gate_t *self, const char *type, pw_role_t min)
     return 0;
 }
 
-int pw_gate_start(pw_gate_t *self, zsock_t *router)
+int pw_gate_start(pw_gate_t *self)
 {
     if (!self->cfg->curve) {
-        pw_warn("PATHWAYS_CURVE=off: development mode, every request is treated as admin");
+        pw_warn("PATHWAYS_CURVE=off: development mode, no socket is authenticated or encrypted "
+                "and every request is treated as admin (allowed on loopback only)");
         return 0;
     }
     char err[512];
-    zcert_t *cert = pw_auth_load_secret(self->cfg->curve_secret_file, err, sizeof err);
-    if (!cert) {
+    self->cert = pw_auth_load_secret(self->cfg->curve_secret_file, err, sizeof err);
+    if (!self->cert) {
         pw_error("PATHWAYS_CURVE_SECRET_FILE: %s", err);
         return -1;
     }
     self->auth = pw_auth_new(self->cfg->database_url, self->cfg->curve_refresh_ms, err, sizeof err);
-    int rc = self->auth ? pw_auth_server_setup(router, cert) : -1;
-    if (!self->auth)
+    if (!self->auth) {
         pw_error("%s", err);
-    else
-        pw_logkv(PW_LOG_INFO, "CURVE on", "server_key", zcert_public_txt(cert), "registered_keys",
-                 pw_auth_cached(self->auth) ? "yes" : "none yet", NULL);
-    zcert_destroy(&cert);
-    return rc;
+        return -1;
+    }
+    pw_logkv(PW_LOG_INFO, "CURVE on", "server_key", zcert_public_txt(self->cert),
+             "registered_keys", pw_auth_cached(self->auth) ? "yes" : "none yet", NULL);
+    return 0;
+}
+
+int pw_gate_serve(pw_gate_t *self, zsock_t *sock, const char *domain)
+{
+    if (!self->cert)
+        return 0;
+    if (pw_auth_server_setup(sock, self->cert, domain) != 0) {
+        pw_error("cannot make a CURVE server socket (libzmq without CURVE?)");
+        return -1;
+    }
+    return 0;
+}
+
+int pw_gate_subscribe(pw_gate_t *self, zsock_t *sock, const char *owner)
+{
+    if (!self->cert)
+        return 0;
+    char var[64], upper[32], err[512];
+    size_t i = 0;
+    for (; owner[i] && i + 1 < sizeof upper; i++)
+        upper[i] = (char)toupper((unsigned char)owner[i]);
+    upper[i] = '\0';
+    snprintf(var, sizeof var, "PATHWAYS_%s_SERVER_KEY", upper);
+    const char *server = getenv(var);
+    if (!server || !*server)
+        server = zcert_public_txt(self->cert);
+    if (pw_auth_client_cert_setup(sock, self->cert, server, err, sizeof err) != 0) {
+        pw_error("%s: %s", var, err);
+        return -1;
+    }
+    return 0;
 }
 
 static pw_role_t required_role(const pw_gate_t *self, const char *type)

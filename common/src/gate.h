@@ -1,7 +1,8 @@
-/* The command endpoint's gate, used by the service runtime (not part of the
- * API): CURVE server setup and the ZAP handler when PATHWAYS_CURVE=on, the
- * peer of the request being handled, and the least role each message type
- * needs. */
+/* The service's gate, used by the runtime (not part of the API): the
+ * service's key and the ZAP handler when PATHWAYS_CURVE=on, CURVE set-up of
+ * every socket (command ROUTER and event PUB as servers, stream SUBs as
+ * clients of the other services), the peer of the request being handled,
+ * and the least role each message type needs. */
 #ifndef PATHWAYS_GATE_H
 #define PATHWAYS_GATE_H
 
@@ -20,10 +21,20 @@ void pw_gate_destroy(pw_gate_t **p);
 /* Records that messages of type need at least role min (default: admin).
  * Returns 0 or -1 (table full). */
 int pw_gate_require(pw_gate_t *self, const char *type, pw_role_t min);
-/* With CURVE on: loads the service's key, starts the ZAP handler and makes
- * router a CURVE server. Does nothing when CURVE is off. Call before bind.
- * Returns 0, or -1 with the reason logged. */
-int pw_gate_start(pw_gate_t *self, zsock_t *router);
+/* With CURVE on: loads the service's key and starts the ZAP handler. With
+ * CURVE off (development mode): logs a warning. Returns 0, or -1 with the
+ * reason logged. */
+int pw_gate_start(pw_gate_t *self);
+/* Makes sock a CURVE server in ZAP domain (PW_AUTH_DOMAIN for commands,
+ * PW_AUTH_DOMAIN_EVENTS for event streams). Does nothing with CURVE off.
+ * Call after pw_gate_start, before bind. Returns 0 or -1 (logged). */
+int pw_gate_serve(pw_gate_t *self, zsock_t *sock, const char *domain);
+/* Makes sock a CURVE client of service owner's event endpoint, with this
+ * service's key; the owner's public key is PATHWAYS_<OWNER>_SERVER_KEY
+ * (Z85 text or a public certificate file), by default this service's own
+ * (one key pair shared by the services). Does nothing with CURVE off.
+ * Call before connect. Returns 0 or -1 (logged). */
+int pw_gate_subscribe(pw_gate_t *self, zsock_t *sock, const char *owner);
 /* Identifies the sender of a request from one of its received frames and
  * decides whether it may send type. Returns 1 when admitted, or 0 with the
  * refusal logged (key id, type, reason) and the reason in why. */

@@ -37,6 +37,7 @@ static void on_signal(int sig)
 }
 
 typedef struct {
+    pw_gate_t *gate;
     pw_service_id_t owner;
     const char *stream;
     pw_apply_fn fn;
@@ -312,12 +313,47 @@ static int start_database(pw_service_t *svc)
     return 0;
 }
 
+/* The consumer's SUB socket becomes a CURVE client of the stream's owner. */
+static int prepare_subscriber(void *ctx, zsock_t *sub)
+{
+    consumer_spec_t *s = ctx;
+    return pw_gate_subscribe(s->gate, sub, pw_service_name(s->owner));
+}
+
+/* Development mode (CURVE off) is refused unless every listening address
+ * is on this machine's loopback: nothing unauthenticated faces a network. */
+static int check_insecure_binds(pw_service_t *svc)
+{
+    if (svc->cfg.curve)
+        return 0;
+    char ep[PW_ENDPOINT_MAX];
+    const pw_port_kind_t kinds[] = {PW_PORT_COMMAND, PW_PORT_EVENTS};
+    if (!pw_config_host_is_loopback(svc->cfg.bind_host)) {
+        pw_error("PATHWAYS_CURVE=off is allowed on loopback only, and PATHWAYS_BIND_HOST=%s is "
+                 "not loopback: turn CURVE on (see README, Security)",
+                 svc->cfg.bind_host);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        pw_config_endpoint(&svc->cfg, svc->id, kinds[i], 1, ep, sizeof ep);
+        if (!pw_config_endpoint_is_loopback(ep)) {
+            pw_error("PATHWAYS_CURVE=off is allowed on loopback only, and %s is not loopback: "
+                     "turn CURVE on (see README, Security)",
+                     ep);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int start_sockets(pw_service_t *svc)
 {
     char ep[PW_ENDPOINT_MAX];
+    if (pw_gate_start(svc->gate) != 0)
+        return -1;
     pw_config_endpoint(&svc->cfg, svc->id, PW_PORT_EVENTS, 1, ep, sizeof ep);
     svc->pub = zsock_new(ZMQ_PUB);
-    if (!svc->pub)
+    if (!svc->pub || pw_gate_serve(svc->gate, svc->pub, PW_AUTH_DOMAIN_EVENTS) != 0)
         return -1;
     /* Bounded queues: a subscriber that falls further behind loses the
      * fast path and reads the table instead, so memory stays flat. */
@@ -333,7 +369,7 @@ static int start_sockets(pw_service_t *svc)
             return -1;
         zsock_set_maxmsgsize(svc->router, (int)svc->cfg.max_message_bytes);
         zsock_set_rcvtimeo(svc->router, 0);
-        if (pw_gate_start(svc->gate, svc->router) != 0)
+        if (pw_gate_serve(svc->gate, svc->router, PW_AUTH_DOMAIN) != 0)
             return -1;
         if (zsock_bind(svc->router, "%s", ep) < 0) {
             pw_error("cannot bind command endpoint %s: %s", ep, zmq_strerror(zmq_errno()));
@@ -342,6 +378,7 @@ static int start_sockets(pw_service_t *svc)
     }
     for (int i = 0; i < svc->nconsumers; i++) {
         consumer_spec_t *s = &svc->consumers[i];
+        s->gate = svc->gate;
         pw_config_endpoint(&svc->cfg, s->owner, PW_PORT_EVENTS, 0, ep, sizeof ep);
         pw_consumer_opts_t o = {.consumer = pw_service_name(svc->id),
                                 .stream = s->stream,
@@ -356,7 +393,9 @@ static int start_sockets(pw_service_t *svc)
                                 .ctx = s->ctx,
                                 .appender = svc->appender,
                                 .pub = svc->pub,
-                                .metrics = svc->metrics};
+                                .metrics = svc->metrics,
+                                .prepare = prepare_subscriber,
+                                .prepare_ctx = s};
         s->consumer = pw_consumer_new(&o);
         if (!s->consumer) {
             pw_error("cannot create consumer of %s at %s", s->stream, ep);
@@ -375,7 +414,7 @@ int pw_service_start(pw_service_t *svc)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (sodium_init() < 0)
+    if (sodium_init() < 0 || check_insecure_binds(svc) != 0)
         return -1;
     describe_metrics(svc->metrics);
     if (pw_service_every(svc, QUEUE_METRICS_MS, refresh_queue_metrics, NULL) != 0)

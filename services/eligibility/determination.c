@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "minimize.h"
+
 /* Column order of the rows passed to STORE_SQL. */
 enum {
     C_EMPLOYER,
@@ -212,7 +214,7 @@ void elig_det_msg_build(elig_det_msg_t *m, const elig_rules_t *rules, const elig
     d->eligible_from = m->eligible_from;
     pw_date_format(r->as_of, m->as_of);
     d->as_of = m->as_of;
-    elig_facts_to_proto(f, &m->facts, &m->hours, m->hire_date);
+    elig_determination_facts(f, &m->facts, m->hire_date);
     d->facts = &m->facts;
     d->cause_event_id = (char *)(cause_event_id ? cause_event_id : "");
     d->status = (Pathways__V1__EmploymentStatus)f->status;

@@ -3,6 +3,7 @@
  * whatever its size. */
 #include "partner.h"
 
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "determination.h"
 #include "employer.h"
 #include "ledger.h"
+#include "minimize.h"
 #include "pathways/codec.h"
 #include "pathways/date.h"
 #include "pathways/log.h"
@@ -157,7 +159,10 @@ static int apply_event(elig_partner_t *self, pw_service_t *svc, job_t *job, size
     emp->dirty = 1;
     snprintf(emp->last_event_id, sizeof emp->last_event_id, "%s", e->id);
     snprintf(key, sizeof key, "%s/%s", e->source, e->subject);
-    if (pw_service_append(svc, ELIG_STREAM_EMPLOYEE, e->type, key, NULL, &e->base) != 0)
+    Pathways__V1__EmployeeEvent view;
+    Pathways__V1__EmployeeFacts view_data;
+    elig_employee_stream_view(e, &view, &view_data);
+    if (pw_service_append(svc, ELIG_STREAM_EMPLOYEE, e->type, key, NULL, &view.base) != 0)
         return -1;
     return elig_eval_employee(&ev, emp, e->id, &change);
 }

@@ -62,11 +62,16 @@ e2e_assert_eq "image user" "10001:10001" "$("$DOCKER" image inspect -f '{{.Confi
 "$DOCKER" image inspect -f '{{json .Config.Healthcheck.Test}}' "$image" | grep -q pathways-healthcheck ||
     e2e_fail "no HEALTHCHECK in the image"
 
+# The services' key (CURVE is on), readable by the image's user only.
+ckeys=$E2E_WORK/container-keys
+install -d -o 10001 -g 10001 -m 700 "$ckeys"
+install -o 10001 -g 10001 -m 600 "$E2E_KEYS/service_secret" "$ckeys/service_secret"
 run() { # run NAME ARGS...: a detached container with the test's configuration
     local name=$1
     shift
     "$DOCKER" run -d --name "$prefix-$name" --network host --read-only --tmpfs /tmp \
         --tmpfs /var/lib/pathways:uid=10001,gid=10001 \
+        -v "$ckeys:/run/pathways-keys:ro" -e PATHWAYS_CURVE_SECRET_FILE=/run/pathways-keys/service_secret \
         -e PATHWAYS_DATABASE_URL -e PATHWAYS_PORT_BASE -e PATHWAYS_TODAY \
         -e PATHWAYS_BIND_HOST=127.0.0.1 -e PATHWAYS_CONNECT_HOST=127.0.0.1 \
         "$image" "$@" >/dev/null

@@ -32,6 +32,11 @@ sql() { psql -X -q -tA -d "$PATHWAYS_DATABASE_URL" -c "$1"; }
 
 # The stream tables must exist before events go in: migrate once.
 "$PATHWAYS_BIN/pathwaysctl" migrate >"$work/migrate.log" 2>&1 || fail "pathwaysctl migrate"
+# CURVE on, as in production: development keys for the services and tools.
+PATHWAYS_BIN=$PATHWAYS_BIN "$PATHWAYS_SOURCE/deploy/local/dev-keys" --dir "$work/keys" \
+    >"$work/keys.log" 2>&1 || fail "dev-keys"
+# shellcheck disable=SC1091
+source "$work/keys/env.sh"
 
 encode() { # TYPE TEXT -> hex of the protobuf encoding
     printf '%s' "$2" | protoc-c --encode="pathways.v1.$1" -I "$PATHWAYS_SOURCE/proto" \

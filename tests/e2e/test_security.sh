@@ -13,6 +13,7 @@ source "$(dirname "$0")/../lib/e2e.sh"
 # This test sets up the least-privilege roles itself, to watch a service wait
 # for the owner's migration.
 E2E_LEAST_PRIVILEGE=0
+E2E_CURVE=self
 e2e_init security
 bin=$PATHWAYS_BIN
 src=${PATHWAYS_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}

@@ -49,6 +49,11 @@ static void test_rules(void **state)
     pw_role_t r;
     assert_int_equal(pw_role_parse("read_only", &r), 0);
     assert_int_equal(r, PW_ROLE_READ_ONLY);
+    assert_int_equal(pw_role_parse("service", &r), 0);
+    p.role = r; /* a service key sends no request, whatever its rank */
+    assert_int_equal(pw_auth_require_role(&p, PW_ROLE_PARTNER, why, sizeof why), 0);
+    assert_non_null(strstr(why, "only subscribe"));
+    assert_int_equal(pw_auth_may_publish(&p, "acme", why, sizeof why), 0);
     assert_int_equal(pw_role_parse("none", &r), -1);
     assert_int_equal(pw_role_parse("root", &r), -1);
     char out[32];
@@ -144,18 +149,21 @@ typedef struct {
 
 static void server_start(server_t *s)
 {
-    char err[256], id[PW_KEY_ID_MAX];
-    new_key("server", s->server_key, id);
+    char err[256], id[PW_KEY_ID_MAX], name[32];
+    static int servers;
+    snprintf(name, sizeof name, "server%d", ++servers);
+    new_key(name, s->server_key, id);
     assert_int_equal(pw_config_load(&s->cfg, err, sizeof err), 0);
     s->cfg.curve = 1;
     s->cfg.curve_refresh_ms = REFRESH_MS;
     snprintf(s->cfg.database_url, sizeof s->cfg.database_url, "%s", db_url);
-    snprintf(s->cfg.curve_secret_file, sizeof s->cfg.curve_secret_file, "%s/server_secret", dir);
+    snprintf(s->cfg.curve_secret_file, sizeof s->cfg.curve_secret_file, "%s/%s_secret", dir, name);
     s->gate = pw_gate_new(&s->cfg);
     assert_int_equal(pw_gate_require(s->gate, "pathways.v1.ReportRequest", PW_ROLE_READ_ONLY), 0);
     assert_int_equal(pw_gate_require(s->gate, "pathways.v1.PublishBatch", PW_ROLE_PARTNER), 0);
     s->router = zsock_new(ZMQ_ROUTER);
-    assert_int_equal(pw_gate_start(s->gate, s->router), 0);
+    assert_int_equal(pw_gate_start(s->gate), 0);
+    assert_int_equal(pw_gate_serve(s->gate, s->router, PW_AUTH_DOMAIN), 0);
     assert_true(zsock_bind(s->router, "tcp://127.0.0.1:*") > 0);
     snprintf(s->endpoint, sizeof s->endpoint, "%s", zsock_endpoint(s->router));
 }
@@ -272,6 +280,85 @@ static void test_handshake_and_roles(void **state)
     pw_db_destroy(&db);
 }
 
+/* A SUB socket with the key pair `name` (NULL: no CURVE at all), connected
+ * to endpoint. */
+static zsock_t *subscriber(const char *name, const char *endpoint, const char *server_key)
+{
+    char path[512], err[256];
+    zsock_t *s = zsock_new(ZMQ_SUB);
+    zsock_set_linger(s, 0);
+    zsock_set_subscribe(s, "");
+    if (name) {
+        snprintf(path, sizeof path, "%s/%s_secret", dir, name);
+        if (pw_auth_client_setup(s, path, server_key, err, sizeof err) != 0)
+            fail_msg("client setup: %s", err);
+    }
+    assert_int_equal(zsock_connect(s, "%s", endpoint), 0);
+    return s;
+}
+
+/* Publishes on pub until sub receives something or WAIT_MS pass; returns
+ * 1 when it received. */
+static int receives(zsock_t *pub, zsock_t *sub)
+{
+    zpoller_t *poller = zpoller_new(sub, NULL);
+    int got = 0;
+    for (int64_t end = zclock_mono() + WAIT_MS; !got && zclock_mono() < end;) {
+        zstr_send(pub, "employee personal data");
+        got = zpoller_wait(poller, 50) == sub;
+    }
+    if (got)
+        zstr_free(&(char *){zstr_recv(sub)});
+    zpoller_destroy(&poller);
+    return got;
+}
+
+/* Event endpoints: only service keys subscribe; no key, an unknown key, an
+ * admin or a partner key receive nothing; a service key cannot send
+ * commands. The positive case shows the check can see a message. */
+static void test_event_endpoint_admits_service_keys_only(void **state)
+{
+    (void)state;
+    pw_db_t *db = pw_testdb_fresh("pathways_it_auth_events", "common", db_url, sizeof db_url);
+    char svc[41], adm[41], part[41], svc_id[PW_KEY_ID_MAX], adm_id[PW_KEY_ID_MAX],
+        part_id[PW_KEY_ID_MAX], why[256];
+    new_key("evsvc", svc, svc_id);
+    new_key("evadmin", adm, adm_id);
+    new_key("evpartner", part, part_id);
+    new_key("evstranger", (char[41]){0}, (char[PW_KEY_ID_MAX]){0});
+    register_key(db, svc, svc_id, "service", NULL);
+    register_key(db, adm, adm_id, "admin", NULL);
+    register_key(db, part, part_id, "partner", "acme");
+    server_t s = {0};
+    server_start(&s);
+    zsock_t *pub = zsock_new(ZMQ_PUB);
+    assert_int_equal(pw_gate_serve(s.gate, pub, PW_AUTH_DOMAIN_EVENTS), 0);
+    assert_true(zsock_bind(pub, "tcp://127.0.0.1:*") > 0);
+    const char *ep = zsock_endpoint(pub);
+
+    const char *refused[] = {NULL, "evstranger", "evadmin", "evpartner"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        zsock_t *sub = subscriber(refused[i], ep, s.server_key);
+        if (receives(pub, sub))
+            fail_msg("subscriber with key %s received an event", refused[i] ? refused[i] : "(none)");
+        zsock_destroy(&sub);
+    }
+    zsock_t *sub = subscriber("evsvc", ep, s.server_key);
+    assert_int_equal(receives(pub, sub), 1);
+    zsock_destroy(&sub);
+
+    /* The service key on the command endpoint: refused at the handshake. */
+    int ok = -1;
+    zsock_t *c = client("evsvc", s.endpoint, s.server_key);
+    assert_int_equal(ask(&s, c, "pathways.v1.ReportRequest", &ok, why, sizeof why), 0);
+    zsock_destroy(&c);
+
+    zsock_destroy(&pub);
+    zsock_destroy(&s.router);
+    pw_gate_destroy(&s.gate);
+    pw_db_destroy(&db);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "%s/pathways-auth-XXXXXX",
@@ -282,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_key_files),
         cmocka_unit_test(test_handshake_and_roles),
+        cmocka_unit_test(test_event_endpoint_admits_service_keys_only),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];

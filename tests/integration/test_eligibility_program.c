@@ -222,6 +222,9 @@ static int group_setup(void **state)
     char url[1024], err[256];
     f.db = pw_testdb_fresh("pathways_it_elig_program", "all", url, sizeof url);
     setenv("PATHWAYS_DATABASE_URL", url, 1);
+    /* The service's handlers in-process on loopback; CURVE is tested in
+     * test_auth and end to end. */
+    setenv("PATHWAYS_CURVE", "off", 1);
     setenv("PATHWAYS_TODAY", TODAY, 1);
     unsetenv("PATHWAYS_CLOCK_FILE");
     if (!getenv("PATHWAYS_PORT_BASE"))

@@ -16,7 +16,10 @@
 #   PATHWAYS_TODAY              defaults to 2026-11-30 so dates are reproducible
 # Exported by e2e_init: PATHWAYS_DATABASE_URL, E2E_WORK (the work folder, gone
 # at exit unless E2E_KEEP_WORK=1), PATHWAYS_OUTBOX_FILE ($E2E_WORK/outbox.jsonl
-# unless set).
+# unless set), and CURVE on with development keys in $E2E_KEYS (the
+# services' key with role service, admin and read_only keys; the tools act as
+# admin): the services run as in production. A test that makes its own keys
+# sets E2E_CURVE=self before e2e_init.
 #
 # Functions report failure by returning non-zero (e2e_start, e2e_psql) or by
 # failing the whole test through e2e_fail (the waits and assertions), which
@@ -138,6 +141,9 @@ e2e_init() {
     export PATHWAYS_OUTBOX_FILE="${PATHWAYS_OUTBOX_FILE:-$E2E_WORK/outbox.jsonl}"
     E2E_PIDS=()
     trap _e2e_cleanup EXIT
+    if [ "$E2E_CURVE" = on ]; then
+        _e2e_keys || exit 1
+    fi
     # Turn signals into an exit so the EXIT trap does the cleaning once.
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -152,6 +158,20 @@ e2e_init() {
 # e2e_init.
 E2E_LEAST_PRIVILEGE="${E2E_LEAST_PRIVILEGE:-1}"
 E2E_DB_URL=""
+# on: development keys made by deploy/local/dev-keys (default); self: the
+# test makes its own.
+E2E_CURVE="${E2E_CURVE:-on}"
+E2E_KEYS=""
+
+# Keys for CURVE: deploy/local/dev-keys into $E2E_WORK/keys, then its env.sh.
+_e2e_keys() {
+    local src=${PATHWAYS_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+    E2E_KEYS=$E2E_WORK/keys
+    PATHWAYS_BIN=$PATHWAYS_BIN "$src/deploy/local/dev-keys" --dir "$E2E_KEYS" >/dev/null ||
+        { echo "e2e_init: deploy/local/dev-keys failed" >&2 && return 1; }
+    # shellcheck disable=SC1091
+    source "$E2E_KEYS/env.sh"
+}
 
 _e2e_least_privilege() {
     local svc

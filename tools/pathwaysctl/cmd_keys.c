@@ -115,8 +115,10 @@ static int keys_register(ctl_t *ctl, int argc, char **argv)
     const char *vals[OPTS_MAX] = {"", NULL, ""};
     int rc = take_options(argc, argv, names, vals,
                           "usage: pathwaysctl keys register PUBLIC_FILE (--employer E | --role "
-                          "admin|read_only) [--name LABEL]\n\n"
-                          "A partner key publishes for exactly one employer.\n");
+                          "admin|read_only|service) [--name LABEL]\n\n"
+                          "A partner key publishes for exactly one employer. A service key is a\n"
+                          "service's own key: it may subscribe to the other services' event\n"
+                          "streams and nothing else.\n");
     if (rc >= 0)
         return rc;
     const char *employer = vals[0], *role = vals[1], *name = vals[2];
@@ -124,7 +126,7 @@ static int keys_register(ctl_t *ctl, int argc, char **argv)
     if (optind + 1 != argc || (!*employer) == !role ||
         (role && (pw_role_parse(role, &r) != 0 || r == PW_ROLE_PARTNER)))
         return fprintf(stderr, "keys register: PUBLIC_FILE and either --employer E or --role "
-                               "admin|read_only\n"),
+                               "admin|read_only|service\n"),
                CTL_USAGE;
     char z85[PW_Z85_KEY_LEN + 1], id[PW_KEY_ID_MAX];
     if (read_public(argv[optind], z85, id) != 0)

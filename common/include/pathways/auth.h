@@ -26,8 +26,11 @@
 
 #include "pathways/config.h"
 
-/* The ZAP domain every Pathways endpoint uses (domain enforcement is on). */
-#define PW_AUTH_DOMAIN  "pathways"
+/* The ZAP domains (domain enforcement is on): command endpoints admit
+ * partner, read-only and admin keys; event endpoints (the PUB side of the
+ * streams) admit service keys only. */
+#define PW_AUTH_DOMAIN        "pathways"
+#define PW_AUTH_DOMAIN_EVENTS "pathways.events"
 #define PW_KEY_ID_LEN   16
 #define PW_KEY_ID_MAX   (PW_KEY_ID_LEN + 1)
 #define PW_EMPLOYER_MAX 128
@@ -35,8 +38,17 @@
 
 /* Roles in increasing order of power for pw_auth_require_role: a partner
  * publishes for its own employer only; read_only reads reports; admin may
- * do everything. PW_ROLE_NONE is a key that is no longer registered. */
-typedef enum { PW_ROLE_NONE = 0, PW_ROLE_PARTNER, PW_ROLE_READ_ONLY, PW_ROLE_ADMIN } pw_role_t;
+ * do everything on the command endpoints. service stands apart: a service's
+ * key may subscribe to the other services' event streams and do nothing
+ * else (its requests are refused). PW_ROLE_NONE is a key that is no longer
+ * registered. */
+typedef enum {
+    PW_ROLE_NONE = 0,
+    PW_ROLE_PARTNER,
+    PW_ROLE_READ_ONLY,
+    PW_ROLE_ADMIN,
+    PW_ROLE_SERVICE
+} pw_role_t;
 
 /* Who sent the request being handled. */
 typedef struct {
@@ -46,7 +58,7 @@ typedef struct {
     int authenticated;              /* 0 in development mode */
 } pw_peer_t;
 
-/* "partner" | "read_only" | "admin" | "none". */
+/* "partner" | "read_only" | "admin" | "service" | "none". */
 const char *pw_role_name(pw_role_t role);
 /* Parses a role name; returns 0, or -1 on anything else ("none" too). */
 int pw_role_parse(const char *text, pw_role_t *out);
@@ -89,9 +101,10 @@ size_t pw_auth_cached(pw_auth_t *self);
 
 /* ---- sockets and key files ---- */
 
-/* Makes sock a CURVE server with cert's keys, ZAP domain PW_AUTH_DOMAIN and
- * domain enforcement on. Call before bind. Returns 0 or -1. */
-int pw_auth_server_setup(zsock_t *sock, zcert_t *cert);
+/* Makes sock a CURVE server with cert's keys, ZAP domain domain
+ * (PW_AUTH_DOMAIN or PW_AUTH_DOMAIN_EVENTS) and domain enforcement on. Call
+ * before bind. Returns 0 or -1. */
+int pw_auth_server_setup(zsock_t *sock, zcert_t *cert, const char *domain);
 /* Makes sock a CURVE client: its own keys from the secret certificate file
  * secret_file (checked with pw_auth_check_secret_file), the server's public
  * key from server_key (40 Z85 characters, or the path of a public
@@ -99,6 +112,9 @@ int pw_auth_server_setup(zsock_t *sock, zcert_t *cert);
  * in err. */
 int pw_auth_client_setup(zsock_t *sock, const char *secret_file, const char *server_key, char *err,
                          size_t errlen) __attribute__((warn_unused_result));
+/* Same with a loaded certificate (borrowed) as the client's keys. */
+int pw_auth_client_cert_setup(zsock_t *sock, zcert_t *cert, const char *server_key, char *err,
+                              size_t errlen) __attribute__((warn_unused_result));
 /* Applies cfg's client settings to sock when cfg->curve is on (else does
  * nothing). Returns 0, or -1 with the reason in err. */
 int pw_auth_client_from_config(zsock_t *sock, const pw_config_t *cfg, char *err, size_t errlen)

@@ -42,7 +42,7 @@ typedef struct {
     int lease_ttl_ms;                   /* PATHWAYS_LEASE_TTL_MS: partition lease lifetime */
     int sub_hwm;                        /* PATHWAYS_SUB_HWM: queued events per subscription */
     int migrate_on_start;               /* PATHWAYS_MIGRATE_ON_START: on (1) | off (0) */
-    int curve;                          /* PATHWAYS_CURVE: on (1) | off (0, development mode) */
+    int curve;                          /* PATHWAYS_CURVE: on (1) | off (0, loopback development) */
     char curve_secret_file[512];        /* PATHWAYS_CURVE_SECRET_FILE: a service's key */
     char curve_client_secret_file[512]; /* PATHWAYS_CURVE_CLIENT_SECRET_FILE: a tool's key */
     char curve_server_key[512]; /* PATHWAYS_CURVE_SERVER_KEY: Z85 text or public cert file */
@@ -61,6 +61,13 @@ void pw_config_endpoint(const pw_config_t *cfg, pw_service_id_t svc, pw_port_kin
 int pw_config_port(const pw_config_t *cfg, pw_service_id_t svc, pw_port_kind_t kind);
 
 const char *pw_service_name(pw_service_id_t svc);
+
+/* 1 when host is a loopback address or name (127.0.0.0/8, ::1,
+ * localhost), else 0 ("*", "0.0.0.0", "::", any other address). */
+int pw_config_host_is_loopback(const char *host);
+/* 1 when a ZeroMQ endpoint listens or connects on loopback only (tcp on a
+ * loopback host, or ipc:// / inproc://), else 0. */
+int pw_config_endpoint_is_loopback(const char *endpoint);
 
 /* Prints every known variable with its default and meaning (for --help). */
 void pw_config_describe(void *file);

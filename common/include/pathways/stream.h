@@ -120,6 +120,10 @@ typedef struct {
     zsock_t *pub;
     /* Where batch commit latencies are observed (may be NULL). */
     pw_metrics_t *metrics;
+    /* Called with the SUB socket before it connects (CURVE client set-up);
+     * returns 0 or -1 (the consumer is not created). May be NULL. */
+    int (*prepare)(void *prepare_ctx, zsock_t *sub);
+    void *prepare_ctx;
 } pw_consumer_opts_t;
 
 /* Creates a consumer and connects its SUB socket. Caller owns it. NULL when
