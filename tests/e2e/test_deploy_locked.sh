@@ -15,6 +15,7 @@
 #   image     the Dockerfile carries the program, templates, notification
 #             and cost files and points the variables at them
 # A missing tool fails the test (deploy/local/install-deps installs them).
+# shellcheck disable=SC2016 # the single-quoted $names are jq variables
 set -euo pipefail
 SRC=${PATHWAYS_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 D="$SRC/deploy"
