@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Deployment manifests render and say what operations teams rely on:
 #   compose   `docker-compose config` accepts deploy/compose.yaml; host
-#             networking only; the services wait for PostgreSQL and the
-#             migration job; every Pathways container has a health check
+#             networking only; the services wait for PostgreSQL, the
+#             migration job and their database logins; every Pathways
+#             container has a health check
 #   k8s       `kubectl kustomize deploy/k8s` renders; 4 Deployments with
 #             probes, resources, non-root, read-only root; Services, PDBs,
-#             the migration Job, ConfigMap, database URL from a Secret
+#             the migration Job, ConfigMap, NetworkPolicies, ServiceAccount,
+#             database URLs from Secrets
 #   alerts    promtool checks the scrape config and rules and runs the rule
 #             unit tests; the Grafana dashboard is valid JSON
 #   image     the Dockerfile is multi-stage, non-root, with a HEALTHCHECK
 # A missing tool (docker-compose, kubectl, promtool, yq, jq: Debian packages
-# docker-compose, kubernetes-client, prometheus, yq, jq) skips the test
-# with exit 77 and says which.
+# docker-compose, kubernetes-client, prometheus, yq, jq) fails the test and
+# says which; deploy/local/install-deps installs them. The security
+# properties of both deployments: test_deploy_locked.sh.
 set -euo pipefail
 SRC=${PATHWAYS_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 D="$SRC/deploy"
@@ -21,8 +24,8 @@ for tool in docker-compose kubectl promtool yq jq; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-    echo "SKIP: missing tools: ${missing[*]} (deploy/local/install-deps installs them)"
-    exit 77
+    echo "FAIL: missing tools: ${missing[*]} (deploy/local/install-deps installs them)" >&2
+    exit 1
 fi
 
 fail() {
@@ -37,10 +40,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- compose ------------------------------------------------------------------
-POSTGRES_PASSWORD=test docker-compose -f "$D/compose.yaml" config >"$work/compose.yaml" ||
+compose_env=(POSTGRES_PASSWORD=test PATHWAYS_DB_ELIGIBILITY_PASSWORD=test1
+    PATHWAYS_DB_ENROLLMENT_PASSWORD=test2 PATHWAYS_DB_NOTIFICATION_PASSWORD=test3
+    PATHWAYS_DB_REPORTING_PASSWORD=test4 PATHWAYS_KEYS_DIR=/keys)
+env "${compose_env[@]}" docker-compose -f "$D/compose.yaml" config >"$work/compose.yaml" ||
     fail "docker-compose config rejected deploy/compose.yaml"
 c() { yq -r "$1" "$work/compose.yaml"; }
-check "compose services" "eligibility enrollment migrate notification postgres reporting" \
+check "compose services" "db-logins eligibility enrollment migrate notification postgres reporting" \
     "$(c '.services | keys | join(" ")')"
 check "compose networks other than host" "" \
     "$(c '[.services[] | select(.network_mode != "host")] | length | select(. > 0)')"
@@ -48,13 +54,17 @@ check "compose top-level networks" "null" "$(c '.networks')"
 for svc in eligibility enrollment notification reporting; do
     check "$svc waits for migrate" "service_completed_successfully" \
         "$(c ".services.$svc.depends_on.migrate.condition")"
+    check "$svc waits for its database login" "service_completed_successfully" \
+        "$(c ".services.$svc.depends_on[\"db-logins\"].condition")"
     check "$svc health check" "pathways-healthcheck" "$(c ".services.$svc.healthcheck.test[1]")"
     check "$svc command" "$svc" "$(c ".services.$svc.command[0]")"
 done
 check "migrate waits for postgres" "service_healthy" \
     "$(c '.services.migrate.depends_on.postgres.condition')"
 check "postgres health check" "pg_isready" "$(c '.services.postgres.healthcheck.test[1]')"
-if POSTGRES_PASSWORD='' docker-compose -f "$D/compose.yaml" config >/dev/null 2>&1; then
+check "database logins after migrate" "service_completed_successfully" \
+    "$(c '.services["db-logins"].depends_on.migrate.condition')"
+if env "${compose_env[@]}" POSTGRES_PASSWORD='' docker-compose -f "$D/compose.yaml" config >/dev/null 2>&1; then
     fail "compose accepted an empty POSTGRES_PASSWORD"
 fi
 echo "ok: compose refuses to run without POSTGRES_PASSWORD"
@@ -63,7 +73,7 @@ echo "ok: compose refuses to run without POSTGRES_PASSWORD"
 kubectl kustomize "$D/k8s" >"$work/k8s.yaml" 2>"$work/k8s.err" ||
     fail "kubectl kustomize: $(cat "$work/k8s.err")"
 k() { yq -r -s "$1" "$work/k8s.yaml"; }
-check "kinds" "ConfigMap:1 Deployment:4 Job:1 PodDisruptionBudget:4 Service:4" \
+check "kinds" "ConfigMap:1 Deployment:4 Job:1 NetworkPolicy:6 PodDisruptionBudget:4 Service:4 ServiceAccount:1" \
     "$(k '[.[].kind] | group_by(.) | map("\(.[0]):\(length)") | join(" ")')"
 check "deployments" "pathways-eligibility pathways-enrollment pathways-notification pathways-reporting" \
     "$(k '[.[] | select(.kind == "Deployment") | .metadata.name] | sort | join(" ")')"
@@ -77,13 +87,14 @@ bad=$(k '[.[] | select(.kind == "Deployment") | .spec.template.spec as $p | $p.c
 check "containers missing probes/resources/security" "" "$bad"
 check "job runs migrate as non-root" "migrate true" \
     "$(k '.[] | select(.kind == "Job") | "\(.spec.template.spec.containers[0].args[0]) \(.spec.template.spec.securityContext.runAsNonRoot)"')"
-check "database URL from the Secret" "5" \
+check "database URLs from Secrets, one each" "5 5" \
     "$(k '[.[] | select(.kind == "Deployment" or .kind == "Job") | .spec.template.spec.containers[].env[]? |
-          select(.valueFrom.secretKeyRef.name == "pathways-database")] | length')"
+          select(.name == "PATHWAYS_DATABASE_URL") | .valueFrom.secretKeyRef.name | select(startswith("pathways-db-"))] |
+          "\(length) \(unique | length)"')"
 check "PDBs cover the deployments" "4" \
     "$(k '[.[] | select(.kind == "PodDisruptionBudget") | .spec.selector.matchLabels["app.kubernetes.io/name"]] | unique | length')"
-check "ConfigMap binds every interface" "0.0.0.0" \
-    "$(k '.[] | select(.kind == "ConfigMap") | .data.PATHWAYS_BIND_HOST')"
+check "ConfigMap binds every interface, with CURVE" "0.0.0.0 on" \
+    "$(k '.[] | select(.kind == "ConfigMap") | "\(.data.PATHWAYS_BIND_HOST) \(.data.PATHWAYS_CURVE)"')"
 
 # --- monitoring -------------------------------------------------------------------
 (cd "$D/monitoring" && promtool check config prometheus.yml >/dev/null) || fail "promtool check config"
