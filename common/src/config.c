@@ -81,6 +81,8 @@ static const cfg_key_t keys[] = {
         "for tools: the services' public key, 40 Z85 characters or a public certificate file"),
     INT(curve_refresh_ms, "PATHWAYS_CURVE_KEY_REFRESH_MS", "1000", 100, 600000,
         "how often the registered keys are re-read (revocation delay)"),
+    INT(max_future_days, "PATHWAYS_MAX_FUTURE_DAYS", "366", 0, 3660,
+        "partner events whose effective or hire date lies further ahead are rejected"),
 };
 
 static int set_key(pw_config_t *cfg, const cfg_key_t *k, const char *val, char *err, size_t errlen)

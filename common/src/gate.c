@@ -15,7 +15,7 @@
 
 typedef struct {
     char type[GATE_TYPE_MAX];
-    pw_role_t min;
+    unsigned roles; /* PW_ROLE_BIT of each role that may send it */
 } gate_rule_t;
 
 struct pw_gate {
@@ -47,14 +47,22 @@ void pw_gate_destroy(pw_gate_t **p)
     *p = NULL;
 }
 
-int pw_gate_require(pw_gate_t *self, const char *type, pw_role_t min)
+int pw_gate_require_roles(pw_gate_t *self, const char *type, unsigned roles)
 {
     if (self->nrules == GATE_RULES_MAX || strlen(type) >= GATE_TYPE_MAX)
         return -1;
     gate_rule_t *r = &self->rules[self->nrules++];
     snprintf(r->type, sizeof r->type, "%s", type);
-    r->min = min;
+    r->roles = roles & ~PW_ROLE_BIT(PW_ROLE_SERVICE); /* service keys send nothing */
     return 0;
+}
+
+int pw_gate_require(pw_gate_t *self, const char *type, pw_role_t min)
+{
+    unsigned roles = 0;
+    for (int r = min; r <= PW_ROLE_ADMIN; r++)
+        roles |= PW_ROLE_BIT(r);
+    return pw_gate_require_roles(self, type, roles);
 }
 
 int pw_gate_start(pw_gate_t *self)
@@ -111,12 +119,36 @@ int pw_gate_subscribe(pw_gate_t *self, zsock_t *sock, const char *owner)
     return 0;
 }
 
-static pw_role_t required_role(const pw_gate_t *self, const char *type)
+static const gate_rule_t *find_rule(const pw_gate_t *self, const char *type)
 {
     for (int i = 0; i < self->nrules; i++)
         if (strcmp(self->rules[i].type, type) == 0)
-            return self->rules[i].min;
-    return PW_ROLE_ADMIN;
+            return &self->rules[i];
+    return NULL;
+}
+
+/* Writes the names of the roles in mask ("partner or admin") into out. */
+static void role_list(unsigned mask, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    for (int r = PW_ROLE_PARTNER, n = 0; r <= PW_ROLE_ADMIN; r++) {
+        if (!(mask & PW_ROLE_BIT(r)))
+            continue;
+        size_t used = strlen(out);
+        snprintf(out + used, outlen - used, "%s%s", n++ ? " or " : "", pw_role_name((pw_role_t)r));
+    }
+}
+
+int pw_gate_known(const pw_gate_t *self, const char *type, char *why, size_t whylen)
+{
+    if (find_rule(self, type))
+        return 1;
+    size_t used = (size_t)snprintf(why, whylen, "unknown message type %s; this endpoint accepts",
+                                   type);
+    for (int i = 0; i < self->nrules && used < whylen; i++)
+        used += (size_t)snprintf(why + used, whylen - used, "%s %s", i ? "," : "",
+                                 self->rules[i].type);
+    return 0;
 }
 
 int pw_gate_admit(pw_gate_t *self, zframe_t *frame, const char *type, char *why, size_t whylen)
@@ -127,8 +159,18 @@ int pw_gate_admit(pw_gate_t *self, zframe_t *frame, const char *type, char *why,
     }
     const char *user = frame ? zframe_meta(frame, "User-Id") : NULL;
     (void)pw_auth_lookup(self->auth, user && *user ? user : "?", &self->peer);
-    if (pw_auth_require_role(&self->peer, required_role(self, type), why, whylen))
+    const gate_rule_t *rule = find_rule(self, type);
+    unsigned mask = rule ? rule->roles : PW_ROLE_BIT(PW_ROLE_ADMIN);
+    if (!pw_auth_require_role(&self->peer, PW_ROLE_PARTNER, why, whylen)) {
+        /* unregistered, or a service key: the reason is written */
+    } else if (!(mask & PW_ROLE_BIT(self->peer.role))) {
+        char roles[64];
+        role_list(mask, roles, sizeof roles);
+        snprintf(why, whylen, "key %s has role %s; %s needs %s", self->peer.key_id,
+                 pw_role_name(self->peer.role), type, roles);
+    } else {
         return 1;
+    }
     pw_logkv(PW_LOG_WARN, "request refused", "key_id", self->peer.key_id, "role",
              pw_role_name(self->peer.role), "type", type, "reason", why, NULL);
     return 0;

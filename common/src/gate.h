@@ -18,9 +18,14 @@ typedef struct pw_gate pw_gate_t;
 pw_gate_t *pw_gate_new(const pw_config_t *cfg);
 /* Destroy after the sockets that use it. */
 void pw_gate_destroy(pw_gate_t **p);
-/* Records that messages of type need at least role min (default: admin).
- * Returns 0 or -1 (table full). */
+/* Declares a message type the endpoint accepts and the roles that may send
+ * it (PW_ROLE_BIT of each). Returns 0 or -1 (table full). */
+int pw_gate_require_roles(pw_gate_t *self, const char *type, unsigned roles);
+/* Same for role min and every role above it (up to admin). */
 int pw_gate_require(pw_gate_t *self, const char *type, pw_role_t min);
+/* 1 when type was declared; else 0 with "unknown message type ...; this
+ * endpoint accepts ..." in why. Whatever the sender's role. */
+int pw_gate_known(const pw_gate_t *self, const char *type, char *why, size_t whylen);
 /* With CURVE on: loads the service's key and starts the ZAP handler. With
  * CURVE off (development mode): logs a warning. Returns 0, or -1 with the
  * reason logged. */

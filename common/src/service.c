@@ -4,6 +4,7 @@
 #include "pathways/service.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -26,6 +27,10 @@
 #define REQUESTS_PER_TURN 64
 #define TYPE_MAX          128
 #define QUEUE_METRICS_MS  2000
+#define PW_REFUSAL_MAX    1024
+/* Bodies up to this many times PATHWAYS_MAX_MESSAGE_BYTES are read and
+ * answered batch_too_large; larger ones are cut off by libzmq. */
+#define PW_OVERSIZE_FACTOR 8
 
 /* The one process-wide global: how many termination signals arrived. */
 static volatile sig_atomic_t signals_received;
@@ -145,6 +150,11 @@ int pw_service_require(pw_service_t *svc, const char *type, pw_role_t min)
     return pw_gate_require(svc->gate, type, min);
 }
 
+int pw_service_require_roles(pw_service_t *svc, const char *type, unsigned roles)
+{
+    return pw_gate_require_roles(svc->gate, type, roles);
+}
+
 const pw_peer_t *pw_service_peer(const pw_service_t *svc)
 {
     return pw_gate_peer(svc->gate);
@@ -255,6 +265,8 @@ static void describe_metrics(pw_metrics_t *m)
     pw_metrics_describe(m, "pathways_consumer_partitions_owned", "gauge",
                         "partitions this instance holds a lease on");
     pw_metrics_describe(m, "pathways_requests_total", "counter", "command requests by type");
+    pw_metrics_describe(m, "pathways_requests_refused_total", "counter",
+                        "command requests refused before their handler, by reason");
     pw_metrics_describe(m, "pathways_batch_commit_seconds", "histogram",
                         "time to flush and commit a batch");
 }
@@ -346,6 +358,12 @@ static int check_insecure_binds(pw_service_t *svc)
     return 0;
 }
 
+static int oversize_cap(size_t limit)
+{
+    size_t cap = limit * PW_OVERSIZE_FACTOR;
+    return cap > (size_t)INT_MAX ? INT_MAX : (int)cap;
+}
+
 static int start_sockets(pw_service_t *svc)
 {
     char ep[PW_ENDPOINT_MAX];
@@ -367,7 +385,10 @@ static int start_sockets(pw_service_t *svc)
         svc->router = zsock_new(ZMQ_ROUTER);
         if (!svc->router)
             return -1;
-        zsock_set_maxmsgsize(svc->router, (int)svc->cfg.max_message_bytes);
+        /* The socket admits up to PW_OVERSIZE_FACTOR times the limit, so a
+         * partner whose batch is too large is told so (batch_too_large);
+         * past that libzmq drops the connection without a word. */
+        zsock_set_maxmsgsize(svc->router, oversize_cap(svc->cfg.max_message_bytes));
         zsock_set_rcvtimeo(svc->router, 0);
         if (pw_gate_serve(svc->gate, svc->router, PW_AUTH_DOMAIN) != 0)
             return -1;
@@ -455,6 +476,35 @@ static void reply_error(pw_service_t *svc, zframe_t *identity, const char *code,
     free(bytes);
 }
 
+/* Decides whether a request may reach the handler. Returns NULL when it
+ * may, else the error code to answer with (the reason in why), after
+ * logging it at warn and counting it: an unknown type whatever the
+ * sender's role, a sender whose role may not send it, a body over
+ * PATHWAYS_MAX_MESSAGE_BYTES. */
+static const char *refuse(pw_service_t *svc, zframe_t *type_frame, const char *type, size_t size,
+                          char *why, size_t whylen)
+{
+    const char *code = NULL;
+    if (!pw_gate_known(svc->gate, type, why, whylen)) {
+        code = "unknown_message_type";
+    } else if (!pw_gate_admit(svc->gate, type_frame, type, why, whylen)) {
+        code = "forbidden"; /* pw_gate_admit logged it with the key id */
+    } else if (size > svc->cfg.max_message_bytes) {
+        code = "batch_too_large";
+        snprintf(why, whylen, "message of %zu bytes; the limit is %zu (PATHWAYS_MAX_MESSAGE_BYTES)",
+                 size, svc->cfg.max_message_bytes);
+    }
+    if (!code)
+        return NULL;
+    if (strcmp(code, "forbidden") != 0)
+        pw_logkv(PW_LOG_WARN, "request refused", "key_id", pw_service_peer(svc)->key_id, "code",
+                 code, "reason", why, NULL);
+    char labels[64];
+    snprintf(labels, sizeof labels, "reason=\"%s\"", code);
+    pw_metrics_add(svc->metrics, "pathways_requests_refused_total", labels, 1);
+    return code;
+}
+
 /* Handles one request; returns 0, or -1 when nothing was waiting. */
 static int handle_request(pw_service_t *svc)
 {
@@ -468,7 +518,7 @@ static int handle_request(pw_service_t *svc)
         zmsg_destroy(&msg);
         return 0;
     }
-    char tname[TYPE_MAX];
+    char tname[TYPE_MAX], why[PW_REFUSAL_MAX];
     if (!type || !body || zmsg_size(msg) != 0 || zframe_size(type) >= TYPE_MAX) {
         reply_error(svc, identity, "malformed_request",
                     "expected two frames: [message type][protobuf bytes]");
@@ -478,9 +528,9 @@ static int handle_request(pw_service_t *svc)
         for (char *t = tname; *t; t++) /* keep the name printable for logs/labels */
             if (!(isalnum((unsigned char)*t) || *t == '.' || *t == '_'))
                 *t = '?';
-        char why[256];
-        if (!pw_gate_admit(svc->gate, type, tname, why, sizeof why)) {
-            reply_error(svc, identity, "forbidden", why);
+        const char *refusal = refuse(svc, type, tname, zframe_size(body), why, sizeof why);
+        if (refusal) {
+            reply_error(svc, identity, refusal, why);
             goto done;
         }
         const char *rtype = NULL;

@@ -90,10 +90,14 @@ int elig_service_recheck(void *ctx, pw_service_t *svc)
 
 int elig_service_attach(elig_service_t *self, pw_service_t *svc)
 {
-    /* Partners may send batches (for their own employer: partner.c checks
-     * each event); everything else needs an admin key. */
+    /* Partners send batches (for their own employer: partner.c checks each
+     * event), as may admins for backfills; a read-only key may not. Rule
+     * and registry changes need an admin key. */
     if (pw_service_on_request(svc, elig_service_request, self) != 0 ||
-        pw_service_require(svc, ELIG_TYPE_PUBLISH_BATCH, PW_ROLE_PARTNER) != 0 ||
+        pw_service_require_roles(svc, ELIG_TYPE_PUBLISH_BATCH,
+                                 PW_ROLE_BIT(PW_ROLE_PARTNER) | PW_ROLE_BIT(PW_ROLE_ADMIN)) != 0 ||
+        pw_service_require(svc, ELIG_TYPE_PROGRAM_LOAD, PW_ROLE_ADMIN) != 0 ||
+        pw_service_require(svc, ELIG_TYPE_ADMIN_REQUEST, PW_ROLE_ADMIN) != 0 ||
         pw_service_every(svc, ELIG_RULES_POLL_MS, elig_service_refresh_rules, self) != 0 ||
         pw_service_every(svc, ELIG_RECHECK_INTERVAL_MS, elig_service_recheck, self) != 0 ||
         pw_service_consume(svc, PW_SVC_ENROLLMENT, ELIG_STREAM_ENROLLMENT, elig_participation_apply,

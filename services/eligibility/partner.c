@@ -36,6 +36,7 @@ typedef struct {
     elig_employee_t *emps;  /* per distinct employee of accepted events */
     size_t n_emps;
     int32_t today;
+    int32_t max_future_days; /* PATHWAYS_MAX_FUTURE_DAYS */
 } job_t;
 
 elig_partner_t *elig_partner_new(const elig_rules_t *rules)
@@ -78,7 +79,8 @@ static void validate_all(job_t *job, const uint8_t *bad, const pw_peer_t *peer)
             s->result = REJECTED;
             elig_reason_set(&s->why, "invalid_utf8",
                             "a text field holds invalid UTF-8 or a NUL byte");
-        } else if (elig_validate_event(job->batch->events[i], job->today, &s->why) != 0) {
+        } else if (elig_validate_event(job->batch->events[i], job->today, job->max_future_days,
+                                       &s->why) != 0) {
             s->result = REJECTED;
         } else if (!pw_auth_may_publish(peer, job->batch->events[i]->source, why, sizeof why)) {
             s->result = REJECTED;
@@ -276,7 +278,8 @@ static void count_results(pw_service_t *svc, const job_t *job)
 uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint8_t *data,
                              size_t len, size_t *reply_len)
 {
-    job_t job = {.today = pw_date_today()};
+    job_t job = {.today = pw_date_today(),
+                 .max_future_days = pw_service_config(svc)->max_future_days};
     uint8_t *bad = NULL, *out = NULL;
     job.batch = pw_decode_publish_batch(data, len);
     if (!job.batch)

@@ -75,16 +75,19 @@ static int check_attributes(const Pathways__V1__EmployeeEvent *ev, elig_reason_t
     return 0;
 }
 
-static int check_effective_date(const char *v, int32_t today, elig_reason_t *why)
+static int check_effective_date(const char *v, int32_t today, int32_t max_future,
+                                elig_reason_t *why)
 {
     int32_t days;
     if (!v || !v[0])
         return elig_reason_set(why, "missing_field", "effective_date is missing");
     if (strlen(v) != PW_DATE_LEN - 1 || pw_date_parse(v, &days) != 0)
         return elig_reason_set(why, "invalid_date", "effective_date is not a YYYY-MM-DD date");
-    if (days > today + ELIG_MAX_FUTURE_DAYS)
+    if (days > today + max_future)
         return elig_reason_set(why, "invalid_date",
-                               "effective_date %s is more than a year in the future", v);
+                               "effective_date %s is more than %d days after today "
+                               "(PATHWAYS_MAX_FUTURE_DAYS)",
+                               v, (int)max_future);
     return 0;
 }
 
@@ -126,7 +129,8 @@ static int check_texts(const Pathways__V1__EmployeeFacts *d, elig_reason_t *why)
     return 0;
 }
 
-static int check_values(const Pathways__V1__EmployeeFacts *d, elig_reason_t *why)
+static int check_values(const Pathways__V1__EmployeeFacts *d, int32_t today, int32_t max_future,
+                        elig_reason_t *why)
 {
     int32_t days;
     if ((int)d->status < 0 ||
@@ -147,6 +151,13 @@ static int check_values(const Pathways__V1__EmployeeFacts *d, elig_reason_t *why
                                ELIG_MAX_HOURS);
     if (d->hire_date[0] && pw_date_parse(d->hire_date, &days) != 0)
         return elig_reason_set(why, "invalid_date", "hire_date is not a YYYY-MM-DD date");
+    /* A hire dated far ahead would give a negative tenure ("tenure -63215
+     * days"): the same window as effective dates. */
+    if (d->hire_date[0] && days > today + max_future)
+        return elig_reason_set(why, "invalid_date",
+                               "hire_date %s is more than %d days after today "
+                               "(PATHWAYS_MAX_FUTURE_DAYS)",
+                               d->hire_date, (int)max_future);
     if (d->email[0]) {
         const char *at = strchr(d->email, '@');
         if (!at || at == d->email || !at[1] || strchr(at + 1, '@'))
@@ -173,14 +184,17 @@ static int check_required(const Pathways__V1__EmployeeEvent *ev, elig_reason_t *
     return 0;
 }
 
-int elig_validate_event(const Pathways__V1__EmployeeEvent *ev, int32_t today, elig_reason_t *why)
+int elig_validate_event(const Pathways__V1__EmployeeEvent *ev, int32_t today,
+                        int32_t max_future_days, elig_reason_t *why)
 {
     why->code[0] = why->text[0] = '\0';
     if (!ev)
         return elig_reason_set(why, "malformed_event", "no event");
-    if (check_attributes(ev, why) || check_effective_date(ev->effective_date, today, why))
+    if (check_attributes(ev, why) ||
+        check_effective_date(ev->effective_date, today, max_future_days, why))
         return -1;
-    if (ev->data && (check_texts(ev->data, why) || check_values(ev->data, why)))
+    if (ev->data && (check_texts(ev->data, why) ||
+                     check_values(ev->data, today, max_future_days, why)))
         return -1;
     return check_required(ev, why);
 }

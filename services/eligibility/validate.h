@@ -9,8 +9,6 @@
 
 #include "pathways/codec.h"
 
-/* Effective dates may lie at most this many days ahead of today. */
-#define ELIG_MAX_FUTURE_DAYS 366
 /* Scheduled hours per week accepted. */
 #define ELIG_MAX_HOURS 80.0
 
@@ -31,7 +29,8 @@ typedef struct {
 
 /* Checks ev against the contract as of today (days since the epoch).
  * Returns 0 when valid, or -1 and fills why. */
-int elig_validate_event(const Pathways__V1__EmployeeEvent *ev, int32_t today, elig_reason_t *why)
+int elig_validate_event(const Pathways__V1__EmployeeEvent *ev, int32_t today,
+                        int32_t max_future_days, elig_reason_t *why)
     __attribute__((warn_unused_result));
 
 /* Fills why with code and a formatted text; returns -1 for convenience. */

@@ -66,7 +66,8 @@ int main(int argc, char **argv)
     enr_emitter_t emit = {emit_to_service, svc};
     if (pw_service_consume(svc, PW_SVC_ELIGIBILITY, ENR_ELIGIBILITY_STREAM, enr_apply_determination,
                            &emit) != 0 ||
-        pw_service_on_request(svc, on_request, &emit) != 0)
+        pw_service_on_request(svc, on_request, &emit) != 0 ||
+        pw_service_require(svc, ENR_COMMAND_TYPE, PW_ROLE_ADMIN) != 0)
         goto done;
     if (pw_service_start(svc) != 0)
         goto done;

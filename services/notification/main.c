@@ -98,6 +98,7 @@ static int run(pw_service_t *svc, const setup_t *s)
         pw_service_consume(svc, PW_SVC_ENROLLMENT, NTF_ENROLLMENT_STREAM, ntf_apply_enrollment,
                            &triggers) != 0 ||
         pw_service_on_request(svc, ntf_admin_on_request, &pub) != 0 ||
+        pw_service_require(svc, NTF_ADMIN_REQUEST_TYPE, PW_ROLE_ADMIN) != 0 ||
         pw_service_every(svc, NTF_DELIVERY_INTERVAL_MS, deliver, delivery) != 0 ||
         pw_service_every(svc, NTF_REMINDER_INTERVAL_MS, remind, &triggers) != 0 ||
         pw_service_start(svc) != 0)

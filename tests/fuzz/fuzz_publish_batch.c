@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (elig_wire_check_batch(data, size, bad, n) == 0) {
         for (size_t i = 0; i < n; i++) {
             elig_reason_t why;
-            if (bad[i] || elig_validate_event(batch->events[i], today, &why) != 0)
+            if (bad[i] || elig_validate_event(batch->events[i], today, 366, &why) != 0)
                 continue;
             const Pathways__V1__EmployeeEvent *e = batch->events[i];
             must_be_text(e->id);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "eligibility/eligibility.h"
+#include "pathways/auth.h"
 #include "pathways/codec.h"
 #include "pathways/config.h"
 #include "pathways/service.h"
@@ -45,6 +46,7 @@ typedef struct {
     pthread_t loop;
     char endpoint[PW_ENDPOINT_MAX];
     zsock_t *probe; /* a long-lived second client that must keep being served */
+    char keys[256]; /* key files: service, admin, read_only, partner-acme */
     int probes;
     int failed;
     char failures[4096];
@@ -94,12 +96,28 @@ static long stored(fixture_t *f, const char *employer, const char *event_id)
 
 /* ---- the wire ---- */
 
+/* A DEALER connected with the key of sender: "admin", "read_only", or an
+ * employer (its partner key). */
+static zsock_t *curve_dealer(fixture_t *f, const char *sender)
+{
+    char secret[512], server[512], err[256];
+    int role = strcmp(sender, "admin") == 0 || strcmp(sender, "read_only") == 0;
+    snprintf(secret, sizeof secret, "%s/%s%s_secret", f->keys, role ? "" : "partner-", sender);
+    snprintf(server, sizeof server, "%s/service", f->keys);
+    zsock_t *dealer = zsock_new(ZMQ_DEALER);
+    assert_non_null(dealer);
+    if (pw_auth_client_setup(dealer, secret, server, err, sizeof err) != 0)
+        fail_msg("sender %s: %s", sender, err);
+    assert_int_equal(zsock_connect(dealer, "%s", f->endpoint), 0);
+    return dealer;
+}
+
 /* Sends the case's frames from a fresh DEALER; returns the reply (NULL when
  * none came within wait_ms). */
 static zmsg_t *exchange(fixture_t *f, json_t *c, const buf_t *body, int wait_ms)
 {
-    zsock_t *dealer = zsock_new_dealer(f->endpoint);
-    assert_non_null(dealer);
+    const char *sender = json_string_value(json_object_get(c, "sender"));
+    zsock_t *dealer = curve_dealer(f, sender ? sender : "admin");
     zsock_set_rcvtimeo(dealer, wait_ms);
     zsock_set_linger(dealer, 0);
     json_t *type = json_object_get(c, "type");
@@ -378,16 +396,40 @@ static void register_employer(fixture_t *f, const char *employer)
     zmsg_destroy(&reply);
 }
 
+/* Makes and registers a key pair NAME in f->keys with role (and employer). */
+static void make_key(fixture_t *f, const char *name, const char *role, const char *employer)
+{
+    char path[512], err[256], id[PW_KEY_ID_MAX];
+    snprintf(path, sizeof path, "%s/%s", f->keys, name);
+    zcert_t *cert = zcert_new();
+    assert_int_equal(pw_auth_save_cert(cert, path, err, sizeof err), 0);
+    assert_int_equal(pw_auth_key_id_z85(zcert_public_txt(cert), id), 0);
+    const char *p[] = {id, zcert_public_txt(cert), role, employer};
+    if (pw_db_exec(f->db,
+                   "INSERT INTO auth.key (key_id, public_key, role, employer, created_by)"
+                   " VALUES ($1, $2, $3, $4, 'test')",
+                   4, p) != 0)
+        fail_msg("register %s: %s", name, pw_db_error(f->db));
+    zcert_destroy(&cert);
+}
+
 static int group_setup(void **state)
 {
     static fixture_t f;
-    char url[1024], err[256];
+    char url[1024], err[256], secret[600];
     setenv("PATHWAYS_LOG_LEVEL", "error", 1);
     f.db = pw_testdb_fresh("pathways_it_bad_input", "all", url, sizeof url);
     setenv("PATHWAYS_DATABASE_URL", url, 1);
-    /* The service's handlers in-process on loopback; CURVE is tested in
-     * test_auth and end to end. */
-    setenv("PATHWAYS_CURVE", "off", 1);
+    snprintf(f.keys, sizeof f.keys, "%s/pathways-bad-input-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    assert_non_null(mkdtemp(f.keys));
+    make_key(&f, "service", "service", NULL);
+    make_key(&f, "admin", "admin", NULL);
+    make_key(&f, "read_only", "read_only", NULL);
+    make_key(&f, "partner-acme", "partner", "acme");
+    snprintf(secret, sizeof secret, "%s/service_secret", f.keys);
+    setenv("PATHWAYS_CURVE", "on", 1);
+    setenv("PATHWAYS_CURVE_SECRET_FILE", secret, 1);
     setenv("PATHWAYS_TODAY", TODAY, 1);
     setenv("PATHWAYS_MAX_MESSAGE_BYTES", MAX_MSG, 1);
     setenv("PATHWAYS_PORT_BASE", getenv("PATHWAYS_BAD_INPUT_PORT_BASE") ?: PORT_BASE, 1);
@@ -401,8 +443,7 @@ static int group_setup(void **state)
     assert_int_equal(pthread_create(&f.loop, NULL, run_service, f.svc), 0);
     pw_config_endpoint(&f.cfg, PW_SVC_ELIGIBILITY, PW_PORT_COMMAND, 0, f.endpoint,
                        sizeof f.endpoint);
-    f.probe = zsock_new_dealer(f.endpoint);
-    assert_non_null(f.probe);
+    f.probe = curve_dealer(&f, "admin");
     zsock_set_rcvtimeo(f.probe, REPLY_WAIT_MS);
     register_employer(&f, "acme");
     the_fixture = &f;
@@ -420,6 +461,10 @@ static int group_teardown(void **state)
     pw_service_destroy(&f->svc);
     elig_service_destroy(&f->elig);
     pw_db_destroy(&f->db);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->keys);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", f->keys);
     return 0;
 }
 

@@ -253,7 +253,7 @@ static void encode_batch(build_t *b, json_t *c, buf_t *out)
 }
 
 /* The body frame: built from events, or "body": {"hex"}, {"random"},
- * {"truncate": n} (drop the last n bytes) or {"oversize": true}. */
+ * {"truncate": n} (drop the last n bytes) or {"oversize": true} (the limit + 1 bytes) or {"oversize": N} (N times it). */
 static void build_body(size_t max_message, build_t *b, json_t *c, buf_t *out)
 {
     json_t *body = json_object_get(c, "body");
@@ -278,7 +278,9 @@ static void build_body(size_t max_message, build_t *b, json_t *c, buf_t *out)
             put(out, &byte, 1);
         }
     } else if (body && json_object_get(body, "oversize")) {
-        size_t n = max_message + 1;
+        /* true: one byte over the limit; a number N: N times the limit */
+        json_t *o = json_object_get(body, "oversize");
+        size_t n = json_is_integer(o) ? max_message * (size_t)json_integer_value(o) : max_message + 1;
         uint8_t *fill = malloc(n);
         assert_non_null(fill);
         memset(fill, 0x0a, n);

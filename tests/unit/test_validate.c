@@ -62,7 +62,7 @@ static int teardown(void **state)
 static void expect_reject(fixture_t *f, const char *code)
 {
     elig_reason_t why;
-    if (elig_validate_event(&f->ev, f->today, &why) == 0)
+    if (elig_validate_event(&f->ev, f->today, 366, &why) == 0)
         fail_msg("accepted an event that should fail with %s", code);
     if (strcmp(why.code, code) != 0)
         fail_msg("expected %s, got %s (%s)", code, why.code, why.text);
@@ -73,11 +73,11 @@ static void test_valid_event_passes(void **state)
 {
     fixture_t *f = *state;
     elig_reason_t why;
-    assert_int_equal(elig_validate_event(&f->ev, f->today, &why), 0);
+    assert_int_equal(elig_validate_event(&f->ev, f->today, 366, &why), 0);
     f->ev.spec_version = ""; /* empty spec_version is allowed */
     f->ev.data = NULL;
     f->ev.type = "org.pathways.employee.terminated.v1"; /* needs only the date */
-    assert_int_equal(elig_validate_event(&f->ev, f->today, &why), 0);
+    assert_int_equal(elig_validate_event(&f->ev, f->today, 366, &why), 0);
 }
 
 static void test_identity_attributes(void **state)
@@ -151,9 +151,9 @@ static void test_dates(void **state)
     }
     elig_reason_t why;
     f->ev.effective_date = "2027-06-01"; /* within a year (+366 days) */
-    assert_int_equal(elig_validate_event(&f->ev, f->today, &why), 0);
+    assert_int_equal(elig_validate_event(&f->ev, f->today, 366, &why), 0);
     f->ev.effective_date = "1900-01-01"; /* far past but a real date */
-    assert_int_equal(elig_validate_event(&f->ev, f->today, &why), 0);
+    assert_int_equal(elig_validate_event(&f->ev, f->today, 366, &why), 0);
     f->ev.effective_date = "2026-01-05";
     f->data.hire_date = "2026-02-29";
     expect_reject(f, "invalid_date");
@@ -210,7 +210,7 @@ static void test_hours_bounds(void **state)
     fixture_t *f = *state;
     elig_reason_t why;
     f->hours.per_week = 80;
-    assert_int_equal(elig_validate_event(&f->ev, f->today, &why), 0);
+    assert_int_equal(elig_validate_event(&f->ev, f->today, 366, &why), 0);
     f->hours.per_week = 80.5;
     expect_reject(f, "invalid_hours");
     f->hours.per_week = -1;
@@ -218,7 +218,7 @@ static void test_hours_bounds(void **state)
     f->hours.per_week = 0.0 / 0.0; /* NaN */
     expect_reject(f, "invalid_hours");
     f->data.scheduled_hours = NULL; /* not stated: fine */
-    assert_int_equal(elig_validate_event(&f->ev, f->today, &why), 0);
+    assert_int_equal(elig_validate_event(&f->ev, f->today, 366, &why), 0);
 }
 
 static void test_hires_need_their_facts(void **state)
@@ -238,7 +238,7 @@ static void test_hires_need_their_facts(void **state)
     expect_reject(f, "missing_field");
     f->ev.type = "org.pathways.employee.job_changed.v1"; /* no such need */
     elig_reason_t why;
-    assert_int_equal(elig_validate_event(&f->ev, f->today, &why), 0);
+    assert_int_equal(elig_validate_event(&f->ev, f->today, 366, &why), 0);
 }
 
 /* ---- wire-level checks ---- */

@@ -50,6 +50,9 @@ typedef enum {
     PW_ROLE_SERVICE
 } pw_role_t;
 
+/* A set of roles, as a bit mask: PW_ROLE_BIT(PW_ROLE_PARTNER) | ... */
+#define PW_ROLE_BIT(r) (1u << (unsigned)(r))
+
 /* Who sent the request being handled. */
 typedef struct {
     char key_id[PW_KEY_ID_MAX]; /* "dev" when authentication is off */

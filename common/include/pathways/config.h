@@ -47,6 +47,7 @@ typedef struct {
     char curve_client_secret_file[512]; /* PATHWAYS_CURVE_CLIENT_SECRET_FILE: a tool's key */
     char curve_server_key[512]; /* PATHWAYS_CURVE_SERVER_KEY: Z85 text or public cert file */
     int curve_refresh_ms;       /* PATHWAYS_CURVE_KEY_REFRESH_MS: key cache reload */
+    int max_future_days;        /* PATHWAYS_MAX_FUTURE_DAYS: partner dates ahead of today */
 } pw_config_t;
 
 /* Fills cfg from the environment over the defaults. Returns 0, or -1 with a

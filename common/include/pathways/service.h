@@ -48,11 +48,14 @@ int pw_service_consume(pw_service_t *svc, pw_service_id_t owner, const char *str
 int pw_service_consume_batch(pw_service_t *svc, pw_service_id_t owner, const char *stream,
                              pw_apply_batch_fn fn, void *ctx);
 int pw_service_every(pw_service_t *svc, int interval_ms, pw_timer_fn fn, void *ctx);
-/* Lets keys of role min or above send requests of type (the full message
- * name). With CURVE on, a type nobody registered needs an admin key; a
- * refused request is answered with an AdminReply, error_code "forbidden",
- * and logged with the key id. Returns 0 or -1 (too many types). */
+/* Declares a request type (the full message name) the command endpoint
+ * accepts, and who may send it: keys of role min or above, or exactly the
+ * roles in a PW_ROLE_BIT mask. Every type a handler serves must be declared:
+ * any other is answered "unknown_message_type" whatever the sender's role.
+ * A sender without a fitting role is answered "forbidden" (both in an
+ * AdminReply, both logged with the key id). Returns 0 or -1 (too many). */
 int pw_service_require(pw_service_t *svc, const char *type, pw_role_t min);
+int pw_service_require_roles(pw_service_t *svc, const char *type, unsigned roles);
 
 /* Connects the database (retrying until it answers or a signal arrives),
  * applies the component's migrations, binds sockets and the HTTP server.
