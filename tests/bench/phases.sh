@@ -229,7 +229,7 @@ bench_big_batch() {
     R[bigbatch.ack_metric_seconds]=$(curl -s --max-time 2 \
         "http://127.0.0.1:$((PATHWAYS_PORT_BASE + 12))/metrics" |
         awk '/^pathways_partner_ack_seconds_sum/ { s = $2 } /^pathways_partner_ack_seconds_count/ { c = $2 }
-             END { printf "%s", c > 0 ? s / c : "n/a" }')
+             END { printf "%s", (c > 0 ? s / c : "n/a") }')
     bench_resources bigbatch "$n"
     bench_stop_services
     step "big batch: acknowledged in ${R[bigbatch.ack_seconds]} s (pathways_partner_ack_seconds: ${R[bigbatch.ack_metric_seconds]} s); peak RSS (KiB) $(for s in "${SERVICES[@]}"; do printf '%s %s ' "$s" "${R[bigbatch.rss_kib.$s]}"; done)"
