@@ -269,6 +269,8 @@ static void describe_metrics(pw_metrics_t *m)
                         "command requests refused before their handler, by reason");
     pw_metrics_describe(m, "pathways_batch_commit_seconds", "histogram",
                         "time to flush and commit a batch");
+    pw_metrics_describe(m, "pathways_partner_ack_seconds", "histogram",
+                        "time from reading a PublishBatch to sending its PublishAck");
 }
 
 /* 1 when the database holds every migration of common and this service. */
@@ -511,6 +513,7 @@ static int handle_request(pw_service_t *svc)
     zmsg_t *msg = zmsg_recv(svc->router);
     if (!msg)
         return -1;
+    int64_t t_read = pw_now_us();
     zframe_t *identity = zmsg_pop(msg);
     zframe_t *type = zmsg_pop(msg);
     zframe_t *body = zmsg_pop(msg);
@@ -543,6 +546,9 @@ static int handle_request(pw_service_t *svc)
             send_reply(svc, identity, rtype, rbytes, rlen);
         else
             zframe_destroy(&identity);
+        if (rbytes && rtype && strcmp(rtype, "pathways.v1.PublishAck") == 0)
+            pw_metrics_observe(svc->metrics, "pathways_partner_ack_seconds", "",
+                               (double)(pw_now_us() - t_read) / 1e6);
         free(rbytes);
         char labels[TYPE_MAX + 16];
         snprintf(labels, sizeof labels, "type=\"%s\"", rtype ? tname : "unknown");

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The phases of tests/bench/run (sourced by it; uses its variables: ROOT,
-# BIN, WORK, RESULTS, PG_*, AMQP_PORT, SERVICES, budget, rate, lat_seconds,
+# BIN, WORK, RESULTS, PG_*, AMQP_PORT, SERVICES, budget, rates, lat_seconds,
 # use_perf, T0, the associative array R, step and die). Each phase records
 # its figures as R[label.key]=value; report.py turns them into the tables.
 
@@ -13,6 +13,7 @@ rate_est=1000 # fully-processed events/s, refined after every pipeline run
 CLK_TCK=$(getconf CLK_TCK)
 
 min() { echo $(($1 < $2 ? $1 : $2)); }
+max() { echo $(($1 > $2 ? $1 : $2)); }
 now() { date +%s.%N; }
 # fdiv A B [DIGITS]: A / B as a decimal.
 fdiv() { awk -v a="$1" -v b="$2" -v d="${3:-1}" 'BEGIN { printf "%.*f", d, (b > 0 ? a / b : 0) }'; }
@@ -86,13 +87,39 @@ bench_pg_start() {
         'wal_level', 'max_wal_size', 'full_page_writes')")
 }
 
-# A fresh, migrated "pathways" database with pg_stat_statements.
+# A fresh, migrated "pathways" database with pg_stat_statements, a LOGIN
+# role per service (pw_bench_<service>, member of the group role
+# pathways_<service> of migration 003, as deploy/local/run does it: its own
+# schema and the stream bookkeeping) and the development keys registered.
+# The roles also tell the services apart in pg_stat_statements (userid) and
+# pg_stat_activity (usename): all of them set application_name 'pathways'.
 bench_fresh_db() {
+    local svc
     psql_admin -c "SET client_min_messages = warning" \
         -c "DROP DATABASE IF EXISTS pathways WITH (FORCE)" \
         -c "CREATE DATABASE pathways OWNER pathways" >/dev/null
     "$BIN/pathwaysctl" migrate >/dev/null
     psql_db -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+    for svc in "${SERVICES[@]}"; do
+        psql_db -c "SET client_min_messages = warning" \
+            -c "DO \$\$ BEGIN CREATE ROLE pw_bench_$svc LOGIN; EXCEPTION WHEN duplicate_object
+                THEN NULL; END \$\$" -c "GRANT pathways_$svc TO pw_bench_$svc" >/dev/null
+    done
+    PATHWAYS_BIN="$BIN" "$ROOT/deploy/local/dev-keys" --dir "$WORK/keys" \
+        --employers "$WORK/employers.tsv" >>"$WORK/logs/dev-keys.log" 2>&1 ||
+        die "could not register the development keys (log: $WORK/logs/dev-keys.log)"
+}
+
+# CURVE on for the services and the tools (the tools act as admin; an admin
+# key may publish for every employer, so one partner connection can carry
+# the whole multi-employer feed). Keys are made once per run in
+# $WORK/keys and registered again in every fresh database.
+bench_keys() {
+    PATHWAYS_BIN="$BIN" "$ROOT/deploy/local/dev-keys" --dir "$WORK/keys" \
+        --employers "$WORK/employers.tsv" >>"$WORK/logs/dev-keys.log" 2>&1 ||
+        die "could not make development keys (log: $WORK/logs/dev-keys.log)"
+    # shellcheck disable=SC1091
+    source "$WORK/keys/env.sh"
 }
 
 # --- feed -------------------------------------------------------------------------
@@ -126,7 +153,9 @@ feed_of() {
 bench_start_services() {
     local svc k code deadline
     for svc in "${SERVICES[@]}"; do
-        setsid "$BIN/pathways-$svc" >>"$WORK/logs/$svc.log" 2>&1 </dev/null &
+        PATHWAYS_DATABASE_URL=$(sed -E "s#://[^@/]*@#://pw_bench_$svc@#" <<<"$DB_URL") \
+            PATHWAYS_MIGRATE_ON_START=off \
+            setsid "$BIN/pathways-$svc" >>"$WORK/logs/$svc.log" 2>&1 </dev/null &
         PIDS[$svc]=$!
     done
     for k in "${!SERVICES[@]}"; do
@@ -156,20 +185,36 @@ pg_ticks() {
     echo "$t"
 }
 
-declare -A CPU0=()
-bench_cpu_mark() {
-    local svc
-    for svc in "${SERVICES[@]}"; do CPU0[$svc]=$(cpu_ticks "${PIDS[$svc]}"); done
-    CPU0[postgres]=$(pg_ticks)
+# pg_backends: "pid service" of every backend a service opened (by its role).
+pg_backends() {
+    psql_db -F ' ' -c "SELECT pid, substr(usename, 10) FROM pg_stat_activity
+        WHERE datname = 'pathways' AND usename LIKE 'pw\_bench\_%'"
 }
 
-# bench_resources LABEL N: peak RSS and CPU s per 1000 events of each service.
+declare -A CPU0=() BACKEND0=()
+bench_cpu_mark() {
+    local svc pid
+    for svc in "${SERVICES[@]}"; do CPU0[$svc]=$(cpu_ticks "${PIDS[$svc]}"); done
+    CPU0[postgres]=$(pg_ticks)
+    BACKEND0=()
+    while read -r pid svc; do BACKEND0[$pid]=$(cpu_ticks "$pid"); done < <(pg_backends)
+}
+
+# bench_resources LABEL N: peak RSS and CPU s per 1000 events of each
+# service, of all PostgreSQL processes, and of the backends serving each
+# service (a backend that ended before this is missed; the rest of the
+# PostgreSQL figure is WAL writer, checkpointer, autovacuum and the tools).
 bench_resources() {
-    local label=$1 n=$2 svc t
+    local label=$1 n=$2 svc t pid
+    local -A back=()
+    while read -r pid svc; do
+        back[$svc]=$((${back[$svc]:-0} + $(cpu_ticks "$pid") - ${BACKEND0[$pid]:-0}))
+    done < <(pg_backends)
     for svc in "${SERVICES[@]}"; do
         R[$label.rss_kib.$svc]=$(awk '/^VmHWM:/ { print $2 }' "/proc/${PIDS[$svc]}/status")
         t=$(($(cpu_ticks "${PIDS[$svc]}") - CPU0[$svc]))
         R[$label.cpu_s_per_1k.$svc]=$(fdiv "$t" "$((CLK_TCK * n / 1000))" 3)
+        R[$label.pg_cpu_s_per_1k.$svc]=$(fdiv "${back[$svc]:-0}" "$((CLK_TCK * n / 1000))" 3)
     done
     t=$(($(pg_ticks) - CPU0[postgres]))
     R[$label.cpu_s_per_1k.postgres]=$(fdiv "$t" "$((CLK_TCK * n / 1000))" 3)
@@ -198,12 +243,28 @@ fit() {
     fi
 }
 
+# The curve's rates, one a line.
+curve_rates() { tr ',' '\n' <<<"$rates"; }
+# Events the curve needs: every rate for lat_seconds.
+curve_events() {
+    local r n=0
+    for r in $(curve_rates); do n=$((n + r * lat_seconds)); done
+    echo "$n"
+}
+# curve_step_seconds RATE: the time one step of the curve is expected to
+# take (offered, then drained at the last measured rate) plus slack.
+curve_step_seconds() {
+    local n=$(($1 * lat_seconds))
+    echo $((lat_seconds + n / rate_est + 5))
+}
+
 # Seconds to keep for the phases after LABEL.
 reserve_after() {
-    local lat=$((lat_seconds + rate * lat_seconds / rate_est + 25)) tail=70
+    local r curve=25 tail=70 big=25
+    for r in $(curve_rates); do curve=$((curve + $(curve_step_seconds "$r"))); done
     case "$1" in
-    scale30k | main1) echo $((tail + lat + 40)) ;;
-    main4) echo $((tail + lat + 40)) ;;
+    scale30k | main1 | main4) echo $((tail + curve + big + 40)) ;;
+    curve) echo $((tail + big)) ;;
     *) echo "$tail" ;;
     esac
 }

@@ -9,19 +9,35 @@ bench_rows_written() {
         WHERE schemaname IN ('stream', 'eligibility', 'enrollment', 'notification', 'reporting')"
 }
 
+# Rows written per table (table, inserted, updated, deleted), then the rows
+# of stream.event by stream ("stream.event/STREAM": the service that
+# appended them), which are part of stream.event's figure, not extra.
 bench_rows_by_table() {
     psql_db -F $'\t' -c "SELECT schemaname || '.' || relname, n_tup_ins, n_tup_upd, n_tup_del
         FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0
         AND schemaname IN ('stream', 'eligibility', 'enrollment', 'notification', 'reporting')
         ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC"
+    psql_db -F $'\t' -c "SELECT 'stream.event/' || stream, count(*), 0, 0 FROM stream.event
+        GROUP BY stream ORDER BY count(*) DESC"
 }
 
-bench_top_statements() {
-    psql_db -F ' | ' -c "SELECT round(total_exec_time)::bigint AS total_ms, calls,
+# The statements of the pathways database by total time: the role that ran
+# them (pw_bench_<service>; "pathways" is the owner: pathwaysctl and the
+# bench's own queries), calls, total and mean ms, rows, text.
+STATEMENTS_SQL="SELECT coalesce(r.rolname, s.userid::text) AS role, calls,
+        round(total_exec_time::numeric, 1) AS total_ms,
         round((total_exec_time / greatest(calls, 1))::numeric, 3) AS mean_ms, rows,
-        left(regexp_replace(query, '\s+', ' ', 'g'), 150)
-        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'pathways')
-        ORDER BY total_exec_time DESC LIMIT 15"
+        left(regexp_replace(query, '\s+', ' ', 'g'), 200) AS query
+    FROM pg_stat_statements s LEFT JOIN pg_roles r ON r.oid = s.userid
+    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'pathways')"
+
+bench_top_statements() {
+    psql_db -F ' | ' -c "$STATEMENTS_SQL ORDER BY total_exec_time DESC LIMIT 25"
+}
+
+# Every statement, for report.py's per-service profile (TSV).
+bench_statements_tsv() {
+    psql_db -F $'\t' -c "$STATEMENTS_SQL ORDER BY total_exec_time DESC"
 }
 
 # perf_start: a system-wide CPU profile of 8 s, 5 s from now (background).
@@ -84,7 +100,10 @@ bench_pipeline() {
         "$(fsub "$t_done" "$t_start")"
     if [ "$profile" = 1 ]; then
         bench_top_statements >"$RESULTS/latest-statements.txt"
+        bench_statements_tsv >"$RESULTS/latest-statements.tsv"
         bench_rows_by_table >"$RESULTS/latest-rows.tsv"
+        R[profile.label]=$label
+        R[profile.events]=$n
     fi
 }
 
@@ -108,13 +127,14 @@ bench_record() {
     step "$label: acknowledged ${R[$label.ack_per_s]}/s, fully processed ${R[$label.done_per_s]}/s, $rows rows written"
 }
 
-# Event -> notification-queued latency of the invitations: from the
-# occurred_at of the newest "eligibility" stream event of the employee at or
-# before the outbox row was created (the determination that made them
-# eligible, appended in the same commit as the employee event that caused
-# it, so with the same occurred_at) to notification.outbox.created_at.
+# Event -> notification-queued latency of the invitations queued at or
+# after SINCE (epoch seconds): from the occurred_at of the newest
+# "eligibility" stream event of the employee at or before the outbox row was
+# created (the determination that made them eligible, appended in the same
+# commit as the employee event that caused it, so with the same
+# occurred_at) to notification.outbox.created_at.
 bench_e2e_latency() {
-    psql_db -F $'\t' <<'SQL'
+    psql_db -F $'\t' -v since="$1" <<'SQL'
 CREATE TEMP TABLE el AS
     SELECT key, occurred_at FROM stream.event WHERE stream = 'eligibility';
 CREATE INDEX ON el (key, occurred_at);
@@ -123,7 +143,8 @@ WITH lat AS (
     SELECT 1000 * extract(epoch FROM o.created_at - (
         SELECT max(el.occurred_at) FROM el
         WHERE el.key = o.employer || '/' || o.employee AND el.occurred_at <= o.created_at)) AS ms
-    FROM notification.outbox o WHERE o.trigger = 'invitation')
+    FROM notification.outbox o
+    WHERE o.trigger = 'invitation' AND o.created_at >= to_timestamp(:since))
 SELECT count(ms), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 1),
        round(max(ms)::numeric, 1)
@@ -131,34 +152,87 @@ FROM lat;
 SQL
 }
 
-# The latency run: rate events/s offered for lat_seconds by a paced partner
-# (batches of 50, open loop), then the drain.
-bench_latency() {
-    local n=$((rate * lat_seconds)) out="$WORK/pace.json" c p50 p99 mx
-    [ "$n" -le "${R[feed.events]}" ] || n=${R[feed.events]}
-    step "latency: $rate events/s offered for ${lat_seconds}s ($n events, batches of 50)"
+# The latency-throughput curve: for each rate of --rates (ascending), a
+# paced partner offers that many events/s for lat_seconds (batches of 50,
+# open loop) with events the database has not seen (consecutive slices of
+# the feed), then the pipeline drains before the next
+# rate. One fresh database and one start of the services for the curve.
+# A rate that would not fit the budget is skipped, and the table says so.
+bench_curve() {
+    local r n k=0 start=0 have out c p50 p99 mx since feed left
+    have=${R[feed.events]}
+    step "latency curve: $rates events/s offered, ${lat_seconds}s each (batches of 50, open loop)"
     bench_fresh_db
     bench_start_services
     bench_cpu_mark
-    "$BIN/pathways-bench-pace" --file "$(feed_of "$n")" --rate "$rate" --batch 50 \
-        >"$out" 2>>"$WORK/logs/pace.log" || die "latency: pathways-bench-pace failed"
-    "$BIN/pathwaysctl" wait-idle --timeout 1200 >>"$WORK/logs/wait-idle.log" ||
-        die "latency: the pipeline did not drain"
-    bench_resources latency "$n"
+    R[curve.rates]=$rates
+    R[curve.seconds_per_rate]=$lat_seconds
+    for r in $(curve_rates); do
+        n=$((r * lat_seconds))
+        left=$((budget - (SECONDS - T0) - $(reserve_after curve)))
+        if [ "$budget" -gt 0 ] && [ "$(curve_step_seconds "$r")" -gt "$left" ]; then
+            step "latency curve: $r/s skipped (budget)"
+            R[curve.r$r.skipped]=budget
+            continue
+        fi
+        [ $((start + n)) -le "$have" ] || start=$((have > n ? have - n : 0))
+        feed="$WORK/curve-$r.jsonl"
+        sed -n "$((start + 1)),$((start + n))p; $((start + n))q" "$WORK/events.jsonl" >"$feed"
+        start=$((start + n))
+        out="$WORK/pace-$r.json"
+        since=$(date +%s.%N)
+        "$BIN/pathways-bench-pace" --file "$feed" --rate "$r" --batch 50 \
+            >"$out" 2>>"$WORK/logs/pace.log" || die "latency curve: pathways-bench-pace at $r/s failed"
+        "$BIN/pathwaysctl" wait-idle --timeout 1200 >>"$WORK/logs/wait-idle.log" ||
+            die "latency curve: the pipeline did not drain after $r/s"
+        R[curve.r$r.offered]=$r
+        R[curve.r$r.events]=$(jq .events "$out")
+        R[curve.r$r.achieved]=$(jq .achieved_rate "$out")
+        R[curve.r$r.ack_p50]=$(jq .ack_ms.p50 "$out")
+        R[curve.r$r.ack_p90]=$(jq .ack_ms.p90 "$out")
+        R[curve.r$r.ack_p99]=$(jq .ack_ms.p99 "$out")
+        R[curve.r$r.ack_max]=$(jq .ack_ms.max "$out")
+        R[curve.r$r.seconds]=$(fsub "$(now)" "$since")
+        IFS=$'\t' read -r c p50 p99 mx < <(bench_e2e_latency "$since" | tail -1)
+        R[curve.r$r.e2e_count]=$c
+        R[curve.r$r.e2e_p50]=$p50
+        R[curve.r$r.e2e_p99]=$p99
+        R[curve.r$r.e2e_max]=$mx
+        k=$((k + n))
+        step "latency curve: $r/s offered, ${R[curve.r$r.achieved]}/s achieved: ack p50/p99 ${R[curve.r$r.ack_p50]}/${R[curve.r$r.ack_p99]} ms; event->queued p50/p99 $p50/$p99 ms ($c invitations)"
+    done
+    { printf '['; for r in $(curve_rates); do [ ! -f "$WORK/pace-$r.json" ] || cat "$WORK/pace-$r.json"; done |
+        paste -sd, | tr -d '\n'; printf ']\n'; } >"$RESULTS/latest-pace.json"
+    [ "$k" -eq 0 ] || bench_resources curve "$k"
     bench_stop_services
-    cp "$out" "$RESULTS/latest-pace.json"
-    R[latency.events]=$n
-    R[latency.offered]=$rate
-    R[latency.achieved]=$(jq .achieved_rate "$out")
-    R[latency.ack_p50]=$(jq .ack_ms.p50 "$out")
-    R[latency.ack_p99]=$(jq .ack_ms.p99 "$out")
-    R[latency.ack_max]=$(jq .ack_ms.max "$out")
-    IFS=$'\t' read -r c p50 p99 mx < <(bench_e2e_latency | tail -1)
-    R[latency.e2e_count]=$c
-    R[latency.e2e_p50]=$p50
-    R[latency.e2e_p99]=$p99
-    R[latency.e2e_max]=$mx
-    step "latency: ack p50/p99/max ${R[latency.ack_p50]}/${R[latency.ack_p99]}/${R[latency.ack_max]} ms; event->queued p50/p99/max ${R[latency.e2e_p50]}/${R[latency.e2e_p99]}/${R[latency.e2e_max]} ms (${R[latency.e2e_count]} invitations)"
+}
+
+# Peak RSS after the largest batch a partner may send: one PublishBatch of
+# 5,000 events (PW_MAX_BATCH_EVENTS) to freshly started services, drained,
+# then VmHWM of each service.
+bench_big_batch() {
+    local n=5000 out="$WORK/publish-bigbatch.json" t0
+    [ "${R[feed.events]}" -ge "$n" ] || n=${R[feed.events]}
+    step "big batch: one batch of $n events to fresh services"
+    bench_fresh_db
+    bench_start_services
+    bench_cpu_mark
+    t0=$(now)
+    "$BIN/pathways-publish" --file "$(feed_of "$n")" --batch "$n" --connections 1 --quiet --json \
+        >"$out" 2>>"$WORK/logs/publish.log" || die "big batch: pathways-publish failed"
+    R[bigbatch.ack_seconds]=$(fsub "$(now)" "$t0")
+    "$BIN/pathwaysctl" wait-idle --timeout 600 >>"$WORK/logs/wait-idle.log" ||
+        die "big batch: the pipeline did not drain"
+    R[bigbatch.events]=$n
+    R[bigbatch.accepted]=$(jq .accepted "$out")
+    # The service's own view of the same batch (pathways_partner_ack_seconds).
+    R[bigbatch.ack_metric_seconds]=$(curl -s --max-time 2 \
+        "http://127.0.0.1:$((PATHWAYS_PORT_BASE + 12))/metrics" |
+        awk '/^pathways_partner_ack_seconds_sum/ { s = $2 } /^pathways_partner_ack_seconds_count/ { c = $2 }
+             END { printf "%s", (c > 0 ? s / c : "n/a") }')
+    bench_resources bigbatch "$n"
+    bench_stop_services
+    step "big batch: acknowledged in ${R[bigbatch.ack_seconds]} s (pathways_partner_ack_seconds: ${R[bigbatch.ack_metric_seconds]} s); peak RSS (KiB) $(for s in "${SERVICES[@]}"; do printf '%s %s ' "$s" "${R[bigbatch.rss_kib.$s]}"; done)"
 }
 
 # The limit: as many rows as the main run wrote, COPY'd into a table shaped
