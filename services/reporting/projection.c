@@ -302,7 +302,7 @@ static pw_apply_t make_rows(const stream_t *s, const pw_event_t *evs, size_t n,
         msgs[i] = pw_msg_decode(s->desc, ev->payload, ev->payload_len, 0);
         if (!msgs[i])
             return reject(ev, s->undecodable, err, errlen);
-        fold_row_t spare;
+        fold_row_t spare = {{NULL}};
         fold_row_t *second = b ? &b[*nb] : &spare;
         const char *why = s->rows(msgs[i], ev, &slots[i], &a[*na], second);
         if (why)
