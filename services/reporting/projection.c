@@ -1,130 +1,36 @@
-/* Stream events -> reporting projections. Each handler validates what it
- * stores (identity fields present, UTF-8, bounded, dates real) before any
- * write, so a rejected event leaves no trace; the SQL guards make every
- * upsert safe to repeat. Names, emails and phones in employee facts are
- * never read. */
+/* Stream events -> reporting projections, a whole batch at a time.
+ *
+ * Each handler decodes and validates every event of the batch (identity
+ * fields present, UTF-8, bounded, dates real) before any write, so a
+ * rejected event leaves no trace and the consumer's one-at-a-time retry
+ * finds it; then each event becomes a row of its table (tables.c) and
+ * fold.c applies them: per table, one read of the touched keys' rows and
+ * one write of the rows that changed, whatever the batch size. A batch of
+ * one is the single-event path. Rows per event: at most one per table and
+ * key per batch, none when nothing changes; the dated status history is the
+ * one table with a row per (status-stating) event, as the retention report
+ * needs every termination date. Names, emails and phones in employee facts
+ * are never read. */
 #include "projection.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pathways/codec.h"
 #include "pathways/date.h"
 #include "pathways/log.h"
+#include "tables.h"
 #include "vocab.h"
 
-#define SEQ_LEN 24
+#define NUM_LEN 24
 
-/* Current facts follow the newest effective date: the WHERE clause drops a
- * late event's facts (its status still enters the history below). A row
- * made by a determination has no effective date yet and takes anything.
- * Fields an event leaves out ($n NULL) keep their stored value. */
-static const char SQL_EMPLOYEE_UPSERT[] =
-    "INSERT INTO reporting.employee AS e (employer, employee, seen_employee, job_family,"
-    " employment_type, status, hire_date, period_start, terminated_on, termination_reason,"
-    " facts_effective_on, updated_at)"
-    " VALUES ($1, $2, true, $3, $4, $5, $6::date, $7::date, $8::date, $9, $10::date, now())"
-    " ON CONFLICT (employer, employee) DO UPDATE SET seen_employee = true,"
-    " job_family = COALESCE(EXCLUDED.job_family, e.job_family),"
-    " employment_type = COALESCE(EXCLUDED.employment_type, e.employment_type),"
-    " status = COALESCE(EXCLUDED.status, e.status),"
-    " hire_date = COALESCE(EXCLUDED.hire_date, e.hire_date),"
-    " period_start = COALESCE(EXCLUDED.period_start, e.period_start),"
-    " terminated_on = CASE WHEN EXCLUDED.status IS NULL THEN e.terminated_on"
-    "                 ELSE EXCLUDED.terminated_on END,"
-    " termination_reason = CASE WHEN EXCLUDED.status IS NULL THEN e.termination_reason"
-    "                      ELSE EXCLUDED.termination_reason END,"
-    " facts_effective_on = GREATEST(e.facts_effective_on, EXCLUDED.facts_effective_on),"
-    " updated_at = now()"
-    " WHERE e.facts_effective_on IS NULL OR EXCLUDED.facts_effective_on IS NULL"
-    "    OR EXCLUDED.facts_effective_on >= e.facts_effective_on";
-
-static const char SQL_STATUS_INSERT[] =
-    "INSERT INTO reporting.employee_status (employer, event_id, employee, effective_on, status,"
-    " event_type, reason_code, seq) VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8::bigint)"
-    " ON CONFLICT (employer, event_id) DO NOTHING";
-
-/* Outcome columns follow the newest determination (by stream seq); the
- * first-eligibility facts ($7-$9, NULL unless eligible) keep the earliest
- * eligible date ever seen. */
-static const char SQL_DETERMINATION_UPSERT[] =
-    "INSERT INTO reporting.employee AS e (employer, employee, outcome, outcome_program,"
-    " outcome_as_of, eligible_from, first_eligible_on, tenure_days_at_eligibility,"
-    " job_family_at_eligibility, eligibility_seq, updated_at)"
-    " VALUES ($1, $2, $3, $4, $5::date, $6::date, $7::date, $8::integer, $9, $10::bigint, now())"
-    " ON CONFLICT (employer, employee) DO UPDATE SET"
-    " (outcome, outcome_program, outcome_as_of, eligible_from, eligibility_seq) ="
-    "   (SELECT CASE WHEN newer THEN EXCLUDED.outcome ELSE e.outcome END,"
-    "           CASE WHEN newer THEN EXCLUDED.outcome_program ELSE e.outcome_program END,"
-    "           CASE WHEN newer THEN EXCLUDED.outcome_as_of ELSE e.outcome_as_of END,"
-    "           CASE WHEN newer THEN EXCLUDED.eligible_from ELSE e.eligible_from END,"
-    "           GREATEST(e.eligibility_seq, EXCLUDED.eligibility_seq)"
-    "    FROM (SELECT e.eligibility_seq IS NULL"
-    "                 OR EXCLUDED.eligibility_seq >= e.eligibility_seq AS newer) AS g),"
-    " (first_eligible_on, tenure_days_at_eligibility, job_family_at_eligibility) ="
-    "   (SELECT CASE WHEN earlier THEN EXCLUDED.first_eligible_on ELSE e.first_eligible_on END,"
-    "           CASE WHEN earlier THEN EXCLUDED.tenure_days_at_eligibility"
-    "                ELSE e.tenure_days_at_eligibility END,"
-    "           CASE WHEN earlier THEN EXCLUDED.job_family_at_eligibility"
-    "                ELSE e.job_family_at_eligibility END"
-    "    FROM (SELECT EXCLUDED.first_eligible_on IS NOT NULL AND (e.first_eligible_on IS NULL"
-    "                 OR EXCLUDED.first_eligible_on < e.first_eligible_on) AS earlier) AS f),"
-    " updated_at = now()";
-
-/* State follows the newest transition (by stream seq). Milestone dates keep
- * the first time each was reached; exits keep the latest. $4 is the state's
- * name and $5 its effective date. */
-static const char SQL_ENROLLMENT_UPSERT[] =
-    "INSERT INTO reporting.enrollment AS e (employer, employee, program, state, state_since,"
-    " cohort_id, ever_invited, invited_on, applied_on, enrolled_on, training_on, completed_on,"
-    " certified_on, placed_on, withdrawn_on, exited_on, exit_reason, credential, new_role,"
-    " last_seq, updated_at)"
-    " VALUES ($1, $2, $3, $4::text, $5::date, $6, $4::text = 'invited',"
-    " CASE WHEN $4::text = 'invited' THEN $5::date END,"
-    " CASE WHEN $4::text = 'applied' THEN $5::date END,"
-    " CASE WHEN $4::text = 'enrolled' THEN $5::date END,"
-    " CASE WHEN $4::text = 'in_training' THEN $5::date END,"
-    " CASE WHEN $4::text = 'completed' THEN $5::date END,"
-    " CASE WHEN $4::text = 'certified' THEN $5::date END,"
-    " CASE WHEN $4::text = 'placed' THEN $5::date END,"
-    " CASE WHEN $4::text = 'withdrawn' THEN $5::date END,"
-    " CASE WHEN $4::text = 'exited' THEN $5::date END,"
-    " $7, $8, $9, $10::bigint, now())"
-    " ON CONFLICT (employer, employee, program) DO UPDATE SET"
-    " state = CASE WHEN EXCLUDED.last_seq >= e.last_seq THEN EXCLUDED.state ELSE e.state END,"
-    " state_since = CASE WHEN EXCLUDED.last_seq >= e.last_seq"
-    "               THEN EXCLUDED.state_since ELSE e.state_since END,"
-    " cohort_id = CASE WHEN EXCLUDED.last_seq >= e.last_seq"
-    "             THEN COALESCE(EXCLUDED.cohort_id, e.cohort_id)"
-    "             ELSE COALESCE(e.cohort_id, EXCLUDED.cohort_id) END,"
-    " ever_invited = e.ever_invited OR EXCLUDED.ever_invited,"
-    " invited_on = LEAST(e.invited_on, EXCLUDED.invited_on),"
-    " applied_on = LEAST(e.applied_on, EXCLUDED.applied_on),"
-    " enrolled_on = LEAST(e.enrolled_on, EXCLUDED.enrolled_on),"
-    " training_on = LEAST(e.training_on, EXCLUDED.training_on),"
-    " completed_on = LEAST(e.completed_on, EXCLUDED.completed_on),"
-    " certified_on = LEAST(e.certified_on, EXCLUDED.certified_on),"
-    " placed_on = LEAST(e.placed_on, EXCLUDED.placed_on),"
-    " withdrawn_on = GREATEST(e.withdrawn_on, EXCLUDED.withdrawn_on),"
-    " exited_on = GREATEST(e.exited_on, EXCLUDED.exited_on),"
-    " exit_reason = CASE WHEN EXCLUDED.last_seq >= e.last_seq AND EXCLUDED.exit_reason IS NOT NULL"
-    "               THEN EXCLUDED.exit_reason ELSE e.exit_reason END,"
-    " credential = COALESCE(EXCLUDED.credential, e.credential),"
-    " new_role = COALESCE(EXCLUDED.new_role, e.new_role),"
-    " last_seq = GREATEST(e.last_seq, EXCLUDED.last_seq), updated_at = now()";
-
-/* Who, what and why are fixed by the first event of a notification; the
- * delivery state follows the newest event (by stream seq). */
-static const char SQL_NOTIFICATION_UPSERT[] =
-    "INSERT INTO reporting.notification AS n (notification_id, employer, employee, trigger,"
-    " channel, state, attempts, last_seq, updated_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7::integer, $8::bigint, now())"
-    " ON CONFLICT (notification_id) DO UPDATE SET"
-    " state = CASE WHEN EXCLUDED.last_seq >= n.last_seq THEN EXCLUDED.state ELSE n.state END,"
-    " channel = COALESCE(n.channel, EXCLUDED.channel),"
-    " attempts = GREATEST(n.attempts, EXCLUDED.attempts),"
-    " last_seq = GREATEST(n.last_seq, EXCLUDED.last_seq), updated_at = now()";
+/* What a row keeps of its event beyond the decoded message: the numbers it
+ * formats. */
+typedef struct {
+    char seq[NUM_LEN], num[NUM_LEN];
+} slot_t;
 
 /* ---- shared helpers ---- */
 
@@ -152,256 +58,340 @@ static pw_apply_t reject(const pw_event_t *ev, const char *why, char *err, size_
     return PW_APPLY_REJECT;
 }
 
-static pw_apply_t write_row(pw_db_t *db, const char *name, const char *sql, int n,
-                            const char *const *params, char *err, size_t errlen)
-{
-    PGresult *res = pw_db_prepared(db, name, sql, n, params);
-    if (!res) {
-        snprintf(err, errlen, "%s: %s", name, pw_db_error(db));
-        return PW_APPLY_RETRY;
-    }
-    PQclear(res);
-    return PW_APPLY_OK;
-}
-
-static int has_type(const pw_event_t *ev, const char *type)
-{
-    return ev->type && strcmp(ev->type, type) == 0;
-}
-
 /* ---- employee stream ---- */
 
-/* The facts one employee event writes; strings borrowed from the event. */
-typedef struct {
-    const char *employer, *employee, *job_family, *employment_type, *status;
-    const char *hire_date, *period_start, *terminated_on, *termination_reason, *effective;
-    const char *event_id, *event_type, *reason_code;
-} employee_row_t;
-
-/* Fills r from e. Returns NULL, or why the event cannot be applied. */
-static const char *employee_row(const Pathways__V1__EmployeeEvent *e, const pw_event_t *ev,
-                                employee_row_t *r)
+/* Fills the facts row f and the history row h (all NULL when the event
+ * states no status) from e. Returns NULL, or why the event cannot be
+ * applied. */
+static const char *employee_rows(const ProtobufCMessage *m, const pw_event_t *ev, slot_t *slot,
+                                 fold_row_t *f, fold_row_t *h)
 {
-    const Pathways__V1__EmployeeFacts *f = e->data;
+    const Pathways__V1__EmployeeEvent *e = (const Pathways__V1__EmployeeEvent *)m;
+    const Pathways__V1__EmployeeFacts *d = e->data;
+    const char **fv = f->v;
     int32_t days;
-    memset(r, 0, sizeof *r);
-    r->employer = opt(e->source);
-    r->employee = opt(e->subject);
-    r->event_type = opt(e->type);
-    if (!r->employer || !r->employee || !r->event_type)
+    memset(f, 0, sizeof *f);
+    memset(h, 0, sizeof *h);
+    const char *event_type = opt(e->type);
+    fv[EF_EMPLOYER] = opt(e->source);
+    fv[EF_EMPLOYEE] = opt(e->subject);
+    fv[EF_SEEN] = REPORTING_TRUE;
+    if (!fv[EF_EMPLOYER] || !fv[EF_EMPLOYEE] || !event_type)
         return "employee event without source, subject or type";
-    if (reporting_date_field(e->effective_date, &r->effective, &days) != 0)
+    if (reporting_date_field(e->effective_date, &fv[EF_EFFECTIVE], &days) != 0)
         return "employee event with an invalid effective_date";
-    if (f && reporting_date_field(f->hire_date, &r->hire_date, &days) != 0)
+    if (d && reporting_date_field(d->hire_date, &fv[EF_HIRE_DATE], &days) != 0)
         return "employee event with an invalid hire_date";
-    r->status = reporting_status_after(
-        e->type, f ? f->status : PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_UNSPECIFIED);
-    r->job_family = f ? opt(f->job_family) : NULL;
-    r->employment_type = f ? reporting_employment_type_name(f->employment_type) : NULL;
-    r->reason_code = f ? opt(f->reason_code) : NULL;
+    const char *status = reporting_status_after(
+        e->type, d ? d->status : PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_UNSPECIFIED);
+    const char *reason_code = d ? opt(d->reason_code) : NULL;
+    fv[EF_STATUS] = status;
+    fv[EF_JOB_FAMILY] = d ? opt(d->job_family) : NULL;
+    fv[EF_EMPLOYMENT_TYPE] = d ? reporting_employment_type_name(d->employment_type) : NULL;
     reporting_period_t period = reporting_period_start(e->type);
     if (period == REPORTING_PERIOD_REHIRE)
-        r->period_start = r->effective ? r->effective : r->hire_date;
+        fv[EF_PERIOD_START] = fv[EF_EFFECTIVE] ? fv[EF_EFFECTIVE] : fv[EF_HIRE_DATE];
     else if (period == REPORTING_PERIOD_HIRE)
-        r->period_start = r->hire_date ? r->hire_date : r->effective;
-    if (r->status && strcmp(r->status, "terminated") == 0) {
-        r->terminated_on = r->effective;
-        r->termination_reason = r->reason_code;
+        fv[EF_PERIOD_START] = fv[EF_HIRE_DATE] ? fv[EF_HIRE_DATE] : fv[EF_EFFECTIVE];
+    if (status && strcmp(status, "terminated") == 0) {
+        fv[EF_TERMINATED_ON] = fv[EF_EFFECTIVE];
+        fv[EF_TERMINATION_REASON] = reason_code;
     }
-    r->event_id = opt(e->id) ? e->id : opt(ev->event_id);
-    const char *texts[] = {r->employer,   r->employee,    r->event_type,
-                           r->job_family, r->reason_code, r->event_id};
+    const char *event_id = opt(e->id) ? e->id : opt(ev->event_id);
+    const char *texts[] = {fv[EF_EMPLOYER],   fv[EF_EMPLOYEE], event_type,
+                           fv[EF_JOB_FAMILY], reason_code,     event_id};
     if (!texts_ok(texts, sizeof texts / sizeof texts[0]))
         return "employee event with oversized or invalid text";
-    return NULL;
-}
 
-/* Adds the event to the dated status history when it states a status. */
-static pw_apply_t employee_history(pw_db_t *db, const pw_event_t *ev, const employee_row_t *r,
-                                   char *err, size_t errlen)
-{
-    const char *on = r->effective ? r->effective : r->period_start;
-    if (!r->status || !on || !r->event_id)
-        return PW_APPLY_OK;
-    char seq[SEQ_LEN];
-    snprintf(seq, sizeof seq, "%" PRId64, ev->seq);
-    const char *p[] = {r->employer, r->event_id,   r->employee,    on,
-                       r->status,   r->event_type, r->reason_code, seq};
-    return write_row(db, "reporting_status_insert", SQL_STATUS_INSERT, 8, p, err, errlen);
-}
-
-pw_apply_t reporting_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
-                                    size_t errlen)
-{
-    (void)ctx;
-    if (!ev->type ||
-        strncmp(ev->type, REPORTING_EMPLOYEE_TYPE_STEM, strlen(REPORTING_EMPLOYEE_TYPE_STEM)) != 0)
-        return PW_APPLY_OK; /* not an employee fact: nothing to project */
-    Pathways__V1__EmployeeEvent *e = pw_decode_employee_event(ev->payload, ev->payload_len);
-    if (!e)
-        return reject(ev, "undecodable EmployeeEvent", err, errlen);
-    employee_row_t r;
-    const char *why = employee_row(e, ev, &r);
-    pw_apply_t rc = why ? reject(ev, why, err, errlen) : PW_APPLY_OK;
-    if (rc == PW_APPLY_OK) {
-        const char *p[] = {
-            r.employer,  r.employee,     r.job_family,    r.employment_type,    r.status,
-            r.hire_date, r.period_start, r.terminated_on, r.termination_reason, r.effective};
-        rc = write_row(db, "reporting_employee_upsert", SQL_EMPLOYEE_UPSERT, 10, p, err, errlen);
+    /* The dated status history, when the event states a status. */
+    const char *on = fv[EF_EFFECTIVE] ? fv[EF_EFFECTIVE] : fv[EF_PERIOD_START];
+    if (status && on && event_id) {
+        snprintf(slot->seq, sizeof slot->seq, "%" PRId64, ev->seq);
+        h->v[ES_EMPLOYER] = fv[EF_EMPLOYER];
+        h->v[ES_EVENT_ID] = event_id;
+        h->v[ES_EMPLOYEE] = fv[EF_EMPLOYEE];
+        h->v[ES_EFFECTIVE] = on;
+        h->v[ES_STATUS] = status;
+        h->v[ES_TYPE] = event_type;
+        h->v[ES_REASON] = reason_code;
+        h->v[ES_SEQ] = slot->seq;
     }
-    if (rc == PW_APPLY_OK)
-        rc = employee_history(db, ev, &r, err, errlen);
-    pw_free_employee_event(&e);
-    return rc;
+    return NULL;
 }
 
 /* ---- eligibility stream ---- */
 
-static pw_apply_t write_determination(pw_db_t *db, const pw_event_t *ev,
-                                      const Pathways__V1__Determination *d, const char *outcome,
-                                      char *err, size_t errlen)
+/* Fills r from d. Returns NULL, or why the determination cannot be applied. */
+static const char *determination_row(const ProtobufCMessage *m, const pw_event_t *ev, slot_t *slot,
+                                     fold_row_t *r, fold_row_t *unused)
 {
+    const Pathways__V1__Determination *d = (const Pathways__V1__Determination *)m;
+    (void)unused;
+    const char **v = r->v;
+    memset(r, 0, sizeof *r);
+    const char *outcome = reporting_outcome_name(d->outcome);
+    if (!opt(d->employer) || !opt(d->employee) || !outcome)
+        return "determination without employer, employee or outcome";
     const char *as_of, *from, *hire = NULL;
     int32_t as_of_days = 0, from_days, hire_days = 0;
     const Pathways__V1__EmployeeFacts *f = d->facts;
     if (reporting_date_field(d->as_of, &as_of, &as_of_days) != 0 ||
         reporting_date_field(d->eligible_from, &from, &from_days) != 0 ||
         (f && reporting_date_field(f->hire_date, &hire, &hire_days) != 0))
-        return reject(ev, "determination with an invalid date", err, errlen);
+        return "determination with an invalid date";
     const char *job_family = f ? opt(f->job_family) : NULL;
     const char *texts[] = {d->employer, d->employee, d->program, job_family};
     if (!texts_ok(texts, sizeof texts / sizeof texts[0]))
-        return reject(ev, "determination with oversized or invalid text", err, errlen);
+        return "determination with oversized or invalid text";
     int eligible = d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE && as_of;
-    char seq[SEQ_LEN], tenure[SEQ_LEN];
-    snprintf(seq, sizeof seq, "%" PRId64, ev->seq);
-    snprintf(tenure, sizeof tenure, "%" PRId32, as_of_days - hire_days);
-    const char *p[] = {d->employer,
-                       d->employee,
-                       outcome,
-                       opt(d->program),
-                       as_of,
-                       from,
-                       eligible ? as_of : NULL,
-                       eligible && hire ? tenure : NULL,
-                       eligible ? job_family : NULL,
-                       seq};
-    return write_row(db, "reporting_determination_upsert", SQL_DETERMINATION_UPSERT, 10, p, err,
-                     errlen);
+    snprintf(slot->seq, sizeof slot->seq, "%" PRId64, ev->seq);
+    snprintf(slot->num, sizeof slot->num, "%" PRId32, as_of_days - hire_days);
+    v[ED_EMPLOYER] = d->employer;
+    v[ED_EMPLOYEE] = d->employee;
+    v[ED_OUTCOME] = outcome;
+    v[ED_PROGRAM] = opt(d->program);
+    v[ED_AS_OF] = as_of;
+    v[ED_ELIGIBLE_FROM] = from;
+    v[ED_FIRST_ELIGIBLE_ON] = eligible ? as_of : NULL;
+    v[ED_TENURE] = eligible && hire ? slot->num : NULL;
+    v[ED_JOB_FAMILY] = eligible ? job_family : NULL;
+    v[ED_SEQ] = slot->seq;
+    return NULL;
+}
+
+/* ---- enrollment stream ---- */
+
+/* The state whose date each dated column records, in column order from
+ * EN_INVITED_ON to EN_EXITED_ON. */
+static const char *const EN_DATED[] = {"invited",     "applied",   "enrolled",
+                                       "in_training", "completed", "certified",
+                                       "placed",      "withdrawn", "exited"};
+
+/* Fills r, the row this change alone would make, from c. Returns NULL, or
+ * why the change cannot be applied. */
+static const char *enrollment_row(const ProtobufCMessage *m, const pw_event_t *ev, slot_t *slot,
+                                  fold_row_t *r, fold_row_t *unused)
+{
+    const Pathways__V1__EnrollmentChanged *c = (const Pathways__V1__EnrollmentChanged *)m;
+    (void)unused;
+    const char **v = r->v;
+    memset(r, 0, sizeof *r);
+    const char *state = reporting_state_name(c->to_state);
+    if (!opt(c->employer) || !opt(c->employee) || !opt(c->program) || !state)
+        return "enrollment change without employer, employee, program or state";
+    const char *since;
+    int32_t days;
+    if (reporting_date_field(c->effective_date, &since, &days) != 0)
+        return "enrollment change with an invalid effective_date";
+    const char *texts[] = {c->employer,    c->employee,   c->program, c->cohort_id,
+                           c->reason_code, c->credential, c->new_role};
+    if (!texts_ok(texts, sizeof texts / sizeof texts[0]))
+        return "enrollment change with oversized or invalid text";
+    int exiting = c->to_state == PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_EXITED ||
+                  c->to_state == PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_WITHDRAWN;
+    snprintf(slot->seq, sizeof slot->seq, "%" PRId64, ev->seq);
+    v[EN_EMPLOYER] = c->employer;
+    v[EN_EMPLOYEE] = c->employee;
+    v[EN_PROGRAM] = c->program;
+    v[EN_STATE] = state;
+    v[EN_STATE_SINCE] = since;
+    v[EN_COHORT] = opt(c->cohort_id);
+    v[EN_EVER_INVITED] = strcmp(state, "invited") == 0 ? REPORTING_TRUE : REPORTING_FALSE;
+    for (int col = EN_INVITED_ON; col <= EN_EXITED_ON; col++)
+        v[col] = strcmp(state, EN_DATED[col - EN_INVITED_ON]) == 0 ? since : NULL;
+    v[EN_EXIT_REASON] = exiting ? opt(c->reason_code) : NULL;
+    v[EN_CREDENTIAL] = opt(c->credential);
+    v[EN_NEW_ROLE] = opt(c->new_role);
+    v[EN_LAST_SEQ] = slot->seq;
+    return NULL;
+}
+
+/* ---- notification stream ---- */
+
+static const char *notification_row(const ProtobufCMessage *msg, const pw_event_t *ev, slot_t *slot,
+                                    fold_row_t *r, fold_row_t *unused)
+{
+    const Pathways__V1__NotificationChanged *m = (const Pathways__V1__NotificationChanged *)msg;
+    (void)unused;
+    const char **v = r->v;
+    memset(r, 0, sizeof *r);
+    if (!opt(m->notification_id) || !opt(m->employer) || !opt(m->employee))
+        return "notification change without id, employer or employee";
+    const char *texts[] = {m->notification_id, m->employer, m->employee, m->trigger};
+    if (!texts_ok(texts, sizeof texts / sizeof texts[0]))
+        return "notification change with oversized or invalid text";
+    const char *state = reporting_delivery_name(m->state);
+    snprintf(slot->seq, sizeof slot->seq, "%" PRId64, ev->seq);
+    snprintf(slot->num, sizeof slot->num, "%" PRIu32, m->attempts);
+    v[NO_ID] = m->notification_id;
+    v[NO_EMPLOYER] = m->employer;
+    v[NO_EMPLOYEE] = m->employee;
+    v[NO_TRIGGER] = opt(m->trigger) ? m->trigger : "unspecified";
+    v[NO_CHANNEL] = reporting_channel_name(m->channel);
+    v[NO_STATE] = state ? state : "unspecified";
+    v[NO_ATTEMPTS] = slot->num;
+    v[NO_LAST_SEQ] = slot->seq;
+    return NULL;
+}
+
+/* ---- the batch handlers ---- */
+
+/* How one stream's events become rows: the event type read (other types
+ * are skipped: owners may add types without breaking us), the message, the
+ * row function and its tables (a second one for the status history). */
+typedef struct {
+    const char *type; /* exact type, or a stem when stem is set */
+    int stem;
+    const ProtobufCMessageDescriptor *desc;
+    const char *undecodable;
+    /* Fills the event's row a (and b: b->v[0] stays NULL when the event has
+     * no row there). Returns NULL, or why the event cannot be applied. */
+    const char *(*rows)(const ProtobufCMessage *m, const pw_event_t *ev, slot_t *slot,
+                        fold_row_t *a, fold_row_t *b);
+    const fold_table_t *ta, *tb;
+} stream_t;
+
+static const stream_t EMPLOYEE = {REPORTING_EMPLOYEE_TYPE_STEM,
+                                  1,
+                                  &pathways__v1__employee_event__descriptor,
+                                  "undecodable EmployeeEvent",
+                                  employee_rows,
+                                  &REPORTING_FACTS,
+                                  &REPORTING_HISTORY};
+static const stream_t ELIGIBILITY = {REPORTING_TYPE_DETERMINED,
+                                     0,
+                                     &pathways__v1__determination__descriptor,
+                                     "undecodable Determination",
+                                     determination_row,
+                                     &REPORTING_DETERMINATIONS,
+                                     NULL};
+static const stream_t ENROLLMENT = {REPORTING_TYPE_ENROLLMENT,
+                                    0,
+                                    &pathways__v1__enrollment_changed__descriptor,
+                                    "undecodable EnrollmentChanged",
+                                    enrollment_row,
+                                    &REPORTING_ENROLLMENTS,
+                                    NULL};
+static const stream_t NOTIFICATION = {REPORTING_TYPE_NOTIFICATION,
+                                      0,
+                                      &pathways__v1__notification_changed__descriptor,
+                                      "undecodable NotificationChanged",
+                                      notification_row,
+                                      &REPORTING_NOTIFICATIONS,
+                                      NULL};
+
+static int reads_type(const stream_t *s, const pw_event_t *ev)
+{
+    if (!ev->type)
+        return 0;
+    return s->stem ? strncmp(ev->type, s->type, strlen(s->type)) == 0
+                   : strcmp(ev->type, s->type) == 0;
+}
+
+/* Decodes and validates evs[0..n) into rows a (and b). Returns OK, or
+ * REJECT at the first bad event. msgs[i] is the decoded message of event i
+ * (the rows borrow from it); the caller frees them. */
+static pw_apply_t make_rows(const stream_t *s, const pw_event_t *evs, size_t n,
+                            ProtobufCMessage **msgs, slot_t *slots, fold_row_t *a, size_t *na,
+                            fold_row_t *b, size_t *nb, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        const pw_event_t *ev = &evs[i];
+        if (!reads_type(s, ev))
+            continue;
+        msgs[i] = pw_msg_decode(s->desc, ev->payload, ev->payload_len, 0);
+        if (!msgs[i])
+            return reject(ev, s->undecodable, err, errlen);
+        fold_row_t spare = {{NULL}};
+        fold_row_t *second = b ? &b[*nb] : &spare;
+        const char *why = s->rows(msgs[i], ev, &slots[i], &a[*na], second);
+        if (why)
+            return reject(ev, why, err, errlen);
+        (*na)++;
+        if (b && second->v[0])
+            (*nb)++;
+    }
+    return PW_APPLY_OK;
+}
+
+static pw_apply_t apply_stream(const stream_t *s, pw_db_t *db, const pw_event_t *evs, size_t n,
+                               char *err, size_t errlen)
+{
+    pw_apply_t rc = PW_APPLY_RETRY;
+    size_t na = 0, nb = 0;
+    ProtobufCMessage **msgs = calloc(n, sizeof *msgs);
+    slot_t *slots = calloc(n, sizeof *slots);
+    fold_row_t *a = calloc(n, sizeof *a);
+    fold_row_t *b = s->tb ? calloc(n, sizeof *b) : NULL;
+    if (!msgs || !slots || !a || (s->tb && !b))
+        snprintf(err, errlen, "out of memory for a batch of %zu events", n);
+    else
+        rc = make_rows(s, evs, n, msgs, slots, a, &na, b, &nb, err, errlen);
+    if (rc == PW_APPLY_OK)
+        rc = fold_apply(db, s->ta, a, na, err, errlen);
+    if (rc == PW_APPLY_OK && s->tb)
+        rc = fold_apply(db, s->tb, b, nb, err, errlen);
+    for (size_t i = 0; msgs && i < n; i++)
+        pw_msg_free(&msgs[i]);
+    free(msgs);
+    free(slots);
+    free(a);
+    free(b);
+    return rc;
+}
+
+pw_apply_t reporting_apply_employee_batch(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                          char *err, size_t errlen)
+{
+    (void)ctx;
+    return apply_stream(&EMPLOYEE, db, evs, n, err, errlen);
+}
+
+pw_apply_t reporting_apply_eligibility_batch(void *ctx, pw_db_t *db, const pw_event_t *evs,
+                                             size_t n, char *err, size_t errlen)
+{
+    (void)ctx;
+    return apply_stream(&ELIGIBILITY, db, evs, n, err, errlen);
+}
+
+pw_apply_t reporting_apply_enrollment_batch(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                            char *err, size_t errlen)
+{
+    (void)ctx;
+    return apply_stream(&ENROLLMENT, db, evs, n, err, errlen);
+}
+
+pw_apply_t reporting_apply_notification_batch(void *ctx, pw_db_t *db, const pw_event_t *evs,
+                                              size_t n, char *err, size_t errlen)
+{
+    (void)ctx;
+    return apply_stream(&NOTIFICATION, db, evs, n, err, errlen);
+}
+
+/* ---- one event at a time: a batch of one ---- */
+
+pw_apply_t reporting_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
+                                    size_t errlen)
+{
+    return reporting_apply_employee_batch(ctx, db, ev, 1, err, errlen);
 }
 
 pw_apply_t reporting_apply_eligibility(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
                                        size_t errlen)
 {
-    (void)ctx;
-    if (!has_type(ev, REPORTING_TYPE_DETERMINED))
-        return PW_APPLY_OK;
-    Pathways__V1__Determination *d = pw_decode_determination(ev->payload, ev->payload_len);
-    if (!d)
-        return reject(ev, "undecodable Determination", err, errlen);
-    const char *outcome = reporting_outcome_name(d->outcome);
-    pw_apply_t rc;
-    if (!opt(d->employer) || !opt(d->employee) || !outcome)
-        rc = reject(ev, "determination without employer, employee or outcome", err, errlen);
-    else
-        rc = write_determination(db, ev, d, outcome, err, errlen);
-    pw_free_determination(&d);
-    return rc;
-}
-
-/* ---- enrollment stream ---- */
-
-static pw_apply_t write_enrollment(pw_db_t *db, const pw_event_t *ev,
-                                   const Pathways__V1__EnrollmentChanged *c, const char *state,
-                                   char *err, size_t errlen)
-{
-    const char *since;
-    int32_t days;
-    if (reporting_date_field(c->effective_date, &since, &days) != 0)
-        return reject(ev, "enrollment change with an invalid effective_date", err, errlen);
-    int exiting = c->to_state == PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_EXITED ||
-                  c->to_state == PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_WITHDRAWN;
-    const char *texts[] = {c->employer,    c->employee,   c->program, c->cohort_id,
-                           c->reason_code, c->credential, c->new_role};
-    if (!texts_ok(texts, sizeof texts / sizeof texts[0]))
-        return reject(ev, "enrollment change with oversized or invalid text", err, errlen);
-    char seq[SEQ_LEN];
-    snprintf(seq, sizeof seq, "%" PRId64, ev->seq);
-    const char *p[] = {c->employer,
-                       c->employee,
-                       c->program,
-                       state,
-                       since,
-                       opt(c->cohort_id),
-                       exiting ? opt(c->reason_code) : NULL,
-                       opt(c->credential),
-                       opt(c->new_role),
-                       seq};
-    return write_row(db, "reporting_enrollment_upsert", SQL_ENROLLMENT_UPSERT, 10, p, err, errlen);
+    return reporting_apply_eligibility_batch(ctx, db, ev, 1, err, errlen);
 }
 
 pw_apply_t reporting_apply_enrollment(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
                                       size_t errlen)
 {
-    (void)ctx;
-    if (!has_type(ev, REPORTING_TYPE_ENROLLMENT))
-        return PW_APPLY_OK;
-    Pathways__V1__EnrollmentChanged *c = pw_decode_enrollment_changed(ev->payload, ev->payload_len);
-    if (!c)
-        return reject(ev, "undecodable EnrollmentChanged", err, errlen);
-    const char *state = reporting_state_name(c->to_state);
-    pw_apply_t rc;
-    if (!opt(c->employer) || !opt(c->employee) || !opt(c->program) || !state)
-        rc = reject(ev, "enrollment change without employer, employee, program or state", err,
-                    errlen);
-    else
-        rc = write_enrollment(db, ev, c, state, err, errlen);
-    pw_free_enrollment_changed(&c);
-    return rc;
-}
-
-/* ---- notification stream ---- */
-
-static pw_apply_t write_notification(pw_db_t *db, const pw_event_t *ev,
-                                     const Pathways__V1__NotificationChanged *n, char *err,
-                                     size_t errlen)
-{
-    const char *texts[] = {n->notification_id, n->employer, n->employee, n->trigger};
-    if (!texts_ok(texts, sizeof texts / sizeof texts[0]))
-        return reject(ev, "notification change with oversized or invalid text", err, errlen);
-    const char *state = reporting_delivery_name(n->state);
-    char seq[SEQ_LEN], attempts[SEQ_LEN];
-    snprintf(seq, sizeof seq, "%" PRId64, ev->seq);
-    snprintf(attempts, sizeof attempts, "%" PRIu32, n->attempts);
-    const char *p[] = {n->notification_id,
-                       n->employer,
-                       n->employee,
-                       opt(n->trigger) ? n->trigger : "unspecified",
-                       reporting_channel_name(n->channel),
-                       state ? state : "unspecified",
-                       attempts,
-                       seq};
-    return write_row(db, "reporting_notification_upsert", SQL_NOTIFICATION_UPSERT, 8, p, err,
-                     errlen);
+    return reporting_apply_enrollment_batch(ctx, db, ev, 1, err, errlen);
 }
 
 pw_apply_t reporting_apply_notification(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
                                         size_t errlen)
 {
-    (void)ctx;
-    if (!has_type(ev, REPORTING_TYPE_NOTIFICATION))
-        return PW_APPLY_OK;
-    Pathways__V1__NotificationChanged *n =
-        pw_decode_notification_changed(ev->payload, ev->payload_len);
-    if (!n)
-        return reject(ev, "undecodable NotificationChanged", err, errlen);
-    pw_apply_t rc;
-    if (!opt(n->notification_id) || !opt(n->employer) || !opt(n->employee))
-        rc = reject(ev, "notification change without id, employer or employee", err, errlen);
-    else
-        rc = write_notification(db, ev, n, err, errlen);
-    pw_free_notification_changed(&n);
-    return rc;
+    return reporting_apply_notification_batch(ctx, db, ev, 1, err, errlen);
 }
 
 /* ---- registration ---- */
@@ -411,15 +401,16 @@ int reporting_projection_register(pw_service_t *svc)
     static const struct {
         pw_service_id_t owner;
         const char *stream;
-        pw_apply_fn apply;
+        pw_apply_batch_fn apply;
     } subs[] = {
-        {PW_SVC_ELIGIBILITY, "employee", reporting_apply_employee},
-        {PW_SVC_ELIGIBILITY, "eligibility", reporting_apply_eligibility},
-        {PW_SVC_ENROLLMENT, "enrollment", reporting_apply_enrollment},
-        {PW_SVC_NOTIFICATION, "notification", reporting_apply_notification},
+        {PW_SVC_ELIGIBILITY, "employee", reporting_apply_employee_batch},
+        {PW_SVC_ELIGIBILITY, "eligibility", reporting_apply_eligibility_batch},
+        {PW_SVC_ENROLLMENT, "enrollment", reporting_apply_enrollment_batch},
+        {PW_SVC_NOTIFICATION, "notification", reporting_apply_notification_batch},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-        if (pw_service_consume(svc, subs[i].owner, subs[i].stream, subs[i].apply, NULL) != 0) {
+        if (pw_service_consume_batch(svc, subs[i].owner, subs[i].stream, subs[i].apply, NULL) !=
+            0) {
             pw_error("cannot consume stream %s", subs[i].stream);
             return -1;
         }

@@ -1,9 +1,12 @@
-/* The reporting projections: one apply handler per consumed stream, each
- * decoding its payload and upserting rows in schema "reporting" inside the
- * consumer's transaction. Every write is an upsert guarded by the event's
- * effective date or stream seq, so applying an event twice, or an older one
- * after a newer one, never moves a row backwards: idempotent by
- * construction, not only because the runtime applies exactly once. */
+/* The reporting projections: one set-based batch handler per consumed
+ * stream, each decoding its payloads and upserting rows in schema
+ * "reporting" inside the consumer's transaction, with a fixed number of
+ * statements whatever the batch size and at most one written row per key.
+ * Every row follows merge rules guarded by the event's effective date or
+ * stream seq, so applying an event twice, or an older one after a newer
+ * one, never moves a row backwards: idempotent by construction, not only
+ * because the runtime applies exactly once. A batch gives the same rows as
+ * its events applied one at a time. */
 #ifndef PATHWAYS_REPORTING_PROJECTION_H
 #define PATHWAYS_REPORTING_PROJECTION_H
 
@@ -27,10 +30,21 @@
  * "enrollment" and "notification" on svc. Returns 0 or -1. */
 int reporting_projection_register(pw_service_t *svc) __attribute__((warn_unused_result));
 
-/* The apply handlers (pw_apply_fn). ctx is unused. Each returns
- * PW_APPLY_REJECT for a payload that cannot be decoded or lacks its
- * identity fields (nothing is written), PW_APPLY_RETRY when the database
- * fails, PW_APPLY_OK otherwise; err gets the reason. */
+/* The batch handlers (pw_apply_batch_fn), registered by
+ * reporting_projection_register. ctx is unused. Each returns
+ * PW_APPLY_REJECT when an event's payload cannot be decoded or lacks its
+ * identity fields (nothing of the batch is written), PW_APPLY_RETRY when
+ * the database fails, PW_APPLY_OK otherwise; err gets the reason. */
+pw_apply_t reporting_apply_employee_batch(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                          char *err, size_t errlen);
+pw_apply_t reporting_apply_eligibility_batch(void *ctx, pw_db_t *db, const pw_event_t *evs,
+                                             size_t n, char *err, size_t errlen);
+pw_apply_t reporting_apply_enrollment_batch(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                            char *err, size_t errlen);
+pw_apply_t reporting_apply_notification_batch(void *ctx, pw_db_t *db, const pw_event_t *evs,
+                                              size_t n, char *err, size_t errlen);
+
+/* The same for one event (pw_apply_fn): a batch of one. */
 pw_apply_t reporting_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
                                     size_t errlen);
 pw_apply_t reporting_apply_eligibility(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,

@@ -26,6 +26,33 @@
 
 /* ---- helpers ---- */
 
+/* Every event applied successfully, in order, to apply again in batches. */
+typedef struct {
+    char stream[16], type[64], event_id[64];
+    int64_t seq;
+    uint8_t *bytes;
+    size_t len;
+} logged_t;
+
+#define LOG_MAX 256
+static logged_t applied_log[LOG_MAX];
+static size_t applied_n;
+
+static void log_event(const pw_event_t *ev)
+{
+    assert_true(applied_n < LOG_MAX);
+    logged_t *l = &applied_log[applied_n++];
+    snprintf(l->stream, sizeof l->stream, "%s", ev->stream);
+    snprintf(l->type, sizeof l->type, "%s", ev->type);
+    snprintf(l->event_id, sizeof l->event_id, "%s", ev->event_id);
+    l->seq = ev->seq;
+    l->len = ev->payload_len;
+    l->bytes = malloc(ev->payload_len ? ev->payload_len : 1);
+    assert_non_null(l->bytes);
+    if (ev->payload_len)
+        memcpy(l->bytes, ev->payload, ev->payload_len);
+}
+
 /* Applies raw payload bytes as one event of stream, in its own committed
  * transaction (committed even on rejection, to prove nothing was written). */
 static pw_apply_t apply_bytes(pw_db_t *db, pw_apply_fn fn, const char *stream, int64_t seq,
@@ -49,6 +76,8 @@ static pw_apply_t apply_bytes(pw_db_t *db, pw_apply_fn fn, const char *stream, i
     if (rc != PW_APPLY_OK)
         assert_true(err[0] != '\0'); /* a failure always says why */
     assert_int_equal(pw_db_commit(db), 0);
+    if (rc == PW_APPLY_OK)
+        log_event(&ev);
     return rc;
 }
 
@@ -560,6 +589,158 @@ static void test_replay_is_idempotent(void **state)
     pw_free_admin_reply(&reply);
 }
 
+/* ---- batches ---- */
+
+static pw_apply_batch_fn batch_handler(const char *stream)
+{
+    if (strcmp(stream, "employee") == 0)
+        return reporting_apply_employee_batch;
+    if (strcmp(stream, "eligibility") == 0)
+        return reporting_apply_eligibility_batch;
+    if (strcmp(stream, "enrollment") == 0)
+        return reporting_apply_enrollment_batch;
+    return reporting_apply_notification_batch;
+}
+
+/* Applies every logged event of each stream again, in batches of up to
+ * size events (in log order), each batch in its own transaction. */
+static void apply_log_in_batches(pw_db_t *db, size_t size)
+{
+    static const char *const streams[] = {"employee", "eligibility", "enrollment", "notification"};
+    pw_event_t *evs = calloc(LOG_MAX, sizeof *evs);
+    assert_non_null(evs);
+    for (size_t s = 0; s < sizeof streams / sizeof streams[0]; s++) {
+        size_t n = 0;
+        for (size_t i = 0; i <= applied_n; i++) {
+            if (i < applied_n && strcmp(applied_log[i].stream, streams[s]) == 0) {
+                const logged_t *l = &applied_log[i];
+                evs[n++] = (pw_event_t){.stream = l->stream,
+                                        .seq = l->seq,
+                                        .type = l->type,
+                                        .key = "k",
+                                        .event_id = l->event_id,
+                                        .payload = l->bytes,
+                                        .payload_len = l->len};
+            }
+            if (n > 0 && (n == size || i == applied_n)) {
+                char err[256] = "";
+                assert_int_equal(pw_db_begin(db), 0);
+                pw_apply_t rc = batch_handler(streams[s])(NULL, db, evs, n, err, sizeof err);
+                if (rc != PW_APPLY_OK)
+                    fail_msg("batch of %zu on %s: %s", n, streams[s], err);
+                assert_int_equal(pw_db_commit(db), 0);
+                n = 0;
+            }
+        }
+    }
+    free(evs);
+}
+
+static void truncate_projections(pw_db_t *db)
+{
+    assert_int_equal(pw_db_exec(db,
+                                "TRUNCATE reporting.employee, reporting.employee_status,"
+                                " reporting.enrollment, reporting.notification",
+                                0, NULL),
+                     0);
+}
+
+/* The row versions of every reporting table: unchanged when nothing was
+ * written. */
+static char *versions(pw_db_t *db)
+{
+    return scalar(db,
+                  "SELECT coalesce(md5(string_agg(x, '|' ORDER BY x)), 'empty') AS v FROM ("
+                  " SELECT ctid::text || xmin::text AS x FROM reporting.employee"
+                  " UNION ALL SELECT ctid::text || xmin::text FROM reporting.employee_status"
+                  " UNION ALL SELECT ctid::text || xmin::text FROM reporting.enrollment"
+                  " UNION ALL SELECT ctid::text || xmin::text FROM reporting.notification) AS r",
+                  NULL, NULL);
+}
+
+/* The whole history (replays and late events included) applied in batches
+ * of any size gives the rows it gave one event at a time; applying it once
+ * more writes no row at all. */
+static void test_batches_match_single_events(void **state)
+{
+    pw_db_t *db = *state;
+    char *single = digest(db);
+    static const size_t sizes[] = {LOG_MAX, 1, 2, 3, 7};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        truncate_projections(db);
+        apply_log_in_batches(db, sizes[k]);
+        char *batched = digest(db);
+        if (strcmp(single, batched) != 0)
+            fail_msg("batches of %zu: digest %s, one at a time %s", sizes[k], batched, single);
+        free(batched);
+    }
+    char *before = versions(db);
+    apply_log_in_batches(db, LOG_MAX);
+    apply_log_in_batches(db, 2);
+    char *after = versions(db);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    free(single);
+}
+
+/* One bad event rejects its whole batch, with the reason. */
+static void test_batch_with_a_bad_event_is_rejected(void **state)
+{
+    pw_db_t *db = *state;
+    static const uint8_t BAD[] = {0xff, 0xff, 0xff, 0xff, 0x0f};
+    assert_true(applied_n >= 2);
+    pw_event_t evs[3];
+    size_t n = 0;
+    for (size_t i = 0; i < applied_n && n < 2; i++)
+        if (strcmp(applied_log[i].stream, "notification") == 0)
+            evs[n++] = (pw_event_t){.stream = "notification",
+                                    .seq = applied_log[i].seq,
+                                    .type = REPORTING_TYPE_NOTIFICATION,
+                                    .event_id = applied_log[i].event_id,
+                                    .payload = applied_log[i].bytes,
+                                    .payload_len = applied_log[i].len};
+    assert_int_equal(n, 2);
+    evs[2] = evs[1];
+    evs[1] = (pw_event_t){.stream = "notification",
+                          .seq = 999,
+                          .type = REPORTING_TYPE_NOTIFICATION,
+                          .event_id = "bad",
+                          .payload = BAD,
+                          .payload_len = sizeof BAD};
+    char err[256] = "";
+    assert_int_equal(pw_db_begin(db), 0);
+    assert_int_equal(reporting_apply_notification_batch(NULL, db, evs, 3, err, sizeof err),
+                     PW_APPLY_REJECT);
+    pw_db_rollback(db);
+    assert_non_null(strstr(err, "seq 999"));
+}
+
+/* Texts that array literals must escape reach the rows unchanged. */
+static void test_hostile_texts_round_trip(void **state)
+{
+    pw_db_t *db = *state;
+    static const char *const texts[] = {"a\"b\\c{d},e", "NULL", " {}, ", "caf\xc3\xa9 \\\""};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "q-%zu", i);
+        assert_int_equal(employee_event(db, 200 + (int64_t)i, id, "quote\"co", texts[i],
+                                        EMP("hired"), "2024-01-01", "2024-01-01", texts[i], ""),
+                         PW_APPLY_OK);
+        expect(db, EMPLOYEE_COL("job_family"), "quote\"co", texts[i], texts[i]);
+        expect(db,
+               "SELECT event_id AS v FROM reporting.employee_status"
+               " WHERE employer = $1 AND employee = $2",
+               "quote\"co", texts[i], id);
+    }
+    const char *employer[] = {"quote\"co"};
+    assert_int_equal(
+        pw_db_exec(db, "DELETE FROM reporting.employee WHERE employer = $1", 1, employer), 0);
+    assert_int_equal(
+        pw_db_exec(db, "DELETE FROM reporting.employee_status WHERE employer = $1", 1, employer),
+        0);
+}
+
 static int setup(void **state)
 {
     pw_db_t *db = pw_testdb_fresh(DB_NAME, "reporting", NULL, 0);
@@ -570,6 +751,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     pw_db_t *db = *state;
+    for (size_t i = 0; i < applied_n; i++)
+        free(applied_log[i].bytes);
     pw_db_destroy(&db);
     return 0;
 }
@@ -587,6 +770,9 @@ int main(void)
         cmocka_unit_test(test_summary_one_employer),
         cmocka_unit_test(test_request_errors),
         cmocka_unit_test(test_replay_is_idempotent),
+        cmocka_unit_test(test_batches_match_single_events),
+        cmocka_unit_test(test_batch_with_a_bad_event_is_rejected),
+        cmocka_unit_test(test_hostile_texts_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
