@@ -9,8 +9,10 @@ today_before=${PATHWAYS_TODAY:-}
 # shellcheck source=tests/lib/e2e.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
 
-# The harness checks a fresh database is empty: no least-privilege set-up.
+# The harness checks a fresh database is empty: no least-privilege set-up
+# and no development keys (they would migrate); the stand-ins need none.
 E2E_LEAST_PRIVILEGE=0
+E2E_CURVE=self
 e2e_init harness
 
 # --- database ---------------------------------------------------------------
