@@ -105,7 +105,7 @@ for alert in PathwaysConsumerLagRising PathwaysConsumerStalled PathwaysDeadLette
     PathwaysDeliveriesFailing PathwaysNotReady; do
     grep -q "alert: $alert\$" "$D/monitoring/alerts.yml" || fail "alert $alert is missing"
 done
-check "dashboard panels with queries" "14" \
+check "dashboard panels with queries" "15" \
     "$(jq '[.panels[] | select(.targets | length > 0)] | length' "$D/monitoring/grafana-dashboard.json")"
 
 # --- Dockerfile -----------------------------------------------------------------------
