@@ -1,5 +1,5 @@
-/* Determination rows (history + current, one statement per batch) and the
- * published Determination message. */
+/* Determination rows (history of changes + current, one statement per
+ * batch) and the published Determination message. */
 #include "determination.h"
 
 #include <stdio.h>
@@ -26,10 +26,15 @@ enum {
     C_COUNT
 };
 
-/* One CTE carries the batch's rows to both tables: all of them into the
- * history, the last per employee into the current row. */
+/* One CTE carries the batch's rows to both tables: the changed ones
+ * (published) into the history, the last per employee into the current
+ * row. The JSON is parsed once, in t; facts are NULL for rows the history
+ * does not keep. */
 static const char STORE_SQL[] =
-    "WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+    "WITH t AS (SELECT employer, employee, program, outcome, previous_outcome,"
+    " criteria::jsonb AS criteria, rule_version, facts::jsonb AS facts, eligible_from, as_of,"
+    " cause_event_id, published, signature, ord"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
     " $5::text[], $6::text[], $7::int[], $8::text[], $9::date[], $10::date[], $11::text[],"
     " $12::bool[], $13::text[]) WITH ORDINALITY AS r(employer, employee, program, outcome,"
     " previous_outcome, criteria, rule_version, facts, eligible_from, as_of, cause_event_id,"
@@ -37,12 +42,12 @@ static const char STORE_SQL[] =
     " hist AS (INSERT INTO eligibility.determination (employer, employee, program, outcome,"
     " previous_outcome, criteria, rule_version, facts, eligible_from, as_of, cause_event_id,"
     " published) SELECT employer, employee, program, outcome, previous_outcome,"
-    " criteria::jsonb, rule_version, facts::jsonb, eligible_from, as_of, cause_event_id,"
-    " published FROM t ORDER BY ord)"
+    " criteria, rule_version, facts, eligible_from, as_of, cause_event_id,"
+    " published FROM t WHERE published ORDER BY ord)"
     " INSERT INTO eligibility.current_determination (employer, employee, program, outcome,"
     " criteria, signature, rule_version, eligible_from, as_of, cause_event_id)"
     " SELECT DISTINCT ON (employer, employee, program) employer, employee, program, outcome,"
-    " criteria::jsonb, signature, rule_version, eligible_from, as_of, cause_event_id"
+    " criteria, signature, rule_version, eligible_from, as_of, cause_event_id"
     " FROM t ORDER BY employer, employee, program, ord DESC"
     " ON CONFLICT (employer, employee, program) DO UPDATE SET outcome = EXCLUDED.outcome,"
     " criteria = EXCLUDED.criteria, signature = EXCLUDED.signature,"
@@ -153,8 +158,9 @@ int elig_det_batch_add(elig_det_batch_t *b, const elig_rules_t *rules, const eli
     elig_buf_arr_add(&c[C_CRITERIA], elig_buf_str(&b->scratch));
     elig_buf_arr_add_i64(&c[C_RULE_VERSION], rules->version);
     elig_buf_clear(&b->scratch);
-    elig_det_facts_json(f, &b->scratch);
-    elig_buf_arr_add(&c[C_FACTS], elig_buf_str(&b->scratch));
+    if (published)
+        elig_det_facts_json(f, &b->scratch);
+    elig_buf_arr_add(&c[C_FACTS], published ? elig_buf_str(&b->scratch) : NULL);
     elig_buf_arr_add_date(&c[C_ELIGIBLE_FROM], r->eligible_from);
     elig_buf_arr_add_date(&c[C_AS_OF], r->as_of);
     elig_buf_arr_add(&c[C_CAUSE], cause_event_id ? cause_event_id : "");

@@ -1,6 +1,7 @@
-/* Determinations: the rows kept for every evaluation (history and the
- * current one per program), written for a whole batch in one statement, and
- * the Determination message published on the "eligibility" stream. */
+/* Determinations: the current one per program (rewritten by every
+ * evaluation) and the history of changes (a row per published
+ * determination), written for a whole batch in one statement, and the
+ * Determination message published on the "eligibility" stream. */
 #ifndef ELIG_DETERMINATION_H
 #define ELIG_DETERMINATION_H
 
@@ -27,9 +28,9 @@ int elig_det_batch_add(elig_det_batch_t *b, const elig_rules_t *rules, const eli
                        const char *cause_event_id, int published)
     __attribute__((warn_unused_result));
 
-/* Inside the caller's transaction: appends the history rows and upserts the
- * current row of each (employer, employee, program) to its last evaluation.
- * Returns 0 or -1 (see pw_db_error). */
+/* Inside the caller's transaction: appends a history row per published
+ * evaluation and upserts the current row of each (employer, employee, program) to its last
+ * evaluation. Returns 0 or -1 (see pw_db_error). */
 int elig_det_batch_store(elig_det_batch_t *b, pw_db_t *db) __attribute__((warn_unused_result));
 
 /* A Determination message with its storage; every string is borrowed from

@@ -100,8 +100,8 @@ int elig_service_attach(elig_service_t *self, pw_service_t *svc)
         pw_service_require(svc, ELIG_TYPE_ADMIN_REQUEST, PW_ROLE_ADMIN) != 0 ||
         pw_service_every(svc, ELIG_RULES_POLL_MS, elig_service_refresh_rules, self) != 0 ||
         pw_service_every(svc, ELIG_RECHECK_INTERVAL_MS, elig_service_recheck, self) != 0 ||
-        pw_service_consume(svc, PW_SVC_ENROLLMENT, ELIG_STREAM_ENROLLMENT, elig_participation_apply,
-                           NULL) != 0)
+        pw_service_consume_batch(svc, PW_SVC_ENROLLMENT, ELIG_STREAM_ENROLLMENT,
+                                 elig_participation_apply, NULL) != 0)
         return -1;
     return 0;
 }

@@ -1,6 +1,9 @@
 /* pathways-eligibility: the front door for partner events. main only loads
  * the configuration, builds the service, runs it and tears it down. */
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "eligibility.h"
 #include "pathways/config.h"
@@ -11,6 +14,14 @@ int main(void)
     pw_config_t cfg;
     char err[256];
     int rc = 1;
+#ifdef M_MMAP_THRESHOLD
+    /* A 5,000-event batch builds a few large buffers (arrays, COPY text).
+     * A fixed threshold keeps them out of the heap: they grow with mremap
+     * (no second copy while growing) and go back to the system when freed,
+     * so the peak stays near what one batch needs. glibc's default raises
+     * the threshold after the first large free and keeps them in the heap. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     if (pw_config_load(&cfg, err, sizeof err) != 0) {
         fprintf(stderr, "pathways-eligibility: %s\n", err);
         return 2;

@@ -1,4 +1,5 @@
-/* Recording enrollment states for the not_in_program criterion. */
+/* Recording enrollment states for the not_in_program criterion, a whole
+ * consumer batch per statement. */
 #include "participation.h"
 
 #include <ctype.h>
@@ -6,13 +7,23 @@
 #include <string.h>
 
 #include "pathways/codec.h"
+#include "textbuf.h"
 
 #define STATE_PREFIX "ENROLLMENT_STATE_"
 
+/* A batch in one statement: the last state per (employer, employee,
+ * program) wins, as applying the events one by one would leave it (ON
+ * CONFLICT may not touch a row twice in one statement). */
 static const char UPSERT_SQL[] =
-    "INSERT INTO eligibility.participation (employer, employee, program, state)"
-    " VALUES ($1, $2, $3, $4) ON CONFLICT (employer, employee, program)"
+    "INSERT INTO eligibility.participation AS p (employer, employee, program, state)"
+    " SELECT DISTINCT ON (employer, employee, program) employer, employee, program, state"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY"
+    " AS t(employer, employee, program, state, ord)"
+    " ORDER BY employer, employee, program, ord DESC"
+    " ON CONFLICT (employer, employee, program)"
     " DO UPDATE SET state = EXCLUDED.state, updated_at = now()";
+
+enum { C_EMPLOYER, C_EMPLOYEE, C_PROGRAM, C_STATE, C_COUNT };
 
 /* "ENROLLMENT_STATE_IN_TRAINING" -> "in_training"; "" when unknown. */
 static void state_name(int state, char *out, size_t len)
@@ -27,25 +38,62 @@ static void state_name(int state, char *out, size_t len)
         *p = (char)tolower((unsigned char)*p);
 }
 
-pw_apply_t elig_participation_apply(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
-                                    size_t errlen)
+/* Adds ev's row to cols (or nothing, for a change that names no state).
+ * Returns 0, or -1 when the payload does not decode. */
+static int add_event(elig_buf_t *cols, const pw_event_t *ev, char *err, size_t errlen)
 {
-    (void)ctx;
     Pathways__V1__EnrollmentChanged *c = pw_decode_enrollment_changed(ev->payload, ev->payload_len);
     char state[40];
     if (!c) {
         snprintf(err, errlen, "undecodable EnrollmentChanged (%zu bytes)", ev->payload_len);
-        return PW_APPLY_REJECT;
+        return -1;
     }
     state_name(c->to_state, state, sizeof state);
-    pw_apply_t out = PW_APPLY_OK;
     if (*c->employer && *c->employee && *c->program && *state) {
-        const char *params[4] = {c->employer, c->employee, c->program, state};
-        if (pw_db_exec(db, UPSERT_SQL, 4, params) != 0) {
-            snprintf(err, errlen, "participation: %s", pw_db_error(db));
-            out = PW_APPLY_RETRY;
-        }
+        elig_buf_arr_add(&cols[C_EMPLOYER], c->employer);
+        elig_buf_arr_add(&cols[C_EMPLOYEE], c->employee);
+        elig_buf_arr_add(&cols[C_PROGRAM], c->program);
+        elig_buf_arr_add(&cols[C_STATE], state);
     }
     pw_free_enrollment_changed(&c);
+    return 0;
+}
+
+static pw_apply_t upsert(pw_db_t *db, elig_buf_t *cols, char *err, size_t errlen)
+{
+    const char *params[C_COUNT];
+    if (cols[C_EMPLOYER].items == 0)
+        return PW_APPLY_OK;
+    for (int k = 0; k < C_COUNT; k++) {
+        params[k] = elig_buf_array(&cols[k]);
+        if (!elig_buf_ok(&cols[k])) {
+            snprintf(err, errlen, "participation: out of memory");
+            return PW_APPLY_RETRY;
+        }
+    }
+    PGresult *res = pw_db_prepared(db, "elig_participation", UPSERT_SQL, C_COUNT, params);
+    if (!res) {
+        snprintf(err, errlen, "participation: %s", pw_db_error(db));
+        return PW_APPLY_RETRY;
+    }
+    PQclear(res);
+    return PW_APPLY_OK;
+}
+
+pw_apply_t elig_participation_apply(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                    char *err, size_t errlen)
+{
+    (void)ctx;
+    elig_buf_t cols[C_COUNT];
+    pw_apply_t out = PW_APPLY_OK;
+    for (int k = 0; k < C_COUNT; k++)
+        elig_buf_init(&cols[k]);
+    for (size_t i = 0; i < n && out == PW_APPLY_OK; i++)
+        if (add_event(cols, &evs[i], err, errlen) != 0)
+            out = PW_APPLY_REJECT;
+    if (out == PW_APPLY_OK)
+        out = upsert(db, cols, err, errlen);
+    for (int k = 0; k < C_COUNT; k++)
+        elig_buf_release(&cols[k]);
     return out;
 }

@@ -17,9 +17,10 @@
 
 #define ELIG_STREAM_ENROLLMENT "enrollment"
 
-/* The pw_apply_fn for stream "enrollment" (ctx unused): upserts the state
- * of an EnrollmentChanged; an undecodable payload is rejected. */
-pw_apply_t elig_participation_apply(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
-                                    size_t errlen);
+/* The pw_apply_batch_fn for stream "enrollment" (ctx unused): upserts the
+ * states of evs[0..n) (EnrollmentChanged) in one statement; a batch with an
+ * undecodable payload is rejected (the consumer then finds it alone). */
+pw_apply_t elig_participation_apply(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                    char *err, size_t errlen);
 
 #endif

@@ -517,12 +517,32 @@ static void test_enrollment_is_recorded(void **state)
     c.to_state = PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_IN_TRAINING;
     uint8_t *bytes = pw_msg_encode(&c.base, 0, &len);
     pw_event_t ev = {.stream = "enrollment", .seq = 1, .payload = bytes, .payload_len = len};
-    assert_int_equal(elig_participation_apply(NULL, f->db, &ev, err, sizeof err), PW_APPLY_OK);
+    assert_int_equal(elig_participation_apply(NULL, f->db, &ev, 1, err, sizeof err), PW_APPLY_OK);
     free(bytes);
     uint8_t junk[] = {0xff, 0xff};
     ev.payload = junk;
     ev.payload_len = sizeof junk;
-    assert_int_equal(elig_participation_apply(NULL, f->db, &ev, err, sizeof err), PW_APPLY_REJECT);
+    assert_int_equal(elig_participation_apply(NULL, f->db, &ev, 1, err, sizeof err),
+                     PW_APPLY_REJECT);
+    /* Two changes of one employee in a batch: the later one stays. */
+    pw_event_t two[2];
+    uint8_t *bytes2[2];
+    c.employee = "OK2";
+    for (int i = 0; i < 2; i++) {
+        c.to_state = i ? PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_COMPLETED
+                       : PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_IN_TRAINING;
+        bytes2[i] = pw_msg_encode(&c.base, 0, &len);
+        two[i] = (pw_event_t){
+            .stream = "enrollment", .seq = 2 + i, .payload = bytes2[i], .payload_len = len};
+    }
+    assert_int_equal(elig_participation_apply(NULL, f->db, two, 2, err, sizeof err), PW_APPLY_OK);
+    free(bytes2[0]);
+    free(bytes2[1]);
+    assert_string_equal(value(f,
+                              "SELECT state AS v FROM eligibility.participation WHERE"
+                              " employee = $1",
+                              "OK2", NULL),
+                        "completed");
     assert_string_equal(value(f,
                               "SELECT state AS v FROM eligibility.participation WHERE"
                               " employee = $1",
