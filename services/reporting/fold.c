@@ -56,8 +56,8 @@ static PGresult *run_arrays(pw_db_t *db, const char *name, const char *sql, int 
                             const fold_row_t *const *rows, size_t n, char *err, size_t errlen)
 {
     pw_pgarray_t *arr[FOLD_MAX_COLS] = {0};
-    const char *params[FOLD_MAX_COLS];
-    int ok = 1;
+    const char *params[FOLD_MAX_COLS] = {0};
+    int ok = ncols > 0 && ncols <= FOLD_MAX_COLS;
     for (int c = 0; c < ncols && ok; c++) {
         ok = (arr[c] = pw_pgarray_new()) != NULL;
         for (size_t i = 0; i < n && ok; i++)
