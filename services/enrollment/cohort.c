@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "determination.h"
+#include "eligibility.h"
 
 static const char *SQL_LOCK =
     "WITH c AS (SELECT program, status, capacity,"

@@ -1,82 +1,86 @@
-/* Reactions to eligibility determinations: keep the latest one, exit the
- * terminated, pause and resume on leave, flag lost standing, invite the
- * newly eligible. See determination.h for the rules. */
+/* Reactions to eligibility determinations, a batch at a time: store them
+ * all, invite the newly eligible, and react one event at a time only for
+ * the few employees whose enrollments a reaction concerns. See
+ * determination.h for the rules and the plan. */
 #include "determination.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "pathways/codec.h"
 #include "pathways/date.h"
+#include "pathways/pgarray.h"
 #include "reactions.h"
 
-typedef Pathways__V1__Determination det_t;
-
-/* Keeps the latest determination; returns the previous standing ("" for
- * none) so a loss of good standing is seen once, when it happens. */
+/* Stores the batch (the last determination of a key wins; one that
+ * changes nothing the service reads writes no row version) and returns,
+ * per event in order: the standing before it (the previous event of the
+ * key in the batch, else the stored one), whether an earlier event of the
+ * employee in the batch may have invited them ($11 the eligible outcome,
+ * $12 the terminated status), and one row per enrollment the employee had
+ * before the batch (NULL state when none). */
 static const char *SQL_STORE =
-    "WITH prev AS (SELECT standing FROM enrollment.determination"
-    "  WHERE employer = $1 AND employee = $2 AND program = $3 FOR UPDATE),"
-    " up AS (INSERT INTO enrollment.determination (employer, employee, program, outcome,"
-    "  status, standing, as_of, event_id, facts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)"
+    "WITH b AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+    "  $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[])"
+    "  WITH ORDINALITY AS b(employer, employee, program, outcome, status, standing, as_of,"
+    "  event_id, part, seq, ord)),"
+    " stored AS (SELECT d.employer, d.employee, d.program, d.standing"
+    "  FROM enrollment.determination d"
+    "  JOIN (SELECT DISTINCT employer, employee, program FROM b) k"
+    "  USING (employer, employee, program)),"
+    " up AS (INSERT INTO enrollment.determination AS d (employer, employee, program, outcome,"
+    "  status, standing, as_of, event_id, source_partition, source_seq)"
+    "  SELECT DISTINCT ON (employer, employee, program) employer, employee, program, outcome,"
+    "  status, standing, as_of, event_id, part, seq FROM b"
+    "  ORDER BY employer, employee, program, ord DESC"
     "  ON CONFLICT (employer, employee, program) DO UPDATE SET outcome = EXCLUDED.outcome,"
     "  status = EXCLUDED.status, standing = EXCLUDED.standing, as_of = EXCLUDED.as_of,"
-    "  event_id = EXCLUDED.event_id, facts = EXCLUDED.facts, updated_at = now())"
-    " SELECT COALESCE((SELECT standing FROM prev), '') AS previous_standing";
+    "  event_id = EXCLUDED.event_id, source_partition = EXCLUDED.source_partition,"
+    "  source_seq = EXCLUDED.source_seq, updated_at = now()"
+    "  WHERE (d.outcome, d.status, d.standing, d.as_of) IS DISTINCT FROM"
+    "  (EXCLUDED.outcome, EXCLUDED.status, EXCLUDED.standing, EXCLUDED.as_of)),"
+    " ev AS (SELECT b.ord, b.employer, b.employee,"
+    "  COALESCE(lag(b.standing) OVER (PARTITION BY b.employer, b.employee, b.program"
+    "  ORDER BY b.ord), s.standing, '') AS previous_standing,"
+    "  COALESCE(bool_or(b.outcome = $11 AND b.status <> $12) OVER (PARTITION BY b.employer,"
+    "  b.employee ORDER BY b.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false)"
+    "  AS invited_before"
+    "  FROM b LEFT JOIN stored s USING (employer, employee, program))"
+    " SELECT ev.ord, ev.previous_standing, ev.invited_before, e.state,"
+    "  COALESCE(e.paused_from, '') AS paused_from, e.pause_reason, e.review_flag"
+    " FROM ev LEFT JOIN enrollment.enrollment e"
+    "  ON e.employer = ev.employer AND e.employee = ev.employee ORDER BY ev.ord";
 
-static const char *SQL_CHECK =
-    "SELECT outcome, facts::text AS facts, COALESCE((SELECT string_agg(c->>'reason', '; ')"
-    "  FROM jsonb_array_elements(facts->'criteria') c"
-    "  WHERE c->>'result' <> 'CRITERION_RESULT_PASS'), '') AS failing"
-    " FROM enrollment.determination WHERE employer = $1 AND employee = $2 AND program = $3";
+#define STATUS_TERMINATED PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_TERMINATED
 
-#define OUTCOME_ELIGIBLE_NAME "OUTCOME_ELIGIBLE"
+/* One event of the batch. */
+typedef struct {
+    const pw_event_t *ev;
+    enr_det_t *d;
+    int lost;  /* good standing was lost with this determination */
+    int alone; /* a reaction concerns the employee: applied one at a time */
+} item_t;
 
-static const char *enum_name(const ProtobufCEnumDescriptor *d, int value)
-{
-    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(d, value);
-    return v ? v->name : "UNKNOWN";
-}
+typedef struct {
+    const enr_emitter_t *emit;
+    pw_db_t *db;
+    item_t *items;
+    size_t n;
+    char *err;
+    size_t errlen;
+    char today[PW_DATE_LEN];
+} batch_t;
 
-/* The facts the decision used, frozen into the audit row. Personal contact
- * data (names, email, phone) stays out. Caller frees; NULL on OOM. */
-static char *facts_json(const det_t *d, const pw_event_t *ev)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "outcome",
-                        json_string(enum_name(&pathways__v1__outcome__descriptor, d->outcome)));
-    json_object_set_new(
-        o, "status",
-        json_string(enum_name(&pathways__v1__employment_status__descriptor, d->status)));
-    json_object_set_new(o, "standing",
-                        json_string(enum_name(&pathways__v1__standing__descriptor,
-                                              d->facts ? (int)d->facts->standing : 0)));
-    json_object_set_new(o, "as_of", json_string(d->as_of ? d->as_of : ""));
-    json_object_set_new(o, "rule_version", json_integer(d->rule_version));
-    json_object_set_new(o, "source_stream", json_string(ev->stream ? ev->stream : ""));
-    json_object_set_new(o, "source_seq", json_integer(ev->seq));
-    json_t *crit = json_array();
-    for (size_t i = 0; i < d->n_criteria; i++) {
-        const Pathways__V1__Criterion *c = d->criteria[i];
-        json_t *one = json_object();
-        json_object_set_new(one, "name", json_string(c->name ? c->name : ""));
-        json_object_set_new(
-            one, "result",
-            json_string(enum_name(&pathways__v1__criterion_result__descriptor, c->result)));
-        json_object_set_new(one, "reason", json_string(c->reason ? c->reason : ""));
-        json_array_append_new(crit, one);
-    }
-    json_object_set_new(o, "criteria", crit);
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    return text;
-}
-
-static const char *program_of(const det_t *d)
+static const char *program_of(const enr_det_t *d)
 {
     return (d->program && *d->program) ? d->program : ENR_DEFAULT_PROGRAM;
+}
+
+static const char *date_of(const batch_t *b, const enr_det_t *d)
+{
+    return (d->as_of && *d->as_of) ? d->as_of : b->today;
 }
 
 static pw_apply_t result_to_apply(enr_result_t r)
@@ -92,156 +96,291 @@ static pw_apply_t result_to_apply(enr_result_t r)
     }
 }
 
-static pw_apply_t invite(const enr_emitter_t *emit, pw_db_t *db, const det_t *d,
-                         const pw_event_t *ev, const char *facts, char *err, size_t errlen)
+/* The reactions d implies, in the order they run; returns how many. A
+ * termination exits everything, so nothing follows it. */
+static size_t reactions_of(const enr_det_t *d, int lost, enr_reaction_t out[2])
 {
-    char today[PW_DATE_LEN];
-    pw_date_format(pw_date_today(), today);
-    enr_change_t c = {
-        .employer = d->employer,
-        .employee = d->employee,
-        .program = program_of(d),
-        .to = ENR_STATE_INVITED,
-        .reason_code = ENR_REASON_ELIGIBLE,
-        .reason = "eligible for the program",
-        .actor = ENR_ACTOR_SYSTEM,
-        .cause_event_id = ev->event_id,
-        .effective_date = (d->as_of && *d->as_of) ? d->as_of : today,
-        .facts_json = facts,
-    };
-    return result_to_apply(enr_lifecycle_create(db, emit, &c, err, errlen));
-}
-
-/* Stores d as the latest determination; sets *lost when good standing was
- * lost with it. Returns 0 or -1 with err. */
-static int store(pw_db_t *db, const det_t *d, const pw_event_t *ev, const char *facts, int *lost,
-                 char *err, size_t errlen)
-{
-    int standing = d->facts ? (int)d->facts->standing : 0;
-    const char *p[9] = {
-        d->employer,
-        d->employee,
-        program_of(d),
-        enum_name(&pathways__v1__outcome__descriptor, d->outcome),
-        enum_name(&pathways__v1__employment_status__descriptor, d->status),
-        enum_name(&pathways__v1__standing__descriptor, standing),
-        d->as_of ? d->as_of : "",
-        ev->event_id ? ev->event_id : "",
-        facts,
-    };
-    PGresult *res = pw_db_prepared(db, "enr_det_store", SQL_STORE, 9, p);
-    if (!res) {
-        snprintf(err, errlen, "store determination: %s", pw_db_error(db));
-        return -1;
-    }
-    const char *before = pw_db_get(res, 0, "previous_standing");
-    int bad_now = standing == PATHWAYS__V1__STANDING__STANDING_CORRECTIVE_ACTION ||
-                  standing == PATHWAYS__V1__STANDING__STANDING_FINAL_WARNING;
-    int bad_before = strcmp(before, "STANDING_CORRECTIVE_ACTION") == 0 ||
-                     strcmp(before, "STANDING_FINAL_WARNING") == 0;
-    *lost = bad_now && !bad_before;
-    PQclear(res);
-    return 0;
-}
-
-static pw_apply_t react_all(const enr_emitter_t *emit, pw_db_t *db, const det_t *d,
-                            const pw_event_t *ev, const char *facts, char *err, size_t errlen)
-{
-    int lost = 0;
-    if (store(db, d, ev, facts, &lost, err, errlen) != 0)
-        return PW_APPLY_RETRY;
-    char today[PW_DATE_LEN];
-    pw_date_format(pw_date_today(), today);
-    enr_cause_t cause = {
-        .employer = d->employer,
-        .employee = d->employee,
-        .cause_event_id = ev->event_id,
-        .date = (d->as_of && *d->as_of) ? d->as_of : today,
-        .facts = facts,
-        .detail = d->facts ? d->facts->reason_code : NULL,
-    };
-    enr_result_t r = ENR_OK;
+    size_t k = 0;
     switch (d->status) {
-    case PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_TERMINATED:
-        return result_to_apply(enr_react(db, emit, ENR_REACT_EXIT, &cause, err, errlen));
+    case STATUS_TERMINATED:
+        out[k++] = ENR_REACT_EXIT;
+        return k;
     case PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_LEAVE:
-        r = enr_react(db, emit, ENR_REACT_PAUSE, &cause, err, errlen);
+        out[k++] = ENR_REACT_PAUSE;
         break;
     case PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE:
-        r = enr_react(db, emit, ENR_REACT_RESUME, &cause, err, errlen);
+        out[k++] = ENR_REACT_RESUME;
         break;
     default:
         break;
     }
-    if (r == ENR_OK && lost) {
-        cause.detail = enum_name(&pathways__v1__standing__descriptor, (int)d->facts->standing);
-        r = enr_react(db, emit, ENR_REACT_FLAG, &cause, err, errlen);
+    if (lost)
+        out[k++] = ENR_REACT_FLAG;
+    return k;
+}
+
+/* d invites its employee unless they have an enrollment in the program. */
+static int invites(const enr_det_t *d)
+{
+    return d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE && d->status != STATUS_TERMINATED;
+}
+
+static pw_apply_t decode_all(batch_t *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const pw_event_t *ev = b->items[i].ev;
+        enr_det_t *d = pw_decode_determination(ev->payload, ev->payload_len);
+        b->items[i].d = d;
+        if (!d) {
+            snprintf(b->err, b->errlen, "undecodable Determination payload (%zu bytes)",
+                     ev->payload_len);
+            return PW_APPLY_REJECT;
+        }
+        if (!d->employer || !*d->employer || !d->employee || !*d->employee) {
+            snprintf(b->err, b->errlen, "Determination without employer or employee");
+            return PW_APPLY_REJECT;
+        }
     }
-    if (r != ENR_OK)
-        return result_to_apply(r);
-    if (d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE)
-        return invite(emit, db, d, ev, facts, err, errlen);
     return PW_APPLY_OK;
 }
 
-static pw_apply_t react(const enr_emitter_t *emit, pw_db_t *db, const det_t *d,
-                        const pw_event_t *ev, char *err, size_t errlen)
+/* The columns of SQL_STORE, one array each. */
+enum {
+    S_EMPLOYER,
+    S_EMPLOYEE,
+    S_PROGRAM,
+    S_OUTCOME,
+    S_STATUS,
+    S_STANDING,
+    S_AS_OF,
+    S_EVENT_ID,
+    S_PARTITION,
+    S_SEQ,
+    S_COLS
+};
+
+static int add_item(pw_pgarray_t **cols, const item_t *it)
 {
-    char *facts = facts_json(d, ev);
+    const enr_det_t *d = it->d;
+    const char *v[S_PARTITION] = {
+        [S_EMPLOYER] = d->employer,
+        [S_EMPLOYEE] = d->employee,
+        [S_PROGRAM] = program_of(d),
+        [S_OUTCOME] = enr_outcome_name(d),
+        [S_STATUS] = enr_status_name(d),
+        [S_STANDING] = enr_standing_name(d),
+        [S_AS_OF] = d->as_of ? d->as_of : "",
+        [S_EVENT_ID] = it->ev->event_id ? it->ev->event_id : "",
+    };
+    for (int k = 0; k < S_PARTITION; k++)
+        if (pw_pgarray_add(cols[k], v[k]) != 0)
+            return -1;
+    if (pw_pgarray_add_i64(cols[S_PARTITION], it->ev->partition) != 0 ||
+        pw_pgarray_add_i64(cols[S_SEQ], it->ev->seq) != 0)
+        return -1;
+    return 0;
+}
+
+/* Runs SQL_STORE over the batch; *res receives its result. */
+static int store(batch_t *b, PGresult **res)
+{
+    pw_pgarray_t *cols[S_COLS] = {0};
+    Pathways__V1__Determination probe = PATHWAYS__V1__DETERMINATION__INIT;
+    probe.outcome = PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE;
+    probe.status = STATUS_TERMINATED;
+    const char *p[S_COLS + 2] = {[S_COLS] = enr_outcome_name(&probe),
+                                 [S_COLS + 1] = enr_status_name(&probe)};
+    int ok = 1;
+    for (int k = 0; k < S_COLS && ok; k++)
+        ok = (cols[k] = pw_pgarray_new()) != NULL;
+    for (size_t i = 0; i < b->n && ok; i++)
+        ok = add_item(cols, &b->items[i]) == 0;
+    for (int k = 0; k < S_COLS && ok; k++)
+        ok = (p[k] = pw_pgarray_text(cols[k])) != NULL;
+    int rc = 0;
+    if (!ok) {
+        snprintf(b->err, b->errlen, "store determinations: out of memory");
+        rc = -1;
+    } else if (!(*res = pw_db_prepared(b->db, "enr_det_store", SQL_STORE, S_COLS + 2, p))) {
+        snprintf(b->err, b->errlen, "store determinations: %s", pw_db_error(b->db));
+        rc = -1;
+    }
+    for (int k = 0; k < S_COLS; k++)
+        pw_pgarray_destroy(&cols[k]);
+    return rc;
+}
+
+/* Row i of SQL_STORE: whether its event lost good standing and whether a
+ * reaction it implies concerns the enrollment on the row. */
+static void scan_row(batch_t *b, const PGresult *res, int i)
+{
+    int64_t ord = pw_db_get_i64(res, i, "ord");
+    if (ord < 1 || (uint64_t)ord > b->n)
+        return;
+    item_t *it = &b->items[ord - 1];
+    it->lost = enr_standing_is_bad(enr_standing_name(it->d)) &&
+               !enr_standing_is_bad(pw_db_get(res, i, "previous_standing"));
+    /* An invitation earlier in the batch is an active enrollment too. */
+    if (it->d->status == STATUS_TERMINATED && strcmp(pw_db_get(res, i, "invited_before"), "t") == 0)
+        it->alone = 1;
+    enr_state_t state;
+    if (pw_db_isnull(res, i, "state") || enr_state_parse(pw_db_get(res, i, "state"), &state) != 0)
+        return;
+    enr_reaction_t what[2];
+    size_t k = reactions_of(it->d, it->lost, what);
+    for (size_t j = 0; j < k; j++)
+        if (enr_react_concerns(what[j], state, pw_db_get(res, i, "paused_from"),
+                               pw_db_get(res, i, "pause_reason"),
+                               strcmp(pw_db_get(res, i, "review_flag"), "t") == 0))
+            it->alone = 1;
+}
+
+static int same_employee(const enr_det_t *x, const enr_det_t *y)
+{
+    return strcmp(x->employer, y->employer) == 0 && strcmp(x->employee, y->employee) == 0;
+}
+
+/* Once one event of an employee is applied alone, all of theirs are, so
+ * their reactions and invitations keep the order of the stream. */
+static void spread_alone(batch_t *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t j = 0; b->items[i].alone && j < b->n; j++)
+            if (!b->items[j].alone && same_employee(b->items[i].d, b->items[j].d))
+                b->items[j].alone = 1;
+}
+
+static enr_source_t source_of(const pw_event_t *ev)
+{
+    return (enr_source_t){ev->stream ? ev->stream : "", ev->partition, ev->seq};
+}
+
+/* Invites the employees of items idx[0..k) with one statement. The facts
+ * frozen with an invitation are the decision and where the stream keeps
+ * the rest (ENR_FACTS_DECISION): applying checks eligibility again and
+ * freezes the criteria then. */
+static pw_apply_t invite(batch_t *b, const size_t *idx, size_t k)
+{
+    enr_change_t *cs = calloc(k ? k : 1, sizeof *cs);
+    char **facts = calloc(k ? k : 1, sizeof *facts);
+    pw_apply_t out = PW_APPLY_OK;
+    for (size_t i = 0; cs && facts && i < k && out == PW_APPLY_OK; i++) {
+        const item_t *it = &b->items[idx[i]];
+        enr_source_t src = source_of(it->ev);
+        facts[i] = enr_facts_json(it->d, &src, ENR_FACTS_DECISION);
+        if (!facts[i])
+            out = PW_APPLY_RETRY;
+        cs[i] = (enr_change_t){
+            .employer = it->d->employer,
+            .employee = it->d->employee,
+            .program = program_of(it->d),
+            .to = ENR_STATE_INVITED,
+            .reason_code = ENR_REASON_ELIGIBLE,
+            .reason = "eligible for the program",
+            .actor = ENR_ACTOR_SYSTEM,
+            .cause_event_id = it->ev->event_id,
+            .effective_date = date_of(b, it->d),
+            .facts_json = facts[i],
+        };
+    }
+    if (!cs || !facts || out != PW_APPLY_OK) {
+        snprintf(b->err, b->errlen, "invite: out of memory");
+        out = PW_APPLY_RETRY;
+    } else {
+        out = result_to_apply(
+            enr_lifecycle_create_many(b->db, b->emit, cs, k, NULL, b->err, b->errlen));
+    }
+    for (size_t i = 0; facts && i < k; i++)
+        free(facts[i]);
+    free(facts);
+    free(cs);
+    return out;
+}
+
+/* Invites, in one statement, for every event not applied alone. */
+static pw_apply_t invite_plain(batch_t *b)
+{
+    size_t *idx = calloc(b->n, sizeof *idx);
+    if (!idx) {
+        snprintf(b->err, b->errlen, "invite: out of memory");
+        return PW_APPLY_RETRY;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (!b->items[i].alone && invites(b->items[i].d))
+            idx[k++] = i;
+    pw_apply_t out = k ? invite(b, idx, k) : PW_APPLY_OK;
+    free(idx);
+    return out;
+}
+
+/* Item i's reactions, each over the employee's enrollments, then its
+ * invitation: what the event does when applied alone. */
+static pw_apply_t react_alone(batch_t *b, size_t i)
+{
+    const item_t *it = &b->items[i];
+    enr_source_t src = source_of(it->ev);
+    char *facts = enr_facts_json(it->d, &src, ENR_FACTS_FULL);
     if (!facts) {
+        snprintf(b->err, b->errlen, "react: out of memory");
+        return PW_APPLY_RETRY;
+    }
+    enr_cause_t cause = {
+        .employer = it->d->employer,
+        .employee = it->d->employee,
+        .cause_event_id = it->ev->event_id,
+        .date = date_of(b, it->d),
+        .facts = facts,
+    };
+    enr_reaction_t what[2];
+    size_t k = reactions_of(it->d, it->lost, what);
+    enr_result_t r = ENR_OK;
+    for (size_t j = 0; j < k && r == ENR_OK; j++) {
+        cause.detail = what[j] == ENR_REACT_FLAG ? enr_standing_name(it->d)
+                       : it->d->facts            ? it->d->facts->reason_code
+                                                 : NULL;
+        r = enr_react(b->db, b->emit, what[j], &cause, b->err, b->errlen);
+    }
+    free(facts);
+    if (r != ENR_OK)
+        return result_to_apply(r);
+    return invites(it->d) ? invite(b, &i, 1) : PW_APPLY_OK;
+}
+
+static pw_apply_t apply_batch(batch_t *b)
+{
+    pw_apply_t out = decode_all(b);
+    if (out != PW_APPLY_OK)
+        return out;
+    PGresult *res = NULL;
+    if (store(b, &res) != 0)
+        return PW_APPLY_RETRY;
+    for (int i = 0; i < PQntuples(res); i++)
+        scan_row(b, res, i);
+    PQclear(res);
+    spread_alone(b);
+    out = invite_plain(b);
+    for (size_t i = 0; i < b->n && out == PW_APPLY_OK; i++)
+        if (b->items[i].alone)
+            out = react_alone(b, i);
+    return out;
+}
+
+pw_apply_t enr_apply_determinations(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                    char *err, size_t errlen)
+{
+    batch_t b = {.emit = ctx, .db = db, .n = n, .err = err, .errlen = errlen};
+    b.items = calloc(n ? n : 1, sizeof *b.items);
+    if (!b.items) {
         snprintf(err, errlen, "out of memory");
         return PW_APPLY_RETRY;
     }
-    pw_apply_t out = react_all(emit, db, d, ev, facts, err, errlen);
-    free(facts);
-    return out;
-}
-
-pw_apply_t enr_apply_determination(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
-                                   size_t errlen)
-{
-    const enr_emitter_t *emit = ctx;
-    det_t *d = pw_decode_determination(ev->payload, ev->payload_len);
-    if (!d) {
-        snprintf(err, errlen, "undecodable Determination payload (%zu bytes)", ev->payload_len);
-        return PW_APPLY_REJECT;
-    }
-    pw_apply_t out;
-    if (!d->employer || !*d->employer || !d->employee || !*d->employee) {
-        snprintf(err, errlen, "Determination without employer or employee");
-        out = PW_APPLY_REJECT;
-    } else {
-        out = react(emit, db, d, ev, err, errlen);
-    }
-    pw_free_determination(&d);
-    return out;
-}
-
-int enr_eligibility_check(pw_db_t *db, const char *employer, const char *employee,
-                          const char *program, char *why, size_t whylen, char **facts)
-{
-    if (facts)
-        *facts = NULL;
-    const char *p[3] = {employer, employee, program};
-    PGresult *res = pw_db_prepared(db, "enr_det_check", SQL_CHECK, 3, p);
-    if (!res) {
-        snprintf(why, whylen, "read determination: %s", pw_db_error(db));
-        return -1;
-    }
-    int out;
-    if (PQntuples(res) == 0) {
-        snprintf(why, whylen, "no eligibility determination for %s/%s in %s", employer, employee,
-                 program);
-        out = -2;
-    } else {
-        const char *outcome = pw_db_get(res, 0, "outcome");
-        out = strcmp(outcome, OUTCOME_ELIGIBLE_NAME) == 0;
-        if (!out)
-            snprintf(why, whylen, "%s/%s is not eligible (%s): %s", employer, employee, outcome,
-                     pw_db_get(res, 0, "failing"));
-        if (facts)
-            *facts = strdup(pw_db_get(res, 0, "facts"));
-    }
-    PQclear(res);
+    for (size_t i = 0; i < n; i++)
+        b.items[i].ev = &evs[i];
+    pw_date_format(pw_date_today(), b.today);
+    pw_apply_t out = apply_batch(&b);
+    for (size_t i = 0; i < n; i++)
+        pw_free_determination(&b.items[i].d);
+    free(b.items);
     return out;
 }

@@ -12,6 +12,15 @@
  *     staff review (event type review_flagged, no state change);
  *   - the first ELIGIBLE determination of an employee with no enrollment in
  *     the program invites them (state invited).
+ *
+ * A batch is applied set-based: one statement stores every determination
+ * (the last of a key wins; an unchanged one writes nothing) and returns,
+ * per event, the standing before it and the employee's enrollments; one
+ * more invites the newly eligible. Only an employee whose enrollments a
+ * reaction concerns -- rare: people already enrolled who leave, return,
+ * lose standing or are terminated -- has their events of the batch
+ * applied one at a time, in order, after the invitations.
+ *
  * Exactly-once comes from the runtime (offset and effects in one
  * transaction); the unique (employer, employee, program) key makes the
  * invitation safe even if the same determination is seen twice. */
@@ -30,20 +39,11 @@
 #define ENR_REASON_LEAVE_END  "leave_ended"
 #define ENR_REASON_STANDING   "standing_lost"
 
-/* pw_apply_fn for stream "eligibility". ctx is a const enr_emitter_t *.
- * Returns PW_APPLY_REJECT for an undecodable or incomplete payload,
+/* pw_apply_batch_fn for stream "eligibility". ctx is a const
+ * enr_emitter_t *. Returns PW_APPLY_REJECT when a payload is undecodable or
+ * incomplete (the consumer then finds which one, one event at a time),
  * PW_APPLY_RETRY on a database failure, else PW_APPLY_OK. */
-pw_apply_t enr_apply_determination(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
-                                   size_t errlen);
-
-/* The latest determination of (employer, employee, program), for checks
- * made again at application and at cohort start. Returns 1 when it is
- * ELIGIBLE, 0 when not (the failing criteria in why), -2 when none was
- * ever received (why says so), -1 on a database error (why). When facts is
- * not NULL it receives the determination used as a JSON object (caller
- * frees; NULL when none). */
-int enr_eligibility_check(pw_db_t *db, const char *employer, const char *employee,
-                          const char *program, char *why, size_t whylen, char **facts)
-    __attribute__((warn_unused_result));
+pw_apply_t enr_apply_determinations(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                    char *err, size_t errlen);
 
 #endif

@@ -7,12 +7,32 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pathways/pgarray.h"
+
 #define ENR_KEY_MAX 512
 
-static const char *SQL_CREATE =
-    "INSERT INTO enrollment.enrollment (employer, employee, program, state, cohort_id,"
-    " reason_code) VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6)"
-    " ON CONFLICT (employer, employee, program) DO NOTHING RETURNING id";
+/* Creates a whole list of enrollments and their audit rows in one
+ * statement. The first change naming an (employer, employee, program)
+ * wins; one that exists already creates nothing. $12/$13: the audit's
+ * from_state and kind. Returns the ordinals (1-based) of the changes that
+ * created an enrollment. */
+static const char *SQL_CREATE_MANY =
+    "WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+    "  $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"
+    "  WITH ORDINALITY AS c(employer, employee, program, state, cohort_id, reason_code, reason,"
+    "  actor, cause_event_id, facts, effective_date, ord)),"
+    " one AS (SELECT DISTINCT ON (employer, employee, program) * FROM c"
+    "  ORDER BY employer, employee, program, ord),"
+    " ins AS (INSERT INTO enrollment.enrollment (employer, employee, program, state, cohort_id,"
+    "  reason_code) SELECT employer, employee, program, state, NULLIF(cohort_id, ''), reason_code"
+    "  FROM one ORDER BY ord ON CONFLICT (employer, employee, program) DO NOTHING"
+    "  RETURNING id, employer, employee, program),"
+    " made AS (SELECT i.id, o.* FROM ins i JOIN one o USING (employer, employee, program)),"
+    " audit AS (INSERT INTO enrollment.transition (enrollment_id, from_state, to_state,"
+    "  reason_code, reason, actor, cause_event_id, facts, kind, effective_date)"
+    "  SELECT id, $12, state, reason_code, reason, actor, cause_event_id,"
+    "  COALESCE(facts, '{}')::jsonb, $13, effective_date FROM made ORDER BY ord)"
+    " SELECT ord FROM made ORDER BY ord";
 
 /* $2 is the target state, $5 the expected current one. The waitlist number
  * survives a pause so a resumed waiter keeps their place; it goes once the
@@ -109,28 +129,100 @@ static enr_result_t announce(const enr_emitter_t *emit, const char *type, enr_st
     return ENR_OK;
 }
 
+/* The columns of SQL_CREATE_MANY, one array each. */
+enum {
+    COL_EMPLOYER,
+    COL_EMPLOYEE,
+    COL_PROGRAM,
+    COL_STATE,
+    COL_COHORT,
+    COL_REASON_CODE,
+    COL_REASON,
+    COL_ACTOR,
+    COL_CAUSE,
+    COL_FACTS,
+    COL_DATE,
+    N_COLS
+};
+
+static int add_change(pw_pgarray_t **cols, const enr_change_t *c)
+{
+    const char *v[N_COLS] = {
+        [COL_EMPLOYER] = nz(c->employer),    [COL_EMPLOYEE] = nz(c->employee),
+        [COL_PROGRAM] = nz(c->program),      [COL_STATE] = enr_state_name(c->to),
+        [COL_COHORT] = nz(c->cohort_id),     [COL_REASON_CODE] = nz(c->reason_code),
+        [COL_REASON] = nz(c->reason),        [COL_ACTOR] = nz(c->actor),
+        [COL_CAUSE] = nz(c->cause_event_id), [COL_FACTS] = c->facts_json, /* NULL: {} */
+        [COL_DATE] = nz(c->effective_date),
+    };
+    for (int k = 0; k < N_COLS; k++)
+        if (pw_pgarray_add(cols[k], v[k]) != 0)
+            return -1;
+    return 0;
+}
+
+/* Runs SQL_CREATE_MANY over cs; *res receives its result. */
+static enr_result_t create_rows(pw_db_t *db, const enr_change_t *cs, size_t n, PGresult **res,
+                                char *err, size_t errlen)
+{
+    pw_pgarray_t *cols[N_COLS] = {0};
+    const char *p[N_COLS + 2] = {[N_COLS] = enr_state_name(ENR_STATE_NONE),
+                                 [N_COLS + 1] = KIND_TRANSITION};
+    int ok = 1;
+    for (int k = 0; k < N_COLS && ok; k++)
+        ok = (cols[k] = pw_pgarray_new()) != NULL;
+    for (size_t i = 0; i < n && ok; i++)
+        ok = add_change(cols, &cs[i]) == 0;
+    for (int k = 0; k < N_COLS && ok; k++)
+        ok = (p[k] = pw_pgarray_text(cols[k])) != NULL;
+    enr_result_t out = ENR_OK;
+    if (!ok) {
+        snprintf(err, errlen, "create enrollments: out of memory");
+        out = ENR_ERR_DB;
+    } else if (!(*res = pw_db_prepared(db, "enr_create_many", SQL_CREATE_MANY, N_COLS + 2, p))) {
+        set_err(err, errlen, "create enrollments", db);
+        out = ENR_ERR_DB;
+    }
+    for (int k = 0; k < N_COLS; k++)
+        pw_pgarray_destroy(&cols[k]);
+    return out;
+}
+
+enr_result_t enr_lifecycle_create_many(pw_db_t *db, const enr_emitter_t *emit,
+                                       const enr_change_t *cs, size_t n, char *created, char *err,
+                                       size_t errlen)
+{
+    if (created)
+        memset(created, 0, n);
+    for (size_t i = 0; i < n; i++)
+        if (enr_transition_check(ENR_STATE_NONE, cs[i].to, err, errlen) != 0)
+            return ENR_ERR_ILLEGAL;
+    if (n == 0)
+        return ENR_OK;
+    PGresult *res = NULL;
+    enr_result_t r = create_rows(db, cs, n, &res, err, errlen);
+    for (int i = 0; r == ENR_OK && i < PQntuples(res); i++) {
+        int64_t ord = pw_db_get_i64(res, i, "ord");
+        if (ord < 1 || (uint64_t)ord > n) {
+            snprintf(err, errlen, "create enrollments: ordinal %" PRId64 " out of range", ord);
+            r = ENR_ERR_DB;
+            break;
+        }
+        const enr_change_t *c = &cs[ord - 1];
+        if (created)
+            created[ord - 1] = 1;
+        r = announce(emit, ENR_EVENT_TYPE, ENR_STATE_NONE, c->to, c, err, errlen);
+    }
+    PQclear(res);
+    return r;
+}
+
 enr_result_t enr_lifecycle_create(pw_db_t *db, const enr_emitter_t *emit, const enr_change_t *c,
                                   char *err, size_t errlen)
 {
-    if (enr_transition_check(ENR_STATE_NONE, c->to, err, errlen) != 0)
-        return ENR_ERR_ILLEGAL;
-    const char *p[6] = {nz(c->employer),       nz(c->employee),  nz(c->program),
-                        enr_state_name(c->to), nz(c->cohort_id), nz(c->reason_code)};
-    PGresult *res = pw_db_prepared(db, "enr_create", SQL_CREATE, 6, p);
-    if (!res) {
-        set_err(err, errlen, "create enrollment", db);
-        return ENR_ERR_DB;
-    }
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return ENR_EXISTS;
-    }
-    int64_t id = pw_db_get_i64(res, 0, "id");
-    PQclear(res);
-    enr_result_t r = audit(db, id, ENR_STATE_NONE, c->to, KIND_TRANSITION, c, err, errlen);
-    if (r != ENR_OK)
-        return r;
-    return announce(emit, ENR_EVENT_TYPE, ENR_STATE_NONE, c->to, c, err, errlen);
+    char made = 0;
+    enr_result_t r = enr_lifecycle_create_many(db, emit, c, 1, &made, err, errlen);
+    return r == ENR_OK && !made ? ENR_EXISTS : r;
 }
 
 enr_result_t enr_lifecycle_move(pw_db_t *db, const enr_emitter_t *emit, int64_t id,

@@ -58,6 +58,16 @@ typedef enum {
 enr_result_t enr_lifecycle_create(pw_db_t *db, const enr_emitter_t *emit, const enr_change_t *c,
                                   char *err, size_t errlen) __attribute__((warn_unused_result));
 
+/* Creates the enrollments cs[0..n) with one statement whatever n, as
+ * enr_lifecycle_create would one by one: a change naming an (employer,
+ * employee, program) that has an enrollment, or that an earlier change in
+ * cs names, creates nothing. Events are announced in the order of cs. When
+ * created is not NULL, created[i] is set to 1 for each change that created
+ * its enrollment, else 0. Returns ENR_OK or an error with err. */
+enr_result_t enr_lifecycle_create_many(pw_db_t *db, const enr_emitter_t *emit,
+                                       const enr_change_t *cs, size_t n, char *created, char *err,
+                                       size_t errlen) __attribute__((warn_unused_result));
+
 /* Moves enrollment id, currently in state from, to c->to. Returns ENR_OK or
  * an error with a reason in err. The row's bookkeeping follows the target:
  * to paused remembers from (resume target) and c->reason_code; to

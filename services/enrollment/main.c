@@ -35,8 +35,8 @@ static uint8_t *on_request(void *ctx, pw_service_t *svc, const char *type, const
     const pw_peer_t *peer = pw_service_peer(svc);
     char actor[PW_KEY_ID_MAX + 8];
     snprintf(actor, sizeof actor, "key:%s", peer->key_id);
-    enr_session_t s = {pw_service_db(svc), *emit, commit_service, rollback_service, svc,
-                       peer->authenticated ? actor : NULL};
+    enr_session_t s = {pw_service_db(svc), *emit, commit_service,
+                       rollback_service,   svc,   peer->authenticated ? actor : NULL};
     *reply_type = ENR_RESULT_TYPE;
     return enr_command_answer(&s, type, data, len, reply_len);
 }
@@ -64,8 +64,8 @@ int main(int argc, char **argv)
     if (!svc)
         return 1;
     enr_emitter_t emit = {emit_to_service, svc};
-    if (pw_service_consume(svc, PW_SVC_ELIGIBILITY, ENR_ELIGIBILITY_STREAM, enr_apply_determination,
-                           &emit) != 0 ||
+    if (pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, ENR_ELIGIBILITY_STREAM,
+                                 enr_apply_determinations, &emit) != 0 ||
         pw_service_on_request(svc, on_request, &emit) != 0 ||
         pw_service_require(svc, ENR_COMMAND_TYPE, PW_ROLE_ADMIN) != 0)
         goto done;

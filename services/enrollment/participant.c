@@ -10,6 +10,7 @@
 #include "cohort.h"
 #include "command.h"
 #include "determination.h"
+#include "eligibility.h"
 
 typedef Pathways__V1__EnrollmentCommand cmd_t;
 

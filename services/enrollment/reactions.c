@@ -61,6 +61,17 @@ static int decide(enr_reaction_t what, const row_t *r, enr_change_t *c)
     return 0;
 }
 
+int enr_react_concerns(enr_reaction_t what, enr_state_t state, const char *paused_from,
+                       const char *pause_reason, int flagged)
+{
+    row_t r = {.state = state,
+               .paused_from = paused_from ? paused_from : "",
+               .pause_reason = pause_reason ? pause_reason : "",
+               .flagged = flagged};
+    enr_change_t scratch = {0};
+    return decide(what, &r, &scratch);
+}
+
 static const char *sentence(enr_reaction_t what)
 {
     switch (what) {

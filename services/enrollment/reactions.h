@@ -24,6 +24,13 @@ typedef struct {
     const char *detail; /* the partner's reason ("medical", "CORRECTIVE_ACTION") */
 } enr_cause_t;
 
+/* 1 when reaction what concerns an enrollment in state (paused from
+ * paused_from for pause_reason, flagged or not), i.e. enr_react would
+ * change it; lets a batch of determinations find the few that need a
+ * reaction before making any. Strings borrowed, NULL reads as "". */
+int enr_react_concerns(enr_reaction_t what, enr_state_t state, const char *paused_from,
+                       const char *pause_reason, int flagged);
+
 /* Applies what to every enrollment of the employee it concerns; an exit
  * from a seat promotes the cohort's next waiter. Returns ENR_OK or an
  * error with err (ENR_ERR_DB: retry). */

@@ -1,7 +1,11 @@
 /* Integration tests for the enrollment service's reactions to eligibility
  * determinations, against the real PostgreSQL (database pathways_it_enroll):
  * the handler runs inside a transaction exactly as the runtime runs it, and
- * the test checks the rows and the EnrollmentChanged events it produced. */
+ * the test checks the rows and the EnrollmentChanged events it produced. A
+ * scenario applied one event per transaction (employees AAA-*) and as one
+ * batch (employees BBB-*) must leave the same enrollments, audit and events
+ * -- including an employee invited and terminated in one batch, leaves,
+ * returns and lost standing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,8 +58,24 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Applies one "eligibility" event the way the runtime does: one
+/* Applies "eligibility" events as one batch the way the runtime does: one
  * transaction, appended events flushed before COMMIT. */
+static pw_apply_t apply_events(fixture_t *f, const pw_event_t *evs, size_t n, char *err,
+                               size_t errlen)
+{
+    assert_int_equal(pw_db_begin(f->db), 0);
+    pw_apply_t r = enr_apply_determinations(&f->emit, f->db, evs, n, err, errlen);
+    if (r == PW_APPLY_OK) {
+        assert_int_equal(pw_appender_flush(f->appender, f->db), 0);
+        assert_int_equal(pw_db_commit(f->db), 0);
+        pw_appender_publish(f->appender, NULL);
+    } else {
+        pw_db_rollback(f->db);
+        pw_appender_discard(f->appender);
+    }
+    return r;
+}
+
 static pw_apply_t apply(fixture_t *f, const char *event_id, const uint8_t *bytes, size_t len,
                         char *err, size_t errlen)
 {
@@ -66,17 +86,7 @@ static pw_apply_t apply(fixture_t *f, const char *event_id, const uint8_t *bytes
                      .event_id = event_id,
                      .payload = bytes,
                      .payload_len = len};
-    assert_int_equal(pw_db_begin(f->db), 0);
-    pw_apply_t r = enr_apply_determination(&f->emit, f->db, &ev, err, errlen);
-    if (r == PW_APPLY_OK) {
-        assert_int_equal(pw_appender_flush(f->appender, f->db), 0);
-        assert_int_equal(pw_db_commit(f->db), 0);
-        pw_appender_publish(f->appender, NULL);
-    } else {
-        pw_db_rollback(f->db);
-        pw_appender_discard(f->appender);
-    }
-    return r;
+    return apply_events(f, &ev, 1, err, errlen);
 }
 
 static pw_apply_t apply_det(fixture_t *f, const char *event_id, const char *employee,
@@ -250,6 +260,176 @@ static void test_illegal_move_is_refused(void **state)
     assert_query(f, STATE_OF, "e1", "exited/terminated");
 }
 
+/* ---- batches: the same scenario one by one (AAA-*) and as one batch (BBB-*) ---- */
+
+#define LEAVE      PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_LEAVE
+#define GOOD       PATHWAYS__V1__STANDING__STANDING_GOOD
+#define CORRECTIVE PATHWAYS__V1__STANDING__STANDING_CORRECTIVE_ACTION
+#define FINAL      PATHWAYS__V1__STANDING__STANDING_FINAL_WARNING
+
+/* One determination of the scenario: employee number and what it says. */
+typedef struct {
+    int who;
+    Pathways__V1__Outcome outcome;
+    Pathways__V1__EmploymentStatus status;
+    Pathways__V1__Standing standing;
+} step_t;
+
+/* 1 invited then terminated in the same batch; 2 enrolled, on leave, back;
+ * 3 paused for leave, back; 4 applied, loses standing (once); 5 invited,
+ * eligible again; 6 never eligible; 7 invited with a bad standing; 8
+ * invited, then on leave (an invitation is not paused). */
+static const step_t SCENARIO[] = {
+    {1, ELIGIBLE, ACTIVE, GOOD},  {2, NOT_ELIGIBLE, LEAVE, GOOD},
+    {5, ELIGIBLE, ACTIVE, GOOD},  {1, NOT_ELIGIBLE, TERMINATED, GOOD},
+    {3, ELIGIBLE, ACTIVE, GOOD},  {4, NOT_ELIGIBLE, ACTIVE, CORRECTIVE},
+    {5, ELIGIBLE, ACTIVE, GOOD},  {6, NOT_ELIGIBLE, ACTIVE, GOOD},
+    {2, ELIGIBLE, ACTIVE, GOOD},  {4, NOT_ELIGIBLE, ACTIVE, CORRECTIVE},
+    {7, ELIGIBLE, ACTIVE, FINAL}, {7, ELIGIBLE, ACTIVE, CORRECTIVE},
+    {8, ELIGIBLE, ACTIVE, GOOD},  {8, NOT_ELIGIBLE, LEAVE, GOOD},
+};
+#define STEPS (sizeof SCENARIO / sizeof SCENARIO[0])
+
+static void exec(fixture_t *f, const char *sql, const char *param)
+{
+    const char *p[1] = {param};
+    assert_int_equal(pw_db_exec(f->db, sql, param ? 1 : 0, param ? p : NULL), 0);
+}
+
+/* Enrollments the scenario's employees have before it (prefix $1). */
+static void seed(fixture_t *f, const char *prefix)
+{
+    exec(f,
+         "INSERT INTO enrollment.enrollment (employer, employee, program, state, paused_from,"
+         " pause_reason) VALUES ('acme', $1 || '-2', 'mapp', 'enrolled', NULL, ''),"
+         " ('acme', $1 || '-3', 'mapp', 'paused', 'enrolled', 'leave'),"
+         " ('acme', $1 || '-4', 'mapp', 'applied', NULL, '')",
+         prefix);
+}
+
+/* The payload of step i for prefix (caller frees). */
+static uint8_t *encode_step(const char *prefix, size_t i, size_t *len)
+{
+    const step_t *s = &SCENARIO[i];
+    char employee[32];
+    snprintf(employee, sizeof employee, "%s-%d", prefix, s->who);
+    Pathways__V1__Criterion crit = PATHWAYS__V1__CRITERION__INIT;
+    Pathways__V1__Criterion *crits[1] = {&crit};
+    crit.name = "status";
+    crit.result = s->outcome == ELIGIBLE ? PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_PASS
+                                         : PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_FAIL;
+    crit.reason = "status";
+    Pathways__V1__EmployeeFacts facts = PATHWAYS__V1__EMPLOYEE_FACTS__INIT;
+    facts.status = s->status;
+    facts.standing = s->standing;
+    facts.reason_code = s->status == LEAVE ? "medical" : "";
+    Pathways__V1__Determination d = PATHWAYS__V1__DETERMINATION__INIT;
+    d.employer = "acme";
+    d.employee = employee;
+    d.program = "mapp";
+    d.outcome = s->outcome;
+    d.status = s->status;
+    d.facts = &facts;
+    d.n_criteria = 1;
+    d.criteria = crits;
+    d.as_of = "2026-03-01";
+    return pw_msg_encode(&d.base, 0, len);
+}
+
+/* Applies steps [from, to) for prefix as one batch, in one transaction. */
+static void apply_steps(fixture_t *f, const char *prefix, size_t from, size_t to)
+{
+    pw_event_t evs[STEPS];
+    uint8_t *bytes[STEPS];
+    char ids[STEPS][32];
+    for (size_t i = from; i < to; i++) {
+        snprintf(ids[i], sizeof ids[i], "%s-ev-%zu", prefix, i);
+        evs[i] = (pw_event_t){.stream = "eligibility",
+                              .seq = (int64_t)i + 1,
+                              .type = "org.pathways.eligibility.determined.v1",
+                              .key = "k",
+                              .event_id = ids[i]};
+        bytes[i] = encode_step(prefix, i, &evs[i].payload_len);
+        evs[i].payload = bytes[i];
+    }
+    char err[256] = "";
+    pw_apply_t r = apply_events(f, &evs[from], to - from, err, sizeof err);
+    if (r != PW_APPLY_OK)
+        fail_msg("steps %zu..%zu of %s: %d %s", from, to, prefix, r, err);
+    for (size_t i = from; i < to; i++)
+        free(bytes[i]);
+}
+
+/* Everything the scenario left for prefix $1, with the prefix written as
+ * AAA so both runs compare equal. */
+static const char *DUMPS[] = {
+    "SELECT string_agg(replace(concat_ws('|', employee, program, state, reason_code,"
+    " paused_from, pause_reason, review_flag, review_reason), $1, 'AAA'), E'\\n'"
+    " ORDER BY employee, program) FROM enrollment.enrollment WHERE employee LIKE $1 || '-%'",
+    "SELECT string_agg(replace(concat_ws('|', e.employee, t.from_state, t.to_state, t.reason_code,"
+    " t.reason, t.actor, t.cause_event_id, t.kind, t.effective_date, t.facts::text), $1, 'AAA'),"
+    " E'\\n' ORDER BY e.employee, t.id) FROM enrollment.transition t"
+    " JOIN enrollment.enrollment e ON e.id = t.enrollment_id WHERE e.employee LIKE $1 || '-%'",
+    "SELECT string_agg(concat_ws('|', replace(key, $1, 'AAA'), type,"
+    " replace(encode(payload, 'hex'), encode(convert_to($1, 'UTF8'), 'hex'), '414141')),"
+    " E'\\n' ORDER BY key, seq)"
+    " FROM stream.event WHERE stream = 'enrollment' AND key LIKE 'acme/' || $1 || '-%'",
+    "SELECT string_agg(replace(concat_ws('|', employee, outcome, status, standing, as_of), $1,"
+    " 'AAA'), E'\\n' ORDER BY employee) FROM enrollment.determination"
+    " WHERE employee LIKE $1 || '-%'",
+};
+
+static void test_batch_equals_one_by_one(void **state)
+{
+    fixture_t *f = *state;
+    seed(f, "AAA");
+    seed(f, "BBB");
+    for (size_t i = 0; i < STEPS; i++)
+        apply_steps(f, "AAA", i, i + 1);
+    apply_steps(f, "BBB", 0, STEPS);
+    for (size_t k = 0; k < sizeof DUMPS / sizeof DUMPS[0]; k++) {
+        char *one = query1(f, DUMPS[k], "AAA");
+        char *batch = query1(f, DUMPS[k], "BBB");
+        assert_true(strlen(one) > 0);
+        if (strcmp(one, batch) != 0) {
+            /* Whole, for a diff: cmocka cuts long messages. */
+            fprintf(stderr, "one by one:\n%s\nbatch:\n%s\n", one, batch);
+            fail_msg("dump %zu differs between one by one and the batch", k);
+        }
+        free(one);
+        free(batch);
+    }
+    /* The cases the scenario is there for. */
+    char *got = query1(f,
+                       "SELECT string_agg(employee || ':' || state || ':' || review_flag, ' '"
+                       " ORDER BY employee) FROM enrollment.enrollment WHERE employee LIKE $1",
+                       "BBB-%");
+    assert_string_equal(got, "BBB-1:exited:false BBB-2:enrolled:false BBB-3:enrolled:false "
+                             "BBB-4:applied:true BBB-5:invited:false BBB-7:invited:false "
+                             "BBB-8:invited:false");
+    free(got);
+}
+
+static void test_bad_event_rejects_the_batch(void **state)
+{
+    fixture_t *f = *state;
+    size_t len;
+    uint8_t *good = encode_step("CCC", 0, &len);
+    const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f};
+    pw_event_t evs[2] = {
+        {.stream = "eligibility", .seq = 1, .event_id = "c-1", .payload = good, .payload_len = len},
+        {.stream = "eligibility",
+         .seq = 2,
+         .event_id = "c-2",
+         .payload = junk,
+         .payload_len = sizeof junk},
+    };
+    char err[256] = "";
+    assert_int_equal(apply_events(f, evs, 2, err, sizeof err), PW_APPLY_REJECT);
+    assert_non_null(strstr(err, "undecodable Determination"));
+    free(good);
+}
+
 int main(void)
 {
     /* Order matters: the tests walk one employee through its lifecycle. */
@@ -260,6 +440,8 @@ int main(void)
         cmocka_unit_test(test_termination_exits_active_enrollment),
         cmocka_unit_test(test_undecodable_payload_is_rejected),
         cmocka_unit_test(test_illegal_move_is_refused),
+        cmocka_unit_test(test_batch_equals_one_by_one),
+        cmocka_unit_test(test_bad_event_rejects_the_batch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -127,7 +127,7 @@ static void det(const char *employee, Pathways__V1__Outcome outcome,
                      .payload = bytes,
                      .payload_len = len};
     assert_int_equal(pw_db_begin(f->db), 0);
-    pw_apply_t r = enr_apply_determination(&f->session.emit, f->db, &ev, err, sizeof err);
+    pw_apply_t r = enr_apply_determinations(&f->session.emit, f->db, &ev, 1, err, sizeof err);
     if (r != PW_APPLY_OK)
         fail_msg("determination for %s: %d %s", employee, r, err);
     assert_int_equal(commit(f), 0);
