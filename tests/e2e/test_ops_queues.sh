@@ -9,9 +9,12 @@
 #               reason and is audited
 #   offsets     `offsets reset` is a dry run by default; --apply rewinds and
 #               the running consumer re-applies the events at its next batch
-# Failures are injected with a trigger on enrollment.determination (every
-# eligibility event the enrollment consumer applies writes there), which
-# also counts each successful apply in ops_seen.
+# Failures are injected with a trigger on enrollment.determination: every
+# eligibility event the enrollment consumer applies proposes a row there
+# (set-based: the last event of an employee in a batch wins, so a batch
+# proposes one row per employee). The trigger records in ops_seen the
+# stream position of each row that commits, so "applied" means: every
+# employee's latest event is recorded, and no event is recorded twice.
 set -euo pipefail
 source "$(dirname "$0")/../lib/e2e.sh"
 
@@ -42,19 +45,29 @@ queue_status() { # queue_status CONSUMER STREAM [WINDOW]: the status column
         jq -r --arg c "$1" --arg s "$2" '.queues[] | select(.consumer == $c and .stream == $s) | .status'
 }
 seen() { e2e_psql 'SELECT count(*) FROM ops_seen'; }
+# unapplied [UPTO]: employees whose latest eligibility event (up to seq UPTO)
+# is not recorded as applied.
+unapplied() {
+    e2e_psql "SELECT count(*) FROM (SELECT key, max(seq) AS seq FROM stream.event
+                WHERE stream = 'eligibility' AND seq <= ${1:-9223372036854775807} GROUP BY key) k
+              WHERE NOT EXISTS (SELECT 1 FROM ops_seen s WHERE s.seq = k.seq)"
+}
+# twice: events recorded as applied more than once.
+twice() { e2e_psql 'SELECT count(*) FROM (SELECT seq FROM ops_seen GROUP BY seq HAVING count(*) > 1) d'; }
 enrollment_at() { # enrollment_at SEQ: true once enrollment's offset on eligibility is SEQ
     [ "$(e2e_psql "SELECT seq FROM stream.consumer_offset WHERE consumer = 'enrollment'
                    AND stream = 'eligibility'")" = "$1" ]
 }
 
 e2e_psql "CREATE TABLE ops_fail (why text);
-          CREATE TABLE ops_seen (employer text, employee text);
+          CREATE TABLE ops_seen (n bigserial, employer text, employee text, seq bigint);
           CREATE FUNCTION ops_gate() RETURNS trigger LANGUAGE plpgsql AS \$\$
           BEGIN
               IF EXISTS (SELECT 1 FROM ops_fail) THEN
                   RAISE EXCEPTION 'injected failure (test_ops_queues)';
               END IF;
-              INSERT INTO ops_seen VALUES (NEW.employer, NEW.employee);
+              INSERT INTO ops_seen (employer, employee, seq)
+                  VALUES (NEW.employer, NEW.employee, NEW.source_seq);
               RETURN NEW;
           END \$\$;
           CREATE TRIGGER ops_gate BEFORE INSERT ON enrollment.determination
@@ -76,7 +89,8 @@ e2e_assert_eq "enrollment processed (metric)" "$((applied0 + elig_head))" \
     e2e_fail "no batch commit was observed in pathways_batch_commit_seconds"
 e2e_assert_eq "every queue ok when idle" "ok" \
     "$(e2e_ctl queues --json --window 1 | jq -r '[.queues[].status] | unique | join(",")')"
-e2e_assert_eq "applies counted by the trigger" "$elig_head" "$(seen)"
+e2e_assert_eq "employees whose latest event is not applied" 0 "$(unapplied)"
+e2e_assert_eq "events applied twice" 0 "$(twice)"
 
 # --- 2. stalled, then stopped -----------------------------------------------------------
 e2e_stop enrollment
@@ -107,22 +121,23 @@ e2e_ctl dlq list --consumer enrollment --limit 1000 | grep -q "^$dead dead lette
 id=$(e2e_ctl dlq list --json | jq '.dead_letters[0].id')
 e2e_ctl dlq show "$id" --json | jq -e '.state == "dead" and (.payload_base64 | length) > 0
     and (.reason | test("injected failure"))' >/dev/null || e2e_fail "dlq show $id"
-e2e_assert_eq "nothing from the failed events was applied" "$elig_head" "$(seen)"
+seen_before_replay=$(seen)
+e2e_assert_eq "nothing from the failed events was applied" 0 \
+    "$(e2e_psql "SELECT count(*) FROM ops_seen WHERE seq > $elig_head")"
 e2e_psql "DELETE FROM ops_fail" >/dev/null # the cause is fixed
 e2e_ctl dlq replay --all --consumer enrollment --reason "trigger fixed" --wait 60 ||
     e2e_fail "dlq replay did not complete"
 e2e_assert_eq "replayed dead letters" "$dead" \
     "$(e2e_psql "SELECT count(*) FROM stream.dead_letter WHERE replayed_at IS NOT NULL")"
-e2e_assert_eq "each replayed event applied once" "$head" "$(seen)"
-e2e_assert_eq "no key applied twice" 0 \
-    "$(e2e_psql 'SELECT count(*) FROM (SELECT 1 FROM ops_seen GROUP BY employer, employee
-                 HAVING count(*) > (SELECT count(*) FROM stream.event e WHERE e.stream = '"'eligibility'"'
-                 AND e.key = ops_seen.employer || '"'/'"' || ops_seen.employee)) d')"
+e2e_assert_eq "replayed events applied" "$((seen_before_replay + dead))" "$(seen)"
+e2e_assert_eq "employees whose latest event is not applied after replay" 0 "$(unapplied)"
+e2e_assert_eq "events applied twice after replay" 0 "$(twice)"
 out=$(e2e_ctl dlq replay "$id" 2>&1) || true
 grep -q "0 dead letter(s) queued for replay" <<<"$out" || e2e_fail "second replay: $out"
 grep -q "state replayed" <<<"$out" || e2e_fail "second replay does not say why: $out"
+seen_after_replay=$(seen)
 sleep 2
-e2e_assert_eq "a second replay applies nothing" "$head" "$(seen)"
+e2e_assert_eq "a second replay applies nothing" "$seen_after_replay" "$(seen)"
 e2e_assert_eq "replay requests audited" "$dead" \
     "$(e2e_psql "SELECT count(*) FROM stream.admin_audit WHERE action = 'dlq_replay'")"
 dead_metric() {
@@ -152,14 +167,21 @@ e2e_ctl offsets reset enrollment eligibility --to-seq "$((head + 5))" >/dev/null
     e2e_fail "a reset past the head was accepted"
 e2e_ctl offsets reset enrollment eligibility --to-seq "$to" --apply --reason "test rewind" >/dev/null ||
     e2e_fail "offsets reset --apply"
-before=$(seen)
+mark=$(e2e_psql 'SELECT coalesce(max(n), 0) FROM ops_seen')
 # The running consumer notices at its next batch: one more event makes one.
 e2e_psql "INSERT INTO stream.event (stream, partition, seq, type, key, event_id, occurred_at, payload)
           SELECT stream, partition, $head + 1, type, key, event_id || '-again', occurred_at, payload
             FROM stream.event WHERE stream = 'eligibility' AND seq = $head;
           UPDATE stream.head SET seq = $head + 1 WHERE stream = 'eligibility'" >/dev/null
 e2e_wait_until 30 "enrollment caught up after the reset" enrollment_at "$((head + 1))"
-e2e_assert_eq "re-applied 3 events plus the new one" "$((before + 4))" "$(seen)"
+# Re-applied: every employee's latest event after the rewind point (the new
+# one included), and nothing at or before it.
+e2e_assert_eq "events after the rewind not re-applied" 0 \
+    "$(e2e_psql "SELECT count(*) FROM (SELECT key, max(seq) AS seq FROM stream.event
+                   WHERE stream = 'eligibility' AND seq > $to GROUP BY key) k
+                 WHERE NOT EXISTS (SELECT 1 FROM ops_seen s WHERE s.n > $mark AND s.seq = k.seq)")"
+e2e_assert_eq "events at or before the rewind re-applied" 0 \
+    "$(e2e_psql "SELECT count(*) FROM ops_seen WHERE n > $mark AND seq <= $to")"
 e2e_assert_eq "reset audited" "offset_reset|$head|$to" \
     "$(e2e_psql "SELECT action, detail->>'from', detail->>'to' FROM stream.admin_audit
                  WHERE action = 'offset_reset'")"
