@@ -12,10 +12,11 @@
 
 #define NTF_EMPLOYEE_STREAM "employee"
 
-/* pw_apply_fn for stream "employee" (ctx unused). Returns PW_APPLY_REJECT
- * for an undecodable payload or a bad effective date, PW_APPLY_RETRY on a
- * database failure, else PW_APPLY_OK. */
-pw_apply_t ntf_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
+/* pw_apply_batch_fn for stream "employee" (ctx unused): the whole batch
+ * in one statement. Returns PW_APPLY_REJECT when an event is undecodable
+ * or has a bad effective date (the consumer then finds which one),
+ * PW_APPLY_RETRY on a database failure, else PW_APPLY_OK. */
+pw_apply_t ntf_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n, char *err,
                               size_t errlen);
 
 /* Looks up one recipient. Returns the result (0 or 1 row; columns email,
