@@ -32,35 +32,52 @@ static const char *SQL_ENQUEUE =
 
 #define ENQUEUE_COLUMNS 8
 
+/* One statement per batch: claims due rows and reads, with them, what
+ * sending needs from this schema -- the employee's directory entry and
+ * the person's preferences (the employee, or '#hr' for HR; providers have
+ * none) -- so no row costs a lookup of its own. */
 static const char *SQL_CLAIM =
-    "UPDATE notification.outbox SET state = 'sending', claimed_at = now(), updated_at = now()"
-    " WHERE notification_id IN (SELECT notification_id FROM notification.outbox"
-    "   WHERE state IN ('queued', 'retrying') AND next_attempt_at <= now()"
-    "   ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-    " RETURNING notification_id, trigger, recipient, employer, employee, program, channel,"
-    " context::text AS context, attempts, address_waits";
+    "WITH c AS (UPDATE notification.outbox SET state = 'sending', claimed_at = now(),"
+    "   updated_at = now()"
+    "   WHERE notification_id IN (SELECT notification_id FROM notification.outbox"
+    "     WHERE state IN ('queued', 'retrying') AND next_attempt_at <= now()"
+    "     ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+    "   RETURNING notification_id, trigger, recipient, employer, employee, program, channel,"
+    "   context::text AS context, attempts, address_waits, next_attempt_at)"
+    " SELECT c.notification_id, c.trigger, c.recipient, c.employer, c.employee, c.program,"
+    " c.channel, c.context, c.attempts, c.address_waits, COALESCE(r.email, '') AS email,"
+    " COALESCE(r.given_name, '') AS given_name, COALESCE(r.language, '') AS language,"
+    " (p.person IS NOT NULL) AS pref_found, COALESCE(p.opted_out, false) AS opted_out,"
+    " COALESCE(c.channel = ANY (p.channels), false) AS channel_ok,"
+    " COALESCE(p.language, '') AS pref_language"
+    " FROM c LEFT JOIN notification.recipient r"
+    "   ON r.employer = c.employer AND r.employee = c.employee"
+    " LEFT JOIN notification.preference p ON p.employer = c.employer"
+    "   AND p.person = CASE c.recipient WHEN 'employee' THEN c.employee"
+    "   WHEN 'hr' THEN '#hr' END"
+    " ORDER BY c.next_attempt_at, c.notification_id";
 
 static const char *SQL_RECLAIM =
     "UPDATE notification.outbox SET state = 'retrying', next_attempt_at = now(),"
     " last_error = 'reclaimed: delivery may have happened', updated_at = now()"
     " WHERE state = 'sending' AND claimed_at < now() - make_interval(secs => $1::int)";
 
+/* The row's new state and its attempt row in one statement, only while
+ * the row is still "sending". Attempts are numbered per notification,
+ * across administrators' retries. */
 static const char *SQL_RECORD =
-    "UPDATE notification.outbox SET state = $2, attempts = $3, address_waits = $4,"
-    " next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),"
-    " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END,"
-    " dead_at = CASE WHEN $2 = 'dead' THEN now() ELSE dead_at END,"
-    " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END,"
-    " address = CASE WHEN $7 <> '' THEN $7 ELSE address END,"
-    " last_error = $6, updated_at = now()"
-    " WHERE notification_id = $1 AND state = 'sending' RETURNING notification_id";
-
-/* Attempts are numbered per notification, across administrators' retries. */
-static const char *SQL_ATTEMPT =
-    "INSERT INTO notification.attempt (notification_id, attempt, result, error, channel, address)"
-    " SELECT $1::text, count(*) + 1, $2::text, $3::text, $4::text, $5::text"
-    " FROM notification.attempt"
-    " WHERE notification_id = $1";
+    "WITH u AS (UPDATE notification.outbox SET state = $2, attempts = $3, address_waits = $4,"
+    "   next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),"
+    "   sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END,"
+    "   dead_at = CASE WHEN $2 = 'dead' THEN now() ELSE dead_at END,"
+    "   cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END,"
+    "   address = CASE WHEN $7 <> '' THEN $7 ELSE address END,"
+    "   last_error = $6, updated_at = now()"
+    "   WHERE notification_id = $1 AND state = 'sending' RETURNING notification_id)"
+    " INSERT INTO notification.attempt (notification_id, attempt, result, error, channel, address)"
+    " SELECT u.notification_id, (SELECT count(*) + 1 FROM notification.attempt a"
+    "   WHERE a.notification_id = u.notification_id), $8, $6, $9, $7 FROM u"
+    " RETURNING notification_id";
 
 static Pathways__V1__DeliveryState state_enum(const char *s)
 {
@@ -230,9 +247,11 @@ int ntf_outbox_record(pw_db_t *db, const ntf_publisher_t *pub, const ntf_record_
     snprintf(waits, sizeof waits, "%d", d->address_waits);
     snprintf(delay, sizeof delay, "%lld", (long long)d->delay_ms);
     const char *error = r->error ? r->error : "";
-    const char *p[7] = {r->notification_id, d->state, attempts, waits, delay, error,
-                        nz(r->address)};
-    PGresult *res = pw_db_prepared(db, "ntf_record", SQL_RECORD, 7, p);
+    const char *channel = r->channel ? r->channel : NTF_CHANNEL_EMAIL;
+    const char *p[9] = {
+        r->notification_id,       d->state, attempts, waits, delay, error, nz(r->address),
+        outcome_name(r->outcome), channel};
+    PGresult *res = pw_db_prepared(db, "ntf_record", SQL_RECORD, 9, p);
     if (!res) {
         snprintf(err, errlen, "record delivery: %s", pw_db_error(db));
         return -1;
@@ -241,15 +260,6 @@ int ntf_outbox_record(pw_db_t *db, const ntf_publisher_t *pub, const ntf_record_
     PQclear(res);
     if (!updated)
         return 0;
-    const char *channel = r->channel ? r->channel : NTF_CHANNEL_EMAIL;
-    const char *a[5] = {r->notification_id, outcome_name(r->outcome), error, channel,
-                        nz(r->address)};
-    res = pw_db_prepared(db, "ntf_attempt", SQL_ATTEMPT, 5, a);
-    if (!res) {
-        snprintf(err, errlen, "record attempt: %s", pw_db_error(db));
-        return -1;
-    }
-    PQclear(res);
     ntf_announce_t ann = {r->notification_id, r->trigger,   r->employer,
                           r->employee,        r->recipient, channel,
                           d->state,           d->attempts,  error};

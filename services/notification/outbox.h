@@ -72,11 +72,13 @@ void ntf_queue_release(ntf_queue_t *b);
 int ntf_outbox_enqueue(pw_db_t *db, const ntf_publisher_t *pub, const ntf_queue_t *b, char *err,
                        size_t errlen) __attribute__((warn_unused_result));
 
-/* Inside the caller's transaction: marks up to limit due rows (queued or
- * retrying, next_attempt_at passed) "sending", skipping rows another worker
- * holds. Returns their rows (columns notification_id, trigger, recipient,
- * employer, employee, program, channel, context, attempts, address_waits);
- * caller PQclear()s.
+/* Inside the caller's transaction, one statement: marks up to limit due
+ * rows (queued or retrying, next_attempt_at passed) "sending", skipping
+ * rows another worker holds. Returns their rows (columns notification_id,
+ * trigger, recipient, employer, employee, program, channel, context,
+ * attempts, address_waits; the employee's directory entry: email,
+ * given_name, language, "" when none; the person's preferences:
+ * pref_found, opted_out, channel_ok, pref_language); caller PQclear()s.
  * NULL on error. */
 PGresult *ntf_outbox_claim(pw_db_t *db, int limit) __attribute__((warn_unused_result));
 
@@ -99,9 +101,9 @@ typedef struct {
     const char *address;   /* where it went; NULL: "" */
 } ntf_record_t;
 
-/* Inside the caller's transaction: applies r->decision to the row (only if
- * it is still "sending"), appends the attempt row, and announces the new
- * state. Returns 1 recorded, 0 when the row was no longer "sending"
+/* Inside the caller's transaction, one statement: applies r->decision to
+ * the row (only if it is still "sending") and appends the attempt row;
+ * then announces the new state. Returns 1 recorded, 0 when the row was no longer "sending"
  * (reclaimed meanwhile; nothing written), -1 with err. */
 int ntf_outbox_record(pw_db_t *db, const ntf_publisher_t *pub, const ntf_record_t *r, char *err,
                       size_t errlen) __attribute__((warn_unused_result));

@@ -59,9 +59,6 @@ static const char *SQL_MERGE =
 
 #define MERGE_COLUMNS 6
 
-static const char *SQL_LOOKUP = "SELECT email, given_name, language FROM notification.recipient"
-                                " WHERE employer = $1 AND employee = $2";
-
 static const char *nz(const char *s)
 {
     return s ? s : "";
@@ -121,10 +118,4 @@ pw_apply_t ntf_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *evs, siz
     }
     ntf_columns_release(&cols);
     return out;
-}
-
-PGresult *ntf_recipient_lookup(pw_db_t *db, const char *employer, const char *employee)
-{
-    const char *p[2] = {employer, employee};
-    return pw_db_prepared(db, "ntf_recipient_lookup", SQL_LOOKUP, 2, p);
 }
