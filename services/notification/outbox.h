@@ -103,8 +103,8 @@ typedef struct {
 
 /* Inside the caller's transaction, one statement: applies r->decision to
  * the row (only if it is still "sending") and appends the attempt row;
- * then announces the new state. Returns 1 recorded, 0 when the row was no longer "sending"
- * (reclaimed meanwhile; nothing written), -1 with err. */
+ * then announces the new state. Returns 1 recorded, 0 when the row was no
+ * longer "sending" (reclaimed meanwhile; nothing written), -1 with err. */
 int ntf_outbox_record(pw_db_t *db, const ntf_publisher_t *pub, const ntf_record_t *r, char *err,
                       size_t errlen) __attribute__((warn_unused_result));
 
