@@ -95,10 +95,10 @@ static size_t context_vars(const json_t *ctx, const ntf_row_t *row, const ntf_ta
 }
 
 /* Renders and sends one claimed row; no transaction is open. */
-static ntf_outcome_t attempt(ntf_delivery_t *d, pw_db_t *db, const ntf_row_t *row, ntf_target_t *t,
-                             char *err, size_t errlen)
+static ntf_outcome_t attempt(ntf_delivery_t *d, const ntf_row_t *row, ntf_target_t *t, char *err,
+                             size_t errlen)
 {
-    ntf_outcome_t out = ntf_resolve(db, d->opts.contacts, row, t, err, errlen);
+    ntf_outcome_t out = ntf_resolve(d->opts.contacts, row, t, err, errlen);
     if (out != NTF_OUTCOME_SENT)
         return out;
     int webhook = strcmp(row->channel, NTF_CHANNEL_WEBHOOK) == 0;
@@ -178,14 +178,30 @@ static int record(ntf_delivery_t *d, pw_db_t *db, const ntf_row_t *row, const re
     return rc;
 }
 
+static int flag(const PGresult *res, int i, const char *column)
+{
+    return strcmp(pw_db_get(res, i, column), "t") == 0;
+}
+
 static ntf_row_t row_at(const PGresult *res, int i)
 {
-    return (ntf_row_t){
-        pw_db_get(res, i, "notification_id"),   pw_db_get(res, i, "trigger"),
-        pw_db_get(res, i, "recipient"),         pw_db_get(res, i, "employer"),
-        pw_db_get(res, i, "employee"),          pw_db_get(res, i, "program"),
-        pw_db_get(res, i, "channel"),           pw_db_get(res, i, "context"),
-        (int)pw_db_get_i64(res, i, "attempts"), (int)pw_db_get_i64(res, i, "address_waits")};
+    return (ntf_row_t){.id = pw_db_get(res, i, "notification_id"),
+                       .trigger = pw_db_get(res, i, "trigger"),
+                       .recipient = pw_db_get(res, i, "recipient"),
+                       .employer = pw_db_get(res, i, "employer"),
+                       .employee = pw_db_get(res, i, "employee"),
+                       .program = pw_db_get(res, i, "program"),
+                       .channel = pw_db_get(res, i, "channel"),
+                       .context = pw_db_get(res, i, "context"),
+                       .attempts = (int)pw_db_get_i64(res, i, "attempts"),
+                       .address_waits = (int)pw_db_get_i64(res, i, "address_waits"),
+                       .email = pw_db_get(res, i, "email"),
+                       .given_name = pw_db_get(res, i, "given_name"),
+                       .language = pw_db_get(res, i, "language"),
+                       .pref_found = flag(res, i, "pref_found"),
+                       .opted_out = flag(res, i, "opted_out"),
+                       .channel_ok = flag(res, i, "channel_ok"),
+                       .pref_language = pw_db_get(res, i, "pref_language")};
 }
 
 /* Records one delivery's result in its own transaction, right after the
@@ -224,7 +240,7 @@ static int round_once(ntf_delivery_t *d, pw_db_t *db)
         ntf_target_t target;
         result_t out = {0};
         memset(&target, 0, sizeof target);
-        out.outcome = attempt(d, db, &row, &target, out.error, sizeof out.error);
+        out.outcome = attempt(d, &row, &target, out.error, sizeof out.error);
         snprintf(out.address, sizeof out.address, "%s", target.address);
         if (record_one(d, db, &row, &out) != 0)
             rc = -1;

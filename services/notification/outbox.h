@@ -54,17 +54,31 @@ typedef struct {
 int ntf_outbox_announce(const ntf_publisher_t *pub, const ntf_announce_t *a, char *err,
                         size_t errlen) __attribute__((warn_unused_result));
 
-/* Queues q inside the caller's open transaction and announces it (state
- * QUEUED). Returns 1 when queued, 0 when this (trigger event, recipient,
- * channel) was queued before (nothing written), -1 with err. */
-int ntf_outbox_enqueue(pw_db_t *db, const ntf_publisher_t *pub, const ntf_enqueue_t *q, char *err,
+/* A batch of notifications to queue, in order; strings borrowed. Zero-
+ * initialize; ntf_queue_release when done. */
+typedef struct {
+    ntf_enqueue_t *rows;
+    size_t n, cap;
+} ntf_queue_t;
+
+/* Appends a copy of *q (its strings stay borrowed). Returns 0 or -1 (OOM). */
+int ntf_queue_add(ntf_queue_t *b, const ntf_enqueue_t *q) __attribute__((warn_unused_result));
+void ntf_queue_release(ntf_queue_t *b);
+
+/* Queues the batch inside the caller's open transaction in one statement
+ * and announces each new row (state QUEUED) in batch order. A (trigger
+ * event, recipient, channel) queued before, or earlier in the batch, is
+ * skipped. Returns the number newly queued, -1 with err. */
+int ntf_outbox_enqueue(pw_db_t *db, const ntf_publisher_t *pub, const ntf_queue_t *b, char *err,
                        size_t errlen) __attribute__((warn_unused_result));
 
-/* Inside the caller's transaction: marks up to limit due rows (queued or
- * retrying, next_attempt_at passed) "sending", skipping rows another worker
- * holds. Returns their rows (columns notification_id, trigger, recipient,
- * employer, employee, program, channel, context, attempts, address_waits);
- * caller PQclear()s.
+/* Inside the caller's transaction, one statement: marks up to limit due
+ * rows (queued or retrying, next_attempt_at passed) "sending", skipping
+ * rows another worker holds. Returns their rows (columns notification_id,
+ * trigger, recipient, employer, employee, program, channel, context,
+ * attempts, address_waits; the employee's directory entry: email,
+ * given_name, language, "" when none; the person's preferences:
+ * pref_found, opted_out, channel_ok, pref_language); caller PQclear()s.
  * NULL on error. */
 PGresult *ntf_outbox_claim(pw_db_t *db, int limit) __attribute__((warn_unused_result));
 
@@ -87,10 +101,10 @@ typedef struct {
     const char *address;   /* where it went; NULL: "" */
 } ntf_record_t;
 
-/* Inside the caller's transaction: applies r->decision to the row (only if
- * it is still "sending"), appends the attempt row, and announces the new
- * state. Returns 1 recorded, 0 when the row was no longer "sending"
- * (reclaimed meanwhile; nothing written), -1 with err. */
+/* Inside the caller's transaction, one statement: applies r->decision to
+ * the row (only if it is still "sending") and appends the attempt row;
+ * then announces the new state. Returns 1 recorded, 0 when the row was no
+ * longer "sending" (reclaimed meanwhile; nothing written), -1 with err. */
 int ntf_outbox_record(pw_db_t *db, const ntf_publisher_t *pub, const ntf_record_t *r, char *err,
                       size_t errlen) __attribute__((warn_unused_result));
 

@@ -3,7 +3,8 @@
  * the "employee" stream. Events carry only the fields that changed, so
  * each field is merged on its own, and a field stated for an older
  * effective date than the one on file is ignored (late events never
- * overwrite newer facts). */
+ * overwrite newer facts). Delivery reads the directory with its claim
+ * (outbox.h). */
 #ifndef PATHWAYS_NOTIFICATION_RECIPIENT_H
 #define PATHWAYS_NOTIFICATION_RECIPIENT_H
 
@@ -12,15 +13,11 @@
 
 #define NTF_EMPLOYEE_STREAM "employee"
 
-/* pw_apply_fn for stream "employee" (ctx unused). Returns PW_APPLY_REJECT
- * for an undecodable payload or a bad effective date, PW_APPLY_RETRY on a
- * database failure, else PW_APPLY_OK. */
-pw_apply_t ntf_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
+/* pw_apply_batch_fn for stream "employee" (ctx unused): the whole batch
+ * in one statement. Returns PW_APPLY_REJECT when an event is undecodable
+ * or has a bad effective date (the consumer then finds which one),
+ * PW_APPLY_RETRY on a database failure, else PW_APPLY_OK. */
+pw_apply_t ntf_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n, char *err,
                               size_t errlen);
-
-/* Looks up one recipient. Returns the result (0 or 1 row; columns email,
- * given_name, language) which the caller PQclear()s, or NULL on error. */
-PGresult *ntf_recipient_lookup(pw_db_t *db, const char *employer, const char *employee)
-    __attribute__((warn_unused_result));
 
 #endif

@@ -11,20 +11,35 @@
 #ifndef PATHWAYS_NOTIFICATION_REMINDERS_H
 #define PATHWAYS_NOTIFICATION_REMINDERS_H
 
+#include "columns.h"
 #include "triggers.h"
 
-/* Inside the caller's transaction: cancels the pending reminders of
- * (employer, employee, program) except those for keep_cohort (NULL: all).
- * Returns 0 or -1 with err. */
-int ntf_reminders_cancel(pw_db_t *db, const char *employer, const char *employee,
-                         const char *program, const char *keep_cohort, char *err, size_t errlen)
+/* What one batch of enrollment events does to reminders, gathered first
+ * and written in one statement (ntf_reminders_apply). */
+typedef struct {
+    ntf_columns_t follow;   /* every transition: pending reminders to cancel */
+    ntf_columns_t schedule; /* ENROLLED events: reminders to store */
+} ntf_reminder_batch_t;
+
+/* Returns 0 or -1 (out of memory; ntf_reminders_release is still safe). */
+int ntf_reminders_begin(ntf_reminder_batch_t *b) __attribute__((warn_unused_result));
+void ntf_reminders_release(ntf_reminder_batch_t *b);
+
+/* Adds the transition e, the batch's event number ord (1-based, in stream
+ * order), whose event id is source_event_id: its pending reminders are
+ * cancelled except those for the cohort it is enrolled in, and an ENROLLED
+ * event with a known start date stores one reminder per offset whose day
+ * has not passed. Returns 0 or -1 (out of memory). */
+int ntf_reminders_follow(ntf_reminder_batch_t *b, const ntf_triggers_t *t, size_t ord,
+                         const char *source_event_id, const Pathways__V1__EnrollmentChanged *e)
     __attribute__((warn_unused_result));
 
-/* Inside the caller's transaction: stores the reminders for an ENROLLED
- * event (source_event_id) when the start date is known. Returns the number
- * stored, or -1 with err. */
-int ntf_reminders_schedule(pw_db_t *db, const ntf_triggers_t *t, const char *source_event_id,
-                           const Pathways__V1__EnrollmentChanged *e, char *err, size_t errlen)
+/* Inside the caller's transaction, one statement: cancels and stores what
+ * the batch added, as applying its events one by one would. A reminder
+ * that a later event of the same batch cancels is stored cancelled (one
+ * row version, not two). Nothing to do: no statement. Returns 0 or -1
+ * with err. */
+int ntf_reminders_apply(pw_db_t *db, ntf_reminder_batch_t *b, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 /* Queues the reminders due today (pw_date_today) in one transaction it

@@ -5,12 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "recipient.h"
 #include "routes.h"
-
-static const char *SQL_PREFERENCE =
-    "SELECT opted_out, ($3 = ANY (channels)) AS channel_ok, language"
-    " FROM notification.preference WHERE employer = $1 AND person = $2";
 
 const char *ntf_preference_person(const ntf_row_t *row)
 {
@@ -22,53 +17,33 @@ const char *ntf_preference_person(const ntf_row_t *row)
 }
 
 /* Applies the person's preferences; a language set there wins. */
-static ntf_outcome_t preferences(pw_db_t *db, const ntf_row_t *row, ntf_target_t *out, char *err,
-                                 size_t errlen)
+static ntf_outcome_t preferences(const ntf_row_t *row, ntf_target_t *out, char *err, size_t errlen)
 {
     const char *person = ntf_preference_person(row);
-    if (!person)
+    if (!person || !row->pref_found)
         return NTF_OUTCOME_SENT;
-    const char *p[3] = {row->employer, person, row->channel};
-    PGresult *res = pw_db_prepared(db, "ntf_preference", SQL_PREFERENCE, 3, p);
-    if (!res) {
-        snprintf(err, errlen, "preference lookup: %s", pw_db_error(db));
-        return NTF_OUTCOME_TEMPORARY;
+    if (row->opted_out) {
+        snprintf(err, errlen, "opted_out: %s opted out of notifications", person);
+        return NTF_OUTCOME_OPTED_OUT;
     }
-    ntf_outcome_t o = NTF_OUTCOME_SENT;
-    if (PQntuples(res) == 1) {
-        if (strcmp(pw_db_get(res, 0, "opted_out"), "t") == 0) {
-            snprintf(err, errlen, "opted_out: %s opted out of notifications", person);
-            o = NTF_OUTCOME_OPTED_OUT;
-        } else if (strcmp(pw_db_get(res, 0, "channel_ok"), "t") != 0) {
-            snprintf(err, errlen, "opted_out: %s does not accept %s", person, row->channel);
-            o = NTF_OUTCOME_OPTED_OUT;
-        } else if (*pw_db_get(res, 0, "language")) {
-            snprintf(out->language, sizeof out->language, "%s", pw_db_get(res, 0, "language"));
-        }
+    if (!row->channel_ok) {
+        snprintf(err, errlen, "opted_out: %s does not accept %s", person, row->channel);
+        return NTF_OUTCOME_OPTED_OUT;
     }
-    PQclear(res);
-    return o;
+    if (row->pref_language && *row->pref_language)
+        snprintf(out->language, sizeof out->language, "%s", row->pref_language);
+    return NTF_OUTCOME_SENT;
 }
 
 /* The employee's directory entry: name and language for every recipient,
  * the address for the employee's own messages. */
-static ntf_outcome_t directory(pw_db_t *db, const ntf_row_t *row, ntf_target_t *out, char *err,
-                               size_t errlen)
+static void directory(const ntf_row_t *row, ntf_target_t *out)
 {
-    PGresult *who = ntf_recipient_lookup(db, row->employer, row->employee);
-    if (!who) {
-        snprintf(err, errlen, "recipient lookup: %s", pw_db_error(db));
-        return NTF_OUTCOME_TEMPORARY;
+    snprintf(out->given_name, sizeof out->given_name, "%s", row->given_name ? row->given_name : "");
+    if (strcmp(row->recipient, NTF_RECIPIENT_EMPLOYEE) == 0) {
+        snprintf(out->address, sizeof out->address, "%s", row->email ? row->email : "");
+        snprintf(out->language, sizeof out->language, "%s", row->language ? row->language : "");
     }
-    if (PQntuples(who) == 1) {
-        snprintf(out->given_name, sizeof out->given_name, "%s", pw_db_get(who, 0, "given_name"));
-        if (strcmp(row->recipient, NTF_RECIPIENT_EMPLOYEE) == 0) {
-            snprintf(out->address, sizeof out->address, "%s", pw_db_get(who, 0, "email"));
-            snprintf(out->language, sizeof out->language, "%s", pw_db_get(who, 0, "language"));
-        }
-    }
-    PQclear(who);
-    return NTF_OUTCOME_SENT;
 }
 
 static ntf_outcome_t contact(const ntf_contacts_t *c, const ntf_row_t *row, ntf_target_t *out,
@@ -101,17 +76,18 @@ static ntf_outcome_t contact(const ntf_contacts_t *c, const ntf_row_t *row, ntf_
     return found ? NTF_OUTCOME_SENT : NTF_OUTCOME_NO_CONTACT;
 }
 
-ntf_outcome_t ntf_resolve(pw_db_t *db, const ntf_contacts_t *contacts, const ntf_row_t *row,
-                          ntf_target_t *out, char *err, size_t errlen)
+ntf_outcome_t ntf_resolve(const ntf_contacts_t *contacts, const ntf_row_t *row, ntf_target_t *out,
+                          char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     const char *ename = contacts ? ntf_contacts_employer_name(contacts, row->employer) : NULL;
     snprintf(out->employer_name, sizeof out->employer_name, "%s", ename ? ename : row->employer);
-    ntf_outcome_t o = directory(db, row, out, err, errlen);
-    if (o == NTF_OUTCOME_SENT && strcmp(row->recipient, NTF_RECIPIENT_EMPLOYEE) != 0)
+    directory(row, out);
+    ntf_outcome_t o = NTF_OUTCOME_SENT;
+    if (strcmp(row->recipient, NTF_RECIPIENT_EMPLOYEE) != 0)
         o = contact(contacts, row, out, err, errlen);
     if (o == NTF_OUTCOME_SENT)
-        o = preferences(db, row, out, err, errlen);
+        o = preferences(row, out, err, errlen);
     if (o == NTF_OUTCOME_SENT && !out->address[0]) {
         snprintf(err, errlen, "no_address: no email on file yet");
         o = NTF_OUTCOME_NO_ADDRESS;

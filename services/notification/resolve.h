@@ -1,4 +1,5 @@
-/* Who a claimed notification goes to, decided at send time: the address
+/* Who a claimed notification goes to, decided at send time from what the
+ * claim read (outbox.h), so resolving costs no statement: the address
  * (employee: the recipient directory; hr: the employer's HR contact;
  * provider: the cohort's training provider and its webhook key), the
  * language to write in, and the person's preferences (opt-out and channel
@@ -9,15 +10,19 @@
 
 #include "backoff.h"
 #include "contacts.h"
-#include "pathways/db.h"
 #include "settings.h"
 
 #define NTF_PERSON_HR "#hr"
 
-/* A claimed outbox row; strings borrowed from the claim's result. */
+/* A claimed outbox row with what the claim read beside it (the employee's
+ * directory entry, "" when none; the person's preferences); strings
+ * borrowed from the claim's result. */
 typedef struct {
     const char *id, *trigger, *recipient, *employer, *employee, *program, *channel, *context;
     int attempts, address_waits;
+    const char *email, *given_name, *language;
+    int pref_found, opted_out, channel_ok;
+    const char *pref_language;
 } ntf_row_t;
 
 typedef struct {
@@ -33,10 +38,9 @@ typedef struct {
 const char *ntf_preference_person(const ntf_row_t *row);
 
 /* Fills out for row. Returns NTF_OUTCOME_SENT when it may be sent, else
- * the outcome that ends this try (NO_ADDRESS, NO_CONTACT, OPTED_OUT, or
- * TEMPORARY on a database failure) with a reason in err. contacts may be
- * NULL (no contacts). */
-ntf_outcome_t ntf_resolve(pw_db_t *db, const ntf_contacts_t *contacts, const ntf_row_t *row,
-                          ntf_target_t *out, char *err, size_t errlen);
+ * the outcome that ends this try (NO_ADDRESS, NO_CONTACT or OPTED_OUT)
+ * with a reason in err. contacts may be NULL (no contacts). */
+ntf_outcome_t ntf_resolve(const ntf_contacts_t *contacts, const ntf_row_t *row, ntf_target_t *out,
+                          char *err, size_t errlen);
 
 #endif

@@ -49,25 +49,21 @@ static int has_contact(const ntf_triggers_t *t, const char *recipient, const cha
     return 1;
 }
 
-int ntf_queue_routes(pw_db_t *db, const ntf_triggers_t *t, const char *trigger_event_id,
-                     const char *trigger, const char *employer, const char *employee,
-                     const char *program, const char *context, char *err, size_t errlen)
+int ntf_queue_routes(ntf_queue_t *out, const ntf_triggers_t *t, const ntf_enqueue_t *base,
+                     const char *cohort_id)
 {
     ntf_route_t to[NTF_MAX_ROUTES];
-    size_t n = ntf_routes_for(t->routes, program, trigger, to, NTF_MAX_ROUTES);
-    json_t *ctx = json_loads(context ? context : "{}", 0, NULL);
-    const char *cohort = json_string_value(json_object_get(ctx, "cohort_id"));
-    int queued = 0;
-    for (size_t i = 0; i < n && queued >= 0; i++) {
-        if (!has_contact(t, to[i].recipient, employer, program, cohort))
+    size_t n = ntf_routes_for(t->routes, base->program, base->trigger, to, NTF_MAX_ROUTES);
+    for (size_t i = 0; i < n; i++) {
+        if (!has_contact(t, to[i].recipient, base->employer, base->program, cohort_id))
             continue;
-        ntf_enqueue_t q = {trigger_event_id, trigger, to[i].recipient, employer,
-                           employee,         program, to[i].channel,   context};
-        int rc = ntf_outbox_enqueue(db, t->pub, &q, err, errlen);
-        queued = rc < 0 ? -1 : queued + rc;
+        ntf_enqueue_t q = *base;
+        q.recipient = to[i].recipient;
+        q.channel = to[i].channel;
+        if (ntf_queue_add(out, &q) != 0)
+            return -1;
     }
-    json_decref(ctx);
-    return queued;
+    return 0;
 }
 
 static const char *nz(const char *s)
@@ -94,43 +90,72 @@ static int valid_event(const Pathways__V1__EnrollmentChanged *e, const pw_event_
            pw_utf8_valid(e->employee, strlen(e->employee));
 }
 
-/* Reminders follow the enrollment: kept for the cohort it is enrolled in,
- * cancelled by any other transition. */
-static int follow_reminders(pw_db_t *db, const ntf_triggers_t *t, const pw_event_t *ev,
-                            const Pathways__V1__EnrollmentChanged *e, char *err, size_t errlen)
-{
-    int enrolled = e->to_state == S(ENROLLED);
-    if (ntf_reminders_cancel(db, e->employer, e->employee, e->program,
-                             enrolled ? nz(e->cohort_id) : NULL, err, errlen) != 0)
-        return -1;
-    return enrolled ? ntf_reminders_schedule(db, t, ev->event_id, e, err, errlen) : 0;
-}
+/* One decoded event of the batch: kept until the batch's statements ran,
+ * since the queued rows borrow its strings. */
+typedef struct {
+    Pathways__V1__EnrollmentChanged *e;
+    char *context;
+} decoded_t;
 
-pw_apply_t ntf_apply_enrollment(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
-                                size_t errlen)
+/* What the batch writes. */
+typedef struct {
+    ntf_queue_t queue;
+    ntf_reminder_batch_t reminders;
+} writes_t;
+
+/* Decodes evs[ord - 1] into d and adds what it causes to w. */
+static pw_apply_t collect(const ntf_triggers_t *t, const pw_event_t *ev, size_t ord, decoded_t *d,
+                          writes_t *w, char *err, size_t errlen)
 {
-    const ntf_triggers_t *t = ctx;
-    Pathways__V1__EnrollmentChanged *e = pw_decode_enrollment_changed(ev->payload, ev->payload_len);
+    Pathways__V1__EnrollmentChanged *e = d->e =
+        pw_decode_enrollment_changed(ev->payload, ev->payload_len);
     if (!e) {
         snprintf(err, errlen, "undecodable EnrollmentChanged payload (%zu bytes)", ev->payload_len);
         return PW_APPLY_REJECT;
     }
-    pw_apply_t out = PW_APPLY_OK;
-    const char *trigger = ntf_trigger_for(e);
-    if (e->to_state == S(UNSPECIFIED)) {
-        out = PW_APPLY_OK; /* a review flag or similar: no transition */
-    } else if (!valid_event(e, ev)) {
+    if (e->to_state == S(UNSPECIFIED))
+        return PW_APPLY_OK; /* a review flag or similar: no transition */
+    if (!valid_event(e, ev)) {
         snprintf(err, errlen, "EnrollmentChanged without employer, employee or event id");
-        out = PW_APPLY_REJECT;
-    } else if (follow_reminders(db, t, ev, e, err, errlen) < 0) {
-        out = PW_APPLY_RETRY;
-    } else if (trigger) {
-        char *context = context_of(e);
-        if (!context || ntf_queue_routes(db, t, ev->event_id, trigger, e->employer, e->employee,
-                                         e->program, context, err, errlen) < 0)
-            out = PW_APPLY_RETRY;
-        free(context);
+        return PW_APPLY_REJECT;
     }
-    pw_free_enrollment_changed(&e);
+    const char *trigger = ntf_trigger_for(e);
+    int oom = ntf_reminders_follow(&w->reminders, t, ord, ev->event_id, e) != 0;
+    if (!oom && trigger) {
+        d->context = context_of(e);
+        ntf_enqueue_t base = {ev->event_id, trigger,    NULL, e->employer,
+                              e->employee,  e->program, NULL, d->context};
+        oom = !d->context || ntf_queue_routes(&w->queue, t, &base, e->cohort_id) != 0;
+    }
+    if (oom) {
+        snprintf(err, errlen, "out of memory");
+        return PW_APPLY_RETRY;
+    }
+    return PW_APPLY_OK;
+}
+
+pw_apply_t ntf_apply_enrollment(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n, char *err,
+                                size_t errlen)
+{
+    const ntf_triggers_t *t = ctx;
+    writes_t w = {0};
+    decoded_t *d = calloc(n ? n : 1, sizeof *d);
+    pw_apply_t out = PW_APPLY_OK;
+    if (!d || ntf_reminders_begin(&w.reminders) != 0) {
+        snprintf(err, errlen, "out of memory");
+        out = PW_APPLY_RETRY;
+    }
+    for (size_t i = 0; i < n && out == PW_APPLY_OK; i++)
+        out = collect(t, &evs[i], i + 1, &d[i], &w, err, errlen);
+    if (out == PW_APPLY_OK && (ntf_reminders_apply(db, &w.reminders, err, errlen) != 0 ||
+                               ntf_outbox_enqueue(db, t->pub, &w.queue, err, errlen) < 0))
+        out = PW_APPLY_RETRY;
+    for (size_t i = 0; d && i < n; i++) {
+        free(d[i].context);
+        pw_free_enrollment_changed(&d[i].e);
+    }
+    free(d);
+    ntf_queue_release(&w.queue);
+    ntf_reminders_release(&w.reminders);
     return out;
 }

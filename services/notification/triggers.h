@@ -18,6 +18,7 @@
 #define PATHWAYS_NOTIFICATION_TRIGGERS_H
 
 #include "contacts.h"
+#include "outbox.h"
 #include "pathways/codec.h"
 #include "pathways/stream.h"
 #include "publisher.h"
@@ -39,19 +40,19 @@ typedef struct {
  * nobody. */
 const char *ntf_trigger_for(const Pathways__V1__EnrollmentChanged *e);
 
-/* Queues one notification per route of (program, trigger) with a known
- * contact (see above) inside the
- * caller's transaction; context is a JSON object text (NULL: {}). Returns
- * the number newly queued or -1 with err. */
-int ntf_queue_routes(pw_db_t *db, const ntf_triggers_t *t, const char *trigger_event_id,
-                     const char *trigger, const char *employer, const char *employee,
-                     const char *program, const char *context, char *err, size_t errlen)
-    __attribute__((warn_unused_result));
+/* Adds to out one notification per route of (base->program, base->trigger)
+ * with a known contact (see above); base's recipient and channel are set
+ * per route, its other strings stay borrowed. cohort_id (may be NULL)
+ * selects the provider. Returns 0 or -1 (out of memory). */
+int ntf_queue_routes(ntf_queue_t *out, const ntf_triggers_t *t, const ntf_enqueue_t *base,
+                     const char *cohort_id) __attribute__((warn_unused_result));
 
-/* pw_apply_fn for stream "enrollment"; ctx is a const ntf_triggers_t *.
- * Returns PW_APPLY_REJECT for an undecodable payload, PW_APPLY_RETRY on a
+/* pw_apply_batch_fn for stream "enrollment"; ctx is a const ntf_triggers_t
+ * *. The whole batch takes two statements (reminders, outbox) whatever its
+ * size. Returns PW_APPLY_REJECT when an event is undecodable or lacks its
+ * identity (the consumer then finds which one), PW_APPLY_RETRY on a
  * database failure. */
-pw_apply_t ntf_apply_enrollment(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
+pw_apply_t ntf_apply_enrollment(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n, char *err,
                                 size_t errlen);
 
 #endif

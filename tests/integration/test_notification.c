@@ -104,8 +104,8 @@ static int teardown(void **state)
 
 /* ---- helpers ---- */
 
-static pw_apply_t apply(fixture_t *f, pw_apply_fn fn, const char *stream, const char *event_id,
-                        const ProtobufCMessage *m)
+static pw_apply_t apply(fixture_t *f, pw_apply_batch_fn fn, const char *stream,
+                        const char *event_id, const ProtobufCMessage *m)
 {
     size_t len;
     uint8_t *bytes = pw_msg_encode(m, 0, &len);
@@ -118,7 +118,7 @@ static pw_apply_t apply(fixture_t *f, pw_apply_fn fn, const char *stream, const 
                      .payload_len = len};
     char err[256] = "";
     assert_int_equal(pw_db_begin(f->db), 0);
-    pw_apply_t r = fn(&f->triggers, f->db, &ev, err, sizeof err);
+    pw_apply_t r = fn(&f->triggers, f->db, &ev, 1, err, sizeof err);
     if (r == PW_APPLY_OK)
         assert_int_equal(t_commit(f->appender, f->db), 0);
     else
@@ -281,7 +281,7 @@ static void test_trigger_queues_once_even_when_replayed(void **state)
                      .payload = junk,
                      .payload_len = sizeof junk};
     char err[128];
-    assert_int_equal(ntf_apply_enrollment(&f->triggers, f->db, &ev, err, sizeof err),
+    assert_int_equal(ntf_apply_enrollment(&f->triggers, f->db, &ev, 1, err, sizeof err),
                      PW_APPLY_REJECT);
 }
 
@@ -509,6 +509,157 @@ static void test_smtp_exactly_one_message_per_notification(void **state)
     ntf_delivery_destroy(&d);
 }
 
+/* ---- set-based batches: the same effects as one event at a time ---- */
+
+#define ENROLLED  PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_ENROLLED
+#define BATCH_MAX 8
+
+typedef struct {
+    pw_event_t ev[BATCH_MAX];
+    uint8_t *bytes[BATCH_MAX];
+    size_t n;
+} batch_t;
+
+static void batch_add(batch_t *b, const char *event_id, const ProtobufCMessage *m)
+{
+    size_t len;
+    assert_true(b->n < BATCH_MAX);
+    b->bytes[b->n] = pw_msg_encode(m, 0, &len);
+    b->ev[b->n] = (pw_event_t){.stream = "s",
+                               .seq = (int64_t)b->n + 1,
+                               .type = "t",
+                               .key = "k",
+                               .event_id = event_id,
+                               .payload = b->bytes[b->n],
+                               .payload_len = len};
+    b->n++;
+}
+
+/* Applies the whole batch in one transaction and frees it. */
+static pw_apply_t batch_apply(fixture_t *f, pw_apply_batch_fn fn, batch_t *b)
+{
+    char err[256] = "";
+    assert_int_equal(pw_db_begin(f->db), 0);
+    pw_apply_t r = fn(&f->triggers, f->db, b->ev, b->n, err, sizeof err);
+    if (r == PW_APPLY_OK)
+        assert_int_equal(t_commit(f->appender, f->db), 0);
+    else
+        t_rollback(f->appender, f->db);
+    for (size_t i = 0; i < b->n; i++)
+        free(b->bytes[i]);
+    b->n = 0;
+    return r;
+}
+
+static void add_employee(batch_t *b, const char *employee, const char *effective, const char *email,
+                         const char *given)
+{
+    Pathways__V1__EmployeeFacts facts = PATHWAYS__V1__EMPLOYEE_FACTS__INIT;
+    facts.email = (char *)email;
+    facts.given_name = (char *)given;
+    Pathways__V1__EmployeeEvent e = PATHWAYS__V1__EMPLOYEE_EVENT__INIT;
+    e.source = "acme";
+    e.subject = (char *)employee;
+    e.effective_date = (char *)effective;
+    e.data = &facts;
+    batch_add(b, "emp-ev", &e.base);
+}
+
+static void test_employee_batch_folds_like_one_at_a_time(void **state)
+{
+    fixture_t *f = *state;
+    const char *SQL = "SELECT email || '|' || given_name FROM notification.recipient"
+                      " WHERE employee = $1";
+    batch_t b = {0};
+    add_employee(&b, "b1", "2026-03-01", "new@b.example", "Bea");
+    add_employee(&b, "b1", "2026-02-01", "late@b.example", ""); /* older: ignored */
+    add_employee(&b, "b1", "2026-03-01", "", "Beatriz");        /* same day, later: wins */
+    add_employee(&b, "b2", "2026-01-01", "b2@b.example", "Ben");
+    assert_int_equal(batch_apply(f, ntf_apply_employee, &b), PW_APPLY_OK);
+    assert_query(f, SQL, "b1", "new@b.example|Beatriz");
+    assert_query(f, SQL, "b2", "b2@b.example|Ben");
+    /* Facts already on file (or older) write no new row version. */
+    PGresult *res = pw_db_query(f->db,
+                                "SELECT xmin::text AS x FROM notification.recipient"
+                                " WHERE employee = 'b1'",
+                                0, NULL);
+    char xmin[32];
+    snprintf(xmin, sizeof xmin, "%s", pw_db_get(res, 0, "x"));
+    PQclear(res);
+    add_employee(&b, "b1", "2026-03-01", "new@b.example", "Beatriz");
+    add_employee(&b, "b1", "2026-01-01", "old@b.example", "");
+    assert_int_equal(batch_apply(f, ntf_apply_employee, &b), PW_APPLY_OK);
+    assert_query(f, "SELECT xmin::text FROM notification.recipient WHERE employee = $1", "b1",
+                 xmin);
+    /* One bad event rejects the batch (the consumer then isolates it). */
+    add_employee(&b, "b2", "2026-05-01", "changed@b.example", "");
+    add_employee(&b, "b2", "2026-99-01", "bad@b.example", "");
+    assert_int_equal(batch_apply(f, ntf_apply_employee, &b), PW_APPLY_REJECT);
+    assert_query(f, SQL, "b2", "b2@b.example|Ben");
+}
+
+static void add_enrollment(batch_t *b, const char *event_id, const char *employee,
+                           Pathways__V1__EnrollmentState to, const char *cohort)
+{
+    Pathways__V1__EnrollmentChanged e = PATHWAYS__V1__ENROLLMENT_CHANGED__INIT;
+    e.employer = "acme";
+    e.employee = (char *)employee;
+    e.program = "mapp";
+    e.to_state = to;
+    e.cohort_id = (char *)cohort;
+    e.cohort_start_date = "2199-06-01";
+    batch_add(b, event_id, &e.base);
+}
+
+static void test_enrollment_batch_matches_one_at_a_time(void **state)
+{
+    fixture_t *f = *state;
+    PGresult *res = pw_db_query(f->db, N_EVENTS, 0, NULL);
+    long before = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    batch_t b = {0};
+    add_enrollment(&b, "bt-1", "b1", INVITED, "");
+    add_enrollment(&b, "bt-1", "b1", INVITED, ""); /* replayed within the batch */
+    add_enrollment(&b, "bt-2", "b1", ENROLLED, "c1");
+    add_enrollment(&b, "bt-3", "b2", ENROLLED, "c2");
+    add_enrollment(&b, "bt-4", "b1", EXITED, "c1");
+    assert_int_equal(batch_apply(f, ntf_apply_enrollment, &b), PW_APPLY_OK);
+    /* invitation, enrolled (employee; HR has no contact), enrolled, exited. */
+    assert_query(f,
+                 "SELECT string_agg(trigger_event_id || ':' || trigger, ','"
+                 " ORDER BY trigger_event_id) FROM notification.outbox"
+                 " WHERE trigger_event_id LIKE 'bt-%'",
+                 NULL, "bt-1:invitation,bt-2:enrolled,bt-3:enrolled,bt-4:exited");
+    res = pw_db_query(f->db, N_EVENTS, 0, NULL);
+    assert_int_equal(atol(PQgetvalue(res, 0, 0)) - before, 4);
+    PQclear(res);
+    /* b1's reminders were cancelled by the exit later in the batch: stored
+     * cancelled at once; b2's stay pending. */
+    assert_query(f,
+                 "SELECT string_agg(employee || ':' || days_before || ':' || state, ','"
+                 " ORDER BY employee, days_before) FROM notification.reminder"
+                 " WHERE source_event_id LIKE 'bt-%'",
+                 NULL, "b1:1:cancelled,b1:7:cancelled,b2:1:pending,b2:7:pending");
+    /* The next batch: a replay changes nothing; b2 moving cohort cancels. */
+    add_enrollment(&b, "bt-3", "b2", ENROLLED, "c2");
+    add_enrollment(&b, "bt-5", "b2", ENROLLED, "c3");
+    assert_int_equal(batch_apply(f, ntf_apply_enrollment, &b), PW_APPLY_OK);
+    assert_query(f,
+                 "SELECT string_agg(source_event_id || ':' || days_before || ':' || state, ','"
+                 " ORDER BY source_event_id, days_before) FROM notification.reminder"
+                 " WHERE employee = 'b2'",
+                 NULL, "bt-3:1:cancelled,bt-3:7:cancelled,bt-5:1:pending,bt-5:7:pending");
+    /* Junk anywhere rejects the whole batch; nothing is half-applied. */
+    const uint8_t junk[] = {0x0a, 0xff, 0x01};
+    add_enrollment(&b, "bt-6", "b1", INVITED, "");
+    b.ev[b.n] = (pw_event_t){
+        .stream = "s", .event_id = "bt-7", .payload = junk, .payload_len = sizeof junk};
+    b.bytes[b.n++] = NULL;
+    assert_int_equal(batch_apply(f, ntf_apply_enrollment, &b), PW_APPLY_REJECT);
+    assert_query(f, "SELECT count(*) FROM notification.outbox WHERE trigger_event_id = $1", "bt-6",
+                 "0");
+}
+
 int main(void)
 {
     /* Order matters: later tests build on the directory and rows of earlier ones. */
@@ -520,6 +671,8 @@ int main(void)
         cmocka_unit_test(test_temporary_failures_back_off_then_die),
         cmocka_unit_test(test_stuck_sending_is_reclaimed_at_startup),
         cmocka_unit_test(test_smtp_exactly_one_message_per_notification),
+        cmocka_unit_test(test_employee_batch_folds_like_one_at_a_time),
+        cmocka_unit_test(test_enrollment_batch_matches_one_at_a_time),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
