@@ -302,7 +302,7 @@ for route in (slices_route, reports_route, filters_route, backsolve_route, svg_r
               dates_route, summary_route):
     route()
 
-print("routes tried: " + ", ".join(f"{k} ({v})" for k, v in sorted(routes_tried.items())))
+print("derivations attempted (routes with their inputs published): " + ", ".join(f"{k} ({v})" for k, v in sorted(routes_tried.items())))
 if recovered:
     print(f"{len(recovered)} withheld figure(s) recovered:")
     for r in recovered:
