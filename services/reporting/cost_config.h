@@ -22,9 +22,9 @@
 /* The built-in default: a Medical Assistant's replacement cost. */
 #define COST_DEFAULT_USD 14200.0
 #define COST_DEFAULT_SOURCE                                                                        \
-    "MGMA: replacing a medical assistant costs about $14,200, roughly 40% of annual pay "          \
-    "(citing the Journal of the American Board of Family Medicine); BLS median pay for "           \
-    "medical assistants $44,200 (May 2024). Applied to every role not configured."
+    "MGMA: replacing a medical assistant costs about $14,200 (citing the Journal of the "          \
+    "American Board of Family Medicine), about 32% of the BLS median pay for medical "             \
+    "assistants, $44,200 (May 2024). Applied to every role not configured."
 
 typedef struct cost_config cost_config_t;
 

@@ -156,7 +156,8 @@ static ProtobufCMessage *run_report(reporting_dashboard_t *d, const pw_http_requ
         q = &rq.base;
     pthread_mutex_lock(&d->lock);
     pw_db_t *db = dash_db(d);
-    ProtobufCMessage *out = db ? report_run(db, d->costs, q) : NULL;
+    /* The dashboard has no login: it shows the protected figures. */
+    ProtobufCMessage *out = db ? report_run(db, d->costs, q, REPORT_VIEW_PROTECTED) : NULL;
     pthread_mutex_unlock(&d->lock);
     return out;
 }

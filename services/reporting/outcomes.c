@@ -5,13 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disclosure_sql.h"
 #include "pathways/log.h"
 #include "suppress.h"
 
 /* The enrollments a report covers, with their slice. Milestones count when
- * reached on or before the report date. */
+ * reached on or before the report date; an exit by termination counts from
+ * the termination's effective date (exit_on), not the day it was
+ * processed. */
 #define OUTCOMES_BASE_SQL                                                                          \
-    "WITH en AS (SELECT en.*, CASE $8::text WHEN 'program' THEN en.program"                        \
+    "WITH en AS (SELECT en.*, " DISCLOSURE_EXIT_ON_SQL                                             \
+    " AS exit_on, CASE $8::text WHEN 'program' THEN en.program"                                    \
     "  WHEN 'employer' THEN en.employer"                                                           \
     "  WHEN 'job_family' THEN COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown')"      \
     "  WHEN 'period' THEN to_char(en.enrolled_on, 'YYYY') WHEN 'all' THEN 'all'"                   \
@@ -33,7 +37,7 @@ static const char SQL_OUTCOMES[] = OUTCOMES_BASE_SQL
     " count(*) FILTER (WHERE certified_on <= $1::date) AS certified,"
     " count(*) FILTER (WHERE placed_on <= $1::date) AS placed,"
     " count(*) FILTER (WHERE state = 'withdrawn' AND withdrawn_on <= $1::date) AS withdrawn,"
-    " count(*) FILTER (WHERE state = 'exited' AND exited_on <= $1::date) AS exited,"
+    " count(*) FILTER (WHERE state = 'exited' AND exit_on <= $1::date) AS exited,"
     " percentile_cont(0.5) WITHIN GROUP (ORDER BY placed_on - enrolled_on)"
     "  FILTER (WHERE placed_on <= $1::date) AS median_days"
     " FROM en GROUP BY GROUPING SETS ((slice), ())"
@@ -42,7 +46,7 @@ static const char SQL_OUTCOMES[] = OUTCOMES_BASE_SQL
 static const char SQL_EXITS[] =
     OUTCOMES_BASE_SQL " SELECT COALESCE(exit_reason, 'unspecified') AS reason, count(*) AS people"
                       " FROM en WHERE (state = 'withdrawn' AND withdrawn_on <= $1::date)"
-                      "  OR (state = 'exited' AND exited_on <= $1::date)"
+                      "  OR (state = 'exited' AND exit_on <= $1::date)"
                       " GROUP BY 1 ORDER BY COALESCE(exit_reason, 'unspecified') COLLATE \"C\"";
 
 /* The count columns of a row, in cell order. */

@@ -40,6 +40,7 @@ int report_params_from(const Pathways__V1__ReportFilter *f, Pathways__V1__Report
         p->job_family = opt(f->job_family);
         p->from = opt(f->from);
         p->to = opt(f->to);
+        p->release = f->release;
         if (f->slice != PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED)
             slice = f->slice;
         if (opt(f->as_of) && pw_date_parse(f->as_of, &p->as_of_days) != 0) {

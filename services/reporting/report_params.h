@@ -24,6 +24,8 @@ typedef struct {
     const char *to;
     const char *slice; /* report_slice_name() or REPORT_SLICE_EMPLOYER_ROLE */
     unsigned threshold;
+    int release; /* the filter asked for the protected figures */
+    char from_buf[PW_DATE_LEN], to_buf[PW_DATE_LEN]; /* from/to when rewritten */
 } report_params_t;
 
 /* Fills p from f (NULL: no filter), using today when as_of is empty and

@@ -18,16 +18,26 @@
 #define REPORT_ERR_BAD_REQUEST "bad_request"
 #define REPORT_ERR_UNAVAILABLE "unavailable"
 
-/* Runs the query msg (a RetentionQuery, OutcomesQuery or CostQuery) on db.
- * Always returns a reply message (errors in its error_code/error) unless
- * out of memory. Caller frees with pw_msg_free. */
-ProtobufCMessage *report_run(pw_db_t *db, const cost_config_t *costs, const ProtobufCMessage *msg);
+/* Which figures a report carries. PROTECTED: through the publication layer
+ * (publish.h), for everyone but administrators and for every export meant
+ * for sharing. EXACT: nothing withheld, marked "exact: not for release"
+ * (administrators; a filter with release set gets PROTECTED instead).
+ * CELLS: the computation with its per-table small-cell marks only, no
+ * publication layer: for tests of the computation, never sent out. */
+typedef enum { REPORT_VIEW_PROTECTED, REPORT_VIEW_EXACT, REPORT_VIEW_CELLS } report_view_t;
 
-/* Answers one command-endpoint request when type is a report query:
- * returns the encoded reply (caller frees) with its type and length. Returns
- * NULL with *reply_type NULL when type is not a report query. */
-uint8_t *report_request_answer(pw_db_t *db, const cost_config_t *costs, const char *type,
-                               const uint8_t *data, size_t len, const char **reply_type,
-                               size_t *reply_len);
+/* Runs the query msg (a RetentionQuery, OutcomesQuery or CostQuery) on db
+ * in view. Always returns a reply message (errors in its error_code/error)
+ * unless out of memory. Caller frees with pw_msg_free. */
+ProtobufCMessage *report_run(pw_db_t *db, const cost_config_t *costs, const ProtobufCMessage *msg,
+                             report_view_t view);
+
+/* Answers one command-endpoint request when type is a report query, in
+ * view (EXACT only for administrators): returns the encoded reply (caller
+ * frees) with its type and length. Returns NULL with *reply_type NULL when
+ * type is not a report query. */
+uint8_t *report_request_answer(pw_db_t *db, const cost_config_t *costs, report_view_t view,
+                               const char *type, const uint8_t *data, size_t len,
+                               const char **reply_type, size_t *reply_len);
 
 #endif

@@ -10,6 +10,7 @@
 #include "cost_config.h"
 #include "pathways/db.h"
 #include "pathways/service.h"
+#include "report_request.h"
 
 #define REPORTING_REQUEST_TYPE "pathways.v1.AdminRequest"
 #define REPORTING_REPLY_TYPE   "pathways.v1.AdminReply"
@@ -19,12 +20,13 @@
 #define REPORTING_ERR_UNSUPPORTED "unsupported"
 #define REPORTING_ERR_UNAVAILABLE "unavailable"
 
-/* Answers one request of the given type (the first frame) on db. Always
- * produces an AdminReply: errors are carried in error_code/error. Returns
- * the encoded reply (caller frees) and stores its length; NULL only when
- * out of memory. */
-uint8_t *reporting_request_answer(pw_db_t *db, const char *type, const uint8_t *data, size_t len,
-                                  size_t *reply_len);
+/* Answers one request of the given type (the first frame) on db, in view
+ * (REPORT_VIEW_EXACT only for administrators; the summary treats CELLS as
+ * EXACT). Always produces an AdminReply: errors are carried in
+ * error_code/error. Returns the encoded reply (caller frees) and stores its
+ * length; NULL only when out of memory. */
+uint8_t *reporting_request_answer(pw_db_t *db, report_view_t view, const char *type,
+                                  const uint8_t *data, size_t len, size_t *reply_len);
 
 /* Registers the handler on svc's command endpoint: AdminRequest and the
  * report queries of report_request.h (costs borrowed; it must outlive svc).

@@ -22,6 +22,34 @@
     " WHEN origin - hire_date < 730 THEN '1to2y' WHEN origin - hire_date < 1826 THEN '2to5y'"      \
     " ELSE '5yplus' END"
 
+/* The follow-up of the subjects in a CTE "matched" (origin, crossover):
+ * CTE "obs" with each one's event flag, sep_on and censor_on. $1: the
+ * report date. Shared with disclosure_sql.h. */
+#define RETENTION_FOLLOWUP_SQL                                                                     \
+    " term AS (SELECT employer, employee, array_agg(effective_on) AS days"                         \
+    "  FROM reporting.employee_status WHERE status = 'terminated' GROUP BY employer, employee),"   \
+    " sep AS MATERIALIZED ("                                                                       \
+    " SELECT m.*, (SELECT min(d) FROM unnest(t.days) d WHERE d >= m.origin) AS sep_on"             \
+    " FROM matched m LEFT JOIN term t ON t.employer = m.employer AND t.employee = m.employee),"    \
+    " obs AS ("                                                                                    \
+    " SELECT *, (sep_on IS NOT NULL AND sep_on <= $1::date"                                        \
+    "   AND (crossover IS NULL OR sep_on < crossover)) AS event,"                                  \
+    "  LEAST($1::date, crossover) AS censor_on FROM sep)"
+
+/* The comparison candidates' CTE "comp" up to its WHERE (ever eligible by
+ * the report date $1); the caller adds its filters and the crossover rule.
+ * Shared with disclosure_sql.h. */
+#define RETENTION_COMP_SQL                                                                         \
+    " comp AS ("                                                                                   \
+    " SELECT e.employer, e.employee, COALESCE(e.outcome_program, '') AS program,"                  \
+    "  NULL::text AS cohort_id, e.first_eligible_on AS origin,"                                    \
+    "  COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"              \
+    "  e.hire_date, en.enrolled_on AS crossover"                                                   \
+    " FROM reporting.employee e LEFT JOIN reporting.enrollment en"                                 \
+    "  ON en.employer = e.employer AND en.employee = e.employee"                                   \
+    "  AND en.program = COALESCE(e.outcome_program, '')"                                           \
+    " WHERE e.first_eligible_on IS NOT NULL AND e.first_eligible_on <= $1::date"
+
 static const char SQL_RETENTION_SUBJECTS[] =
     "WITH part AS ("
     " SELECT en.employer, en.employee, en.program, en.cohort_id, en.enrolled_on AS origin,"
@@ -32,16 +60,7 @@ static const char SQL_RETENTION_SUBJECTS[] =
     " WHERE en.enrolled_on IS NOT NULL AND en.enrolled_on <= $1::date"
     "  AND ($2::text IS NULL OR en.program = $2::text)"
     "  AND ($3::text IS NULL OR en.employer = $3::text)"
-    "  AND ($4::text IS NULL OR en.cohort_id = $4::text)),"
-    " comp AS ("
-    " SELECT e.employer, e.employee, COALESCE(e.outcome_program, '') AS program,"
-    "  NULL::text AS cohort_id, e.first_eligible_on AS origin,"
-    "  COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"
-    "  e.hire_date, en.enrolled_on AS crossover"
-    " FROM reporting.employee e LEFT JOIN reporting.enrollment en"
-    "  ON en.employer = e.employer AND en.employee = e.employee"
-    "  AND en.program = COALESCE(e.outcome_program, '')"
-    " WHERE e.first_eligible_on IS NOT NULL AND e.first_eligible_on <= $1::date"
+    "  AND ($4::text IS NULL OR en.cohort_id = $4::text))," RETENTION_COMP_SQL
     "  AND ($2::text IS NULL OR e.outcome_program = $2::text)"
     "  AND ($3::text IS NULL OR e.employer = $3::text)"
     "  AND (en.enrolled_on IS NULL OR en.enrolled_on > e.first_eligible_on)),"
@@ -64,18 +83,7 @@ static const char SQL_RETENTION_SUBJECTS[] =
     " FROM subj c JOIN strata st ON st.program = c.program AND st.employer = c.employer"
     "  AND st.job_family = c.job_family AND st.band = c.band"
     "  AND ($8::text = 'cohort' OR st.slice = c.slice)"
-    " WHERE c.grp = 'c'),"
-    " term AS (SELECT employer, employee, array_agg(effective_on) AS days"
-    "  FROM reporting.employee_status WHERE status = 'terminated' GROUP BY employer, employee),"
-    " sep AS MATERIALIZED ("
-    " SELECT m.*, (SELECT min(d) FROM unnest(t.days) d WHERE d >= m.origin) AS sep_on"
-    " FROM matched m LEFT JOIN term t ON t.employer = m.employer AND t.employee = m.employee),"
-    " obs AS ("
-    " SELECT slice, grp, origin,"
-    "  (sep_on IS NOT NULL AND sep_on <= $1::date"
-    "   AND (crossover IS NULL OR sep_on < crossover)) AS event,"
-    "  sep_on, LEAST($1::date, crossover) AS censor_on FROM sep)"
-    " SELECT slice, grp,"
+    " WHERE c.grp = 'c')," RETENTION_FOLLOWUP_SQL " SELECT slice, grp,"
     "  (CASE WHEN event THEN sep_on ELSE censor_on END) - origin AS day,"
     "  count(*) FILTER (WHERE event) AS events,"
     "  count(*) FILTER (WHERE NOT event) AS censored"

@@ -124,7 +124,7 @@ static void legend(const chart_t *c, const Pathways__V1__RetentionSlice *s)
                 "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>"
                 "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s%s</text>\n",
                 LEFT + 8 + 190 * i, TOP + 8, colors[i], LEFT + 24 + 190 * i, TOP + 13, labels[i],
-                shown ? "" : " (withheld: under the threshold)");
+                shown ? "" : " (withheld)");
     }
 }
 

@@ -451,7 +451,7 @@ static Pathways__V1__AdminReply *ask(pw_db_t *db, const char *type, const uint8_
                                      size_t len)
 {
     size_t reply_len = 0;
-    uint8_t *out = reporting_request_answer(db, type, bytes, len, &reply_len);
+    uint8_t *out = reporting_request_answer(db, REPORT_VIEW_EXACT, type, bytes, len, &reply_len);
     assert_non_null(out);
     Pathways__V1__AdminReply *reply = pw_decode_admin_reply(out, reply_len);
     free(out);

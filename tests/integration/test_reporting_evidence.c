@@ -142,7 +142,7 @@ typedef struct {
 
 static ProtobufCMessage *run(fixture_t *f, ProtobufCMessage *q)
 {
-    ProtobufCMessage *out = report_run(f->db, f->costs, q);
+    ProtobufCMessage *out = report_run(f->db, f->costs, q, REPORT_VIEW_CELLS);
     assert_non_null(out);
     return out;
 }

@@ -121,7 +121,7 @@ static void test_synthetic_advantage(void **state)
     f.as_of = TODAY;
     Pathways__V1__RetentionQuery q = PATHWAYS__V1__RETENTION_QUERY__INIT;
     q.filter = &f;
-    ProtobufCMessage *m = report_run(db, costs, &q.base);
+    ProtobufCMessage *m = report_run(db, costs, &q.base, REPORT_VIEW_CELLS);
     const Pathways__V1__RetentionReply *r = (const Pathways__V1__RetentionReply *)m;
     assert_non_null(r);
     assert_int_equal(r->n_slices, 1);

@@ -40,9 +40,20 @@ static uint64_t count_of(const row_t *r, const count_field_t *f)
     return *(const uint64_t *)((const char *)r + f->offset);
 }
 
+/* 1 when the row's field f is withheld (protected figures). */
+static int withheld(const row_t *r, const count_field_t *f)
+{
+    for (size_t i = 0; i < r->n_withheld; i++)
+        if (strcmp(r->withheld[i], f->key) == 0)
+            return 1;
+    return 0;
+}
+
 static void print_table(const Pathways__V1__SummaryReply *s)
 {
     uint64_t total[NCOUNTS] = {0};
+    int hidden[NCOUNTS] = {0};
+    ctl_print_figures(s->figures);
     printf("%-16s", "EMPLOYER");
     for (size_t k = 0; k < NCOUNTS; k++)
         printf(" %10s", COUNTS[k].heading);
@@ -52,13 +63,20 @@ static void print_table(const Pathways__V1__SummaryReply *s)
         for (size_t k = 0; k < NCOUNTS; k++) {
             uint64_t v = count_of(s->rows[i], &COUNTS[k]);
             total[k] += v;
-            printf(" %10llu", (unsigned long long)v);
+            hidden[k] |= withheld(s->rows[i], &COUNTS[k]);
+            if (withheld(s->rows[i], &COUNTS[k]))
+                printf(" %10s", "*");
+            else
+                printf(" %10llu", (unsigned long long)v);
         }
         printf("\n");
     }
     printf("%-16s", "TOTAL");
     for (size_t k = 0; k < NCOUNTS; k++)
-        printf(" %10llu", (unsigned long long)total[k]);
+        if (hidden[k])
+            printf(" %10s", "*");
+        else
+            printf(" %10llu", (unsigned long long)total[k]);
     printf("\n");
 }
 
@@ -69,10 +87,13 @@ static void print_json(const Pathways__V1__SummaryReply *s)
         json_t *o = json_pack("{s:s}", "employer", s->rows[i]->employer);
         for (size_t k = 0; k < NCOUNTS; k++)
             json_object_set_new(o, COUNTS[k].key,
-                                json_integer((json_int_t)count_of(s->rows[i], &COUNTS[k])));
+                                withheld(s->rows[i], &COUNTS[k])
+                                    ? json_null()
+                                    : json_integer((json_int_t)count_of(s->rows[i], &COUNTS[k])));
         json_array_append_new(rows, o);
     }
-    json_t *doc = json_pack("{s:o}", "employers", rows);
+    json_t *doc =
+        json_pack("{s:o, s:s}", "employers", rows, "figures", s->figures ? s->figures : "");
     json_dumpf(doc, stdout, JSON_INDENT(2));
     fputc('\n', stdout);
     json_decref(doc);
@@ -150,7 +171,8 @@ static int compare(const char *path, const Pathways__V1__SummaryReply *s)
 
 static void summary_help(void)
 {
-    printf("usage: pathwaysctl report summary [--employer E] [--json] [--expect FILE]\n\n"
+    printf("usage: pathwaysctl report summary [--employer E] [--json] [--expect FILE]\n"
+           "       [--release]\n\n"
            "Per-employer counts from pathways-reporting: employees, eligible, not\n"
            "eligible, needs review, invited, enrolled, exited, terminated,\n"
            "notifications, with a total row.\n"
@@ -158,20 +180,20 @@ static void summary_help(void)
            "  --json          {\"employers\":[...]} with the keys of pathways-synth's\n"
            "                  EXPECTED.json\n"
            "  --expect FILE   compare every key present in FILE for every employer in it;\n"
-           "                  exit 1 on any mismatch\n");
+           "                  exit 1 on any mismatch\n"
+           "  --release       the protected figures, cleared for sharing (always so for a\n"
+           "                  read-only key); withheld ones show as * (null in JSON)\n");
 }
 
 static int report_summary(ctl_t *ctl, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"employer", required_argument, NULL, 'e'},
-        {"json", no_argument, NULL, 'j'},
-        {"expect", required_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"employer", required_argument, NULL, 'e'}, {"json", no_argument, NULL, 'j'},
+        {"expect", required_argument, NULL, 'x'},   {"release", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     const char *employer = "", *expect = NULL;
-    int c, json = 0;
+    int c, json = 0, release = 0;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -184,6 +206,9 @@ static int report_summary(ctl_t *ctl, int argc, char **argv)
         case 'x':
             expect = optarg;
             break;
+        case 'r':
+            release = 1;
+            break;
         case 'h':
             return summary_help(), CTL_OK;
         default:
@@ -195,6 +220,7 @@ static int report_summary(ctl_t *ctl, int argc, char **argv)
                CTL_USAGE;
     Pathways__V1__SummaryQuery q = PATHWAYS__V1__SUMMARY_QUERY__INIT;
     q.employer = (char *)employer;
+    q.release = release;
     Pathways__V1__AdminRequest req = PATHWAYS__V1__ADMIN_REQUEST__INIT;
     req.request_case = PATHWAYS__V1__ADMIN_REQUEST__REQUEST_SUMMARY;
     req.summary = &q;

@@ -38,8 +38,11 @@ static void evidence_help(const char *name, const char *what, const char *extra)
     printf("usage: pathwaysctl report %s [--program P] [--employer E] [--cohort C]\n"
            "       [--job-family F] [--from DATE] [--to DATE] [--as-of DATE]\n"
            "       [--slice all|program|employer|cohort|job_family|period]\n"
-           "       [--format table|csv|json]%s\n\n%s\n"
-           "Withheld figures (fewer than 11 people, or derivable from such a cell) show\n"
+           "       [--format table|csv|json] [--release]%s\n\n%s\n"
+           "An administrator's key gets the exact figures, marked \"exact: not for\n"
+           "release\"; --release (and every other key) gets the protected figures,\n"
+           "cleared for sharing: report dates at the end of a quarter, --from/--to one\n"
+           "whole calendar year, and withheld figures (see the reporting README) shown\n"
            "as * in tables, blank in CSV and null in JSON.\n",
            name, extra, what);
 }
@@ -48,19 +51,13 @@ static void evidence_help(const char *name, const char *what, const char *extra)
 static int parse_evidence(int argc, char **argv, evidence_opts_t *o, const char *name)
 {
     static const struct option longopts[] = {
-        {"program", required_argument, NULL, 'p'},
-        {"employer", required_argument, NULL, 'e'},
-        {"cohort", required_argument, NULL, 'c'},
-        {"job-family", required_argument, NULL, 'j'},
-        {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},
-        {"as-of", required_argument, NULL, 'a'},
-        {"slice", required_argument, NULL, 's'},
-        {"format", required_argument, NULL, 'F'},
-        {"horizon", required_argument, NULL, 'H'},
-        {"exits", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"program", required_argument, NULL, 'p'}, {"employer", required_argument, NULL, 'e'},
+        {"cohort", required_argument, NULL, 'c'},  {"job-family", required_argument, NULL, 'j'},
+        {"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
+        {"as-of", required_argument, NULL, 'a'},   {"slice", required_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'F'},  {"horizon", required_argument, NULL, 'H'},
+        {"exits", no_argument, NULL, 'x'},         {"release", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     char **targets[] = {
         ['p'] = &o->filter.program,    ['e'] = &o->filter.employer, ['c'] = &o->filter.cohort_id,
@@ -86,6 +83,8 @@ static int parse_evidence(int argc, char **argv, evidence_opts_t *o, const char 
             o->horizon = (unsigned)v;
         } else if (c == 'x') {
             o->exits = 1;
+        } else if (c == 'r') {
+            o->filter.release = 1;
         } else {
             return c == 'h' ? -1 : CTL_USAGE;
         }
@@ -141,16 +140,25 @@ static int run_evidence(ctl_t *ctl, int argc, char **argv, const ctl_evidence_t 
     if (!reply)
         return CTL_FAIL;
     json_t *doc = e->flatten(reply);
+    const ProtobufCFieldDescriptor *ff =
+        protobuf_c_message_descriptor_get_field_by_name(e->reply, "figures");
+    const char *figures = *(char **)(void *)((char *)reply + ff->offset);
+    if (doc)
+        json_object_set_new(doc, "figures", json_string(figures ? figures : ""));
     pw_msg_free(&reply);
     if (!doc)
         return fprintf(stderr, "%s: out of memory\n", who), CTL_FAIL;
+    const char *marked = json_string_value(json_object_get(doc, "figures"));
     if (o.fmt == REPORT_FMT_JSON) {
         json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
     } else if (o.fmt == REPORT_FMT_CSV) {
         const json_t *exits = json_object_get(doc, "exits");
+        if (marked && strcmp(marked, CTL_FIGURES_PROTECTED) != 0)
+            printf("# figures: %s\n", marked);
         report_print_csv(stdout, o.exits && exits ? exits : json_object_get(doc, "rows"));
     } else {
+        ctl_print_figures(marked);
         e->table(doc, o.exits);
     }
     json_decref(doc);

@@ -21,6 +21,15 @@ json_t *ctl_real_or_null(int shown, double v)
     return shown ? json_real(v) : json_null();
 }
 
+void ctl_print_figures(const char *figures)
+{
+    if (figures && strcmp(figures, CTL_FIGURES_PROTECTED) == 0)
+        printf("Figures: protected (cleared for release)\n");
+    else
+        printf("Figures: %s (exact; --release gives the figures cleared for sharing)\n",
+               figures && *figures ? figures : "exact: not for release");
+}
+
 json_t *ctl_doc_head(const char *report, const char *as_of, unsigned threshold)
 {
     return json_pack("{s:s, s:s, s:i, s:[]}", "report", report, "as_of", as_of, "threshold",

@@ -39,6 +39,12 @@ json_t *ctl_count_json(const Pathways__V1__Count *c);
 json_t *ctl_real_or_null(int shown, double v);
 json_t *ctl_doc_head(const char *report, const char *as_of, unsigned threshold);
 
+/* The "figures" value of protected replies (report.proto). */
+#define CTL_FIGURES_PROTECTED "protected"
+/* Prints the line that says which figures follow (exact ones are marked
+ * not for release). */
+void ctl_print_figures(const char *figures);
+
 /* Sends query to reporting and waits for a reply of reply_desc. Returns
  * the decoded reply (caller pw_msg_free()s) or NULL with a sentence on
  * stderr (prefixed by who), also when the reply carries an error_code. */
