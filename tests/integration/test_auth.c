@@ -158,7 +158,7 @@ static void server_start(server_t *s)
     s->cfg.curve_refresh_ms = REFRESH_MS;
     snprintf(s->cfg.database_url, sizeof s->cfg.database_url, "%s", db_url);
     snprintf(s->cfg.curve_secret_file, sizeof s->cfg.curve_secret_file, "%s/%s_secret", dir, name);
-    s->gate = pw_gate_new(&s->cfg);
+    s->gate = pw_gate_new(&s->cfg, "test");
     assert_int_equal(pw_gate_require(s->gate, "pathways.v1.ReportRequest", PW_ROLE_READ_ONLY), 0);
     assert_int_equal(pw_gate_require(s->gate, "pathways.v1.PublishBatch", PW_ROLE_PARTNER), 0);
     s->router = zsock_new(ZMQ_ROUTER);
@@ -340,7 +340,8 @@ static void test_event_endpoint_admits_service_keys_only(void **state)
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         zsock_t *sub = subscriber(refused[i], ep, s.server_key);
         if (receives(pub, sub))
-            fail_msg("subscriber with key %s received an event", refused[i] ? refused[i] : "(none)");
+            fail_msg("subscriber with key %s received an event",
+                     refused[i] ? refused[i] : "(none)");
         zsock_destroy(&sub);
     }
     zsock_t *sub = subscriber("evsvc", ep, s.server_key);
