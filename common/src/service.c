@@ -95,8 +95,10 @@ pw_service_t *pw_service_new(pw_service_id_t id, const pw_config_t *cfg)
     svc->gate = pw_gate_new(&svc->cfg, pw_service_name(id));
     if (!svc->appender || !svc->metrics || !svc->gate)
         pw_service_destroy(&svc);
-    else
+    else {
         pw_appender_set_partitions(svc->appender, (uint32_t)cfg->stream_partitions);
+        pw_appender_set_max_message(svc->appender, cfg->max_message_bytes);
+    }
     return svc;
 }
 
@@ -476,6 +478,7 @@ static int start_sockets(pw_service_t *svc)
                                 .idle_catchup_ms = svc->cfg.idle_catchup_ms,
                                 .lease_ttl_ms = svc->cfg.lease_ttl_ms,
                                 .sub_hwm = svc->cfg.sub_hwm,
+                                .max_message_bytes = svc->cfg.max_message_bytes,
                                 .apply = s->fn,
                                 .apply_batch = s->batch_fn,
                                 .ctx = s->ctx,
