@@ -37,14 +37,22 @@ struct pw_appender {
     stream_parts_t parts[MAX_STREAMS];
     int nparts;
     uint32_t create_partitions; /* for streams this appender creates */
+    size_t max_message;         /* largest payload */
 };
 
 pw_appender_t *pw_appender_new(void)
 {
     pw_appender_t *a = calloc(1, sizeof(pw_appender_t));
-    if (a)
+    if (a) {
         a->create_partitions = 1;
+        a->max_message = PW_MAX_MESSAGE_BYTES;
+    }
     return a;
+}
+
+void pw_appender_set_max_message(pw_appender_t *a, size_t max)
+{
+    a->max_message = max ? max : PW_MAX_MESSAGE_BYTES;
 }
 
 void pw_appender_set_partitions(pw_appender_t *a, uint32_t partitions)
@@ -94,7 +102,7 @@ void pw_stream_new_id(char out[EVENT_ID_LEN])
 int pw_appender_add(pw_appender_t *a, const char *stream, const char *type, const char *key,
                     const char *event_id, const uint8_t *payload, size_t len)
 {
-    if (len > PW_MAX_MESSAGE_BYTES || strlen(stream) >= sizeof a->parts[0].name ||
+    if (len > a->max_message || strlen(stream) >= sizeof a->parts[0].name ||
         (event_id && strlen(event_id) >= sizeof a->items[0].event_id))
         return -1;
     if (a->n == a->cap) {
@@ -129,7 +137,7 @@ int pw_appender_add_msg(pw_appender_t *a, const char *stream, const char *type, 
                         const char *event_id, const ProtobufCMessage *payload)
 {
     size_t len;
-    uint8_t *bytes = pw_msg_encode(payload, 0, &len);
+    uint8_t *bytes = pw_msg_encode(payload, a->max_message, &len);
     if (!bytes)
         return -1;
     int rc = pw_appender_add(a, stream, type, key, event_id, bytes, len);
@@ -353,7 +361,7 @@ void pw_appender_publish(pw_appender_t *a, zsock_t *pub)
         env.payload.data = p->payload;
         env.payload.len = p->len;
         size_t len;
-        uint8_t *bytes = pw_msg_encode(&env.base, 0, &len);
+        uint8_t *bytes = pw_msg_encode(&env.base, a->max_message + PW_ENVELOPE_SLACK, &len);
         if (!bytes)
             continue; /* consumers will read it from the table */
         void *sock = zsock_resolve(pub);

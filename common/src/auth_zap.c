@@ -26,6 +26,7 @@ typedef struct {
 struct pw_auth {
     zactor_t *actor;
     char *database_url;
+    pw_db_opts_t db_opts;
     int refresh_ms;
     int bound; /* set by the thread before it signals */
     pthread_mutex_t lock;
@@ -169,12 +170,21 @@ static void answer(pw_auth_t *self, zsock_t *handler)
     zmsg_destroy(&req);
 }
 
+/* The connection's interrupt hook: $TERM waiting on the pipe abandons a
+ * key refresh the database does not answer, so the service can stop. */
+static int term_waiting(void *pipe)
+{
+    return (zsock_events(pipe) & ZMQ_POLLIN) != 0;
+}
+
 static void zap_actor(zsock_t *pipe, void *args)
 {
     pw_auth_t *self = args;
     zsock_t *handler = zsock_new(ZMQ_REP);
     self->bound = handler && zsock_bind(handler, ZAP_ENDPOINT) == 0;
-    pw_db_t *db = self->bound ? pw_db_new(self->database_url) : NULL;
+    pw_db_t *db = self->bound ? pw_db_new_with(self->database_url, &self->db_opts) : NULL;
+    if (db)
+        pw_db_set_interrupt(db, term_waiting, pipe);
     int warned = 0;
     if (db)
         refresh(self, db, &warned); /* keys are there before the first handshake */
@@ -198,7 +208,8 @@ static void zap_actor(zsock_t *pipe, void *args)
     zsock_destroy(&handler);
 }
 
-pw_auth_t *pw_auth_new(const char *database_url, int refresh_ms, char *err, size_t errlen)
+pw_auth_t *pw_auth_new(const char *database_url, const pw_db_opts_t *db_opts, int refresh_ms,
+                       char *err, size_t errlen)
 {
     pw_auth_t *self = calloc(1, sizeof *self);
     if (!self || !(self->database_url = strdup(database_url))) {
@@ -206,6 +217,10 @@ pw_auth_t *pw_auth_new(const char *database_url, int refresh_ms, char *err, size
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    if (db_opts)
+        self->db_opts = *db_opts;
+    else
+        pw_db_opts_default(&self->db_opts);
     self->refresh_ms = refresh_ms > 0 ? refresh_ms : 1000;
     pthread_mutex_init(&self->lock, NULL);
     self->actor = zactor_new(zap_actor, self);

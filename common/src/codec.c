@@ -85,6 +85,10 @@ uint8_t *pw_msg_encode(const ProtobufCMessage *m, size_t max, size_t *len)
     {                                                                                              \
         return (type *)pw_msg_decode(&desc, data, len, 0);                                         \
     }                                                                                              \
+    type *pw_decode_##name##_max(const uint8_t *data, size_t len, size_t max)                      \
+    {                                                                                              \
+        return (type *)pw_msg_decode(&desc, data, len, max);                                       \
+    }                                                                                              \
     void pw_free_##name(type **p)                                                                  \
     {                                                                                              \
         pw_msg_free((ProtobufCMessage **)p);                                                       \

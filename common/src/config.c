@@ -83,6 +83,16 @@ static const cfg_key_t keys[] = {
         "how often the registered keys are re-read (revocation delay)"),
     INT(max_future_days, "PATHWAYS_MAX_FUTURE_DAYS", "366", 0, 3660,
         "partner events whose effective or hire date lies further ahead are rejected"),
+    INT(db_connect_timeout_s, "PATHWAYS_DB_CONNECT_TIMEOUT_S", "5", 2, 600,
+        "seconds a database connection attempt may take"),
+    INT(db_statement_timeout_ms, "PATHWAYS_DB_STATEMENT_TIMEOUT_MS", "60000", 0, 86400000,
+        "the server cancels a longer statement (0: off); the client gives up 5 s later"),
+    INT(db_idle_in_txn_timeout_ms, "PATHWAYS_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "60000", 0,
+        86400000, "the server ends a transaction left idle this long (0: off)"),
+    INT(db_keepalive_idle_s, "PATHWAYS_DB_KEEPALIVE_IDLE_S", "10", 1, 7200,
+        "TCP keepalive probes after this much silence (every 5 s, 3 lost = connection dead)"),
+    INT(loop_stall_ms, "PATHWAYS_LOOP_STALL_MS", "10000", 500, 600000,
+        "/readyz fails when the service loop has not turned for this long"),
 };
 
 static int set_key(pw_config_t *cfg, const cfg_key_t *k, const char *val, char *err, size_t errlen)
@@ -121,13 +131,21 @@ static int set_key(pw_config_t *cfg, const cfg_key_t *k, const char *val, char *
     return 0;
 }
 
-int pw_config_load(pw_config_t *cfg, char *err, size_t errlen)
+int pw_config_defaults(pw_config_t *cfg, char *err, size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *env = getenv(keys[i].env);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (set_key(cfg, &keys[i], keys[i].def, err, errlen) != 0)
             return -1;
+    return 0;
+}
+
+int pw_config_load(pw_config_t *cfg, char *err, size_t errlen)
+{
+    if (pw_config_defaults(cfg, err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *env = getenv(keys[i].env);
         if (env && *env && set_key(cfg, &keys[i], env, err, errlen) != 0)
             return -1;
     }
@@ -153,8 +171,7 @@ int pw_config_host_is_loopback(const char *host)
 {
     if (!host)
         return 0;
-    if (strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
-        strcmp(host, "[::1]") == 0)
+    if (strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0)
         return 1;
     /* 127.0.0.0/8, written as a dotted quad of digits. */
     unsigned a, b, c, d;

@@ -1,6 +1,7 @@
 /* The consuming half of durable streams: apply a batch and advance the
  * offset in one transaction; ZeroMQ envelopes are a fast path only, the
  * table is the truth. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,12 @@
 
 /* struct pw_consumer is in consumer_internal.h. */
 
+/* The largest envelope read from the SUB socket. */
+static size_t envelope_max(const pw_consumer_t *c)
+{
+    return c->o.max_message_bytes + PW_ENVELOPE_SLACK;
+}
+
 pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
 {
     pw_consumer_t *c = calloc(1, sizeof *c);
@@ -33,6 +40,8 @@ pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
         c->o.max_attempts = 5;
     if (c->o.idle_catchup_ms <= 0)
         c->o.idle_catchup_ms = 1000;
+    if (c->o.max_message_bytes == 0)
+        c->o.max_message_bytes = PW_MAX_MESSAGE_BYTES;
     if (!c->consumer || !c->stream || !opts->apply == !opts->apply_batch)
         goto fail;
     if (opts->endpoint) {
@@ -40,7 +49,7 @@ pw_consumer_t *pw_consumer_new(const pw_consumer_opts_t *opts)
         if (!c->sub)
             goto fail;
         zsock_set_rcvhwm(c->sub, opts->sub_hwm > 0 ? opts->sub_hwm : 10000);
-        zsock_set_maxmsgsize(c->sub, (int)PW_MAX_MESSAGE_BYTES);
+        zsock_set_maxmsgsize(c->sub, envelope_max(c) > INT_MAX ? INT_MAX : (int)envelope_max(c));
         zsock_set_subscribe(c->sub, c->stream);
         if (opts->prepare && opts->prepare(opts->prepare_ctx, c->sub) != 0)
             goto fail;
@@ -375,7 +384,7 @@ static int receive(pw_consumer_t *c, Pathways__V1__Envelope **envs, int max, int
                 ;
         } else {
             Pathways__V1__Envelope *e =
-                pw_decode_envelope(zmq_msg_data(&body), zmq_msg_size(&body));
+                pw_decode_envelope_max(zmq_msg_data(&body), zmq_msg_size(&body), envelope_max(c));
             if (e && e->partition < MAX_PARTITIONS && strcmp(e->stream, c->stream) == 0)
                 envs[n++] = e;
             else {

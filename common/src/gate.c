@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathways/db.h"
 #include "pathways/log.h"
 
 #define GATE_RULES_MAX 32
@@ -20,19 +21,21 @@ typedef struct {
 
 struct pw_gate {
     const pw_config_t *cfg;
-    pw_auth_t *auth; /* NULL when CURVE is off */
-    zcert_t *cert;   /* the service's key; NULL when CURVE is off */
+    const char *name; /* the service's */
+    pw_auth_t *auth;  /* NULL when CURVE is off */
+    zcert_t *cert;    /* the service's key; NULL when CURVE is off */
     pw_peer_t peer;
     gate_rule_t rules[GATE_RULES_MAX];
     int nrules;
 };
 
-pw_gate_t *pw_gate_new(const pw_config_t *cfg)
+pw_gate_t *pw_gate_new(const pw_config_t *cfg, const char *name)
 {
     pw_gate_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
     self->cfg = cfg;
+    self->name = name;
     pw_peer_dev(&self->peer);
     return self;
 }
@@ -78,13 +81,18 @@ int pw_gate_start(pw_gate_t *self)
         pw_error("PATHWAYS_CURVE_SECRET_FILE: %s", err);
         return -1;
     }
-    self->auth = pw_auth_new(self->cfg->database_url, self->cfg->curve_refresh_ms, err, sizeof err);
+    char app[64];
+    snprintf(app, sizeof app, "%s-auth", self->name ? self->name : "service");
+    pw_db_opts_t opts;
+    pw_db_opts_from_config(&opts, self->cfg, app);
+    self->auth =
+        pw_auth_new(self->cfg->database_url, &opts, self->cfg->curve_refresh_ms, err, sizeof err);
     if (!self->auth) {
         pw_error("%s", err);
         return -1;
     }
-    pw_logkv(PW_LOG_INFO, "CURVE on", "server_key", zcert_public_txt(self->cert),
-             "registered_keys", pw_auth_cached(self->auth) ? "yes" : "none yet", NULL);
+    pw_logkv(PW_LOG_INFO, "CURVE on", "server_key", zcert_public_txt(self->cert), "registered_keys",
+             pw_auth_cached(self->auth) ? "yes" : "none yet", NULL);
     return 0;
 }
 
@@ -143,12 +151,18 @@ int pw_gate_known(const pw_gate_t *self, const char *type, char *why, size_t why
 {
     if (find_rule(self, type))
         return 1;
-    size_t used = (size_t)snprintf(why, whylen, "unknown message type %s; this endpoint accepts",
-                                   type);
+    size_t used =
+        (size_t)snprintf(why, whylen, "unknown message type %s; this endpoint accepts", type);
     for (int i = 0; i < self->nrules && used < whylen; i++)
-        used += (size_t)snprintf(why + used, whylen - used, "%s %s", i ? "," : "",
-                                 self->rules[i].type);
+        used +=
+            (size_t)snprintf(why + used, whylen - used, "%s %s", i ? "," : "", self->rules[i].type);
     return 0;
+}
+
+const char *pw_gate_label(const pw_gate_t *self, const char *type)
+{
+    const gate_rule_t *r = find_rule(self, type);
+    return r ? r->type : "other";
 }
 
 int pw_gate_admit(pw_gate_t *self, zframe_t *frame, const char *type, char *why, size_t whylen)

@@ -13,9 +13,10 @@
 
 typedef struct pw_gate pw_gate_t;
 
-/* Caller owns the result; cfg is borrowed and must outlive it. NULL on
+/* Caller owns the result; cfg and name (the service's, naming its key
+ * cache's database connection) are borrowed and must outlive it. NULL on
  * out-of-memory. */
-pw_gate_t *pw_gate_new(const pw_config_t *cfg);
+pw_gate_t *pw_gate_new(const pw_config_t *cfg, const char *name);
 /* Destroy after the sockets that use it. */
 void pw_gate_destroy(pw_gate_t **p);
 /* Declares a message type the endpoint accepts and the roles that may send
@@ -26,6 +27,10 @@ int pw_gate_require(pw_gate_t *self, const char *type, pw_role_t min);
 /* 1 when type was declared; else 0 with "unknown message type ...; this
  * endpoint accepts ..." in why. Whatever the sender's role. */
 int pw_gate_known(const pw_gate_t *self, const char *type, char *why, size_t whylen);
+/* The label a request of this type is counted under: the declared type
+ * (a string of the gate's, stable), or "other" for anything undeclared, so
+ * senders cannot grow the metric's label set. */
+const char *pw_gate_label(const pw_gate_t *self, const char *type);
 /* With CURVE on: loads the service's key and starts the ZAP handler. With
  * CURVE off (development mode): logs a warning. Returns 0, or -1 with the
  * reason logged. */

@@ -76,6 +76,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return respond_text(conn, ok ? 200 : 503, text);
     }
     if (strcmp(url, "/metrics") == 0 && h->metrics) {
+        char why[256];
+        if (h->ready) /* the probe refreshes the gauges derived from it */
+            (void)h->ready(h->ready_ctx, why, sizeof why);
         char *body = pw_metrics_render(h->metrics);
         return body ? respond(conn, 200, "text/plain; version=0.0.4", body, strlen(body)) : MHD_NO;
     }
@@ -120,11 +123,10 @@ pw_http_t *pw_http_start(const char *host, int port, pw_metrics_t *metrics, pw_h
         free(h);
         return NULL;
     }
-    h->daemon =
-        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
-                         NULL, handle, h, MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
+    h->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+                                 (uint16_t)port, NULL, NULL, handle, h, MHD_OPTION_EXTERNAL_LOGGER,
+                                 http_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
     if (!h->daemon) {
         pw_error("http: cannot listen on %s:%d", host, port);
         free(h);

@@ -1,5 +1,11 @@
 /* A small Prometheus registry: families with help and type, series keyed by
- * their label string, one mutex (updates are per batch, not per byte). */
+ * their label string, one mutex (updates are per batch, not per byte).
+ *
+ * Bounded, loudly: the series grow up to PW_METRICS_MAX_SERIES; past that a
+ * new series is not created, and each update it would have taken counts in
+ * pathways_metrics_series_dropped_total (always rendered) and the first is
+ * logged. Label values must come from bounded sets (never from what a
+ * client sends); the cap is the net under that rule, not the rule. */
 #include "pathways/metrics.h"
 
 #include <pthread.h>
@@ -7,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathways/log.h"
 #include "stream_internal.h"
 
 #define MAX_FAMILIES 64
-#define MAX_SERIES   512
+#define FIRST_SERIES 256
 #define NAME_LEN     96
+#define DROPPED_NAME "pathways_metrics_series_dropped_total"
 #define LABELS_LEN   256
 
 /* Latency buckets in seconds, as client libraries default to. */
@@ -37,8 +45,9 @@ struct pw_metrics {
     pthread_mutex_t lock;
     family_t families[MAX_FAMILIES];
     int nfamilies;
-    series_t series[MAX_SERIES];
-    int nseries;
+    series_t *series;
+    size_t nseries, cap;
+    uint64_t dropped; /* updates of series that could not be created */
 };
 
 pw_metrics_t *pw_metrics_new(void)
@@ -54,6 +63,7 @@ void pw_metrics_destroy(pw_metrics_t **p)
     if (!p || !*p)
         return;
     pthread_mutex_destroy(&(*p)->lock);
+    free((*p)->series);
     free(*p);
     *p = NULL;
 }
@@ -64,6 +74,8 @@ void pw_metrics_describe(pw_metrics_t *m, const char *name, const char *type, co
     int found = 0;
     for (int i = 0; i < m->nfamilies && !found; i++)
         found = strcmp(m->families[i].name, name) == 0;
+    if (!found && m->nfamilies == MAX_FAMILIES)
+        pw_error("metrics: family %s not described: %d families at most", name, MAX_FAMILIES);
     if (!found && m->nfamilies < MAX_FAMILIES) {
         family_t *f = &m->families[m->nfamilies++];
         snprintf(f->name, sizeof f->name, "%s", name);
@@ -73,14 +85,37 @@ void pw_metrics_describe(pw_metrics_t *m, const char *name, const char *type, co
     pthread_mutex_unlock(&m->lock);
 }
 
-/* Finds or creates a series; call with the lock held. NULL when full. */
+/* Room for one more series; 0, or -1 at the cap (or out of memory). */
+static int series_room(pw_metrics_t *m)
+{
+    if (m->nseries < m->cap)
+        return 0;
+    if (m->cap >= PW_METRICS_MAX_SERIES)
+        return -1;
+    size_t cap = m->cap ? m->cap * 2 : FIRST_SERIES;
+    if (cap > PW_METRICS_MAX_SERIES)
+        cap = PW_METRICS_MAX_SERIES;
+    series_t *more = realloc(m->series, cap * sizeof *more);
+    if (!more)
+        return -1;
+    m->series = more;
+    m->cap = cap;
+    return 0;
+}
+
+/* Finds or creates a series; call with the lock held. NULL when full: the
+ * update is counted as dropped. */
 static series_t *series_get(pw_metrics_t *m, const char *name, const char *labels)
 {
-    for (int i = 0; i < m->nseries; i++)
+    for (size_t i = 0; i < m->nseries; i++)
         if (strcmp(m->series[i].name, name) == 0 && strcmp(m->series[i].labels, labels) == 0)
             return &m->series[i];
-    if (m->nseries == MAX_SERIES)
+    if (series_room(m) != 0) {
+        if (m->dropped++ == 0)
+            pw_logkv(PW_LOG_ERROR, "metrics: series dropped (see " DROPPED_NAME ")", "metric", name,
+                     "labels", labels, NULL);
         return NULL;
+    }
     series_t *s = &m->series[m->nseries++];
     memset(s, 0, sizeof *s);
     snprintf(s->name, sizeof s->name, "%s", name);
@@ -124,11 +159,19 @@ double pw_metrics_get(pw_metrics_t *m, const char *name, const char *labels)
 {
     pthread_mutex_lock(&m->lock);
     double v = 0;
-    for (int i = 0; i < m->nseries; i++)
+    for (size_t i = 0; i < m->nseries; i++)
         if (strcmp(m->series[i].name, name) == 0 && strcmp(m->series[i].labels, labels) == 0)
             v = m->series[i].value;
     pthread_mutex_unlock(&m->lock);
     return v;
+}
+
+uint64_t pw_metrics_dropped(pw_metrics_t *m)
+{
+    pthread_mutex_lock(&m->lock);
+    uint64_t n = m->dropped;
+    pthread_mutex_unlock(&m->lock);
+    return n;
 }
 
 /* Appends the n bytes snprintf produced into line (cap bytes), clamped when
@@ -168,7 +211,7 @@ static int render_family(pw_buf_t *b, const pw_metrics_t *m, const family_t *fam
                      fam->name, fam->type);
     if (add_line(b, line, n, sizeof line) != 0)
         return -1;
-    for (int i = 0; i < m->nseries; i++) {
+    for (size_t i = 0; i < m->nseries; i++) {
         const series_t *s = &m->series[i];
         if (strcmp(s->name, fam->name) != 0)
             continue;
@@ -192,6 +235,14 @@ char *pw_metrics_render(pw_metrics_t *m)
     pthread_mutex_lock(&m->lock);
     for (int f = 0; f < m->nfamilies && rc == 0; f++)
         rc = render_family(&b, m, &m->families[f]);
+    if (rc == 0) {
+        char line[256];
+        int n = snprintf(line, sizeof line,
+                         "# HELP %s metric updates lost: the registry was full\n"
+                         "# TYPE %s counter\n%s %llu\n",
+                         DROPPED_NAME, DROPPED_NAME, DROPPED_NAME, (unsigned long long)m->dropped);
+        rc = add_line(&b, line, n, sizeof line);
+    }
     pthread_mutex_unlock(&m->lock);
     if (rc != 0) {
         free(b.data);

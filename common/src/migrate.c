@@ -66,16 +66,8 @@ static int apply_step(pw_db_t *db, const pw_migration_t *m, char *err, size_t er
 {
     if (pw_db_begin(db) != 0)
         goto fail;
-    PGresult *r = PQexec(pw_db_conn(db), m->sql);
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        snprintf(err, errlen, "migration %s/%s failed: %s", m->component, m->name,
-                 PQresultErrorMessage(r));
-        PQclear(r);
-        pw_db_rollback(db);
-        return -1;
-    }
-    PQclear(r);
+    if (pw_db_exec_script(db, m->sql) != 0)
+        goto fail;
     char version[16];
     snprintf(version, sizeof version, "%d", m->version);
     const char *params[] = {m->component, version, m->name};
@@ -122,17 +114,18 @@ int pw_migrate(pw_db_t *db, const char *component, char *err, size_t errlen)
         snprintf(err, errlen, "database unavailable: %s", pw_db_error(db));
         return -1;
     }
-    if (pw_db_exec(db, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", 0, NULL) != 0) {
+    /* Waiting for another migrator, and a long schema change, may both
+     * outlast PATHWAYS_DB_STATEMENT_TIMEOUT_MS: no timeout until done. */
+    if (pw_db_set_statement_timeout(db, 0) != 0 ||
+        pw_db_exec(db, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", 0, NULL) != 0) {
         snprintf(err, errlen, "cannot take the migration lock: %s", pw_db_error(db));
         return -1;
     }
     int total = 0;
-    PGresult *r = PQexec(pw_db_conn(db), META_SQL);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        snprintf(err, errlen, "cannot create migration table: %s", PQresultErrorMessage(r));
+    if (pw_db_exec_script(db, META_SQL) != 0) {
+        snprintf(err, errlen, "cannot create migration table: %s", pw_db_error(db));
         total = -1;
     }
-    PQclear(r);
     for (size_t i = 0; total >= 0 && i < NCOMPONENTS; i++) {
         /* A service also needs the shared plumbing it builds on. */
         if (!all && strcmp(components[i].name, component) != 0 &&
@@ -141,7 +134,8 @@ int pw_migrate(pw_db_t *db, const char *component, char *err, size_t errlen)
         int n = migrate_component(db, &components[i], err, errlen);
         total = n < 0 ? -1 : total + n;
     }
-    if (pw_db_exec(db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", 0, NULL) != 0 &&
+    if ((pw_db_exec(db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", 0, NULL) != 0 ||
+         pw_db_set_statement_timeout(db, -1) != 0) &&
         total >= 0) {
         snprintf(err, errlen, "cannot release the migration lock: %s", pw_db_error(db));
         return -1;

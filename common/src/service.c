@@ -74,7 +74,9 @@ struct pw_service {
     timer_t_ timers[MAX_TIMERS];
     int ntimers;
     atomic_int db_ready, sockets_ready, migrations_pending;
-    int64_t next_reconnect_ms;
+    _Atomic int64_t last_turn_ms; /* when the loop last turned (0: not running) */
+    uint64_t db_generation;       /* the connection consumers' offsets belong to */
+    int64_t drain_deadline_ms;    /* 0 until the first signal is noticed */
     int stop;
 };
 
@@ -90,11 +92,13 @@ pw_service_t *pw_service_new(pw_service_id_t id, const pw_config_t *cfg)
     pw_log_init(pw_service_name(id), lvl);
     svc->appender = pw_appender_new();
     svc->metrics = pw_metrics_new();
-    svc->gate = pw_gate_new(&svc->cfg);
+    svc->gate = pw_gate_new(&svc->cfg, pw_service_name(id));
     if (!svc->appender || !svc->metrics || !svc->gate)
         pw_service_destroy(&svc);
-    else
+    else {
         pw_appender_set_partitions(svc->appender, (uint32_t)cfg->stream_partitions);
+        pw_appender_set_max_message(svc->appender, cfg->max_message_bytes);
+    }
     return svc;
 }
 
@@ -223,9 +227,55 @@ void pw_service_rollback(pw_service_t *svc)
     pw_appender_discard(svc->appender);
 }
 
-static int ready_probe(void *ctx, char *why, size_t whylen)
+/* Notices termination signals (from the loop, or from the database's
+ * interrupt hook while a statement waits): the first starts the drain.
+ * Returns 1 when the service must stop now: a second signal, or the drain
+ * deadline passed. */
+static int shutdown_due(pw_service_t *svc)
 {
-    pw_service_t *svc = ctx;
+    if (signals_received >= 2)
+        return 1;
+    if (signals_received == 0)
+        return 0;
+    if (!svc->drain_deadline_ms) {
+        pw_info("signal received: draining (a second signal exits at once)");
+        svc->drain_deadline_ms = pw_mono_ms() + svc->cfg.drain_timeout_ms;
+    }
+    return pw_mono_ms() >= svc->drain_deadline_ms;
+}
+
+/* The database's interrupt hook: a statement the server does not answer
+ * is abandoned when the service must stop. */
+static int db_interrupt(void *ctx)
+{
+    return shutdown_due(ctx);
+}
+
+/* Why the loop is stuck, or 0 when it turns. The database connection is
+ * read only once db_ready was set (after it exists). */
+static int loop_stalled(pw_service_t *svc, char *why, size_t whylen)
+{
+    int64_t last = atomic_load(&svc->last_turn_ms);
+    int64_t idle = last ? pw_mono_ms() - last : 0;
+    if (idle < svc->cfg.loop_stall_ms)
+        return 0;
+    int64_t waiting = atomic_load(&svc->db_ready) ? pw_db_waiting_ms(svc->db) : 0;
+    if (waiting >= svc->cfg.loop_stall_ms)
+        snprintf(why, whylen, "database unavailable: no answer for %lld ms (loop stalled)",
+                 (long long)waiting);
+    else
+        snprintf(why, whylen, "loop stalled: no turn for %lld ms", (long long)idle);
+    return 1;
+}
+
+static int ready_reason(pw_service_t *svc, char *why, size_t whylen)
+{
+    if (signals_received) {
+        snprintf(why, whylen, "shutting down");
+        return 0;
+    }
+    if (loop_stalled(svc, why, whylen))
+        return 0;
     if (atomic_load(&svc->migrations_pending)) {
         snprintf(why, whylen, "migrations pending");
         return 0;
@@ -240,6 +290,18 @@ static int ready_probe(void *ctx, char *why, size_t whylen)
     }
     snprintf(why, whylen, "ready");
     return 1;
+}
+
+/* Readiness, from any thread. Also refreshes pathways_ready and
+ * pathways_database_up, so a scrape during a stall sees the truth. */
+static int ready_probe(void *ctx, char *why, size_t whylen)
+{
+    pw_service_t *svc = ctx;
+    int db_up = atomic_load(&svc->db_ready) && pw_db_waiting_ms(svc->db) < svc->cfg.loop_stall_ms;
+    pw_metrics_set(svc->metrics, "pathways_database_up", "", db_up);
+    int ready = ready_reason(svc, why, whylen);
+    pw_metrics_set(svc->metrics, "pathways_ready", "", ready);
+    return ready;
 }
 
 /* Every few seconds: queue-health gauges from the stream tables. */
@@ -300,6 +362,7 @@ static int wait_for_migrations(pw_service_t *svc)
             pw_debug("database unavailable: %s", pw_db_error(svc->db));
     }
     atomic_store(&svc->migrations_pending, 0);
+    svc->db_generation = pw_db_generation(svc->db);
     atomic_store(&svc->db_ready, 1);
     return 0;
 }
@@ -307,9 +370,12 @@ static int wait_for_migrations(pw_service_t *svc)
 /* Connects (retrying until it answers or a signal arrives) and migrates. */
 static int start_database(pw_service_t *svc)
 {
-    svc->db = pw_db_new(svc->cfg.database_url);
+    pw_db_opts_t opts;
+    pw_db_opts_from_config(&opts, &svc->cfg, pw_service_name(svc->id));
+    svc->db = pw_db_new_with(svc->cfg.database_url, &opts);
     if (!svc->db)
         return -1;
+    pw_db_set_interrupt(svc->db, db_interrupt, svc);
     while (pw_db_ensure(svc->db) != 0) {
         pw_warn("database unavailable, retrying: %s", pw_db_error(svc->db));
         if (signals_received)
@@ -323,6 +389,7 @@ static int start_database(pw_service_t *svc)
         pw_error("%s", err);
         return -1;
     }
+    svc->db_generation = pw_db_generation(svc->db);
     atomic_store(&svc->db_ready, 1);
     return 0;
 }
@@ -411,6 +478,7 @@ static int start_sockets(pw_service_t *svc)
                                 .idle_catchup_ms = svc->cfg.idle_catchup_ms,
                                 .lease_ttl_ms = svc->cfg.lease_ttl_ms,
                                 .sub_hwm = svc->cfg.sub_hwm,
+                                .max_message_bytes = svc->cfg.max_message_bytes,
                                 .apply = s->fn,
                                 .apply_batch = s->batch_fn,
                                 .ctx = s->ctx,
@@ -507,6 +575,15 @@ static const char *refuse(pw_service_t *svc, zframe_t *type_frame, const char *t
     return code;
 }
 
+/* Counts a request under a bounded label set: its declared type, or
+ * "other" for an undeclared or malformed one. */
+static void count_request(pw_service_t *svc, const char *type)
+{
+    char labels[TYPE_MAX + 16];
+    snprintf(labels, sizeof labels, "type=\"%s\"", pw_gate_label(svc->gate, type));
+    pw_metrics_add(svc->metrics, "pathways_requests_total", labels, 1);
+}
+
 /* Handles one request; returns 0, or -1 when nothing was waiting. */
 static int handle_request(pw_service_t *svc)
 {
@@ -521,7 +598,7 @@ static int handle_request(pw_service_t *svc)
         zmsg_destroy(&msg);
         return 0;
     }
-    char tname[TYPE_MAX], why[PW_REFUSAL_MAX];
+    char tname[TYPE_MAX] = "", why[PW_REFUSAL_MAX];
     if (!type || !body || zmsg_size(msg) != 0 || zframe_size(type) >= TYPE_MAX) {
         reply_error(svc, identity, "malformed_request",
                     "expected two frames: [message type][protobuf bytes]");
@@ -550,11 +627,9 @@ static int handle_request(pw_service_t *svc)
             pw_metrics_observe(svc->metrics, "pathways_partner_ack_seconds", "",
                                (double)(pw_now_us() - t_read) / 1e6);
         free(rbytes);
-        char labels[TYPE_MAX + 16];
-        snprintf(labels, sizeof labels, "type=\"%s\"", rtype ? tname : "unknown");
-        pw_metrics_add(svc->metrics, "pathways_requests_total", labels, 1);
     }
 done:
+    count_request(svc, tname);
     zframe_destroy(&type);
     zframe_destroy(&body);
     zmsg_destroy(&msg);
@@ -581,26 +656,24 @@ static void update_consumer_metrics(pw_service_t *svc)
     }
 }
 
-/* Keeps the connection alive: when it broke, reconnect at most once a
- * second, and make consumers re-read their offsets afterwards. */
+/* Keeps the connection alive: when it broke, reconnect (pw_db_ensure
+ * tries at most once a second), and after any reconnect, here or inside a
+ * handler, make consumers re-read their offsets. */
 static void check_database(pw_service_t *svc)
 {
-    if (!pw_db_broken(svc->db)) {
-        atomic_store(&svc->db_ready, 1);
-        return;
+    if (pw_db_broken(svc->db)) {
+        atomic_store(&svc->db_ready, 0);
+        if (pw_db_ensure(svc->db) != 0) {
+            pw_debug("database unavailable: %s", pw_db_error(svc->db));
+            return;
+        }
     }
-    atomic_store(&svc->db_ready, 0);
-    int64_t now = pw_mono_ms();
-    if (now < svc->next_reconnect_ms)
-        return;
-    svc->next_reconnect_ms = now + RECONNECT_MS;
-    if (pw_db_ensure(svc->db) != 0) {
-        pw_warn("database unavailable: %s", pw_db_error(svc->db));
-        return;
+    if (pw_db_generation(svc->db) != svc->db_generation) {
+        pw_info("database reconnected");
+        svc->db_generation = pw_db_generation(svc->db);
+        for (int i = 0; i < svc->nconsumers; i++)
+            pw_consumer_reset(svc->consumers[i].consumer);
     }
-    pw_info("database reconnected");
-    for (int i = 0; i < svc->nconsumers; i++)
-        pw_consumer_reset(svc->consumers[i].consumer);
     atomic_store(&svc->db_ready, 1);
 }
 
@@ -626,16 +699,18 @@ static void loop_turn(pw_service_t *svc, zmq_pollitem_t *items, int nitems)
     if (zmq_poll(items, nitems, POLL_MAX_MS) < 0)
         return; /* EINTR: a signal; the caller looks at it */
     check_database(svc);
-    char why[64];
-    pw_metrics_set(svc->metrics, "pathways_ready", "", ready_probe(svc, why, sizeof why));
-    if (pw_db_broken(svc->db))
-        return;
+    char why[PW_REFUSAL_MAX];
+    (void)ready_probe(svc, why, sizeof why); /* refreshes the gauges */
     int k = 0;
+    /* Requests are served even without a database: handlers then answer
+     * "unavailable" at once, so partners back off instead of timing out. */
     if (svc->router) {
         for (int n = 0; n < REQUESTS_PER_TURN && handle_request(svc) == 0; n++)
             ;
         k++;
     }
+    if (pw_db_broken(svc->db))
+        return;
     for (int i = 0; i < svc->nconsumers; i++, k++) {
         pw_consumer_t *c = svc->consumers[i].consumer;
         if (items[k].revents & ZMQ_POLLIN)
@@ -656,19 +731,15 @@ int pw_service_run(pw_service_t *svc)
         items[n++] = (zmq_pollitem_t){
             .socket = zsock_resolve(pw_consumer_socket(svc->consumers[i].consumer)),
             .events = ZMQ_POLLIN};
-    int64_t drain_deadline = 0;
     while (!svc->stop) {
-        if (signals_received >= 2)
+        atomic_store(&svc->last_turn_ms, pw_mono_ms());
+        if (shutdown_due(svc))
             break;
-        if (signals_received == 1 && !drain_deadline) {
-            pw_info("signal received: draining (a second signal exits at once)");
-            drain_deadline = pw_mono_ms() + svc->cfg.drain_timeout_ms;
-        }
+        int draining = svc->drain_deadline_ms != 0;
         loop_turn(svc, items, n);
         /* Draining: the turn above served what had arrived; stop once no
-         * request is waiting, or at the deadline. */
-        if (drain_deadline && (pw_mono_ms() >= drain_deadline || !svc->router ||
-                               !(zsock_events(svc->router) & ZMQ_POLLIN)))
+         * request is waiting, or at the deadline (shutdown_due). */
+        if (draining && (!svc->router || !(zsock_events(svc->router) & ZMQ_POLLIN)))
             break;
     }
     pw_metrics_set(svc->metrics, "pathways_up", "", 0);

@@ -3,7 +3,6 @@
  * whatever its size. */
 #include "partner.h"
 
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,7 +280,7 @@ uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint
     job_t job = {.today = pw_date_today(),
                  .max_future_days = pw_service_config(svc)->max_future_days};
     uint8_t *bad = NULL, *out = NULL;
-    job.batch = pw_decode_publish_batch(data, len);
+    job.batch = pw_decode_publish_batch_max(data, len, pw_service_config(svc)->max_message_bytes);
     if (!job.batch)
         return reply_error("", "malformed_batch", "the bytes are not a PublishBatch", reply_len);
     size_t n = job.batch->n_events;

@@ -92,7 +92,7 @@ bench_pg_start() {
 # pathways_<service> of migration 003, as deploy/local/run does it: its own
 # schema and the stream bookkeeping) and the development keys registered.
 # The roles also tell the services apart in pg_stat_statements (userid) and
-# pg_stat_activity (usename): all of them set application_name 'pathways'.
+# pg_stat_activity (usename): application_name is pathways-<service>.
 bench_fresh_db() {
     local svc
     psql_admin -c "SET client_min_messages = warning" \

@@ -63,6 +63,28 @@ static void test_rules(void **state)
     assert_string_equal(pw_redact(NULL, out, sizeof out), "");
 }
 
+/* The requests metric's type label comes from the declared types only:
+ * whatever a client sends in the type frame, one "other" at most. */
+static void test_request_labels_are_bounded(void **state)
+{
+    (void)state;
+    pw_config_t cfg;
+    char err[256];
+    assert_int_equal(pw_config_defaults(&cfg, err, sizeof err), 0);
+    pw_gate_t *gate = pw_gate_new(&cfg, "test");
+    assert_int_equal(pw_gate_require(gate, "pathways.v1.PublishBatch", PW_ROLE_PARTNER), 0);
+    char type[64] = "pathways.v1.PublishBatch";
+    const char *label = pw_gate_label(gate, type);
+    assert_string_equal(label, "pathways.v1.PublishBatch");
+    assert_true(label != type); /* the gate's own copy, not the sender's bytes */
+    for (int i = 0; i < 1000; i++) {
+        snprintf(type, sizeof type, "evil.type.%d", i);
+        assert_string_equal(pw_gate_label(gate, type), "other");
+    }
+    assert_string_equal(pw_gate_label(gate, ""), "other");
+    pw_gate_destroy(&gate);
+}
+
 /* Writes a new key pair under dir; returns its Z85 public key in z85. */
 static void new_key(const char *name, char z85[PW_Z85_KEY_LEN + 1], char id[PW_KEY_ID_MAX])
 {
@@ -158,7 +180,7 @@ static void server_start(server_t *s)
     s->cfg.curve_refresh_ms = REFRESH_MS;
     snprintf(s->cfg.database_url, sizeof s->cfg.database_url, "%s", db_url);
     snprintf(s->cfg.curve_secret_file, sizeof s->cfg.curve_secret_file, "%s/%s_secret", dir, name);
-    s->gate = pw_gate_new(&s->cfg);
+    s->gate = pw_gate_new(&s->cfg, "test");
     assert_int_equal(pw_gate_require(s->gate, "pathways.v1.ReportRequest", PW_ROLE_READ_ONLY), 0);
     assert_int_equal(pw_gate_require(s->gate, "pathways.v1.PublishBatch", PW_ROLE_PARTNER), 0);
     s->router = zsock_new(ZMQ_ROUTER);
@@ -340,7 +362,8 @@ static void test_event_endpoint_admits_service_keys_only(void **state)
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         zsock_t *sub = subscriber(refused[i], ep, s.server_key);
         if (receives(pub, sub))
-            fail_msg("subscriber with key %s received an event", refused[i] ? refused[i] : "(none)");
+            fail_msg("subscriber with key %s received an event",
+                     refused[i] ? refused[i] : "(none)");
         zsock_destroy(&sub);
     }
     zsock_t *sub = subscriber("evsvc", ep, s.server_key);
@@ -367,6 +390,7 @@ int main(void)
         return perror("mkdtemp"), 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rules),
+        cmocka_unit_test(test_request_labels_are_bounded),
         cmocka_unit_test(test_key_files),
         cmocka_unit_test(test_handshake_and_roles),
         cmocka_unit_test(test_event_endpoint_admits_service_keys_only),

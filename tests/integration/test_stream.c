@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathways/codec.h"
 #include "pathways/date.h"
 #include "pathways/stream.h"
 #include "testdb.h"
@@ -273,6 +274,59 @@ static void test_live_path_and_gap_catch_up(void **state)
     zsock_destroy(&pub);
 }
 
+/* PATHWAYS_MAX_MESSAGE_BYTES reaches the appender (payload bound and
+ * envelope encoding), the SUB socket (ZMQ_MAXMSGSIZE) and the envelope
+ * decoder: a 5 MiB payload, over the old fixed 4 MiB, is appended and
+ * applied from the live path. The envelope is flushed and rolled back, so
+ * the table never has it: only the SUB socket can deliver it. */
+static void test_large_messages_follow_the_configured_limit(void **state)
+{
+    pw_db_t *db = *state;
+    const size_t big = PW_MAX_MESSAGE_BYTES + 1024 * 1024, limit = 8 * 1024 * 1024;
+    uint8_t *payload = calloc(1, big);
+    assert_non_null(payload);
+    pw_appender_t *a = pw_appender_new();
+    assert_int_equal(pw_appender_add(a, "s_big", "t.v1", "emp/1", NULL, payload, big), -1);
+    pw_appender_set_max_message(a, limit);
+    assert_int_equal(pw_stream_ensure(db, "s_big", 1), 0);
+    zsock_t *pub = zsock_new_pub("tcp://127.0.0.1:*");
+    assert_non_null(pub);
+    char ep[128];
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", atoi(strrchr(zsock_endpoint(pub), ':') + 1));
+    handler_ctx_t h = {0};
+    pw_consumer_opts_t o = {.consumer = "big",
+                            .stream = "s_big",
+                            .endpoint = ep,
+                            .batch_max = 4,
+                            .idle_catchup_ms = 600000,
+                            .max_message_bytes = limit,
+                            .apply = record_effect,
+                            .ctx = &h};
+    pw_consumer_t *c = pw_consumer_new(&o);
+    assert_non_null(c);
+    assert_int_equal(pw_consumer_catch_up(c, db), 0);
+    /* Resent until the subscription has reached the publisher. */
+    int64_t deadline = pw_mono_ms() + 15000;
+    while (h.calls == 0 && pw_mono_ms() < deadline) {
+        assert_int_equal(pw_db_begin(db), 0);
+        assert_int_equal(pw_appender_add(a, "s_big", "t.v1", "emp/1", NULL, payload, big), 0);
+        assert_int_equal(pw_appender_flush(a, db), 0);
+        pw_db_rollback(db);
+        pw_appender_publish(a, pub);
+        zpoller_t *p = zpoller_new(pw_consumer_socket(c), NULL);
+        zpoller_wait(p, 200);
+        zpoller_destroy(&p);
+        assert_true(pw_consumer_on_readable(c, db) >= 0);
+    }
+    assert_int_equal(h.calls, 1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_big'"), 1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.event WHERE stream = 's_big'"), 0);
+    pw_consumer_destroy(&c);
+    pw_appender_destroy(&a);
+    zsock_destroy(&pub);
+    free(payload);
+}
+
 static void test_poison_goes_to_dead_letters_and_offset_moves_on(void **state)
 {
     pw_db_t *db = *state;
@@ -478,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_writers_get_contiguous_seqs),
         cmocka_unit_test(test_catch_up_applies_exactly_once),
         cmocka_unit_test(test_live_path_and_gap_catch_up),
+        cmocka_unit_test(test_large_messages_follow_the_configured_limit),
         cmocka_unit_test(test_poison_goes_to_dead_letters_and_offset_moves_on),
         cmocka_unit_test(test_batch_handler_and_careful_fallback),
         cmocka_unit_test(test_transient_failure_retried_then_dead_lettered),

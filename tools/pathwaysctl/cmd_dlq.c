@@ -14,32 +14,31 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "idset.h"
 #include "pathways/date.h"
 #include "queues.h"
 
 #define DLQ_DEFAULT_LIMIT 100
-#define DLQ_MAX_IDS       1000
-#define DLQ_IDS_TEXT      (DLQ_MAX_IDS * 21 + 3)
+#define DLQ_MAX_IDS       1000 /* on the command line */
+#define DLQ_BATCH         500  /* rows a replay or purge changes per transaction */
 #define DLQ_POLL_MS       200
 
 typedef struct {
     const char *consumer, *stream, *reason;
     int all, json, dry_run, limit, wait_s;
-    char ids[DLQ_IDS_TEXT]; /* PostgreSQL array literal, "" when none */
-    int nids;
+    id_set_t ids; /* from the command line */
 } dlq_opts_t;
 
-/* Appends the decimal id text to the array literal. Returns 0 or -1. */
+/* Adds a dead-letter id given on the command line. Returns 0 or -1. */
 static int add_id(dlq_opts_t *o, const char *text)
 {
     char *end;
     long long v = strtoll(text, &end, 10);
-    if (*end || end == text || v <= 0 || o->nids == DLQ_MAX_IDS) {
-        fprintf(stderr, "pathwaysctl dlq: '%s' is not a dead-letter id\n", text);
+    if (*end || end == text || v <= 0 || o->ids.n == DLQ_MAX_IDS || id_set_add(&o->ids, v) != 0) {
+        fprintf(stderr, "pathwaysctl dlq: '%s' is not a dead-letter id (at most %d)\n", text,
+                DLQ_MAX_IDS);
         return -1;
     }
-    size_t len = strlen(o->ids);
-    snprintf(o->ids + len, sizeof o->ids - len, "%s%lld", o->nids++ ? "," : "{", v);
     return 0;
 }
 
@@ -101,9 +100,7 @@ static int parse(int argc, char **argv, dlq_opts_t *o)
     for (; optind < argc; optind++)
         if (add_id(o, argv[optind]) != 0)
             return 2;
-    if (o->nids)
-        strcat(o->ids, "}");
-    return 0;
+    return id_set_close(&o->ids) == 0 ? 0 : 2;
 }
 
 static const char LIST_SQL[] =
@@ -129,7 +126,7 @@ static PGresult *select_rows(pw_db_t *db, const dlq_opts_t *o, int include_repla
 {
     char limit[16];
     snprintf(limit, sizeof limit, "%d", o->limit ? o->limit : DLQ_MAX_IDS);
-    const char *params[] = {o->nids ? o->ids : NULL, o->consumer, o->stream,
+    const char *params[] = {id_set_literal(&o->ids), o->consumer, o->stream,
                             include_replayed ? "true" : "false", limit};
     return pw_db_prepared(db, "ctl_dlq_list", LIST_SQL, 5, params);
 }
@@ -220,8 +217,10 @@ static int dlq_list(ctl_t *ctl, int argc, char **argv)
                       "Dead letters in id order; --all includes those already replayed.\n"
                       "STATE: dead, replay_requested (waiting for the consumer), replayed.\n"),
                CTL_OK;
-    if (rc || o.nids)
+    if (rc || o.ids.n) {
+        id_set_free(&o.ids);
         return rc ? CTL_USAGE : (fprintf(stderr, "dlq list: no ids expected\n"), CTL_USAGE);
+    }
     pw_db_t *db = open_db(ctl);
     if (!db)
         return CTL_FAIL;
@@ -246,11 +245,15 @@ static int dlq_show(ctl_t *ctl, int argc, char **argv)
                       "One dead letter: where it was (consumer, stream, partition/seq), why\n"
                       "it failed, its state and its payload (base64).\n"),
                CTL_OK;
-    if (rc || o.nids != 1)
+    if (rc || o.ids.n != 1) {
+        id_set_free(&o.ids);
         return rc ? CTL_USAGE : (fprintf(stderr, "dlq show: one ID expected\n"), CTL_USAGE);
+    }
     pw_db_t *db = open_db(ctl);
-    if (!db)
+    if (!db) {
+        id_set_free(&o.ids);
         return CTL_FAIL;
+    }
     PGresult *r = select_rows(db, &o, 1);
     rc = CTL_OK;
     if (!r) {
@@ -266,36 +269,67 @@ static int dlq_show(ctl_t *ctl, int argc, char **argv)
     }
     PQclear(r);
     pw_db_destroy(&db);
+    id_set_free(&o.ids);
     return rc;
 }
 
-/* $1 ids, $2 consumer, $3 stream, $4 actor, $5 reason. */
-static const char REPLAY_SQL[] =
-    "WITH r AS (UPDATE stream.dead_letter SET replay_requested_at = now(), "
-    "           replay_requested_by = $4, replay_error = NULL "
-    "     WHERE replayed_at IS NULL AND replay_requested_at IS NULL "
-    "       AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[])) "
-    "       AND ($2::text IS NULL OR consumer = $2) AND ($3::text IS NULL OR stream = $3) "
-    "     RETURNING id, consumer, stream, partition, seq, event_id), "
-    "     a AS (INSERT INTO stream.admin_audit (actor, action, target, reason, detail) "
-    "           SELECT $4, 'dlq_replay', 'dead_letter/' || id, $5, jsonb_build_object("
-    "           'consumer', consumer, 'stream', stream, 'partition', partition, 'seq', seq, "
-    "           'event_id', event_id) FROM r) "
-    "SELECT id, consumer, stream, partition, seq FROM r ORDER BY id";
+/* The rows an action may take, a batch at a time in id order: $1 ids,
+ * $2 consumer, $3 stream, $6 after this id, $7 at most this many. */
+#define DLQ_PICK(state)                                                                            \
+    "pick AS (SELECT id FROM stream.dead_letter WHERE " state                                      \
+    "   AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[])) "                                     \
+    "   AND ($2::text IS NULL OR consumer = $2) AND ($3::text IS NULL OR stream = $3) "            \
+    "   AND id > $6::bigint ORDER BY id LIMIT $7::int FOR UPDATE)"
+
+/* $4 actor, $5 reason. */
+static const char REPLAY_SQL[] = "WITH " DLQ_PICK(
+    "replayed_at IS NULL AND replay_requested_at IS NULL") ", "
+                                                           "     r AS (UPDATE stream.dead_letter d "
+                                                           "SET replay_requested_at = now(), "
+                                                           "           replay_requested_by = $4, "
+                                                           "replay_error = NULL FROM pick WHERE "
+                                                           "d.id = pick.id "
+                                                           "     RETURNING d.id, d.consumer, "
+                                                           "d.stream, d.partition, d.seq, "
+                                                           "d.event_id), "
+                                                           "     a AS (INSERT INTO "
+                                                           "stream.admin_audit (actor, action, "
+                                                           "target, reason, detail) "
+                                                           "           SELECT $4, 'dlq_replay', "
+                                                           "'dead_letter/' || id, $5, "
+                                                           "jsonb_build_object("
+                                                           "           'consumer', consumer, "
+                                                           "'stream', stream, 'partition', "
+                                                           "partition, 'seq', seq, "
+                                                           "           'event_id', event_id) FROM "
+                                                           "r) "
+                                                           "SELECT id, consumer, stream, "
+                                                           "partition, seq FROM r ORDER BY id";
 
 /* A dead letter whose replay is under way stays; replayed ones may go. */
-static const char PURGE_SQL[] =
-    "WITH d AS (DELETE FROM stream.dead_letter "
-    "     WHERE (replay_requested_at IS NULL OR replayed_at IS NOT NULL) "
-    "       AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[])) "
-    "       AND ($2::text IS NULL OR consumer = $2) AND ($3::text IS NULL OR stream = $3) "
-    "     RETURNING *), "
-    "     a AS (INSERT INTO stream.admin_audit (actor, action, target, reason, detail) "
-    "           SELECT $4, 'dlq_purge', 'dead_letter/' || id, $5, jsonb_build_object("
-    "           'consumer', consumer, 'stream', stream, 'partition', partition, 'seq', seq, "
-    "           'event_id', event_id, 'type', type, 'attempts', attempts, 'error', reason, "
-    "           'replayed_at', replayed_at, 'payload_bytes', octet_length(payload)) FROM d) "
-    "SELECT id, consumer, stream, partition, seq FROM d ORDER BY id";
+static const char PURGE_SQL[] = "WITH " DLQ_PICK(
+    "(replay_requested_at IS NULL OR replayed_at IS NOT NULL)") ", "
+                                                                "     d AS (DELETE FROM "
+                                                                "stream.dead_letter x USING pick "
+                                                                "WHERE x.id = pick.id "
+                                                                "     RETURNING x.*), "
+                                                                "     a AS (INSERT INTO "
+                                                                "stream.admin_audit (actor, "
+                                                                "action, target, reason, detail) "
+                                                                "           SELECT $4, "
+                                                                "'dlq_purge', 'dead_letter/' || "
+                                                                "id, $5, jsonb_build_object("
+                                                                "           'consumer', consumer, "
+                                                                "'stream', stream, 'partition', "
+                                                                "partition, 'seq', seq, "
+                                                                "           'event_id', event_id, "
+                                                                "'type', type, 'attempts', "
+                                                                "attempts, 'error', reason, "
+                                                                "           'replayed_at', "
+                                                                "replayed_at, 'payload_bytes', "
+                                                                "octet_length(payload)) FROM d) "
+                                                                "SELECT id, consumer, stream, "
+                                                                "partition, seq FROM d ORDER BY id";
 
 static const char PENDING_SQL[] =
     "SELECT count(*) FILTER (WHERE replayed_at IS NULL AND replay_requested_at IS NOT NULL) "
@@ -311,15 +345,40 @@ typedef struct {
     const char *help;
 } action_t;
 
-/* Runs an action in a transaction (rolled back on --dry-run). Returns the
- * affected rows (caller frees) or NULL with the error printed. */
-static PGresult *run_action(pw_db_t *db, const action_t *a, const dlq_opts_t *o)
+/* What an action changed, batch after batch. */
+typedef struct {
+    id_set_t ids;
+    json_t *json; /* ids for --json, NULL otherwise */
+} done_t;
+
+/* Records (and, without --json, prints) the rows of one batch. */
+static int note_batch(done_t *d, const action_t *a, const dlq_opts_t *o, const PGresult *r)
 {
-    const char *params[] = {o->nids ? o->ids : NULL, o->consumer, o->stream, ctl_actor(),
-                            o->reason ? o->reason : ""};
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t id = pw_db_get_i64(r, i, "id");
+        if (id_set_add(&d->ids, id) != 0)
+            return -1;
+        if (d->json)
+            json_array_append_new(d->json, json_integer(id));
+        else
+            printf("  %s %s: %s on %s seq %s\n", o->dry_run ? "would" : "", a->verb,
+                   pw_db_get(r, i, "consumer"), pw_db_get(r, i, "stream"), pw_db_get(r, i, "seq"));
+    }
+    return 0;
+}
+
+/* Runs one batch in its own transaction (rolled back on --dry-run).
+ * Returns the rows (caller frees) or NULL with the error printed. */
+static PGresult *run_batch(pw_db_t *db, const action_t *a, const dlq_opts_t *o, int64_t after)
+{
+    char from[24], limit[16];
+    snprintf(from, sizeof from, "%lld", (long long)after);
+    snprintf(limit, sizeof limit, "%d", DLQ_BATCH);
+    const char *params[] = {id_set_literal(&o->ids),    o->consumer, o->stream, ctl_actor(),
+                            o->reason ? o->reason : "", from,        limit};
     if (pw_db_begin(db) != 0)
         goto fail;
-    PGresult *r = pw_db_prepared(db, a->stmt, a->sql, 5, params);
+    PGresult *r = pw_db_prepared(db, a->stmt, a->sql, 7, params);
     if (!r)
         goto fail;
     if (o->dry_run)
@@ -335,37 +394,50 @@ fail:
     return NULL;
 }
 
-/* Ids given on the command line that the action left alone, and why. */
-static void explain_skipped(pw_db_t *db, const dlq_opts_t *o, const PGresult *done)
+/* Runs an action over every selected row, DLQ_BATCH at a time, so any
+ * number of dead letters costs bounded memory and short transactions.
+ * Returns 0, or -1 (printed) with the batches before it done. */
+static int run_action(pw_db_t *db, const action_t *a, const dlq_opts_t *o, done_t *d)
 {
-    if (!o->nids || PQntuples(done) == o->nids)
+    int64_t after = 0;
+    for (;;) {
+        PGresult *r = run_batch(db, a, o, after);
+        if (!r)
+            return -1;
+        int n = PQntuples(r);
+        if (n > 0)
+            after = pw_db_get_i64(r, n - 1, "id");
+        int rc = note_batch(d, a, o, r);
+        PQclear(r);
+        if (rc != 0)
+            return fprintf(stderr, "pathwaysctl dlq %s: out of memory\n", a->verb), -1;
+        if (n < DLQ_BATCH)
+            return id_set_close(&d->ids);
+    }
+}
+
+/* Ids given on the command line that the action left alone, and why. */
+static void explain_skipped(pw_db_t *db, const dlq_opts_t *o, const done_t *d)
+{
+    if (!o->ids.n || d->ids.n == o->ids.n)
         return;
     PGresult *r = select_rows(db, o, 1);
     for (int i = 0; r && i < PQntuples(r); i++) {
         int64_t id = pw_db_get_i64(r, i, "id");
-        int hit = 0;
-        for (int k = 0; k < PQntuples(done) && !hit; k++)
-            hit = pw_db_get_i64(done, k, "id") == id;
-        if (!hit)
+        if (!id_set_has(&d->ids, id))
             fprintf(stderr, "  id %lld left alone: state %s\n", (long long)id,
                     pw_db_get(r, i, "state"));
     }
     int found = r ? PQntuples(r) : 0;
-    if (found < o->nids)
-        fprintf(stderr, "  %d id(s) match no dead letter\n", o->nids - found);
+    if (found < o->ids.n)
+        fprintf(stderr, "  %d id(s) match no dead letter\n", o->ids.n - found);
     PQclear(r);
 }
 
 /* Waits until the requested replays are done or failed. Returns CTL_*. */
-static int wait_replays(pw_db_t *db, const PGresult *done, int wait_s)
+static int wait_replays(pw_db_t *db, const id_set_t *ids, int wait_s)
 {
-    char ids[DLQ_IDS_TEXT] = "{";
-    for (int k = 0; k < PQntuples(done); k++) {
-        size_t len = strlen(ids);
-        snprintf(ids + len, sizeof ids - len, "%s%s", k ? "," : "", pw_db_get(done, k, "id"));
-    }
-    strcat(ids, "}");
-    const char *params[] = {ids};
+    const char *params[] = {id_set_literal(ids)};
     int64_t deadline = pw_mono_ms() + (int64_t)wait_s * 1000;
     for (;;) {
         PGresult *r = pw_db_prepared(db, "ctl_dlq_pending", PENDING_SQL, 1, params);
@@ -375,8 +447,7 @@ static int wait_replays(pw_db_t *db, const PGresult *done, int wait_s)
         PQclear(r);
         if (pending == 0 || pw_mono_ms() >= deadline) {
             printf("replayed %lld, failed again %lld, still waiting %lld\n",
-                   (long long)(PQntuples(done) - failed - pending), (long long)failed,
-                   (long long)pending);
+                   (long long)(ids->n - failed - pending), (long long)failed, (long long)pending);
             return pending || failed ? CTL_FAIL : CTL_OK;
         }
         struct timespec ts = {0, DLQ_POLL_MS * 1000000L};
@@ -389,38 +460,33 @@ static int run_verb(ctl_t *ctl, const action_t *a, const dlq_opts_t *o)
     pw_db_t *db = open_db(ctl);
     if (!db)
         return CTL_FAIL;
-    PGresult *r = run_action(db, a, o);
-    int rc = r ? CTL_OK : CTL_FAIL;
-    if (r && o->json) {
-        json_t *ids = json_array();
-        for (int i = 0; i < PQntuples(r); i++)
-            json_array_append_new(ids, json_integer(pw_db_get_i64(r, i, "id")));
+    done_t d = {.json = o->json ? json_array() : NULL};
+    int rc = run_action(db, a, o, &d) == 0 ? CTL_OK : CTL_FAIL;
+    if (d.json) {
         json_t *doc =
-            json_pack("{s:s, s:b, s:o}", "action", a->verb, "dry_run", o->dry_run, "ids", ids);
+            json_pack("{s:s, s:b, s:O}", "action", a->verb, "dry_run", o->dry_run, "ids", d.json);
         json_dumpf(doc, stdout, JSON_INDENT(2));
         fputc('\n', stdout);
         json_decref(doc);
-    } else if (r) {
-        for (int i = 0; i < PQntuples(r); i++)
-            printf("  %s %s: %s on %s seq %s\n", o->dry_run ? "would" : "", a->verb,
-                   pw_db_get(r, i, "consumer"), pw_db_get(r, i, "stream"), pw_db_get(r, i, "seq"));
-        printf("%s%d dead letter(s) %s\n", o->dry_run ? "dry run: " : "", PQntuples(r),
+    } else {
+        printf("%s%d dead letter(s) %s\n", o->dry_run ? "dry run: " : "", d.ids.n,
                o->dry_run ? "would be affected" : a->past);
     }
-    if (r)
-        explain_skipped(db, o, r);
-    if (r && !o->dry_run && o->wait_s > 0 && PQntuples(r) > 0 && !a->needs_reason)
-        rc = wait_replays(db, r, o->wait_s);
-    PQclear(r);
+    if (rc == CTL_OK)
+        explain_skipped(db, o, &d);
+    if (rc == CTL_OK && !o->dry_run && o->wait_s > 0 && d.ids.n > 0 && !a->needs_reason)
+        rc = wait_replays(db, &d.ids, o->wait_s);
+    json_decref(d.json);
+    id_set_free(&d.ids);
     pw_db_destroy(&db);
     return rc;
 }
 
 static int need_selection(const char *verb, const dlq_opts_t *o)
 {
-    if (o->nids && o->all)
+    if (o->ids.n && o->all)
         return fprintf(stderr, "pathwaysctl dlq %s: give ids or --all, not both\n", verb), -1;
-    if (!o->nids && !o->all)
+    if (!o->ids.n && !o->all)
         return fprintf(stderr,
                        "pathwaysctl dlq %s: give dead-letter ids, or --all (with "
                        "--consumer/--stream to narrow it)\n",
@@ -462,14 +528,17 @@ static int dlq_action(ctl_t *ctl, const action_t *a, int argc, char **argv)
     dlq_opts_t o;
     int rc = parse(argc, argv, &o);
     if (rc == 1)
-        return fputs(a->help, stdout), CTL_OK;
-    if (rc || need_selection(a->verb, &o) != 0)
-        return CTL_USAGE;
-    if (a->needs_reason && (!o.reason || !*o.reason)) {
-        fprintf(stderr, "pathwaysctl dlq %s: --reason TEXT is required (it is audited)\n", a->verb);
-        return CTL_USAGE;
-    }
-    return run_verb(ctl, a, &o);
+        rc = (fputs(a->help, stdout), CTL_OK);
+    else if (rc || need_selection(a->verb, &o) != 0)
+        rc = CTL_USAGE;
+    else if (a->needs_reason && (!o.reason || !*o.reason))
+        rc = (fprintf(stderr, "pathwaysctl dlq %s: --reason TEXT is required (it is audited)\n",
+                      a->verb),
+              CTL_USAGE);
+    else
+        rc = run_verb(ctl, a, &o);
+    id_set_free(&o.ids);
+    return rc;
 }
 
 static int dlq_replay(ctl_t *ctl, int argc, char **argv)

@@ -25,16 +25,17 @@
 #include <stddef.h>
 
 #include "pathways/config.h"
+#include "pathways/db.h"
 
 /* The ZAP domains (domain enforcement is on): command endpoints admit
  * partner, read-only and admin keys; event endpoints (the PUB side of the
  * streams) admit service keys only. */
 #define PW_AUTH_DOMAIN        "pathways"
 #define PW_AUTH_DOMAIN_EVENTS "pathways.events"
-#define PW_KEY_ID_LEN   16
-#define PW_KEY_ID_MAX   (PW_KEY_ID_LEN + 1)
-#define PW_EMPLOYER_MAX 128
-#define PW_Z85_KEY_LEN  40
+#define PW_KEY_ID_LEN         16
+#define PW_KEY_ID_MAX         (PW_KEY_ID_LEN + 1)
+#define PW_EMPLOYER_MAX       128
+#define PW_Z85_KEY_LEN        40
 
 /* Roles in increasing order of power for pw_auth_require_role: a partner
  * publishes for its own employer only; read_only reads reports; admin may
@@ -93,7 +94,8 @@ typedef struct pw_auth pw_auth_t;
  * is taken, out of memory). A database that does not answer yet leaves the
  * cache empty (every key refused) until it does. Caller owns the result;
  * destroy it after every socket that uses it. */
-pw_auth_t *pw_auth_new(const char *database_url, int refresh_ms, char *err, size_t errlen);
+pw_auth_t *pw_auth_new(const char *database_url, const pw_db_opts_t *db_opts, int refresh_ms,
+                       char *err, size_t errlen);
 void pw_auth_destroy(pw_auth_t **p);
 /* Fills peer for key_id from the cache. Returns 1 when the key is
  * registered and valid now, 0 when it is not (peer gets role NONE).

@@ -15,8 +15,13 @@
 #include "pathways/v1/notification.pb-c.h"
 #include "pathways/v1/partner.pb-c.h"
 
-/* Upper bound for any message on any socket (also ZMQ_MAXMSGSIZE). */
+/* The default bound for any message (PATHWAYS_MAX_MESSAGE_BYTES overrides
+ * it where the configuration reaches: sockets, stream envelopes, partner
+ * batches, appended payloads). */
 #define PW_MAX_MESSAGE_BYTES (4u * 1024u * 1024u)
+/* Room for an envelope's own fields around a payload of the largest size,
+ * so any payload the appender accepts also travels on the fast path. */
+#define PW_ENVELOPE_SLACK (64u * 1024u)
 /* Upper bound for events in one partner batch. */
 #define PW_MAX_BATCH_EVENTS 5000u
 
@@ -31,9 +36,11 @@ void pw_msg_free(ProtobufCMessage **p);
  * Returns NULL when the encoding would exceed max (0: the default). */
 uint8_t *pw_msg_encode(const ProtobufCMessage *m, size_t max, size_t *len);
 
-/* Typed wrappers: pw_decode_<name>(data, len) / pw_free_<name>(&p). */
+/* Typed wrappers: pw_decode_<name>(data, len) / pw_free_<name>(&p), and
+ * pw_decode_<name>_max(data, len, max) with the caller's bound. */
 #define PW_CODEC_DECLARE(name, type)                                                               \
     type *pw_decode_##name(const uint8_t *data, size_t len);                                       \
+    type *pw_decode_##name##_max(const uint8_t *data, size_t len, size_t max);                     \
     void pw_free_##name(type **p);
 
 PW_CODEC_DECLARE(envelope, Pathways__V1__Envelope)

@@ -45,11 +45,20 @@ typedef struct {
     int curve;                          /* PATHWAYS_CURVE: on (1) | off (0, loopback development) */
     char curve_secret_file[512];        /* PATHWAYS_CURVE_SECRET_FILE: a service's key */
     char curve_client_secret_file[512]; /* PATHWAYS_CURVE_CLIENT_SECRET_FILE: a tool's key */
-    char curve_server_key[512]; /* PATHWAYS_CURVE_SERVER_KEY: Z85 text or public cert file */
-    int curve_refresh_ms;       /* PATHWAYS_CURVE_KEY_REFRESH_MS: key cache reload */
-    int max_future_days;        /* PATHWAYS_MAX_FUTURE_DAYS: partner dates ahead of today */
+    char curve_server_key[512];    /* PATHWAYS_CURVE_SERVER_KEY: Z85 text or public cert file */
+    int curve_refresh_ms;          /* PATHWAYS_CURVE_KEY_REFRESH_MS: key cache reload */
+    int max_future_days;           /* PATHWAYS_MAX_FUTURE_DAYS: partner dates ahead of today */
+    int db_connect_timeout_s;      /* PATHWAYS_DB_CONNECT_TIMEOUT_S */
+    int db_statement_timeout_ms;   /* PATHWAYS_DB_STATEMENT_TIMEOUT_MS (0: off) */
+    int db_idle_in_txn_timeout_ms; /* PATHWAYS_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS (0: off) */
+    int db_keepalive_idle_s;       /* PATHWAYS_DB_KEEPALIVE_IDLE_S */
+    int loop_stall_ms;             /* PATHWAYS_LOOP_STALL_MS: readiness fails past it */
 } pw_config_t;
 
+/* Fills cfg with the defaults only (the environment is not read). Returns 0
+ * or -1 (a default the table itself rejects: a bug). */
+int pw_config_defaults(pw_config_t *cfg, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 /* Fills cfg from the environment over the defaults. Returns 0, or -1 with a
  * reason in err when a value is malformed (e.g. a non-numeric port). */
 int pw_config_load(pw_config_t *cfg, char *err, size_t errlen) __attribute__((warn_unused_result));

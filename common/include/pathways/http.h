@@ -26,7 +26,8 @@ const char *pw_http_arg(const pw_http_request_t *req, const char *name);
 /* Handles GET path. Returns 0 and fills reply, or -1 for a 500. */
 typedef int (*pw_http_fn)(void *ctx, const pw_http_request_t *req, const char *path,
                           pw_http_reply_t *reply);
-/* Readiness probe: 1 ready, 0 not; writes a short reason into why. */
+/* Readiness probe: 1 ready, 0 not; writes a short reason into why. Also
+ * called before /metrics is rendered, so it may refresh gauges. */
 typedef int (*pw_http_ready_fn)(void *ctx, char *why, size_t whylen);
 
 /* Starts serving on host:port. Caller owns the result; NULL on failure. */

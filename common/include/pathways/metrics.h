@@ -9,6 +9,10 @@
 
 typedef struct pw_metrics pw_metrics_t;
 
+/* Series a registry holds at most; updates to series past it are counted
+ * in pathways_metrics_series_dropped_total (and the first is logged). */
+#define PW_METRICS_MAX_SERIES 4096
+
 /* Caller owns the result. */
 pw_metrics_t *pw_metrics_new(void);
 void pw_metrics_destroy(pw_metrics_t **p);
@@ -24,6 +28,8 @@ void pw_metrics_set(pw_metrics_t *m, const char *name, const char *labels, doubl
 /* Observes a value (seconds) into a histogram with fixed latency buckets. */
 void pw_metrics_observe(pw_metrics_t *m, const char *name, const char *labels, double value);
 double pw_metrics_get(pw_metrics_t *m, const char *name, const char *labels);
+/* Updates lost because the registry was full. */
+uint64_t pw_metrics_dropped(pw_metrics_t *m);
 
 /* Renders the exposition text into a malloc'd string the caller frees. */
 char *pw_metrics_render(pw_metrics_t *m);

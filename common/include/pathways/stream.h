@@ -80,6 +80,9 @@ size_t pw_appender_pending(const pw_appender_t *a);
  * appender first writes to them (default 1). A stream's count is fixed at
  * creation: changing it would move keys between partitions. */
 void pw_appender_set_partitions(pw_appender_t *a, uint32_t partitions);
+/* The largest payload accepted (PATHWAYS_MAX_MESSAGE_BYTES; default
+ * PW_MAX_MESSAGE_BYTES); its envelope may be PW_ENVELOPE_SLACK larger. */
+void pw_appender_set_max_message(pw_appender_t *a, size_t max);
 /* Drops events added after the point where pw_appender_pending returned
  * mark (used when one event of a batch is rolled back to its savepoint). */
 void pw_appender_truncate(pw_appender_t *a, size_t mark);
@@ -110,6 +113,8 @@ typedef struct {
     int idle_catchup_ms;           /* re-read the table after this long without news */
     int lease_ttl_ms;              /* partition lease lifetime (default 3000) */
     int sub_hwm;                   /* SUB high-water mark (default 100000) */
+    size_t max_message_bytes;      /* largest payload (0: PW_MAX_MESSAGE_BYTES); envelopes
+                                      up to PW_ENVELOPE_SLACK larger are read */
     pw_apply_fn apply;             /* one event at a time, or ... */
     pw_apply_batch_fn apply_batch; /* ... a whole batch (set one of the two) */
     void *ctx;
