@@ -56,8 +56,13 @@ static void rollback(void *ctx)
     pw_appender_discard(f->appender);
 }
 
+/* "Today" for every command of these tests: the milestones they record
+ * (2026-06-30) may not be after it, nor before what came earlier. */
+#define TODAY "2026-06-30"
+
 static int setup(void **state)
 {
+    setenv("PATHWAYS_TODAY", TODAY, 1);
     fixture_t *f = calloc(1, sizeof *f);
     f->db = pw_testdb_fresh("pathways_it_enroll_life", "common", NULL, 0);
     char err[512];
@@ -609,8 +614,19 @@ static void test_replay_returns_the_same_result(void **state)
     long events = count_of("SELECT count(*) FROM stream.event");
     long audit = count_of("SELECT count(*) FROM enrollment.transition");
     uint8_t *again = send_raw(apply("r1"), "k-replay", &len2);
-    assert_int_equal(len1, len2);
+    /* The stored bytes, and the replayed flag (field 8 = true) after them. */
+    assert_int_equal(len1 + 2, len2);
     assert_memory_equal(first, again, len1);
+    result_t *r1 =
+        (result_t *)pw_msg_decode(&pathways__v1__enrollment_result__descriptor, first, len1, 0);
+    result_t *r2 =
+        (result_t *)pw_msg_decode(&pathways__v1__enrollment_result__descriptor, again, len2, 0);
+    assert_false(r1->replayed);
+    assert_true(r2->replayed);
+    assert_int_equal(r2->n_enrollments, 1);
+    assert_int_equal(r2->enrollments[0]->state, ENR_STATE_APPLIED);
+    done(r1);
+    done(r2);
     free(first);
     free(again);
     assert_int_equal(count_of("SELECT count(*) FROM stream.event"), events);
