@@ -264,7 +264,7 @@ static void scan_row(batch_t *b, const PGresult *res, int i)
         !pw_db_isnull(res, i, "state") && enr_state_parse(pw_db_get(res, i, "state"), &state) == 0;
     /* Eligibility lost and found again within the batch, with an
      * invitation open: each withdrawal and re-invitation is kept, one
-     * event at a time (uninvite_plain sees only the last of a key). */
+     * event at a time (the set-based withdrawal sees only the last of a key). */
     if (uninvites(it->d) && !it->last &&
         (invited_before || (has_state && state == ENR_STATE_INVITED)))
         it->alone = 1;
@@ -299,6 +299,25 @@ static enr_source_t source_of(const pw_event_t *ev)
     return (enr_source_t){ev->stream ? ev->stream : "", ev->partition, ev->seq};
 }
 
+/* The change item it makes to its employee's enrollment in the program,
+ * by the system, dated and caused by its event. */
+static enr_change_t system_change(const batch_t *b, const item_t *it, enr_state_t to,
+                                  const char *reason_code, const char *reason, const char *facts)
+{
+    return (enr_change_t){
+        .employer = it->d->employer,
+        .employee = it->d->employee,
+        .program = program_of(it->d),
+        .to = to,
+        .reason_code = reason_code,
+        .reason = reason,
+        .actor = ENR_ACTOR_SYSTEM,
+        .cause_event_id = it->ev->event_id,
+        .effective_date = date_of(b, it->d),
+        .facts_json = facts,
+    };
+}
+
 /* Invites the employees of items idx[0..k) with one statement. The facts
  * frozen with an invitation are the decision and where the stream keeps
  * the rest (ENR_FACTS_DECISION): applying checks eligibility again and
@@ -314,18 +333,8 @@ static pw_apply_t invite(batch_t *b, const size_t *idx, size_t k)
         facts[i] = enr_facts_json(it->d, &src, ENR_FACTS_DECISION);
         if (!facts[i])
             out = PW_APPLY_RETRY;
-        cs[i] = (enr_change_t){
-            .employer = it->d->employer,
-            .employee = it->d->employee,
-            .program = program_of(it->d),
-            .to = ENR_STATE_INVITED,
-            .reason_code = ENR_REASON_ELIGIBLE,
-            .reason = "eligible for the program",
-            .actor = ENR_ACTOR_SYSTEM,
-            .cause_event_id = it->ev->event_id,
-            .effective_date = date_of(b, it->d),
-            .facts_json = facts[i],
-        };
+        cs[i] = system_change(b, it, ENR_STATE_INVITED, ENR_REASON_ELIGIBLE,
+                              "eligible for the program", facts[i]);
     }
     if (!cs || !facts || out != PW_APPLY_OK) {
         snprintf(b->err, b->errlen, "invite: out of memory");
@@ -338,23 +347,6 @@ static pw_apply_t invite(batch_t *b, const size_t *idx, size_t k)
         free(facts[i]);
     free(facts);
     free(cs);
-    return out;
-}
-
-/* Invites, in one statement, for every event not applied alone. */
-static pw_apply_t invite_plain(batch_t *b)
-{
-    size_t *idx = calloc(b->n, sizeof *idx);
-    if (!idx) {
-        snprintf(b->err, b->errlen, "invite: out of memory");
-        return PW_APPLY_RETRY;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < b->n; i++)
-        if (!b->items[i].alone && invites(b->items[i].d))
-            idx[k++] = i;
-    pw_apply_t out = k ? invite(b, idx, k) : PW_APPLY_OK;
-    free(idx);
     return out;
 }
 
@@ -377,18 +369,8 @@ static pw_apply_t uninvite(batch_t *b, const size_t *idx, size_t k)
             snprintf(why[i], len, "no longer eligible%s%s", *failing ? ": " : "", failing);
         free(failing);
         oom = !why[i] || !facts[i];
-        cs[i] = (enr_change_t){
-            .employer = it->d->employer,
-            .employee = it->d->employee,
-            .program = program_of(it->d),
-            .to = ENR_STATE_WITHDRAWN,
-            .reason_code = ENR_REASON_ELIGIBILITY_LOST,
-            .reason = why[i],
-            .actor = ENR_ACTOR_SYSTEM,
-            .cause_event_id = it->ev->event_id,
-            .effective_date = date_of(b, it->d),
-            .facts_json = facts[i],
-        };
+        cs[i] = system_change(b, it, ENR_STATE_WITHDRAWN, ENR_REASON_ELIGIBILITY_LOST, why[i],
+                              facts[i]);
     }
     pw_apply_t out = PW_APPLY_OK;
     if (oom) {
@@ -409,22 +391,33 @@ static pw_apply_t uninvite(batch_t *b, const size_t *idx, size_t k)
     return out;
 }
 
-/* Withdraws, in one statement, for every key whose last determination of
- * the batch (not applied alone) says no longer eligible; after
- * invite_plain, so an invitation and its withdrawal in one batch both
- * happen. */
-static pw_apply_t uninvite_plain(batch_t *b)
+/* Which events of the batch the set-based statements handle: not applied
+ * alone, and for the invitation every eligible one, for the withdrawal the last of
+ * each key that says no longer eligible. */
+static int to_invite(const item_t *it)
+{
+    return !it->alone && invites(it->d);
+}
+
+static int to_uninvite(const item_t *it)
+{
+    return !it->alone && it->last && uninvites(it->d);
+}
+
+/* Runs act, with one statement, over the items that pick selects. */
+static pw_apply_t plain(batch_t *b, int (*pick)(const item_t *),
+                        pw_apply_t (*act)(batch_t *, const size_t *, size_t))
 {
     size_t *idx = calloc(b->n ? b->n : 1, sizeof *idx);
     if (!idx) {
-        snprintf(b->err, b->errlen, "withdraw invitations: out of memory");
+        snprintf(b->err, b->errlen, "out of memory");
         return PW_APPLY_RETRY;
     }
     size_t k = 0;
     for (size_t i = 0; i < b->n; i++)
-        if (!b->items[i].alone && b->items[i].last && uninvites(b->items[i].d))
+        if (pick(&b->items[i]))
             idx[k++] = i;
-    pw_apply_t out = k ? uninvite(b, idx, k) : PW_APPLY_OK;
+    pw_apply_t out = k ? act(b, idx, k) : PW_APPLY_OK;
     free(idx);
     return out;
 }
@@ -476,9 +469,11 @@ static pw_apply_t apply_batch(batch_t *b)
         scan_row(b, res, i);
     PQclear(res);
     spread_alone(b);
-    out = invite_plain(b);
+    /* Invitations first, so an invitation and its withdrawal in one batch
+     * both happen. */
+    out = plain(b, to_invite, invite);
     if (out == PW_APPLY_OK)
-        out = uninvite_plain(b);
+        out = plain(b, to_uninvite, uninvite);
     for (size_t i = 0; i < b->n && out == PW_APPLY_OK; i++)
         if (b->items[i].alone)
             out = react_alone(b, i);

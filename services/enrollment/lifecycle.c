@@ -236,6 +236,32 @@ static int64_t ordinal(const PGresult *res, int i, size_t n, char *err, size_t e
     return ord;
 }
 
+/* Announces the change of every row of a *_MANY result (column ord), from
+ * the row's from_state when it has one (else from), naming the row's
+ * cohort_id when it has one; marks created[ord - 1]. */
+static enr_result_t announce_rows(const enr_emitter_t *emit, const PGresult *res,
+                                  const enr_change_t *cs, size_t n, enr_state_t from, char *created,
+                                  char *err, size_t errlen)
+{
+    int from_col = PQfnumber(res, "from_state"), cohort_col = PQfnumber(res, "cohort_id");
+    enr_result_t r = ENR_OK;
+    for (int i = 0; r == ENR_OK && i < PQntuples(res); i++) {
+        int64_t ord = ordinal(res, i, n, err, errlen);
+        if (ord < 0)
+            return ENR_ERR_DB;
+        enr_change_t c = cs[ord - 1];
+        enr_state_t was = from;
+        if (from_col >= 0 && enr_state_parse(PQgetvalue(res, i, from_col), &was) != 0)
+            was = from;
+        if (cohort_col >= 0)
+            c.cohort_id = PQgetvalue(res, i, cohort_col);
+        if (created)
+            created[ord - 1] = 1;
+        r = announce(emit, ENR_EVENT_TYPE, was, c.to, &c, err, errlen);
+    }
+    return r;
+}
+
 enr_result_t enr_lifecycle_create_many(pw_db_t *db, const enr_emitter_t *emit,
                                        const enr_change_t *cs, size_t n, char *created, char *err,
                                        size_t errlen)
@@ -252,20 +278,8 @@ enr_result_t enr_lifecycle_create_many(pw_db_t *db, const enr_emitter_t *emit,
                                             ENR_REASON_ELIGIBILITY_LOST};
     enr_result_t r =
         run_rows(db, "enr_create_many", SQL_CREATE_MANY, scalars, cs, n, &res, err, errlen);
-    for (int i = 0; r == ENR_OK && i < PQntuples(res); i++) {
-        int64_t ord = ordinal(res, i, n, err, errlen);
-        if (ord < 0) {
-            r = ENR_ERR_DB;
-            break;
-        }
-        const enr_change_t *c = &cs[ord - 1];
-        enr_state_t from = ENR_STATE_NONE;
-        if (enr_state_parse(pw_db_get(res, i, "from_state"), &from) != 0)
-            from = ENR_STATE_NONE;
-        if (created)
-            created[ord - 1] = 1;
-        r = announce(emit, ENR_EVENT_TYPE, from, c->to, c, err, errlen);
-    }
+    if (r == ENR_OK)
+        r = announce_rows(emit, res, cs, n, ENR_STATE_NONE, created, err, errlen);
     PQclear(res);
     return r;
 }
@@ -287,16 +301,8 @@ enr_result_t enr_lifecycle_move_many(pw_db_t *db, const enr_emitter_t *emit, enr
     const char *const scalars[N_SCALARS] = {enr_state_name(from), KIND_TRANSITION, reason_code};
     enr_result_t r =
         run_rows(db, "enr_move_many", SQL_MOVE_MANY, scalars, cs, n, &res, err, errlen);
-    for (int i = 0; r == ENR_OK && i < PQntuples(res); i++) {
-        int64_t ord = ordinal(res, i, n, err, errlen);
-        if (ord < 0) {
-            r = ENR_ERR_DB;
-            break;
-        }
-        enr_change_t c = cs[ord - 1];
-        c.cohort_id = pw_db_get(res, i, "cohort_id");
-        r = announce(emit, ENR_EVENT_TYPE, from, c.to, &c, err, errlen);
-    }
+    if (r == ENR_OK)
+        r = announce_rows(emit, res, cs, n, from, NULL, err, errlen);
     PQclear(res);
     return r;
 }

@@ -347,6 +347,7 @@ static void apply_steps(fixture_t *f, const char *prefix, size_t from, size_t to
 {
     pw_event_t evs[STEPS];
     uint8_t *bytes[STEPS];
+    memset(evs, 0, sizeof evs); /* gcc -O2 cannot see that [from, to) is written */
     char ids[STEPS][32];
     for (size_t i = from; i < to; i++) {
         snprintf(ids[i], sizeof ids[i], "%s-ev-%zu", prefix, i);
