@@ -262,26 +262,35 @@ static enr_result_t announce_rows(const enr_emitter_t *emit, const PGresult *res
     return r;
 }
 
+/* A set-based statement over cs[0..n), each a move from from: checked
+ * against the lifecycle, run, and its rows announced. */
+static enr_result_t many(pw_db_t *db, const enr_emitter_t *emit, const char *name, const char *sql,
+                         const char *const scalars[N_SCALARS], enr_state_t from,
+                         const enr_change_t *cs, size_t n, char *created, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (enr_transition_check(from, cs[i].to, err, errlen) != 0)
+            return ENR_ERR_ILLEGAL;
+    if (n == 0)
+        return ENR_OK;
+    PGresult *res = NULL;
+    enr_result_t r = run_rows(db, name, sql, scalars, cs, n, &res, err, errlen);
+    if (r == ENR_OK)
+        r = announce_rows(emit, res, cs, n, from, created, err, errlen);
+    PQclear(res);
+    return r;
+}
+
 enr_result_t enr_lifecycle_create_many(pw_db_t *db, const enr_emitter_t *emit,
                                        const enr_change_t *cs, size_t n, char *created, char *err,
                                        size_t errlen)
 {
     if (created)
         memset(created, 0, n);
-    for (size_t i = 0; i < n; i++)
-        if (enr_transition_check(ENR_STATE_NONE, cs[i].to, err, errlen) != 0)
-            return ENR_ERR_ILLEGAL;
-    if (n == 0)
-        return ENR_OK;
-    PGresult *res = NULL;
     const char *const scalars[N_SCALARS] = {enr_state_name(ENR_STATE_NONE), KIND_TRANSITION,
                                             ENR_REASON_ELIGIBILITY_LOST};
-    enr_result_t r =
-        run_rows(db, "enr_create_many", SQL_CREATE_MANY, scalars, cs, n, &res, err, errlen);
-    if (r == ENR_OK)
-        r = announce_rows(emit, res, cs, n, ENR_STATE_NONE, created, err, errlen);
-    PQclear(res);
-    return r;
+    return many(db, emit, "enr_create_many", SQL_CREATE_MANY, scalars, ENR_STATE_NONE, cs, n,
+                created, err, errlen);
 }
 
 enr_result_t enr_lifecycle_move_many(pw_db_t *db, const enr_emitter_t *emit, enr_state_t from,
@@ -292,19 +301,8 @@ enr_result_t enr_lifecycle_move_many(pw_db_t *db, const enr_emitter_t *emit, enr
         snprintf(err, errlen, "move many: %s has bookkeeping of its own", enr_state_name(from));
         return ENR_ERR_ILLEGAL;
     }
-    for (size_t i = 0; i < n; i++)
-        if (enr_transition_check(from, cs[i].to, err, errlen) != 0)
-            return ENR_ERR_ILLEGAL;
-    if (n == 0)
-        return ENR_OK;
-    PGresult *res = NULL;
     const char *const scalars[N_SCALARS] = {enr_state_name(from), KIND_TRANSITION, reason_code};
-    enr_result_t r =
-        run_rows(db, "enr_move_many", SQL_MOVE_MANY, scalars, cs, n, &res, err, errlen);
-    if (r == ENR_OK)
-        r = announce_rows(emit, res, cs, n, from, NULL, err, errlen);
-    PQclear(res);
-    return r;
+    return many(db, emit, "enr_move_many", SQL_MOVE_MANY, scalars, from, cs, n, NULL, err, errlen);
 }
 
 enr_result_t enr_lifecycle_create(pw_db_t *db, const enr_emitter_t *emit, const enr_change_t *c,
