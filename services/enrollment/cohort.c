@@ -9,10 +9,10 @@
 #include "eligibility.h"
 
 static const char *SQL_LOCK =
-    "WITH c AS (SELECT program, status, capacity,"
-    "  (cardinality(employers) = 0 OR $2 = ANY (employers)) AS serves"
+    "WITH c AS (SELECT program, status, capacity, start_date::text AS start_date,"
+    "  end_date::text AS end_date, (cardinality(employers) = 0 OR $2 = ANY (employers)) AS serves"
     "  FROM enrollment.cohort WHERE cohort_id = $1 FOR UPDATE)"
-    " SELECT c.program, c.status, c.capacity, c.serves,"
+    " SELECT c.program, c.status, c.capacity, c.serves, c.start_date, c.end_date,"
     " (SELECT count(*) FROM enrollment.enrollment e WHERE e.cohort_id = $1 AND"
     "  (e.state IN ('enrolled', 'in_training', 'completed', 'certified', 'placed') OR"
     "   (e.state = 'paused' AND e.paused_from IN ('enrolled', 'in_training')))) AS taken,"
@@ -74,6 +74,8 @@ int enr_cohort_lock(pw_db_t *db, const char *cohort_id, const char *employer, en
         out->serves_employer = strcmp(pw_db_get(res, 0, "serves"), "t") == 0;
         out->taken = (int)pw_db_get_i64(res, 0, "taken");
         out->waiting = (int)pw_db_get_i64(res, 0, "waiting");
+        snprintf(out->start_date, sizeof out->start_date, "%s", pw_db_get(res, 0, "start_date"));
+        snprintf(out->end_date, sizeof out->end_date, "%s", pw_db_get(res, 0, "end_date"));
     }
     PQclear(res);
     return found;

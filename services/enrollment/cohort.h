@@ -8,6 +8,7 @@
 #define PATHWAYS_ENROLLMENT_COHORT_H
 
 #include "lifecycle.h"
+#include "pathways/date.h"
 #include "pathways/v1/enrollment_command.pb-c.h"
 
 #define ENR_COHORT_ID_MAX   64
@@ -21,6 +22,8 @@ typedef struct {
     int serves_employer; /* the employer asked about is served */
     int taken;           /* seats held */
     int waiting;         /* waitlisted */
+    char start_date[PW_DATE_LEN];
+    char end_date[PW_DATE_LEN];
 } enr_cohort_t;
 
 /* Stored status name ("in_progress") of a CohortStatus; NULL for

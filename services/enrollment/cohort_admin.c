@@ -178,6 +178,11 @@ static int check_update(enr_cmd_t *x, const char *id, const fields_t *before, co
         if (!enr_cohort_status_allowed(before->status, after->status))
             return enr_cmd_fail(x, ENR_E_COHORT_STATUS, "cohort %s cannot go from %s to %s", id,
                                 before->status, after->status);
+        if (strcmp(after->status, "in_progress") == 0 && strcmp(x->today, after->start) < 0)
+            return enr_cmd_fail(x, ENR_E_NOT_STARTED,
+                                "cohort %s starts on %s; it cannot be in progress before (today "
+                                "is %s)",
+                                id, after->start, x->today);
         if (strcmp(after->status, "cancelled") == 0 && (c.taken || c.waiting))
             return enr_cmd_fail(x, ENR_E_COHORT_STATUS,
                                 "cohort %s still has %d participants and %d waiting; withdraw "

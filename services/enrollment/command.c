@@ -38,6 +38,7 @@ static const struct {
     {PATHWAYS__V1__ENROLLMENT_COMMAND__COMMAND_ORGANIZATION_UPSERT, enr_cmd_org_upsert, 1},
     {PATHWAYS__V1__ENROLLMENT_COMMAND__COMMAND_TEAM_JOIN, enr_cmd_team_join, 1},
     {PATHWAYS__V1__ENROLLMENT_COMMAND__COMMAND_TEAM_LEAVE, enr_cmd_team_leave, 1},
+    {PATHWAYS__V1__ENROLLMENT_COMMAND__COMMAND_SEQUENCE, enr_cmd_sequence, 1},
     {PATHWAYS__V1__ENROLLMENT_COMMAND__COMMAND_LIST_ENROLLMENTS, enr_cmd_list_enrollments, 0},
     {PATHWAYS__V1__ENROLLMENT_COMMAND__COMMAND_HISTORY, enr_cmd_history, 0},
     {PATHWAYS__V1__ENROLLMENT_COMMAND__COMMAND_LIST_COHORTS, enr_cmd_list_cohorts, 0},
@@ -173,15 +174,50 @@ int enr_cmd_date(enr_cmd_t *x, const char *name, const char *value, char out[PW_
     return 0;
 }
 
+int enr_cmd_effective_date(enr_cmd_t *x, const char *value, char out[PW_DATE_LEN])
+{
+    if (enr_cmd_date(x, "effective_date", value, out) != 0)
+        return -1;
+    if (strcmp(out, x->today) > 0)
+        return enr_cmd_fail(x, ENR_E_FUTURE,
+                            "effective_date %s is after today (%s): a milestone is recorded "
+                            "once it has happened",
+                            out, x->today);
+    return 0;
+}
+
+int enr_cmd_is_past(const enr_cmd_t *x, const char *date)
+{
+    return strcmp(date, x->today) < 0;
+}
+
 /* ---- replies ---- */
 
-static uint8_t *encode_error(const char *key, const char *code, const char *why, size_t *len)
+static uint8_t *encode_error(const char *key, const char *code, const char *why, uint32_t step,
+                             size_t *len)
 {
     result_t r = PATHWAYS__V1__ENROLLMENT_RESULT__INIT;
     r.idempotency_key = (char *)(key ? key : "");
     r.error_code = (char *)code;
     r.error = (char *)why;
+    r.failed_step = step;
     return pw_msg_encode(&r.base, 0, len);
+}
+
+/* Marks stored result bytes as a replay by appending field 8 (replayed,
+ * varint 1): a parser merges a repeated scalar field, the last one wins, so
+ * the stored bytes stay as they were and the flag is set. Returns 0 or -1
+ * (out of memory; *bytes unchanged). */
+#define REPLAYED_TAG 0x40 /* field 8, wire type 0 */
+static int mark_replayed(uint8_t **bytes, size_t *len)
+{
+    uint8_t *more = realloc(*bytes, *len + 2);
+    if (!more)
+        return -1;
+    more[(*len)++] = REPLAYED_TAG;
+    more[(*len)++] = 1;
+    *bytes = more;
+    return 0;
 }
 
 /* Looks the key up. Returns 1 with the stored result in *out (a replay),
@@ -203,7 +239,11 @@ static int replay(enr_cmd_t *x, const cmd_t *cmd, const uint8_t *data, size_t le
                               cmd->idempotency_key);
         else if (!(*out = pw_db_get_bytea(res, 0, "result", out_len)))
             rc = enr_cmd_fail(x, ENR_E_UNAVAILABLE, "cannot read the stored result");
-        else
+        else if (mark_replayed(out, out_len) != 0) {
+            free(*out);
+            *out = NULL;
+            rc = enr_cmd_fail(x, ENR_E_UNAVAILABLE, "out of memory");
+        } else
             rc = 1;
         free(req);
     }
@@ -313,11 +353,11 @@ uint8_t *enr_command_answer(const enr_session_t *s, const char *type, const uint
 {
     if (!type || strcmp(type, ENR_COMMAND_TYPE) != 0)
         return encode_error(NULL, ENR_E_MALFORMED, "enrollment answers " ENR_COMMAND_TYPE " only",
-                            reply_len);
+                            0, reply_len);
     cmd_t *cmd =
         (cmd_t *)pw_msg_decode(&pathways__v1__enrollment_command__descriptor, data, len, 0);
     if (!cmd)
-        return encode_error(NULL, ENR_E_MALFORMED, "the EnrollmentCommand could not be decoded",
+        return encode_error(NULL, ENR_E_MALFORMED, "the EnrollmentCommand could not be decoded", 0,
                             reply_len);
     enr_touched_t touched = {0};
     const enr_emitter_t *inner = &s->emit;
@@ -339,7 +379,7 @@ uint8_t *enr_command_answer(const enr_session_t *s, const char *type, const uint
     }
     if (!out) {
         pw_logkv(PW_LOG_INFO, "command refused", "code", x.code, "error", x.error, NULL);
-        out = encode_error(cmd->idempotency_key, x.code, x.error, reply_len);
+        out = encode_error(cmd->idempotency_key, x.code, x.error, x.failed_step, reply_len);
     }
     pw_msg_free((ProtobufCMessage **)&x.result);
     touched_free(&touched);

@@ -43,8 +43,12 @@
 #define ENR_E_UNKNOWN_ORG   "unknown_organization"
 #define ENR_E_MEMBER        "already_member"
 #define ENR_E_NOT_MEMBER    "not_member"
+#define ENR_E_FUTURE        "future_date"        /* a milestone dated after today */
+#define ENR_E_OUT_OF_ORDER  "date_out_of_order"  /* before the latest recorded milestone */
+#define ENR_E_BEFORE_ELIG   "before_eligibility" /* dated before eligibility, no exception */
 
 #define ENR_KEY_MAX_LEN  128 /* idempotency key */
+#define ENR_SEQUENCE_MAX 16  /* steps of a CommandSequence */
 #define ENR_TEXT_MAX_LEN 256 /* ids, names, reasons */
 
 /* Where a command's transaction ends: the service's commit (flush events,
@@ -76,6 +80,8 @@ typedef struct {
     const char *actor;
     const char *cause; /* "command:<idempotency key>" */
     char today[PW_DATE_LEN];
+    int historical;                         /* a CommandSequence from history: events say so */
+    uint32_t failed_step;                   /* a CommandSequence's refused step (1-based) */
     Pathways__V1__EnrollmentResult *result; /* heap-built, freed by pw_msg_free */
     enr_touched_t *touched;
     char code[48];
@@ -95,6 +101,11 @@ int enr_cmd_text(enr_cmd_t *x, const char *name, const char *value, int required
 /* Checks an optional YYYY-MM-DD date and writes it, or today when empty,
  * into out. Returns 0 or -1 (invalid_argument). */
 int enr_cmd_date(enr_cmd_t *x, const char *name, const char *value, char out[PW_DATE_LEN]);
+/* enr_cmd_date for a milestone's effective_date, which may not be after
+ * today (future_date). Returns 0 or -1. */
+int enr_cmd_effective_date(enr_cmd_t *x, const char *value, char out[PW_DATE_LEN]);
+/* 1 when date (YYYY-MM-DD) is before x->today: the command records history. */
+int enr_cmd_is_past(const enr_cmd_t *x, const char *date);
 
 /* Handlers, one per command case. Each returns 0 or -1 with a refusal. */
 int enr_cmd_apply(enr_cmd_t *x, const Pathways__V1__EnrollmentCommand *cmd);
@@ -111,6 +122,8 @@ int enr_cmd_list_enrollments(enr_cmd_t *x, const Pathways__V1__EnrollmentCommand
 int enr_cmd_history(enr_cmd_t *x, const Pathways__V1__EnrollmentCommand *cmd);
 int enr_cmd_list_cohorts(enr_cmd_t *x, const Pathways__V1__EnrollmentCommand *cmd);
 int enr_cmd_list_teams(enr_cmd_t *x, const Pathways__V1__EnrollmentCommand *cmd);
+/* Runs a CommandSequence's steps through the handlers above (sequence.c). */
+int enr_cmd_sequence(enr_cmd_t *x, const Pathways__V1__EnrollmentCommand *cmd);
 
 /* Result building (view.c): appends rows to x->result. Each returns 0 or
  * -1 (unavailable recorded). */

@@ -15,40 +15,48 @@
 #include "reactions.h"
 
 /* Stores the batch (the last determination of a key wins; one that
- * changes nothing the service reads writes no row version) and returns,
- * per event in order: the standing before it (the previous event of the
- * key in the batch, else the stored one), whether an earlier event of the
- * employee in the batch may have invited them ($11 the eligible outcome,
- * $12 the terminated status), and one row per enrollment the employee had
- * before the batch (NULL state when none). */
+ * changes nothing the service reads writes no row version; the earliest
+ * eligible date ($11 per event, "" when not eligible) is kept across
+ * determinations) and returns, per event in order: the standing before it
+ * (the previous event of the key in the batch, else the stored one),
+ * whether it is the last of its key in the batch, whether an earlier event
+ * of the employee in the batch may have invited them ($12 the eligible
+ * outcome, $13 the terminated status), and one row per enrollment the
+ * employee had before the batch (NULL state when none). */
 static const char *SQL_STORE =
     "WITH b AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
-    "  $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[])"
+    "  $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[], $11::text[])"
     "  WITH ORDINALITY AS b(employer, employee, program, outcome, status, standing, as_of,"
-    "  event_id, part, seq, ord)),"
+    "  event_id, part, seq, since, ord)),"
     " stored AS (SELECT d.employer, d.employee, d.program, d.standing"
     "  FROM enrollment.determination d"
     "  JOIN (SELECT DISTINCT employer, employee, program FROM b) k"
     "  USING (employer, employee, program)),"
+    " firsts AS (SELECT employer, employee, program, min(NULLIF(since, '')::date) AS since"
+    "  FROM b GROUP BY employer, employee, program),"
     " up AS (INSERT INTO enrollment.determination AS d (employer, employee, program, outcome,"
-    "  status, standing, as_of, event_id, source_partition, source_seq)"
+    "  status, standing, as_of, event_id, source_partition, source_seq, first_eligible)"
     "  SELECT DISTINCT ON (employer, employee, program) employer, employee, program, outcome,"
-    "  status, standing, as_of, event_id, part, seq FROM b"
+    "  status, standing, as_of, event_id, part, seq, f.since FROM b"
+    "  JOIN firsts f USING (employer, employee, program)"
     "  ORDER BY employer, employee, program, ord DESC"
     "  ON CONFLICT (employer, employee, program) DO UPDATE SET outcome = EXCLUDED.outcome,"
     "  status = EXCLUDED.status, standing = EXCLUDED.standing, as_of = EXCLUDED.as_of,"
     "  event_id = EXCLUDED.event_id, source_partition = EXCLUDED.source_partition,"
-    "  source_seq = EXCLUDED.source_seq, updated_at = now()"
+    "  source_seq = EXCLUDED.source_seq, updated_at = now(),"
+    "  first_eligible = LEAST(d.first_eligible, EXCLUDED.first_eligible)"
     "  WHERE (d.outcome, d.status, d.standing, d.as_of) IS DISTINCT FROM"
-    "  (EXCLUDED.outcome, EXCLUDED.status, EXCLUDED.standing, EXCLUDED.as_of)),"
+    "  (EXCLUDED.outcome, EXCLUDED.status, EXCLUDED.standing, EXCLUDED.as_of)"
+    "  OR LEAST(d.first_eligible, EXCLUDED.first_eligible) IS DISTINCT FROM d.first_eligible),"
     " ev AS (SELECT b.ord, b.employer, b.employee,"
     "  COALESCE(lag(b.standing) OVER (PARTITION BY b.employer, b.employee, b.program"
     "  ORDER BY b.ord), s.standing, '') AS previous_standing,"
-    "  COALESCE(bool_or(b.outcome = $11 AND b.status <> $12) OVER (PARTITION BY b.employer,"
+    "  b.ord = max(b.ord) OVER (PARTITION BY b.employer, b.employee, b.program) AS last_of_key,"
+    "  COALESCE(bool_or(b.outcome = $12 AND b.status <> $13) OVER (PARTITION BY b.employer,"
     "  b.employee ORDER BY b.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false)"
     "  AS invited_before"
     "  FROM b LEFT JOIN stored s USING (employer, employee, program))"
-    " SELECT ev.ord, ev.previous_standing, ev.invited_before, e.state,"
+    " SELECT ev.ord, ev.previous_standing, ev.last_of_key, ev.invited_before, e.state,"
     "  COALESCE(e.paused_from, '') AS paused_from, e.pause_reason, e.review_flag"
     " FROM ev LEFT JOIN enrollment.enrollment e"
     "  ON e.employer = ev.employer AND e.employee = ev.employee ORDER BY ev.ord";
@@ -61,6 +69,7 @@ typedef struct {
     enr_det_t *d;
     int lost;  /* good standing was lost with this determination */
     int alone; /* a reaction concerns the employee: applied one at a time */
+    int last;  /* the last determination of its key in the batch */
 } item_t;
 
 typedef struct {
@@ -96,9 +105,24 @@ static pw_apply_t result_to_apply(enr_result_t r)
     }
 }
 
+/* d invites its employee unless they have an enrollment in the program. */
+static int invites(const enr_det_t *d)
+{
+    return d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE && d->status != STATUS_TERMINATED;
+}
+
+/* d withdraws the employee's open invitation to the program: no longer
+ * eligible, and not terminated (the termination exits it). */
+static int uninvites(const enr_det_t *d)
+{
+    return d->outcome != PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE && d->status != STATUS_TERMINATED;
+}
+
+#define MAX_REACTIONS 2
+
 /* The reactions d implies, in the order they run; returns how many. A
  * termination exits everything, so nothing follows it. */
-static size_t reactions_of(const enr_det_t *d, int lost, enr_reaction_t out[2])
+static size_t reactions_of(const enr_det_t *d, int lost, enr_reaction_t out[MAX_REACTIONS])
 {
     size_t k = 0;
     switch (d->status) {
@@ -117,12 +141,6 @@ static size_t reactions_of(const enr_det_t *d, int lost, enr_reaction_t out[2])
     if (lost)
         out[k++] = ENR_REACT_FLAG;
     return k;
-}
-
-/* d invites its employee unless they have an enrollment in the program. */
-static int invites(const enr_det_t *d)
-{
-    return d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE && d->status != STATUS_TERMINATED;
 }
 
 static pw_apply_t decode_all(batch_t *b)
@@ -156,8 +174,23 @@ enum {
     S_EVENT_ID,
     S_PARTITION,
     S_SEQ,
+    S_SINCE,
     S_COLS
 };
+
+/* The date d says the employee was eligible by: eligible_since when it
+ * carries one, else as_of; "" when not eligible or neither is a date. */
+static const char *since_of(const enr_det_t *d)
+{
+    int32_t days;
+    if (d->outcome != PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE)
+        return "";
+    if (d->eligible_since && pw_date_parse(d->eligible_since, &days) == 0)
+        return d->eligible_since;
+    if (d->as_of && pw_date_parse(d->as_of, &days) == 0)
+        return d->as_of;
+    return "";
+}
 
 static int add_item(pw_pgarray_t **cols, const item_t *it)
 {
@@ -176,7 +209,8 @@ static int add_item(pw_pgarray_t **cols, const item_t *it)
         if (pw_pgarray_add(cols[k], v[k]) != 0)
             return -1;
     if (pw_pgarray_add_i64(cols[S_PARTITION], it->ev->partition) != 0 ||
-        pw_pgarray_add_i64(cols[S_SEQ], it->ev->seq) != 0)
+        pw_pgarray_add_i64(cols[S_SEQ], it->ev->seq) != 0 ||
+        pw_pgarray_add(cols[S_SINCE], since_of(d)) != 0)
         return -1;
     return 0;
 }
@@ -218,15 +252,25 @@ static void scan_row(batch_t *b, const PGresult *res, int i)
     if (ord < 1 || (uint64_t)ord > b->n)
         return;
     item_t *it = &b->items[ord - 1];
+    it->last = strcmp(pw_db_get(res, i, "last_of_key"), "t") == 0;
     it->lost = enr_standing_is_bad(enr_standing_name(it->d)) &&
                !enr_standing_is_bad(pw_db_get(res, i, "previous_standing"));
     /* An invitation earlier in the batch is an active enrollment too. */
-    if (it->d->status == STATUS_TERMINATED && strcmp(pw_db_get(res, i, "invited_before"), "t") == 0)
+    int invited_before = strcmp(pw_db_get(res, i, "invited_before"), "t") == 0;
+    if (it->d->status == STATUS_TERMINATED && invited_before)
         it->alone = 1;
     enr_state_t state;
-    if (pw_db_isnull(res, i, "state") || enr_state_parse(pw_db_get(res, i, "state"), &state) != 0)
+    int has_state =
+        !pw_db_isnull(res, i, "state") && enr_state_parse(pw_db_get(res, i, "state"), &state) == 0;
+    /* Eligibility lost and found again within the batch, with an
+     * invitation open: each withdrawal and re-invitation is kept, one
+     * event at a time (the set-based withdrawal sees only the last of a key). */
+    if (uninvites(it->d) && !it->last &&
+        (invited_before || (has_state && state == ENR_STATE_INVITED)))
+        it->alone = 1;
+    if (!has_state)
         return;
-    enr_reaction_t what[2];
+    enr_reaction_t what[MAX_REACTIONS];
     size_t k = reactions_of(it->d, it->lost, what);
     for (size_t j = 0; j < k; j++)
         if (enr_react_concerns(what[j], state, pw_db_get(res, i, "paused_from"),
@@ -255,6 +299,25 @@ static enr_source_t source_of(const pw_event_t *ev)
     return (enr_source_t){ev->stream ? ev->stream : "", ev->partition, ev->seq};
 }
 
+/* The change item it makes to its employee's enrollment in the program,
+ * by the system, dated and caused by its event. */
+static enr_change_t system_change(const batch_t *b, const item_t *it, enr_state_t to,
+                                  const char *reason_code, const char *reason, const char *facts)
+{
+    return (enr_change_t){
+        .employer = it->d->employer,
+        .employee = it->d->employee,
+        .program = program_of(it->d),
+        .to = to,
+        .reason_code = reason_code,
+        .reason = reason,
+        .actor = ENR_ACTOR_SYSTEM,
+        .cause_event_id = it->ev->event_id,
+        .effective_date = date_of(b, it->d),
+        .facts_json = facts,
+    };
+}
+
 /* Invites the employees of items idx[0..k) with one statement. The facts
  * frozen with an invitation are the decision and where the stream keeps
  * the rest (ENR_FACTS_DECISION): applying checks eligibility again and
@@ -270,18 +333,8 @@ static pw_apply_t invite(batch_t *b, const size_t *idx, size_t k)
         facts[i] = enr_facts_json(it->d, &src, ENR_FACTS_DECISION);
         if (!facts[i])
             out = PW_APPLY_RETRY;
-        cs[i] = (enr_change_t){
-            .employer = it->d->employer,
-            .employee = it->d->employee,
-            .program = program_of(it->d),
-            .to = ENR_STATE_INVITED,
-            .reason_code = ENR_REASON_ELIGIBLE,
-            .reason = "eligible for the program",
-            .actor = ENR_ACTOR_SYSTEM,
-            .cause_event_id = it->ev->event_id,
-            .effective_date = date_of(b, it->d),
-            .facts_json = facts[i],
-        };
+        cs[i] = system_change(b, it, ENR_STATE_INVITED, ENR_REASON_ELIGIBLE,
+                              "eligible for the program", facts[i]);
     }
     if (!cs || !facts || out != PW_APPLY_OK) {
         snprintf(b->err, b->errlen, "invite: out of memory");
@@ -297,19 +350,74 @@ static pw_apply_t invite(batch_t *b, const size_t *idx, size_t k)
     return out;
 }
 
-/* Invites, in one statement, for every event not applied alone. */
-static pw_apply_t invite_plain(batch_t *b)
+/* Withdraws, with one statement, the open invitations to the program of
+ * the employees of items idx[0..k), no longer eligible. */
+static pw_apply_t uninvite(batch_t *b, const size_t *idx, size_t k)
 {
-    size_t *idx = calloc(b->n, sizeof *idx);
+    enr_change_t *cs = calloc(k ? k : 1, sizeof *cs);
+    char **why = calloc(k ? k : 1, sizeof *why);
+    char **facts = calloc(k ? k : 1, sizeof *facts);
+    int oom = !cs || !why || !facts;
+    for (size_t i = 0; !oom && i < k; i++) {
+        const item_t *it = &b->items[idx[i]];
+        enr_source_t src = source_of(it->ev);
+        char *failing = enr_facts_failing(it->d);
+        size_t len = failing ? strlen(failing) + 32 : 0;
+        why[i] = failing ? malloc(len) : NULL;
+        facts[i] = enr_facts_json(it->d, &src, ENR_FACTS_DECISION);
+        if (why[i])
+            snprintf(why[i], len, "no longer eligible%s%s", *failing ? ": " : "", failing);
+        free(failing);
+        oom = !why[i] || !facts[i];
+        cs[i] = system_change(b, it, ENR_STATE_WITHDRAWN, ENR_REASON_ELIGIBILITY_LOST, why[i],
+                              facts[i]);
+    }
+    pw_apply_t out = PW_APPLY_OK;
+    if (oom) {
+        snprintf(b->err, b->errlen, "withdraw invitations: out of memory");
+        out = PW_APPLY_RETRY;
+    } else {
+        out = result_to_apply(enr_lifecycle_move_many(b->db, b->emit, ENR_STATE_INVITED,
+                                                      ENR_REASON_ELIGIBILITY_LOST, cs, k, b->err,
+                                                      b->errlen));
+    }
+    for (size_t i = 0; why && facts && i < k; i++) {
+        free(why[i]);
+        free(facts[i]);
+    }
+    free(why);
+    free(facts);
+    free(cs);
+    return out;
+}
+
+/* Which events of the batch the set-based statements handle: not applied
+ * alone, and for the invitation every eligible one, for the withdrawal the last of
+ * each key that says no longer eligible. */
+static int to_invite(const item_t *it)
+{
+    return !it->alone && invites(it->d);
+}
+
+static int to_uninvite(const item_t *it)
+{
+    return !it->alone && it->last && uninvites(it->d);
+}
+
+/* Runs act, with one statement, over the items that pick selects. */
+static pw_apply_t plain(batch_t *b, int (*pick)(const item_t *),
+                        pw_apply_t (*act)(batch_t *, const size_t *, size_t))
+{
+    size_t *idx = calloc(b->n ? b->n : 1, sizeof *idx);
     if (!idx) {
-        snprintf(b->err, b->errlen, "invite: out of memory");
+        snprintf(b->err, b->errlen, "out of memory");
         return PW_APPLY_RETRY;
     }
     size_t k = 0;
     for (size_t i = 0; i < b->n; i++)
-        if (!b->items[i].alone && invites(b->items[i].d))
+        if (pick(&b->items[i]))
             idx[k++] = i;
-    pw_apply_t out = k ? invite(b, idx, k) : PW_APPLY_OK;
+    pw_apply_t out = k ? act(b, idx, k) : PW_APPLY_OK;
     free(idx);
     return out;
 }
@@ -332,7 +440,7 @@ static pw_apply_t react_alone(batch_t *b, size_t i)
         .date = date_of(b, it->d),
         .facts = facts,
     };
-    enr_reaction_t what[2];
+    enr_reaction_t what[MAX_REACTIONS];
     size_t k = reactions_of(it->d, it->lost, what);
     enr_result_t r = ENR_OK;
     for (size_t j = 0; j < k && r == ENR_OK; j++) {
@@ -344,6 +452,8 @@ static pw_apply_t react_alone(batch_t *b, size_t i)
     free(facts);
     if (r != ENR_OK)
         return result_to_apply(r);
+    if (uninvites(it->d))
+        return uninvite(b, &i, 1);
     return invites(it->d) ? invite(b, &i, 1) : PW_APPLY_OK;
 }
 
@@ -359,7 +469,11 @@ static pw_apply_t apply_batch(batch_t *b)
         scan_row(b, res, i);
     PQclear(res);
     spread_alone(b);
-    out = invite_plain(b);
+    /* Invitations first, so an invitation and its withdrawal in one batch
+     * both happen. */
+    out = plain(b, to_invite, invite);
+    if (out == PW_APPLY_OK)
+        out = plain(b, to_uninvite, uninvite);
     for (size_t i = 0; i < b->n && out == PW_APPLY_OK; i++)
         if (b->items[i].alone)
             out = react_alone(b, i);

@@ -11,15 +11,24 @@
  *     FINAL_WARNING) flags every active enrollment past the invitation for
  *     staff review (event type review_flagged, no state change);
  *   - the first ELIGIBLE determination of an employee with no enrollment in
- *     the program invites them (state invited).
+ *     the program invites them (state invited); one whose invitation was
+ *     withdrawn for lost eligibility invites them again;
+ *   - a determination other than ELIGIBLE (not a termination) withdraws the
+ *     employee's open invitation to the program (reason_code
+ *     "eligibility_lost").
+ *
+ * enrollment.determination also keeps first_eligible: the earliest date an
+ * ELIGIBLE determination says (eligible_since, else as_of), which
+ * applications dated in the past are checked against.
  *
  * A batch is applied set-based: one statement stores every determination
  * (the last of a key wins; an unchanged one writes nothing) and returns,
  * per event, the standing before it and the employee's enrollments; one
- * more invites the newly eligible. Only an employee whose enrollments a
- * reaction concerns -- rare: people already enrolled who leave, return,
- * lose standing or are terminated -- has their events of the batch
- * applied one at a time, in order, after the invitations.
+ * more invites the newly eligible, and one withdraws the invitations of
+ * those whose last determination of the batch says no longer eligible. Only an employee whose
+ * enrollments a reaction concerns -- rare: people already enrolled who leave, return, lose standing
+ * or are terminated, or lose and regain eligibility within the batch with an invitation open -- has
+ * their events of the batch applied one at a time, in order, after the invitations.
  *
  * Exactly-once comes from the runtime (offset and effects in one
  * transaction); the unique (employer, employee, program) key makes the

@@ -17,6 +17,10 @@ static const char *SQL_CHECK =
     "  ON e.stream = $4 AND e.partition = d.source_partition AND e.seq = d.source_seq"
     " WHERE d.employer = $1 AND d.employee = $2 AND d.program = $3";
 
+static const char *SQL_FIRST =
+    "SELECT COALESCE(first_eligible::text, '') AS first_eligible FROM enrollment.determination"
+    " WHERE employer = $1 AND employee = $2 AND program = $3";
+
 #define OUTCOME_ELIGIBLE_NAME "OUTCOME_ELIGIBLE"
 
 /* The facts (and failing reasons) from the stream event of row 0. Returns
@@ -99,6 +103,27 @@ int enr_eligibility_check(pw_db_t *db, const char *employer, const char *employe
         out = -2;
     } else {
         out = judge(res, employer, employee, why, whylen, facts);
+    }
+    PQclear(res);
+    return out;
+}
+
+int enr_eligibility_first(pw_db_t *db, const char *employer, const char *employee,
+                          const char *program, char first[PW_DATE_LEN], char *why, size_t whylen)
+{
+    const char *p[3] = {employer, employee, program};
+    PGresult *res = pw_db_prepared(db, "enr_det_first", SQL_FIRST, 3, p);
+    if (!res) {
+        snprintf(why, whylen, "read determination: %s", pw_db_error(db));
+        return -1;
+    }
+    int out = 1;
+    if (PQntuples(res) == 0) {
+        snprintf(why, whylen, "no eligibility determination for %s/%s in %s", employer, employee,
+                 program);
+        out = -2;
+    } else {
+        snprintf(first, PW_DATE_LEN, "%s", pw_db_get(res, 0, "first_eligible"));
     }
     PQclear(res);
     return out;

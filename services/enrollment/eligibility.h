@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "pathways/date.h"
 #include "pathways/db.h"
 
 /* The latest determination of (employer, employee, program). Returns 1
@@ -17,6 +18,14 @@
  * with its criteria (caller frees; NULL when none). */
 int enr_eligibility_check(pw_db_t *db, const char *employer, const char *employee,
                           const char *program, char *why, size_t whylen, char **facts)
+    __attribute__((warn_unused_result));
+
+/* The earliest date (employer, employee, program) was eligible, as far as
+ * the determinations received say, into first ("" when never eligible).
+ * Returns 1, -2 when no determination was ever received (why says so), or
+ * -1 on a database error (why). */
+int enr_eligibility_first(pw_db_t *db, const char *employer, const char *employee,
+                          const char *program, char first[PW_DATE_LEN], char *why, size_t whylen)
     __attribute__((warn_unused_result));
 
 #endif

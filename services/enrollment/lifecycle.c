@@ -13,9 +13,12 @@
 
 /* Creates a whole list of enrollments and their audit rows in one
  * statement. The first change naming an (employer, employee, program)
- * wins; one that exists already creates nothing. $12/$13: the audit's
- * from_state and kind. Returns the ordinals (1-based) of the changes that
- * created an enrollment. */
+ * wins; one that exists already creates nothing, except that an
+ * invitation re-opens an invitation withdrawn because eligibility was lost
+ * ($14): the employee is eligible again. $12/$13: the audit's from_state
+ * for a new enrollment and kind. Returns the ordinals (1-based) of the
+ * changes that created or re-opened an enrollment, with the state each
+ * came from (prior: the rows as they were before the statement). */
 static const char *SQL_CREATE_MANY =
     "WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
     "  $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"
@@ -23,16 +26,43 @@ static const char *SQL_CREATE_MANY =
     "  actor, cause_event_id, facts, effective_date, ord)),"
     " one AS (SELECT DISTINCT ON (employer, employee, program) * FROM c"
     "  ORDER BY employer, employee, program, ord),"
-    " ins AS (INSERT INTO enrollment.enrollment (employer, employee, program, state, cohort_id,"
-    "  reason_code) SELECT employer, employee, program, state, NULLIF(cohort_id, ''), reason_code"
-    "  FROM one ORDER BY ord ON CONFLICT (employer, employee, program) DO NOTHING"
+    " prior AS (SELECT e.id, e.state FROM enrollment.enrollment e"
+    "  JOIN one USING (employer, employee, program)),"
+    " ins AS (INSERT INTO enrollment.enrollment AS cur (employer, employee, program, state,"
+    "  cohort_id, reason_code) SELECT employer, employee, program, state, NULLIF(cohort_id, ''),"
+    "  reason_code FROM one ORDER BY ord ON CONFLICT (employer, employee, program) DO UPDATE"
+    "  SET state = EXCLUDED.state, reason_code = EXCLUDED.reason_code, cohort_id = NULL,"
+    "  updated_at = now() WHERE cur.state = 'withdrawn' AND cur.reason_code = $14"
+    "  AND EXCLUDED.state = 'invited'"
     "  RETURNING id, employer, employee, program),"
-    " made AS (SELECT i.id, o.* FROM ins i JOIN one o USING (employer, employee, program)),"
+    " made AS (SELECT i.id, o.*, COALESCE(p.state, $12) AS from_state FROM ins i"
+    "  JOIN one o USING (employer, employee, program) LEFT JOIN prior p ON p.id = i.id),"
     " audit AS (INSERT INTO enrollment.transition (enrollment_id, from_state, to_state,"
     "  reason_code, reason, actor, cause_event_id, facts, kind, effective_date)"
-    "  SELECT id, $12, state, reason_code, reason, actor, cause_event_id,"
+    "  SELECT id, from_state, state, reason_code, reason, actor, cause_event_id,"
     "  COALESCE(facts, '{}')::jsonb, $13, effective_date FROM made ORDER BY ord)"
-    " SELECT ord FROM made ORDER BY ord";
+    " SELECT ord, from_state FROM made ORDER BY ord";
+
+/* Moves a list of enrollments, each named by (employer, employee, program)
+ * and in state $12, to its change's state, with their audit rows, in one
+ * statement; one change per enrollment (the caller's promise). $13: the
+ * audit's kind; $14: the reason_code kept for the move. Returns the
+ * ordinals of the changes that moved an enrollment and its cohort. */
+static const char *SQL_MOVE_MANY =
+    "WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+    "  $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"
+    "  WITH ORDINALITY AS c(employer, employee, program, state, cohort_id, reason_code, reason,"
+    "  actor, cause_event_id, facts, effective_date, ord)),"
+    " moved AS (UPDATE enrollment.enrollment e SET state = c.state, reason_code = c.reason_code,"
+    "  updated_at = now() FROM c WHERE e.employer = c.employer AND e.employee = c.employee"
+    "  AND e.program = c.program AND e.state = $12 AND c.reason_code = $14"
+    "  RETURNING e.id, c.ord, COALESCE(e.cohort_id, '') AS cohort_id),"
+    " audit AS (INSERT INTO enrollment.transition (enrollment_id, from_state, to_state,"
+    "  reason_code, reason, actor, cause_event_id, facts, kind, effective_date)"
+    "  SELECT m.id, $12, c.state, c.reason_code, c.reason, c.actor, c.cause_event_id,"
+    "  COALESCE(c.facts, '{}')::jsonb, $13, c.effective_date FROM moved m JOIN c USING (ord)"
+    "  ORDER BY ord)"
+    " SELECT ord, cohort_id FROM moved ORDER BY ord";
 
 /* $2 is the target state, $5 the expected current one. The waitlist number
  * survives a pause so a resumed waiter keeps their place; it goes once the
@@ -122,6 +152,7 @@ static enr_result_t announce(const enr_emitter_t *emit, const char *type, enr_st
     ev.credential = (char *)(to == ENR_STATE_CERTIFIED ? nz(c->credential) : "");
     ev.new_role = (char *)(to == ENR_STATE_PLACED ? nz(c->new_role) : "");
     ev.review_flag = strcmp(type, ENR_EVENT_REVIEW_FLAGGED) == 0;
+    ev.historical = c->historical != 0;
     if (emit->fn(emit->ctx, ENR_STREAM, type, key, NULL, &ev.base) != 0) {
         snprintf(err, errlen, "cannot append EnrollmentChanged");
         return ENR_ERR_DB;
@@ -161,13 +192,18 @@ static int add_change(pw_pgarray_t **cols, const enr_change_t *c)
     return 0;
 }
 
-/* Runs SQL_CREATE_MANY over cs; *res receives its result. */
-static enr_result_t create_rows(pw_db_t *db, const enr_change_t *cs, size_t n, PGresult **res,
-                                char *err, size_t errlen)
+#define N_SCALARS 3 /* $12..$14 of SQL_CREATE_MANY and SQL_MOVE_MANY */
+
+/* Runs a statement over the columns of cs[0..n) and three scalars; *res
+ * receives its result. */
+static enr_result_t run_rows(pw_db_t *db, const char *name, const char *sql,
+                             const char *const scalars[N_SCALARS], const enr_change_t *cs, size_t n,
+                             PGresult **res, char *err, size_t errlen)
 {
     pw_pgarray_t *cols[N_COLS] = {0};
-    const char *p[N_COLS + 2] = {[N_COLS] = enr_state_name(ENR_STATE_NONE),
-                                 [N_COLS + 1] = KIND_TRANSITION};
+    const char *p[N_COLS + N_SCALARS];
+    for (int k = 0; k < N_SCALARS; k++)
+        p[N_COLS + k] = scalars[k];
     int ok = 1;
     for (int k = 0; k < N_COLS && ok; k++)
         ok = (cols[k] = pw_pgarray_new()) != NULL;
@@ -177,15 +213,72 @@ static enr_result_t create_rows(pw_db_t *db, const enr_change_t *cs, size_t n, P
         ok = (p[k] = pw_pgarray_text(cols[k])) != NULL;
     enr_result_t out = ENR_OK;
     if (!ok) {
-        snprintf(err, errlen, "create enrollments: out of memory");
+        snprintf(err, errlen, "%s: out of memory", name);
         out = ENR_ERR_DB;
-    } else if (!(*res = pw_db_prepared(db, "enr_create_many", SQL_CREATE_MANY, N_COLS + 2, p))) {
-        set_err(err, errlen, "create enrollments", db);
+    } else if (!(*res = pw_db_prepared(db, name, sql, N_COLS + N_SCALARS, p))) {
+        set_err(err, errlen, name, db);
         out = ENR_ERR_DB;
     }
     for (int k = 0; k < N_COLS; k++)
         pw_pgarray_destroy(&cols[k]);
     return out;
+}
+
+/* Reads the ordinal of row i of a *_MANY result; -1 with err when out of
+ * range. */
+static int64_t ordinal(const PGresult *res, int i, size_t n, char *err, size_t errlen)
+{
+    int64_t ord = pw_db_get_i64(res, i, "ord");
+    if (ord < 1 || (uint64_t)ord > n) {
+        snprintf(err, errlen, "ordinal %" PRId64 " out of range", ord);
+        return -1;
+    }
+    return ord;
+}
+
+/* Announces the change of every row of a *_MANY result (column ord), from
+ * the row's from_state when it has one (else from), naming the row's
+ * cohort_id when it has one; marks created[ord - 1]. */
+static enr_result_t announce_rows(const enr_emitter_t *emit, const PGresult *res,
+                                  const enr_change_t *cs, size_t n, enr_state_t from, char *created,
+                                  char *err, size_t errlen)
+{
+    int from_col = PQfnumber(res, "from_state"), cohort_col = PQfnumber(res, "cohort_id");
+    enr_result_t r = ENR_OK;
+    for (int i = 0; r == ENR_OK && i < PQntuples(res); i++) {
+        int64_t ord = ordinal(res, i, n, err, errlen);
+        if (ord < 0)
+            return ENR_ERR_DB;
+        enr_change_t c = cs[ord - 1];
+        enr_state_t was = from;
+        if (from_col >= 0 && enr_state_parse(PQgetvalue(res, i, from_col), &was) != 0)
+            was = from;
+        if (cohort_col >= 0)
+            c.cohort_id = PQgetvalue(res, i, cohort_col);
+        if (created)
+            created[ord - 1] = 1;
+        r = announce(emit, ENR_EVENT_TYPE, was, c.to, &c, err, errlen);
+    }
+    return r;
+}
+
+/* A set-based statement over cs[0..n), each a move from from: checked
+ * against the lifecycle, run, and its rows announced. */
+static enr_result_t many(pw_db_t *db, const enr_emitter_t *emit, const char *name, const char *sql,
+                         const char *const scalars[N_SCALARS], enr_state_t from,
+                         const enr_change_t *cs, size_t n, char *created, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (enr_transition_check(from, cs[i].to, err, errlen) != 0)
+            return ENR_ERR_ILLEGAL;
+    if (n == 0)
+        return ENR_OK;
+    PGresult *res = NULL;
+    enr_result_t r = run_rows(db, name, sql, scalars, cs, n, &res, err, errlen);
+    if (r == ENR_OK)
+        r = announce_rows(emit, res, cs, n, from, created, err, errlen);
+    PQclear(res);
+    return r;
 }
 
 enr_result_t enr_lifecycle_create_many(pw_db_t *db, const enr_emitter_t *emit,
@@ -194,27 +287,22 @@ enr_result_t enr_lifecycle_create_many(pw_db_t *db, const enr_emitter_t *emit,
 {
     if (created)
         memset(created, 0, n);
-    for (size_t i = 0; i < n; i++)
-        if (enr_transition_check(ENR_STATE_NONE, cs[i].to, err, errlen) != 0)
-            return ENR_ERR_ILLEGAL;
-    if (n == 0)
-        return ENR_OK;
-    PGresult *res = NULL;
-    enr_result_t r = create_rows(db, cs, n, &res, err, errlen);
-    for (int i = 0; r == ENR_OK && i < PQntuples(res); i++) {
-        int64_t ord = pw_db_get_i64(res, i, "ord");
-        if (ord < 1 || (uint64_t)ord > n) {
-            snprintf(err, errlen, "create enrollments: ordinal %" PRId64 " out of range", ord);
-            r = ENR_ERR_DB;
-            break;
-        }
-        const enr_change_t *c = &cs[ord - 1];
-        if (created)
-            created[ord - 1] = 1;
-        r = announce(emit, ENR_EVENT_TYPE, ENR_STATE_NONE, c->to, c, err, errlen);
+    const char *const scalars[N_SCALARS] = {enr_state_name(ENR_STATE_NONE), KIND_TRANSITION,
+                                            ENR_REASON_ELIGIBILITY_LOST};
+    return many(db, emit, "enr_create_many", SQL_CREATE_MANY, scalars, ENR_STATE_NONE, cs, n,
+                created, err, errlen);
+}
+
+enr_result_t enr_lifecycle_move_many(pw_db_t *db, const enr_emitter_t *emit, enr_state_t from,
+                                     const char *reason_code, const enr_change_t *cs, size_t n,
+                                     char *err, size_t errlen)
+{
+    if (enr_state_holds_seat(from) || from == ENR_STATE_WAITLISTED || from == ENR_STATE_PAUSED) {
+        snprintf(err, errlen, "move many: %s has bookkeeping of its own", enr_state_name(from));
+        return ENR_ERR_ILLEGAL;
     }
-    PQclear(res);
-    return r;
+    const char *const scalars[N_SCALARS] = {enr_state_name(from), KIND_TRANSITION, reason_code};
+    return many(db, emit, "enr_move_many", SQL_MOVE_MANY, scalars, from, cs, n, NULL, err, errlen);
 }
 
 enr_result_t enr_lifecycle_create(pw_db_t *db, const enr_emitter_t *emit, const enr_change_t *c,

@@ -18,6 +18,9 @@
 #define ENR_EVENT_REVIEW_FLAGGED "org.pathways.enrollment.review_flagged.v1"
 #define ENR_EVENT_REVIEW_CLEARED "org.pathways.enrollment.review_cleared.v1"
 #define ENR_ACTOR_SYSTEM         "system"
+/* An invitation withdrawn because the employee stopped being eligible; a
+ * later invitation re-opens it (enr_lifecycle_create_many). */
+#define ENR_REASON_ELIGIBILITY_LOST "eligibility_lost"
 
 /* Where events go: pw_service_append in the service, a plain appender or a
  * recorder in tests. Returns 0 or -1. */
@@ -43,6 +46,7 @@ typedef struct {
     const char *facts_json;     /* frozen facts, a JSON object (NULL: {}) */
     const char *credential;     /* to certified: the credential earned */
     const char *new_role;       /* to placed: the role placed into */
+    int historical;             /* recorded from history: the event says so */
 } enr_change_t;
 
 typedef enum {
@@ -61,12 +65,25 @@ enr_result_t enr_lifecycle_create(pw_db_t *db, const enr_emitter_t *emit, const 
 /* Creates the enrollments cs[0..n) with one statement whatever n, as
  * enr_lifecycle_create would one by one: a change naming an (employer,
  * employee, program) that has an enrollment, or that an earlier change in
- * cs names, creates nothing. Events are announced in the order of cs. When
+ * cs names, creates nothing -- except an invitation, which re-opens an
+ * invitation withdrawn with ENR_REASON_ELIGIBILITY_LOST (withdrawn ->
+ * invited, audited and announced as such). Events are announced in the order of cs. When
  * created is not NULL, created[i] is set to 1 for each change that created
  * its enrollment, else 0. Returns ENR_OK or an error with err. */
 enr_result_t enr_lifecycle_create_many(pw_db_t *db, const enr_emitter_t *emit,
                                        const enr_change_t *cs, size_t n, char *created, char *err,
                                        size_t errlen) __attribute__((warn_unused_result));
+
+/* Moves, with one statement whatever n, the enrollment each change of
+ * cs[0..n) names by (employer, employee, program) to its c->to when it is
+ * in state from and c->reason_code equals reason_code (a change with
+ * another reason code moves nothing: a caller marks "no move" so). At
+ * most one change per enrollment. For moves without bookkeeping: from may
+ * not hold a seat, wait or be paused. The events name the row's cohort.
+ * Returns ENR_OK or an error with err. */
+enr_result_t enr_lifecycle_move_many(pw_db_t *db, const enr_emitter_t *emit, enr_state_t from,
+                                     const char *reason_code, const enr_change_t *cs, size_t n,
+                                     char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* Moves enrollment id, currently in state from, to c->to. Returns ENR_OK or
  * an error with a reason in err. The row's bookkeeping follows the target:

@@ -14,10 +14,17 @@
 
 typedef Pathways__V1__EnrollmentCommand cmd_t;
 
+/* last_date: the latest effective date of a milestone on record; the
+ * system's invitations do not count (one may be dated after the history
+ * an import records). */
 static const char *SQL_ROW =
-    "SELECT id, state, COALESCE(cohort_id, '') AS cohort_id,"
-    " COALESCE(paused_from, '') AS paused_from, review_flag FROM enrollment.enrollment"
-    " WHERE employer = $1 AND employee = $2 AND program = $3 FOR UPDATE";
+    "SELECT e.id, e.state, COALESCE(e.cohort_id, '') AS cohort_id,"
+    " COALESCE(e.paused_from, '') AS paused_from, e.review_flag,"
+    " COALESCE((SELECT max(t.effective_date) FROM enrollment.transition t"
+    "  WHERE t.enrollment_id = e.id AND t.kind = 'transition' AND t.to_state <> 'invited'),"
+    "  '') AS last_date"
+    " FROM enrollment.enrollment e WHERE e.employer = $1 AND e.employee = $2 AND e.program = $3"
+    " FOR UPDATE OF e";
 
 /* The participant a command names, and their enrollment row if any. */
 typedef struct {
@@ -30,6 +37,7 @@ typedef struct {
     char cohort_id[ENR_COHORT_ID_MAX + 1];
     char paused_from[16];
     int flagged;
+    char last_date[PW_DATE_LEN]; /* latest milestone's effective date, or "" */
 } subject_t;
 
 /* Validates ref and loads the enrollment (locked). Returns 0 or -1. */
@@ -55,6 +63,7 @@ static int load_subject(enr_cmd_t *x, const Pathways__V1__EnrollmentRef *ref, su
         snprintf(s->cohort_id, sizeof s->cohort_id, "%s", pw_db_get(res, 0, "cohort_id"));
         snprintf(s->paused_from, sizeof s->paused_from, "%s", pw_db_get(res, 0, "paused_from"));
         s->flagged = strcmp(pw_db_get(res, 0, "review_flag"), "t") == 0;
+        snprintf(s->last_date, sizeof s->last_date, "%s", pw_db_get(res, 0, "last_date"));
         if (enr_state_parse(pw_db_get(res, 0, "state"), &s->state) != 0)
             rc = enr_cmd_fail(x, ENR_E_UNAVAILABLE, "stored state '%s' is unknown",
                               pw_db_get(res, 0, "state"));
@@ -87,6 +96,18 @@ static int check_move(enr_cmd_t *x, const subject_t *s, enr_state_t to)
                         why);
 }
 
+/* Milestones are recorded in the order they happened: none dated before
+ * the latest one on record. */
+static int check_order(enr_cmd_t *x, const subject_t *s, const char *date)
+{
+    if (!s->exists || !*s->last_date || strcmp(date, s->last_date) >= 0)
+        return 0;
+    return enr_cmd_fail(x, ENR_E_OUT_OF_ORDER,
+                        "%s/%s in %s: effective_date %s is before %s, the date of the latest "
+                        "milestone on record",
+                        s->employer, s->employee, s->program, date, s->last_date);
+}
+
 /* Checks eligibility again; on success *facts holds the determination
  * used (caller frees). */
 static int check_eligible(enr_cmd_t *x, const subject_t *s, char **facts)
@@ -116,6 +137,7 @@ static enr_change_t change_for(const enr_cmd_t *x, const subject_t *s, enr_state
         .actor = x->actor,
         .cause_event_id = x->cause,
         .effective_date = date,
+        .historical = x->historical,
     };
 }
 
@@ -128,16 +150,51 @@ static int move(enr_cmd_t *x, const subject_t *s, const enr_change_t *c)
     return enr_cmd_fail_result(x, r, err);
 }
 
+/* An application dated in the past: the employee is known and was
+ * eligible by that date (the first eligible determination on file), or the
+ * command names the exception. *facts receives what was used. */
+static int check_eligible_by(enr_cmd_t *x, const subject_t *s, const char *date,
+                             const char *exception, char **facts)
+{
+    char first[PW_DATE_LEN] = "", why[512];
+    int found =
+        enr_eligibility_first(x->db, s->employer, s->employee, s->program, first, why, sizeof why);
+    if (found == -1)
+        return enr_cmd_fail(x, ENR_E_UNAVAILABLE, "%s", why);
+    if (found == -2)
+        return enr_cmd_fail(x, ENR_E_UNKNOWN_EMP, "%s", why);
+    int before = !*first || strcmp(date, first) < 0;
+    if (before && !*exception)
+        return enr_cmd_fail(x, ENR_E_BEFORE_ELIG,
+                            "%s/%s applied on %s, %s%s; an application before eligibility needs "
+                            "an eligibility exception with its reason",
+                            s->employer, s->employee, date,
+                            *first ? "before first being eligible on " : "and was never eligible",
+                            first);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "basis", "history", "first_eligible", first,
+                          "eligibility_exception", before ? exception : "");
+    *facts = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    return *facts ? 0 : enr_cmd_fail(x, ENR_E_UNAVAILABLE, "out of memory");
+}
+
 int enr_cmd_apply(enr_cmd_t *x, const cmd_t *cmd)
 {
+    const Pathways__V1__ApplyCommand *a = cmd->apply;
     subject_t s;
+    char date[PW_DATE_LEN];
     char *facts = NULL;
-    if (load_subject(x, cmd->apply->ref, &s) || check_move(x, &s, ENR_STATE_APPLIED) ||
-        check_eligible(x, &s, &facts))
+    if (load_subject(x, a->ref, &s) || enr_cmd_effective_date(x, a->effective_date, date) ||
+        enr_cmd_text(x, "eligibility_exception", a->eligibility_exception, 0) ||
+        check_move(x, &s, ENR_STATE_APPLIED) || check_order(x, &s, date))
         return -1;
-    enr_change_t c = change_for(x, &s, ENR_STATE_APPLIED, x->today);
+    if (enr_cmd_is_past(x, date) ? check_eligible_by(x, &s, date, a->eligibility_exception, &facts)
+                                 : check_eligible(x, &s, &facts))
+        return -1;
+    enr_change_t c = change_for(x, &s, ENR_STATE_APPLIED, date);
     c.reason_code = "applied";
-    c.reason = "applied; eligibility confirmed";
+    c.reason = enr_cmd_is_past(x, date) ? "applied; recorded from history"
+                                        : "applied; eligibility confirmed";
     c.facts_json = facts;
     int rc = move(x, &s, &c);
     free(facts);
@@ -155,8 +212,29 @@ static char *seat_facts(const char *cohort_id, const enr_cohort_t *c)
     return text;
 }
 
-/* Locks the cohort and checks it takes this participant. */
-static int check_cohort(enr_cmd_t *x, const subject_t *s, const char *cohort_id, enr_cohort_t *c)
+/* Whether the cohort took people on date: planned or open today; for an
+ * admission from history, any cohort not cancelled that had not ended. */
+static int check_cohort_open(enr_cmd_t *x, const char *cohort_id, const enr_cohort_t *c,
+                             const char *date)
+{
+    if (!enr_cmd_is_past(x, date)) {
+        if (strcmp(c->status, "planned") == 0 || strcmp(c->status, "open") == 0)
+            return 0;
+        return enr_cmd_fail(x, ENR_E_COHORT_CLOSED,
+                            "cohort %s is %s; enrollment needs it planned or open", cohort_id,
+                            c->status);
+    }
+    if (strcmp(c->status, "cancelled") == 0)
+        return enr_cmd_fail(x, ENR_E_COHORT_CLOSED, "cohort %s is cancelled", cohort_id);
+    if (strcmp(date, c->end_date) > 0)
+        return enr_cmd_fail(x, ENR_E_COHORT_CLOSED, "cohort %s ended on %s, before %s", cohort_id,
+                            c->end_date, date);
+    return 0;
+}
+
+/* Locks the cohort and checks it takes this participant on date. */
+static int check_cohort(enr_cmd_t *x, const subject_t *s, const char *cohort_id, const char *date,
+                        enr_cohort_t *c)
 {
     char err[256];
     int found = enr_cohort_lock(x->db, cohort_id, s->employer, c, err, sizeof err);
@@ -170,11 +248,7 @@ static int check_cohort(enr_cmd_t *x, const subject_t *s, const char *cohort_id,
     if (!c->serves_employer)
         return enr_cmd_fail(x, ENR_E_NOT_SERVED, "cohort %s does not serve employer %s", cohort_id,
                             s->employer);
-    if (strcmp(c->status, "planned") != 0 && strcmp(c->status, "open") != 0)
-        return enr_cmd_fail(x, ENR_E_COHORT_CLOSED,
-                            "cohort %s is %s; enrollment needs it planned or open", cohort_id,
-                            c->status);
-    return 0;
+    return check_cohort_open(x, cohort_id, c, date);
 }
 
 int enr_cmd_enroll(enr_cmd_t *x, const cmd_t *cmd)
@@ -182,9 +256,11 @@ int enr_cmd_enroll(enr_cmd_t *x, const cmd_t *cmd)
     const Pathways__V1__EnrollCommand *e = cmd->enroll;
     subject_t s;
     enr_cohort_t c;
+    char date[PW_DATE_LEN];
     if (load_subject(x, e->ref, &s) || enr_cmd_text(x, "cohort_id", e->cohort_id, 1) ||
-        need_enrollment(x, &s) || check_move(x, &s, ENR_STATE_ENROLLED) ||
-        check_cohort(x, &s, e->cohort_id, &c))
+        enr_cmd_effective_date(x, e->effective_date, date) || need_enrollment(x, &s) ||
+        check_move(x, &s, ENR_STATE_ENROLLED) || check_order(x, &s, date) ||
+        check_cohort(x, &s, e->cohort_id, date, &c))
         return -1;
     int full = c.taken >= c.capacity;
     if (full && !e->waitlist_if_full)
@@ -195,7 +271,7 @@ int enr_cmd_enroll(enr_cmd_t *x, const cmd_t *cmd)
     char *facts = seat_facts(e->cohort_id, &c);
     if (!facts)
         return enr_cmd_fail(x, ENR_E_UNAVAILABLE, "out of memory");
-    enr_change_t ch = change_for(x, &s, full ? ENR_STATE_WAITLISTED : ENR_STATE_ENROLLED, x->today);
+    enr_change_t ch = change_for(x, &s, full ? ENR_STATE_WAITLISTED : ENR_STATE_ENROLLED, date);
     ch.cohort_id = e->cohort_id;
     ch.reason_code = full ? "cohort_full" : "seat_available";
     ch.reason = full ? "cohort full; waitlisted" : "enrolled in the cohort";
@@ -225,8 +301,8 @@ int enr_cmd_withdraw(enr_cmd_t *x, const cmd_t *cmd)
     char date[PW_DATE_LEN];
     if (load_subject(x, w->ref, &s) || check_reason_code(x, w->reason_code) ||
         enr_cmd_text(x, "reason", w->reason, 0) ||
-        enr_cmd_date(x, "effective_date", w->effective_date, date) || need_enrollment(x, &s) ||
-        check_move(x, &s, to))
+        enr_cmd_effective_date(x, w->effective_date, date) || need_enrollment(x, &s) ||
+        check_move(x, &s, to) || check_order(x, &s, date))
         return -1;
     enr_change_t c = change_for(x, &s, to, date);
     c.reason_code = w->reason_code;
@@ -260,20 +336,28 @@ static int check_progress_fields(enr_cmd_t *x, const Pathways__V1__ProgressComma
     }
 }
 
-/* Starting training: the cohort has started and the participant is still
- * eligible (*facts: the determination used). Returns 0 or -1. */
-static int check_start(enr_cmd_t *x, const subject_t *s, char **facts)
+/* Starting training on date: the cohort is in progress (or, for a start
+ * from history, finished) and had reached its start date, and the
+ * participant is eligible today (a start dated today only; *facts: the
+ * determination used). Returns 0 or -1. */
+static int check_start(enr_cmd_t *x, const subject_t *s, const char *date, char **facts)
 {
     enr_cohort_t c;
     char err[256];
     int found = *s->cohort_id ? enr_cohort_lock(x->db, s->cohort_id, NULL, &c, err, sizeof err) : 0;
     if (found < 0)
         return enr_cmd_fail(x, ENR_E_UNAVAILABLE, "%s", err);
-    if (found == 0 || strcmp(c.status, "in_progress") != 0)
+    int past = enr_cmd_is_past(x, date);
+    if (found == 0 ||
+        !(strcmp(c.status, "in_progress") == 0 || (past && strcmp(c.status, "finished") == 0)))
         return enr_cmd_fail(x, ENR_E_NOT_STARTED,
                             "cohort %s has not started; training starts with the cohort",
                             s->cohort_id);
-    return check_eligible(x, s, facts);
+    if (strcmp(date, c.start_date) < 0)
+        return enr_cmd_fail(x, ENR_E_NOT_STARTED,
+                            "cohort %s starts on %s; training cannot start on %s", s->cohort_id,
+                            c.start_date, date);
+    return past ? 0 : check_eligible(x, s, facts);
 }
 
 int enr_cmd_progress(enr_cmd_t *x, const cmd_t *cmd)
@@ -283,9 +367,9 @@ int enr_cmd_progress(enr_cmd_t *x, const cmd_t *cmd)
     char date[PW_DATE_LEN];
     char *facts = NULL;
     if (load_subject(x, p->ref, &s) || check_progress_fields(x, p) ||
-        enr_cmd_date(x, "effective_date", p->effective_date, date) || need_enrollment(x, &s) ||
-        check_move(x, &s, p->to_state) ||
-        (p->to_state == ENR_STATE_IN_TRAINING && check_start(x, &s, &facts)))
+        enr_cmd_effective_date(x, p->effective_date, date) || need_enrollment(x, &s) ||
+        check_move(x, &s, p->to_state) || check_order(x, &s, date) ||
+        (p->to_state == ENR_STATE_IN_TRAINING && check_start(x, &s, date, &facts)))
         return -1;
     enr_change_t c = change_for(x, &s, p->to_state, date);
     c.reason_code = enr_state_name(p->to_state);

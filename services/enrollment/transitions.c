@@ -14,11 +14,19 @@ typedef struct {
 /* The forward path and its branches. Moves common to every active state
  * (withdraw, exit, pause) are added by enr_transition_allowed. */
 static const enr_edge_t s_path[] = {
-    {ENR_STATE_NONE, ENR_STATE_INVITED},         {ENR_STATE_NONE, ENR_STATE_APPLIED},
-    {ENR_STATE_INVITED, ENR_STATE_APPLIED},      {ENR_STATE_APPLIED, ENR_STATE_ENROLLED},
-    {ENR_STATE_APPLIED, ENR_STATE_WAITLISTED},   {ENR_STATE_WAITLISTED, ENR_STATE_ENROLLED},
-    {ENR_STATE_ENROLLED, ENR_STATE_IN_TRAINING}, {ENR_STATE_IN_TRAINING, ENR_STATE_COMPLETED},
-    {ENR_STATE_COMPLETED, ENR_STATE_CERTIFIED},  {ENR_STATE_CERTIFIED, ENR_STATE_PLACED},
+    {ENR_STATE_NONE, ENR_STATE_INVITED},
+    {ENR_STATE_NONE, ENR_STATE_APPLIED},
+    {ENR_STATE_INVITED, ENR_STATE_APPLIED},
+    {ENR_STATE_APPLIED, ENR_STATE_ENROLLED},
+    {ENR_STATE_APPLIED, ENR_STATE_WAITLISTED},
+    {ENR_STATE_WAITLISTED, ENR_STATE_ENROLLED},
+    {ENR_STATE_ENROLLED, ENR_STATE_IN_TRAINING},
+    {ENR_STATE_IN_TRAINING, ENR_STATE_COMPLETED},
+    {ENR_STATE_COMPLETED, ENR_STATE_CERTIFIED},
+    {ENR_STATE_CERTIFIED, ENR_STATE_PLACED},
+    /* Re-invitation: only the system makes it, and only for an invitation
+     * withdrawn because eligibility was lost (lifecycle.c). */
+    {ENR_STATE_WITHDRAWN, ENR_STATE_INVITED},
 };
 
 static const struct {

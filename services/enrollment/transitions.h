@@ -7,6 +7,8 @@
  *   invited -> applied -> enrolled | waitlisted;  waitlisted -> enrolled
  *   enrolled -> in_training -> completed -> certified -> placed
  *   any active state -> withdrawn | exited | paused;  paused -> active state
+ *   withdrawn -> invited (the system's re-invitation of someone whose
+ *   invitation was withdrawn when eligibility was lost)
  *
  * Active states: invited, applied, enrolled, waitlisted, in_training, paused. */
 #ifndef PATHWAYS_ENROLLMENT_TRANSITIONS_H

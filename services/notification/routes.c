@@ -26,9 +26,11 @@ static const struct {
     const char *trigger;
     const char *const *vars;
 } TRIGGERS[] = {
-    {"invitation", NO_VARS},     {"application_received", NO_VARS}, {"enrolled", COHORT_VARS},
-    {"waitlisted", COHORT_VARS}, {"seat_opened", COHORT_VARS},      {"cohort_starting", START_VARS},
-    {"exited", REASON_VARS},     {"paused", REASON_VARS},           {"withdrawn", REASON_VARS},
+    {"invitation", NO_VARS},      {"application_received", NO_VARS},
+    {"enrolled", COHORT_VARS},    {"waitlisted", COHORT_VARS},
+    {"seat_opened", COHORT_VARS}, {"cohort_starting", START_VARS},
+    {"exited", REASON_VARS},      {"paused", REASON_VARS},
+    {"withdrawn", REASON_VARS},   {"invitation_withdrawn", REASON_VARS},
 };
 
 const char *const *ntf_trigger_vars(const char *trigger)

@@ -30,7 +30,7 @@ const char *ntf_trigger_for(const Pathways__V1__EnrollmentChanged *e)
     case S(PAUSED):
         return "paused";
     case S(WITHDRAWN):
-        return "withdrawn";
+        return e->from_state == S(INVITED) ? NTF_TRIGGER_UNINVITED : "withdrawn";
     default:
         return NULL;
     }
@@ -113,8 +113,8 @@ static pw_apply_t collect(const ntf_triggers_t *t, const pw_event_t *ev, size_t 
         snprintf(err, errlen, "undecodable EnrollmentChanged payload (%zu bytes)", ev->payload_len);
         return PW_APPLY_REJECT;
     }
-    if (e->to_state == S(UNSPECIFIED))
-        return PW_APPLY_OK; /* a review flag or similar: no transition */
+    if (e->to_state == S(UNSPECIFIED) || e->historical)
+        return PW_APPLY_OK; /* a review flag, or history being recorded: no news */
     if (!valid_event(e, ev)) {
         snprintf(err, errlen, "EnrollmentChanged without employer, employee or event id");
         return PW_APPLY_REJECT;

@@ -8,7 +8,10 @@
  *   or seat_opened when reason_code is "promoted_from_waitlist" (what the
  *   enrollment service sets when it promotes from the waitlist) or the
  *   enrollment comes from WAITLISTED, EXITED -> exited, PAUSED -> paused,
- *   WITHDRAWN -> withdrawn. Other states notify nobody.
+ *   WITHDRAWN -> withdrawn, or invitation_withdrawn when it comes from
+ *   INVITED (the employee stopped being eligible, or staff withdrew the
+ *   invitation). Other states, and events recorded from history
+ *   (EnrollmentChanged.historical, an import), notify nobody.
  * HR and provider routes are queued only when contacts.yaml names the
  * employer's HR contact / the cohort's provider, so an employer without
  * contacts gets exactly the employee's messages (as before issue 5).
@@ -28,6 +31,7 @@
 #define NTF_REASON_PROMOTED   "promoted_from_waitlist"
 #define NTF_TRIGGER_SEAT      "seat_opened"
 #define NTF_TRIGGER_REMINDER  "cohort_starting"
+#define NTF_TRIGGER_UNINVITED "invitation_withdrawn"
 
 /* The context of the enrollment consumer; everything borrowed. */
 typedef struct {

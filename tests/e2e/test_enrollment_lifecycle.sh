@@ -37,7 +37,7 @@ e2e_assert_eq "invited" "invited invited invited invited invited" \
 
 # A cohort of two seats.
 e2e_ctl cohort create ccma-e2e --name "CCMA winter" --provider "Bay Community College" \
-    --serves acme --start 2027-01-11 --end 2027-06-30 --capacity 2 --status open \
+    --serves acme --start 2026-11-26 --end 2027-06-30 --capacity 2 --status open \
     --actor staff@acme >/dev/null || e2e_fail "cohort create"
 for w in a1 a2 a3 a4 a5; do
     e2e_ctl enroll apply acme $w --actor staff@acme >/dev/null || e2e_fail "apply $w"
@@ -104,12 +104,17 @@ if err=$(e2e_ctl enroll certify acme a3 --credential CCMA 2>&1); then
 fi
 e2e_assert_eq "out of order refused" 1 \
     "$(grep -c 'illegal_transition: acme/a3 in mapp: illegal transition in_training -> certified' <<<"$err")"
-e2e_ctl enroll complete acme a3 --date 2027-06-30 --actor staff@acme >/dev/null || e2e_fail "complete"
-e2e_ctl enroll certify acme a3 --credential CCMA --date 2027-07-15 --actor staff@acme >/dev/null ||
+# Milestones are recorded once they happened: a date after today is refused.
+if err=$(e2e_ctl enroll complete acme a3 --date 2027-06-30 2>&1); then
+    e2e_fail "a completion dated in the future was accepted"
+fi
+e2e_assert_eq "future completion refused" 1 "$(grep -c 'refused: future_date' <<<"$err")"
+e2e_ctl enroll complete acme a3 --date 2026-11-30 --actor staff@acme >/dev/null || e2e_fail "complete"
+e2e_ctl enroll certify acme a3 --credential CCMA --date 2026-11-30 --actor staff@acme >/dev/null ||
     e2e_fail "certify"
-e2e_ctl enroll place acme a3 --role "Medical Assistant" --date 2027-08-01 --actor staff@acme \
+e2e_ctl enroll place acme a3 --role "Medical Assistant" --date 2026-11-30 --actor staff@acme \
     >/dev/null || e2e_fail "place"
-e2e_assert_eq "a3 placed" 'acme/a3 mapp placed cohort=ccma-e2e reason=placed credential=CCMA@2027-07-15 role="Medical Assistant"@2027-08-01' \
+e2e_assert_eq "a3 placed" 'acme/a3 mapp placed cohort=ccma-e2e reason=placed credential=CCMA@2026-11-30 role="Medical Assistant"@2026-11-30' \
     "$(e2e_ctl enrollment list --employee a3)"
 e2e_assert_eq "a3 history" \
     "invited applied waitlisted enrolled paused enrolled in_training completed certified placed" \

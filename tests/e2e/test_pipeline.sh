@@ -47,8 +47,10 @@ e2e_assert_eq "invitations = ever eligible" \
     "$(e2e_psql "SELECT count(DISTINCT (employer, employee)) FROM eligibility.determination
                  WHERE outcome = 'eligible'")" \
     "$(e2e_psql 'SELECT count(*) FROM enrollment.enrollment')"
-e2e_assert_eq "one notification per invitation and exit" \
-    "$(e2e_psql "SELECT count(*) FROM enrollment.transition WHERE to_state IN ('invited', 'exited')")" \
+# (and per invitation withdrawn when eligibility was lost).
+e2e_assert_eq "one notification per invitation, exit and invitation withdrawn" \
+    "$(e2e_psql "SELECT count(*) FROM enrollment.transition WHERE to_state IN ('invited', 'exited')
+                 OR (from_state, to_state) = ('invited', 'withdrawn')")" \
     "$(e2e_psql 'SELECT count(*) FROM notification.outbox')"
 # The summary report agrees with the generator's oracle.
 e2e_ctl report summary --expect "$E2E_WORK/expected.json" || e2e_fail "summary differs from the oracle"

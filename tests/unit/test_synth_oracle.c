@@ -186,8 +186,9 @@ static void test_rehire_tenure_from_rehire_date(void **state)
     assert_int_equal(s.facts.hire_date, day("2020-02-03"));
 }
 
-/* Never eligible, then terminated: no invitation, so no exit. Leave pauses
- * eligibility without an exit, and its end brings no second invitation. */
+/* Never eligible, then terminated: no invitation, so no exit. Leave ends
+ * eligibility without an exit: the open invitation is withdrawn, and the
+ * end of the leave invites again (issue 16). */
 static void test_no_exit_without_invitation(void **state)
 {
     sy_event_t a[] = {hired("2025-06-01"), terminated("2025-06-20")};
@@ -210,7 +211,8 @@ static void test_no_exit_without_invitation(void **state)
     sy_tally_t t = {0};
     sy_tally_add(&t, &s);
     assert_int_equal(t.invited, 1);
-    assert_int_equal(t.notifications, 1);
+    /* Invited, withdrawn on leave (no longer eligible), invited again. */
+    assert_int_equal(t.notifications, 3);
 }
 
 /* The generator: same seed, same workforce; histories start with a hire,
@@ -241,7 +243,9 @@ static void test_workforce_invariants(void **state)
         assert_true(t[i].employees > 0);
         assert_int_equal(t[i].employees, t[i].eligible + t[i].not_eligible + t[i].needs_review);
         assert_true(t[i].exited <= t[i].invited);
-        assert_int_equal(t[i].notifications, t[i].invited + t[i].exited);
+        /* Beside one invitation and at most one exit each: withdrawals
+         * when eligibility is lost and invitations when it returns. */
+        assert_true(t[i].notifications >= t[i].invited + t[i].exited);
     }
     assert_int_equal(total, p.employees);
     sy_workforce_destroy(&a);

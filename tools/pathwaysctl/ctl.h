@@ -54,6 +54,7 @@ int ctl_program(ctl_t *ctl, int argc, char **argv);
 int ctl_eligibility(ctl_t *ctl, int argc, char **argv);
 int ctl_enroll(ctl_t *ctl, int argc, char **argv);
 int ctl_enrollment(ctl_t *ctl, int argc, char **argv);
+int ctl_import(ctl_t *ctl, int argc, char **argv);
 int ctl_cohort(ctl_t *ctl, int argc, char **argv);
 int ctl_team(ctl_t *ctl, int argc, char **argv);
 int ctl_notifications(ctl_t *ctl, int argc, char **argv);

@@ -25,6 +25,7 @@ static const ctl_command_t COMMANDS[] = {
     {"eligibility", "determinations (eligibility explain EMPLOYER EMPLOYEE)", ctl_eligibility},
     {"enroll", "move one enrollment (apply, admit, withdraw, start ... place)", ctl_enroll},
     {"enrollment", "enrollment history EMPLOYER EMPLOYEE; enrollment list", ctl_enrollment},
+    {"import", "past enrollments from CSV (import enrollments FILE.csv)", ctl_import},
     {"cohort", "training cohorts (create, update, list, show)", ctl_cohort},
     {"team", "action teams (list, join, leave, org-add)", ctl_team},
     {"keys", "CURVE keys: generate, register, list, revoke, rotate", ctl_keys},

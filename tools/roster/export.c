@@ -32,28 +32,6 @@ static int problem(export_t *x, long line, const char *fmt, ...)
     return 0;
 }
 
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    if (!f)
-        return snprintf(err, errlen, "%s: %s", path, strerror(errno)), NULL;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long size = ftell(f);
-        if (size >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)size + 1))) {
-            *len = fread(buf, 1, (size_t)size, f);
-            buf[*len] = '\0'; /* the CSV reader relies on it */
-        }
-    }
-    if (!buf || ferror(f)) {
-        snprintf(err, errlen, "%s: cannot read it", path);
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
-}
-
 /* FNV-1a 64 of the bytes: the export's id when none is given. */
 static void content_id(const char *text, size_t len, char out[24])
 {
@@ -144,7 +122,7 @@ int export_read(export_t *x, const char *path, row_map_t *map, char *err, size_t
     if (!x->rows || !x->withheld)
         return snprintf(err, errlen, "out of memory"), -1;
     zhash_autofree(x->rows);
-    char *text = slurp(path, &len, err, errlen);
+    char *text = csv_read_file(path, &len, err, errlen);
     if (!text)
         return -1;
     int rc = -1;

@@ -134,13 +134,30 @@ void sy_oracle_apply(sy_oracle_t *s, const sy_event_t *ev, int32_t today)
         s->has_period = 1;
     }
     s->outcome = sy_oracle_evaluate(s, today);
-    if (s->outcome == SY_OUTCOME_ELIGIBLE)
+    /* One enrollment record per employee: invited when eligible (again,
+     * after a withdrawal for lost eligibility); an open invitation is
+     * withdrawn when eligibility is lost, or exited by a termination; an
+     * exit is final (a rehire does not undo it). Each move notifies. */
+    if (s->exited)
+        return;
+    if (s->facts.status == SY_STATUS_TERMINATED) {
+        if (s->open) {
+            s->open = 0;
+            s->exited = 1;
+            s->notices++;
+        }
+    } else if (s->outcome == SY_OUTCOME_ELIGIBLE) {
+        if (!s->open && (!s->invited || s->lost)) {
+            s->open = 1;
+            s->lost = 0;
+            s->notices++;
+        }
         s->invited = 1;
-    /* One enrollment record per employee: the first termination after the
-     * invitation exits it; a later rehire does not undo the exit and a
-     * second termination does not exit twice. */
-    if (s->invited && s->facts.status == SY_STATUS_TERMINATED)
-        s->exited = 1;
+    } else if (s->open) {
+        s->open = 0;
+        s->lost = 1;
+        s->notices++;
+    }
 }
 
 void sy_tally_add(sy_tally_t *t, const sy_oracle_t *s)
@@ -162,5 +179,5 @@ void sy_tally_add(sy_tally_t *t, const sy_oracle_t *s)
     t->invited += s->invited ? 1 : 0;
     t->exited += s->exited ? 1 : 0;
     t->terminated += s->facts.status == SY_STATUS_TERMINATED ? 1 : 0;
-    t->notifications = t->invited + t->exited;
+    t->notifications += s->notices;
 }

@@ -99,8 +99,11 @@ typedef struct {
     int32_t period_start; /* start of the current employment period */
     int has_period;
     sy_outcome_t outcome;
-    int invited; /* became eligible at least once: one invitation */
-    int exited;  /* terminated after the invitation: one exit */
+    int invited;      /* became eligible at least once */
+    int exited;       /* terminated with an invitation open: one exit */
+    int open;         /* an invitation is open (invited, not withdrawn or exited) */
+    int lost;         /* the invitation was withdrawn when eligibility was lost */
+    unsigned notices; /* invitations (again after a loss), withdrawals, exit */
 } sy_oracle_t;
 
 typedef struct {

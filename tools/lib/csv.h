@@ -1,8 +1,8 @@
-/* A CSV reader (RFC 4180: quoted fields, doubled quotes, CRLF or LF line
+/* A strict CSV reader (RFC 4180: quoted fields, doubled quotes, CRLF or LF line
  * ends, line breaks inside quotes) over a text held in memory. Each record
  * reports the line it starts on, so problems can be named by line. */
-#ifndef ROSTER_CSV_H
-#define ROSTER_CSV_H
+#ifndef PATHWAYS_TOOLS_CSV_H
+#define PATHWAYS_TOOLS_CSV_H
 
 #include <stddef.h>
 
@@ -13,14 +13,18 @@ typedef struct {
     long line;     /* the line the next record starts on */
 } csv_t;
 
+/* Reads the whole file at path, NUL-terminated, its length (without the
+ * NUL) in *len. Caller frees; NULL with the reason in err. */
+char *csv_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
 /* Reads from text (len bytes, modified in place; must stay alive). */
 void csv_init(csv_t *c, char *text, size_t len);
 
 /* Reads the next record: *n fields (NUL-terminated, pointing into the
  * text) and the line it starts on. Returns 1, 0 at the end, or -1 for a
  * malformed record (an unterminated quote, text after a closing quote, more
- * than CSV_MAX_FIELDS fields), with the reason in err; reading resumes on
- * the next line. */
+ * than CSV_MAX_FIELDS fields, a quote inside an unquoted field, a NUL
+ * byte), with the reason in err; reading resumes on the next line. */
 int csv_next(csv_t *c, char **fields, size_t *n, long *line, char *err, size_t errlen);
 
 #endif

@@ -1,8 +1,32 @@
 /* The CSV reader: one pass, unescaping in place. */
 #include "csv.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+char *csv_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    if (!f)
+        return snprintf(err, errlen, "%s: %s", path, strerror(errno)), NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long size = ftell(f);
+        if (size >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)size + 1))) {
+            *len = fread(buf, 1, (size_t)size, f);
+            buf[*len] = '\0';
+        }
+    }
+    if (!buf || ferror(f)) {
+        snprintf(err, errlen, "%s: cannot read it", path);
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
+}
 
 void csv_init(csv_t *c, char *text, size_t len)
 {
@@ -42,6 +66,8 @@ static int quoted(csv_t *c, char **out, char *err, size_t errlen)
         }
         if (ch == '\n')
             c->line++;
+        if (ch == '\0')
+            return snprintf(err, errlen, "a NUL byte"), -1;
         *w++ = ch;
     }
     if (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
@@ -50,13 +76,20 @@ static int quoted(csv_t *c, char **out, char *err, size_t errlen)
     return 0;
 }
 
-/* Reads a plain field up to ',' or the line end. */
-static char *plain(csv_t *c)
+/* Reads a plain field up to ',' or the line end into *out. Returns 0, or
+ * -1 for a quote inside it (RFC 4180 quotes whole fields only) or a NUL
+ * byte (it would cut the field short without a word). */
+static int plain(csv_t *c, char **out, char *err, size_t errlen)
 {
-    char *start = c->p;
-    while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
+    *out = c->p;
+    while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
+        if (*c->p == '"')
+            return snprintf(err, errlen, "a quote inside an unquoted field"), -1;
+        if (*c->p == '\0')
+            return snprintf(err, errlen, "a NUL byte"), -1;
         c->p++;
-    return start;
+    }
+    return 0;
 }
 
 int csv_next(csv_t *c, char **fields, size_t *n, long *line, char *err, size_t errlen)
@@ -82,8 +115,9 @@ int csv_next(csv_t *c, char **fields, size_t *n, long *line, char *err, size_t e
                 skip_line(c);
                 return -1;
             }
-        } else {
-            field = plain(c);
+        } else if (plain(c, &field, err, errlen) != 0) {
+            skip_line(c);
+            return -1;
         }
         fields[(*n)++] = field;
         char sep = c->p < c->end ? *c->p : '\n';
