@@ -128,7 +128,9 @@ int ntf_outbox_announce(const ntf_publisher_t *pub, const ntf_announce_t *a, cha
                      : PATHWAYS__V1__CHANNEL__CHANNEL_EMAIL;
     ev.state = state_enum(nz(a->state));
     ev.attempts = (uint32_t)(a->attempts < 0 ? 0 : a->attempts);
-    ev.error = (char *)nz(a->error);
+    /* No error text on the stream: no consumer reads it, and a mail
+     * server's refusal can quote the address. It stays in
+     * notification.attempt, readable by administrators. */
     if (pub->append(pub->ctx, NTF_STREAM, NTF_EVENT_TYPE, key, NULL, &ev.base) != 0) {
         snprintf(err, errlen, "cannot append NotificationChanged");
         return -1;

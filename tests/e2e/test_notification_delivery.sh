@@ -258,5 +258,9 @@ for id in $(q "SELECT notification_id FROM notification.outbox WHERE trigger_eve
 done
 [ "$dups" -le 1 ] || e2e_fail "$dups notifications arrived twice (at most the one in flight may)"
 echo "ok: nothing recorded as sent was sent again ($dups in-flight re-send)"
+# Failed deliveries (the permanent one, the webhook's first) put nothing on
+# the notification stream beyond what its consumers read: no error text.
+"$PATHWAYS_BIN/pathways-stream-audit" "$PATHWAYS_DATABASE_URL" \
+    "$(dirname "$0")/../security/stream_fields.tsv" notification || e2e_fail "the notification stream carries fields no consumer reads"
 e2e_stop notification
 echo "PASS: notification delivery"

@@ -4,8 +4,10 @@
  * line per field: `stream <TAB> field.path <TAB> who reads it` (repeated
  * sub-message fields are written `criteria[].name`).
  *
- *   pathways-stream-audit DATABASE_URL ALLOWED_FIELDS_FILE
+ *   pathways-stream-audit DATABASE_URL ALLOWED_FIELDS_FILE [STREAM]
  *
+ * With STREAM, only that stream is audited (a test whose workload touches
+ * one stream checks it alone).
  * Prints one line per stream (events read, fields seen) and one per field
  * that is not allowed, with an example seq. Exits 1 when a field is not
  * allowed, when a stream listed in the file has no events (nothing was
@@ -177,8 +179,9 @@ static long audit_stream(PGconn *conn, const char *stream, const ProtobufCMessag
         const unsigned char *s = (const unsigned char *)PQgetvalue(r, (int)i, 0);
         for (int k = 0; k < 8; k++)
             seq = (seq << 8) | s[k];
-        ProtobufCMessage *m = protobuf_c_message_unpack(
-            desc, NULL, (size_t)PQgetlength(r, (int)i, 1), (const uint8_t *)PQgetvalue(r, (int)i, 1));
+        ProtobufCMessage *m =
+            protobuf_c_message_unpack(desc, NULL, (size_t)PQgetlength(r, (int)i, 1),
+                                      (const uint8_t *)PQgetvalue(r, (int)i, 1));
         if (!m) {
             fprintf(stderr, "%s seq %lld: payload does not decode\n", stream, seq);
             bad++;
@@ -193,10 +196,11 @@ static long audit_stream(PGconn *conn, const char *stream, const ProtobufCMessag
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s DATABASE_URL ALLOWED_FIELDS_FILE\n", argv[0]);
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: %s DATABASE_URL ALLOWED_FIELDS_FILE [STREAM]\n", argv[0]);
         return 2;
     }
+    const char *only = argc == 4 ? argv[3] : NULL;
     if (load_rules(argv[2]) != 0)
         return 2;
     PGconn *conn = PQconnectdb(argv[1]);
@@ -205,8 +209,11 @@ int main(int argc, char **argv)
         PQfinish(conn);
         return 2;
     }
-    int failed = 0;
+    int failed = 0, audited = 0;
     for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++) {
+        if (only && strcmp(only, streams[i].stream) != 0)
+            continue;
+        audited++;
         long n = audit_stream(conn, streams[i].stream, streams[i].desc);
         int fields = 0;
         for (int k = 0; k < nseen; k++)
@@ -217,6 +224,10 @@ int main(int argc, char **argv)
                    n < 0 ? "unreadable events" : "no events, nothing was checked");
             failed = 1;
         }
+    }
+    if (!audited) {
+        printf("FAIL: no stream named %s\n", only);
+        failed = 1;
     }
     for (int k = 0; k < nseen; k++) {
         if (seen[k].allowed)
