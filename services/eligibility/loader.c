@@ -28,13 +28,13 @@ static uint8_t *reply_error(result_t *r, const char *code, const char *text, siz
 }
 
 /* Re-evaluates and stores the version in one transaction. Returns 0 or -1. */
-static int apply(pw_service_t *svc, const elig_rules_t *rules, const load_t *req, const char *cause,
-                 elig_tally_t *tally)
+static int apply(pw_service_t *svc, const elig_rules_t *rules, const elig_scope_t *scope,
+                 const load_t *req, const char *cause, elig_tally_t *tally)
 {
     pw_db_t *db = pw_service_db(svc);
     if (pw_db_begin(db) != 0)
         return -1;
-    if (elig_reeval_all(db, svc, rules, pw_date_today(), cause, tally) != 0 ||
+    if (elig_reeval_all(db, svc, rules, scope, pw_date_today(), cause, tally) != 0 ||
         elig_store_insert(db, rules, req->source_name, req->yaml, req->actor,
                           elig_tally_evaluated(tally), elig_tally_changed(tally)) != 0) {
         pw_warn("program load rolled back: %s", pw_db_error(db));
@@ -69,8 +69,12 @@ static uint8_t *run(pw_service_t *svc, const elig_rules_t *current, elig_rules_t
     (*rules)->version = (unsigned)(latest > (long)current->version ? latest : current->version) + 1;
     r->version = (*rules)->version;
     snprintf(cause, sizeof cause, "program:%s:v%u", (*rules)->program, (*rules)->version);
-    int rc = req->dry_run ? elig_reeval_all(db, NULL, *rules, pw_date_today(), cause, tally)
-                          : apply(svc, *rules, req, cause, tally);
+    /* Only the employees the change can affect are read and evaluated
+     * (scope.h); the others' determinations would come out the same. */
+    elig_scope_t scope;
+    elig_scope_diff(current, *rules, &scope);
+    int rc = req->dry_run ? elig_reeval_all(db, NULL, *rules, &scope, pw_date_today(), cause, tally)
+                          : apply(svc, *rules, &scope, req, cause, tally);
     if (rc != 0 || elig_tally_fill(tally, r) != 0) {
         out = reply_error(r, "unavailable", "the program could not be stored; retry", reply_len);
         goto done;

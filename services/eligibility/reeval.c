@@ -1,5 +1,5 @@
-/* Re-evaluating everyone: pages of employees, one evaluation step each,
- * one determination statement per page. */
+/* Re-evaluating the employees a rule change can affect: pages of them,
+ * one evaluation step each, one determination statement per page. */
 #include "reeval.h"
 
 #include <stdio.h>
@@ -130,8 +130,9 @@ static int run_page(const elig_eval_t *ev, pw_db_t *db, elig_employee_t *emps, s
     return ev->dets ? elig_det_batch_store(ev->dets, db) : 0;
 }
 
-int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, int32_t today,
-                    const char *cause, elig_tally_t *tally)
+int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules,
+                    const elig_scope_t *scope, int32_t today, const char *cause,
+                    elig_tally_t *tally)
 {
     elig_employee_t *emps = calloc(ELIG_REEVAL_PAGE, sizeof *emps);
     elig_eval_t ev = {.svc = svc, .rules = rules, .today = today};
@@ -141,8 +142,8 @@ int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, i
         goto done;
     for (;;) {
         size_t n = 0;
-        if (elig_registry_page(db, rules->program, after_employer, after_employee, emps,
-                               ELIG_REEVAL_PAGE, &n) != 0 ||
+        if (elig_registry_page(db, rules->program, scope, today, after_employer, after_employee,
+                               emps, ELIG_REEVAL_PAGE, &n) != 0 ||
             run_page(&ev, db, emps, n, cause, tally) != 0)
             goto done;
         if (n < ELIG_REEVAL_PAGE)

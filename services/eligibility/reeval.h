@@ -11,6 +11,7 @@
 #include "pathways/codec.h"
 #include "pathways/service.h"
 #include "rules.h"
+#include "scope.h"
 
 /* Employees read and evaluated per round trip. */
 #define ELIG_REEVAL_PAGE 10000
@@ -28,11 +29,13 @@ uint64_t elig_tally_changed(const elig_tally_t *t);
 int elig_tally_fill(elig_tally_t *t, Pathways__V1__ProgramLoadResult *result)
     __attribute__((warn_unused_result));
 
-/* Re-evaluates every employee on file as of today under rules. svc NULL: a
- * dry run on db (reads only). Otherwise inside svc's open transaction:
- * changed determinations are stored and appended to "eligibility". cause
- * is the determinations' cause_event_id. Returns 0 or -1. */
-int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, int32_t today,
-                    const char *cause, elig_tally_t *tally) __attribute__((warn_unused_result));
+/* Re-evaluates every employee on file in scope (scope.h: those the rule
+ * change can affect) as of today under rules. svc NULL: a dry run on db
+ * (reads only). Otherwise inside svc's open transaction: changed
+ * determinations are stored and appended to "eligibility". cause is the
+ * determinations' cause_event_id. Returns 0 or -1. */
+int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules,
+                    const elig_scope_t *scope, int32_t today, const char *cause,
+                    elig_tally_t *tally) __attribute__((warn_unused_result));
 
 #endif

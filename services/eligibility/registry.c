@@ -45,10 +45,10 @@ enum {
 #define LOAD_JOINS(k)                                                                              \
     " LEFT JOIN eligibility.employer m ON m.employer = " k ".employer"                             \
     " LEFT JOIN LATERAL (SELECT c.outcome, c.signature FROM eligibility.current_determination c"   \
-    " WHERE c.employer = " k ".employer AND c.employee = " k ".employee AND c.program = $1"         \
+    " WHERE c.employer = " k ".employer AND c.employee = " k ".employee AND c.program = $1"        \
     " LIMIT 1) c ON true"                                                                          \
     " LEFT JOIN LATERAL (SELECT p.state FROM eligibility.participation p"                          \
-    " WHERE p.employer = " k ".employer AND p.employee = " k ".employee AND p.program = $1"         \
+    " WHERE p.employer = " k ".employer AND p.employee = " k ".employee AND p.program = $1"        \
     " LIMIT 1) p ON true"
 
 static const char LOAD_SQL[] =
@@ -57,9 +57,28 @@ static const char LOAD_SQL[] =
     " LEFT JOIN eligibility.employee e ON e.employer = k.employer AND e.employee = "
     "k.employee" LOAD_JOINS("k");
 
+/* A fact as elig_scope_normalize writes it (ASCII case, ' ' and '-'). */
+#define NORM(col)                                                                                  \
+    " translate(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ -', 'abcdefghijklmnopqrstuvwxyz__')"
+
+/* $5..$12: the scope of a rule change (scope.h), the same test as
+ * elig_scope_covers, cheapest first. Status, standing and employment type
+ * are stored as their normalized names already; the job family is free
+ * text. */
+// clang-format off
 static const char PAGE_SQL[] =
-    "SELECT e.employer, e.employee," LOAD_COLUMNS " FROM eligibility.employee e" LOAD_JOINS(
-        "e") " WHERE (e.employer, e.employee) > ($2, $3) ORDER BY e.employer, e.employee LIMIT $4";
+    "SELECT e.employer, e.employee," LOAD_COLUMNS " FROM eligibility.employee e" LOAD_JOINS("e")
+    " WHERE (e.employer, e.employee) > ($2, $3)"
+    " AND ($5::boolean"
+    "  OR coalesce(e.period_start, e.hire_date) > $12::date"
+    "  OR e.employer = ANY($10::text[])"
+    "  OR e.status = ANY($6::text[])"
+    "  OR e.standing = ANY($7::text[])"
+    "  OR e.employment_type = ANY($8::text[])"
+    "  OR ($11::boolean AND coalesce(e.employment_type, '') = '')"
+    "  OR" NORM("e.job_family") " = ANY($9::text[]))"
+    " ORDER BY e.employer, e.employee LIMIT $4";
+// clang-format on
 
 static const char SAVE_SQL[] =
     "INSERT INTO eligibility.employee (employer, employee, job_family, job_title, status,"
@@ -236,13 +255,39 @@ done:
     return rc;
 }
 
-int elig_registry_page(pw_db_t *db, const char *program, const char *after_employer,
-                       const char *after_employee, elig_employee_t *emps, size_t max, size_t *n)
+/* The scope's parameters ($5..$12 of PAGE_SQL) into params, arrays into
+ * arrays (caller destroys them). Returns 0, or -1 when out of memory. */
+static int scope_params(const elig_scope_t *scope, int32_t today, pw_pgarray_t *arrays[5],
+                        char after[PW_DATE_LEN], const char *params[8])
 {
-    char limit[24];
+    params[0] = scope->all ? "t" : "f";
+    for (int k = 0; k < 5; k++) {
+        arrays[k] = elig_scope_array(scope, k);
+        if (!arrays[k] || !(params[1 + k] = pw_pgarray_text(arrays[k])))
+            return -1;
+    }
+    params[6] = scope->untyped ? "t" : "f";
+    params[7] = NULL;
+    if (!scope->all && scope->tenure_days >= 0) {
+        pw_date_format(today - scope->tenure_days, after);
+        params[7] = after;
+    }
+    return 0;
+}
+
+int elig_registry_page(pw_db_t *db, const char *program, const elig_scope_t *scope, int32_t today,
+                       const char *after_employer, const char *after_employee,
+                       elig_employee_t *emps, size_t max, size_t *n)
+{
+    char limit[24], after[PW_DATE_LEN];
+    pw_pgarray_t *arrays[5] = {NULL};
+    const char *params[12] = {program, after_employer, after_employee, limit};
     snprintf(limit, sizeof limit, "%zu", max);
-    const char *params[4] = {program, after_employer, after_employee, limit};
-    PGresult *res = pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 4, params);
+    PGresult *res = scope_params(scope, today, arrays, after, params + 4) == 0
+                        ? pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 12, params)
+                        : NULL;
+    for (int k = 0; k < 5; k++)
+        pw_pgarray_destroy(&arrays[k]);
     if (!res)
         return -1;
     cols_t cols;

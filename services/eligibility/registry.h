@@ -8,6 +8,7 @@
 
 #include "facts.h"
 #include "pathways/db.h"
+#include "scope.h"
 
 /* Long enough for elig_result_signature of any rules. */
 #define ELIG_SIGNATURE_MAX 256
@@ -28,11 +29,13 @@ typedef struct {
 int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
     __attribute__((warn_unused_result));
 
-/* Reads up to max employees on file after (after_employer, after_employee)
- * in key order ("" and "" for the first page), with their context for
- * program, into emps; *n is how many. Returns 0 or -1. */
-int elig_registry_page(pw_db_t *db, const char *program, const char *after_employer,
-                       const char *after_employee, elig_employee_t *emps, size_t max, size_t *n)
+/* Reads up to max employees on file in scope (as of today) after
+ * (after_employer, after_employee) in key order ("" and "" for the first
+ * page), with their context for program, into emps; *n is how many.
+ * Returns 0 or -1. */
+int elig_registry_page(pw_db_t *db, const char *program, const elig_scope_t *scope, int32_t today,
+                       const char *after_employer, const char *after_employee,
+                       elig_employee_t *emps, size_t max, size_t *n)
     __attribute__((warn_unused_result));
 
 /* Upserts every dirty employee of emps. Returns 0 or -1. */

@@ -252,3 +252,25 @@ bench_copy() {
         step "limit: ${R[copy$k.rows_per_s]} rows/s"
     done
 }
+
+# Eligibility at roster scale (tests/bench/eligibility.sh on this server): a
+# first roster load of ROWS employees through pathways-roster to
+# determinations, then two rule changes applied (the MAPP file, under which
+# every determination changes, and tenure 90 -> 60 days) with their dry runs.
+bench_eligibility() {
+    local rows=$1 out="$WORK/eligibility.out" line
+    step "eligibility: a roster of $rows employees, then rule changes"
+    PATHWAYS_TEST_DATABASE_URL="$DB_URL" PATHWAYS_BIN="$BIN" PATHWAYS_SOURCE="$SRC" \
+        PATHWAYS_PORT_BASE=$((PATHWAYS_PORT_BASE + 300)) \
+        bash "$BENCH_DIR/eligibility.sh" "$rows" >"$out" 2>>"$WORK/logs/eligibility.log" ||
+        die "eligibility: tests/bench/eligibility.sh failed (output: $out)"
+    R[elig.rows]=$rows
+    R[elig.load_seconds]=$(sed -n 's/^roster first load: .* in \([0-9.]*\) s$/\1/p' "$out")
+    line=$(grep '^re-evaluation, MAPP file, applied:' "$out")
+    R[elig.all_seconds]=$(sed -n 's/^[^:]*: \([0-9.]*\) s:.*/\1/p' <<<"$line")
+    line=$(grep '^re-evaluation, tenure 90 -> 60, applied:' "$out")
+    R[elig.tenure_seconds]=$(sed -n 's/^[^:]*: \([0-9.]*\) s:.*/\1/p' <<<"$line")
+    R[elig.tenure_read]=$(sed -n 's/.*: \([0-9]*\) employees re-evaluated.*/\1/p' <<<"$line")
+    R[elig.tenure_changed]=$(sed -n 's/.*, \([0-9]*\) determinations changed.*/\1/p' <<<"$line")
+    step "eligibility: roster ${R[elig.load_seconds]} s; every determination changing ${R[elig.all_seconds]} s; tenure change ${R[elig.tenure_seconds]} s (${R[elig.tenure_read]} read, ${R[elig.tenure_changed]} changed)"
+}

@@ -155,6 +155,18 @@ def goals(d):
                 (" (no batch measurement)" if big is None else
                  f" (after the batch {big / MIB:.1f} MiB)"),
                 None if top is None else top < 64 * MIB))
+    e = d.get("elig", {})
+    rows, load = e.get("rows"), e.get("load_seconds")
+    out.append(("300k roster to determinations ≤ 15 s",
+                "n/a" if load is None else f"{load:.1f} s ({f0(rows)} employees)",
+                None if load is None else rows >= 300000 and load <= 15))
+    t = e.get("tenure_seconds")
+    out.append(("re-evaluation of 300k after a rule change ≤ 5 s",
+                "n/a" if t is None else
+                f"{t:.1f} s for tenure 90 → 60 days ({f0(e.get('tenure_read'))} employees the "
+                f"change can affect read, {f0(e.get('tenure_changed'))} changed); "
+                f"{e.get('all_seconds', 0):.1f} s when all {f0(rows)} determinations change",
+                None if t is None else rows >= 300000 and t <= 5))
     best = g["best_rate"]
     out.append((f"(reference) highest offered rate with ack p99 < {CURVE_OK_MS} ms",
                 "n/a" if not g["curve_rates"] else

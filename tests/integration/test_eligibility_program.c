@@ -456,8 +456,13 @@ static void test_dry_run_matches_applied(void **state)
     assert_string_equal(applied, dry);
     free_result(&r);
     /* Exactly the expected: N at acme (41 >= 30) and B1 become eligible;
-     * B2 stays not eligible with an earlier date. */
-    assert_int_equal(evaluated, 13);
+     * B2 stays not eligible with an earlier date. Evaluated: the 12 the
+     * change can affect (every acme employee, whose override is new, and
+     * everyone whose period started less than 90 days ago), not the one
+     * long-tenured employee elsewhere. */
+    assert_int_equal(evaluated, 12);
+    assert_int_equal(number(f, "SELECT count(*) AS v FROM eligibility.employee WHERE $1 = $1", "x"),
+                     13);
     assert_int_equal(changed, 3);
     assert_string_equal(dry, "acme 2->1 1;beta 2->1 1;beta 2->2 1;");
     assert_int_equal(stream_count(f), streamed + 3);

@@ -1,0 +1,121 @@
+/* The scope of a rule change (services/eligibility/scope.h), as a
+ * property: for random pairs of rules that differ in one or two ways and
+ * random employees, every employee outside the scope gets the same
+ * signature (outcome, verdicts, eligible_from) under both rules. Also the
+ * scope's size in simple cases (a tenure change names only the short
+ * tenures; identical rules name nobody; switching a criterion names
+ * everyone), and the normalization rules.c's comparison implies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eligibility/rules.h"
+#include "eligibility/scope.h"
+#include "elig_random.h"
+#include "pathways/date.h"
+
+static void signature(const elig_rules_t *r, const elig_facts_t *f, char *out, size_t len)
+{
+    elig_result_t res;
+    elig_rules_evaluate(r, f, TODAY, &res);
+    elig_result_signature(&res, out, len);
+}
+
+static void test_outside_the_scope_nothing_changes(void **state)
+{
+    (void)state;
+    static elig_rules_t old, new;
+    size_t outside = 0, inside = 0;
+    for (int pair = 0; pair < 2000; pair++) {
+        random_rules(&old);
+        mutate(&old, &new);
+        elig_scope_t scope;
+        elig_scope_diff(&old, &new, &scope);
+        assert_false(scope.all); /* no switch, exclusion mode or role changed */
+        for (int e = 0; e < 200; e++) {
+            elig_facts_t f;
+            char a[256], b[256];
+            random_facts(&f);
+            if (elig_scope_covers(&scope, &f, TODAY)) {
+                inside++;
+                continue;
+            }
+            outside++;
+            signature(&old, &f, a, sizeof a);
+            signature(&new, &f, b, sizeof b);
+            if (strcmp(a, b) != 0)
+                fail_msg("pair %d: employee outside the scope changed: %s -> %s", pair, a, b);
+        }
+    }
+    /* The property was exercised on both sides. */
+    assert_true(outside > 10000);
+    assert_true(inside > 10000);
+}
+
+static void test_scope_sizes(void **state)
+{
+    (void)state;
+    static elig_rules_t old, new;
+    elig_scope_t scope;
+    elig_facts_t f;
+    memcpy(&old, elig_rules_mapp(), sizeof old);
+    memcpy(&new, &old, sizeof new);
+    elig_scope_diff(&old, &new, &scope);
+    random_facts(&f);
+    assert_false(scope.all);
+    for (int i = 0; i < 500; i++) { /* identical rules: nobody */
+        random_facts(&f);
+        assert_false(elig_scope_covers(&scope, &f, TODAY));
+    }
+    new.min_tenure_days = 60; /* 90 -> 60: started in the last 90 days */
+    elig_scope_diff(&old, &new, &scope);
+    assert_int_equal(scope.tenure_days, 90);
+    elig_facts_init(&f, "acme", "E1");
+    f.hire_date = TODAY - 90;
+    assert_false(elig_scope_covers(&scope, &f, TODAY));
+    f.hire_date = TODAY - 89;
+    assert_true(elig_scope_covers(&scope, &f, TODAY));
+    f.hire_date = ELIG_NO_DATE;
+    assert_false(elig_scope_covers(&scope, &f, TODAY));
+    memcpy(&new, &old, sizeof new);
+    new.enabled &= ~(1u << ELIG_CRIT_STANDING); /* a criterion switched off: everyone */
+    elig_scope_diff(&old, &new, &scope);
+    assert_true(scope.all);
+    elig_scope_diff(NULL, &new, &scope);
+    assert_true(scope.all);
+}
+
+static void test_normalize_and_arrays(void **state)
+{
+    (void)state;
+    char out[64];
+    elig_scope_normalize("Food Service-Ünit", out, sizeof out);
+    assert_string_equal(out, "food_service_Ünit"); /* ASCII only, as rules.c */
+    elig_scope_t scope;
+    elig_rules_t old, new;
+    memcpy(&old, elig_rules_mapp(), sizeof old);
+    memcpy(&new, &old, sizeof new);
+    new.statuses.n = 0;
+    snprintf(new.statuses.items[new.statuses.n++], sizeof new.statuses.items[0], "Leave");
+    elig_scope_diff(&old, &new, &scope);
+    pw_pgarray_t *a = elig_scope_array(&scope, ELIG_SCOPE_STATUS);
+    assert_non_null(a);
+    assert_string_equal(pw_pgarray_text(a), "{\"active\",\"leave\"}");
+    pw_pgarray_destroy(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_outside_the_scope_nothing_changes),
+        cmocka_unit_test(test_scope_sizes),
+        cmocka_unit_test(test_normalize_and_arrays),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
