@@ -114,12 +114,7 @@ unexpected=$(e2e_psql "SELECT count(*) FROM eligibility.partner_event p WHERE NO
 # invitation per employee, one outbox row per (trigger, recipient, channel).
 dup_stream=$(e2e_psql "SELECT (SELECT count(*) FROM stream.event WHERE stream = 'employee')
     - (SELECT count(*) FROM eligibility.partner_event)")
-# (invited again only after an invitation withdrawn for lost eligibility)
-dup_invites=$(e2e_psql "SELECT count(*) FROM (SELECT enrollment_id,
-    count(*) FILTER (WHERE to_state = 'invited') AS invited,
-    count(*) FILTER (WHERE from_state = 'invited' AND to_state = 'withdrawn'
-                     AND reason_code = 'eligibility_lost') AS lost
-    FROM enrollment.transition GROUP BY 1) d WHERE invited > lost + 1")
+dup_invites=$(e2e_invited_twice)
 dup_outbox=$(e2e_psql "SELECT count(*) - count(DISTINCT notification_id) FROM notification.outbox")
 duplicated=$((dup_stream + dup_invites + dup_outbox))
 dead=$(e2e_psql "SELECT count(*) FROM stream.dead_letter")

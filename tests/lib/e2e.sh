@@ -105,6 +105,17 @@ e2e_psql() {
     "$E2E_PSQL" -X -q -t -A -v ON_ERROR_STOP=1 -d "$PATHWAYS_DATABASE_URL" "$@" -c "$sql"
 }
 
+# e2e_invited_twice: enrollments invited more often than once per
+# eligibility spell (a second invitation is legitimate only after one was
+# withdrawn because eligibility was lost). 0 when no effect was duplicated.
+e2e_invited_twice() {
+    e2e_psql "SELECT count(*) FROM (SELECT enrollment_id,
+        count(*) FILTER (WHERE to_state = 'invited') AS invited,
+        count(*) FILTER (WHERE from_state = 'invited' AND to_state = 'withdrawn'
+                         AND reason_code = 'eligibility_lost') AS lost
+        FROM enrollment.transition GROUP BY 1) d WHERE invited > lost + 1"
+}
+
 # e2e_init NAME: fresh database pathways_e2e_NAME (dropped first if it exists),
 # PATHWAYS_DATABASE_URL pointing at it, a work folder, and an EXIT trap that
 # stops every service this test started and removes the work folder.
