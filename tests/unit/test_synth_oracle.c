@@ -12,6 +12,7 @@
 
 #include "oracle.h"
 #include "pathways/date.h"
+#include "replay.h"
 #include "workforce.h"
 
 static int32_t day(const char *s)
@@ -253,6 +254,53 @@ static void test_workforce_invariants(void **state)
     assert_null(a);
 }
 
+/* With a replay grid every date falls on today - k * step (so the stepped
+ * local run dates each determination on its true day); participants have
+ * nothing but maybe a termination after first eligibility, are eligible
+ * then, and enroll after it; a re-check comes before a same-day event. */
+static void test_replay_grid(void **state)
+{
+    (void)state;
+    sy_params_t p = {.employers = 2,
+                     .employees = 2000,
+                     .seed = 42,
+                     .today = TODAY,
+                     .step = 30,
+                     .history_days = 3 * 365};
+    sy_workforce_t *w = sy_workforce_new(&p);
+    assert_non_null(w);
+    size_t participants = 0;
+    for (size_t i = 0; i < p.employees; i++) {
+        const sy_employee_t *e = &w->employee[i];
+        const sy_participation_t *part = &w->part[i];
+        for (size_t k = 0; k < e->nevents; k++)
+            assert_int_equal((TODAY - e->events[k].effective) % 30, 0);
+        sy_replay_t r;
+        sy_replay(e->events, e->nevents, TODAY, 0, &r);
+        assert_int_equal(r.first_eligible, part->first_eligible);
+        if (!part->participant)
+            continue;
+        participants++;
+        assert_true(part->enrolled > part->first_eligible);
+        for (size_t k = 0; k < e->nevents; k++)
+            if (e->events[k].effective > part->first_eligible)
+                assert_int_equal(e->events[k].type, SY_EV_TERMINATED);
+    }
+    assert_true(participants > 20);
+    sy_workforce_destroy(&w);
+
+    /* Hired with tenure passing on the day standing is lost: the re-check
+     * (eligible, invited) comes first, then the loss withdraws it. */
+    sy_event_t ev[2] = {hired("2025-01-01"),
+                        change(SY_EV_STANDING_CHANGED, "2025-04-01", SY_F_STANDING,
+                               (sy_facts_t){.standing = SY_STANDING_FINAL_WARNING})};
+    sy_replay_t r;
+    sy_replay(ev, 2, TODAY, 0, &r);
+    assert_int_equal(r.first_eligible, day("2025-04-01"));
+    assert_int_equal(r.state.outcome, SY_OUTCOME_NOT_ELIGIBLE);
+    assert_int_equal(r.state.notices, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_rehire_tenure_from_rehire_date),
         cmocka_unit_test(test_no_exit_without_invitation),
         cmocka_unit_test(test_workforce_invariants),
+        cmocka_unit_test(test_replay_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

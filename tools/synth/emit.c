@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "pathways/date.h"
 
 /* One event's place in the global order. */
@@ -169,6 +170,12 @@ int sy_emit_expected(const sy_workforce_t *w, const sy_tally_t *tallies, FILE *o
                             "employers", rows);
     if (!doc)
         return -1;
+    /* With a replay grid the history holds past cohorts: what the
+     * evidence reports must show (evidence.h). */
+    if (w->params.step && json_object_set_new(doc, "evidence", sy_evidence_json(w)) != 0) {
+        json_decref(doc);
+        return -1;
+    }
     int rc = json_dumpf(doc, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF ? -1 : 0;
     json_decref(doc);
     return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "history.h"
 #include "pathways/date.h"
 #include "workforce.h"
 
@@ -16,6 +17,7 @@
 #define DEFAULT_EMPLOYEES 3000
 #define MAX_EMPLOYERS     999
 #define MAX_EMPLOYEES     10000000
+#define MAX_HISTORY_YEARS 30
 
 typedef struct {
     sy_params_t params;
@@ -24,6 +26,8 @@ typedef struct {
     const char *expect;
     const char *oracle_out;
     const char *enrollments_out;
+    const char *history_out;
+    const char *cohorts_out;
 } options_t;
 
 static void usage(FILE *f)
@@ -44,8 +48,14 @@ static void usage(FILE *f)
             "  --oracle-out FILE   the oracle's verdict per employee (TSV), to find\n"
             "                      where the pipeline and the oracle part\n"
             "  --enrollments-out F the program history by design (TSV): first eligibility\n"
-            "                      and MAPP transitions; participants separate less often\n",
-            DEFAULT_EMPLOYERS, DEFAULT_EMPLOYEES);
+            "                      and MAPP transitions; participants separate less often\n"
+            "  --step DAYS         replay grid: every date falls on today - k*DAYS (DAYS\n"
+            "                      divides %d), for a run that steps its clock through it;\n"
+            "                      --expect then also holds outcomes, retention and cost\n"
+            "  --history-years N   hires go back N years (default 6)\n"
+            "  --history-out F.csv past cohorts' rows for `pathwaysctl import enrollments`\n"
+            "  --cohorts-out F.tsv the cohorts they name: cohort, start, end, capacity\n",
+            DEFAULT_EMPLOYERS, DEFAULT_EMPLOYEES, SY_TENURE_MIN_DAYS);
 }
 
 static int parse_count(const char *text, unsigned long long max, unsigned long long *out)
@@ -74,6 +84,10 @@ static int parse_options(int argc, char **argv, options_t *o)
         {"expect", required_argument, NULL, 'x'},
         {"oracle-out", required_argument, NULL, 'O'},
         {"enrollments-out", required_argument, NULL, 'N'},
+        {"step", required_argument, NULL, 'S'},
+        {"history-years", required_argument, NULL, 'Y'},
+        {"history-out", required_argument, NULL, 'H'},
+        {"cohorts-out", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -114,6 +128,23 @@ static int parse_options(int argc, char **argv, options_t *o)
             break;
         case 'N':
             o->enrollments_out = optarg;
+            break;
+        case 'S':
+            if (parse_count(optarg, SY_TENURE_MIN_DAYS, &v) < 0 || v == 0 ||
+                SY_TENURE_MIN_DAYS % v != 0)
+                return fprintf(stderr, "--step: a divisor of %d expected\n", SY_TENURE_MIN_DAYS), 2;
+            o->params.step = (int32_t)v;
+            break;
+        case 'Y':
+            if (parse_count(optarg, MAX_HISTORY_YEARS, &v) < 0 || v == 0)
+                return fprintf(stderr, "--history-years: 1..%d expected\n", MAX_HISTORY_YEARS), 2;
+            o->params.history_days = (int32_t)v * 365;
+            break;
+        case 'H':
+            o->history_out = optarg;
+            break;
+        case 'C':
+            o->cohorts_out = optarg;
             break;
         case 'h':
             return 1;
@@ -172,6 +203,16 @@ static int write_enrollments(const void *ctx, FILE *f)
     return sy_emit_enrollments(((const job_t *)ctx)->w, f);
 }
 
+static int write_history(const void *ctx, FILE *f)
+{
+    return sy_emit_history(((const job_t *)ctx)->w, f);
+}
+
+static int write_cohorts(const void *ctx, FILE *f)
+{
+    return sy_emit_cohorts(((const job_t *)ctx)->w, f);
+}
+
 static int write_expected(const void *ctx, FILE *f)
 {
     const job_t *job = ctx;
@@ -208,6 +249,10 @@ int main(int argc, char **argv)
         rc = write_file(o.oracle_out, write_oracle, &job);
     if (rc == 0 && o.enrollments_out)
         rc = write_file(o.enrollments_out, write_enrollments, &job);
+    if (rc == 0 && o.history_out)
+        rc = write_file(o.history_out, write_history, &job);
+    if (rc == 0 && o.cohorts_out)
+        rc = write_file(o.cohorts_out, write_cohorts, &job);
     if (rc == 0) {
         char today[PW_DATE_LEN];
         pw_date_format(o.params.today, today);

@@ -133,11 +133,16 @@ void sy_oracle_apply(sy_oracle_t *s, const sy_event_t *ev, int32_t today)
         s->period_start = ev->effective;
         s->has_period = 1;
     }
+    sy_oracle_recheck(s, today);
+}
+
+/* One enrollment record per employee: invited when eligible (again, after a
+ * withdrawal for lost eligibility); an open invitation is withdrawn when
+ * eligibility is lost, or exited by a termination; an exit is final (a
+ * rehire does not undo it). Each move notifies. */
+void sy_oracle_recheck(sy_oracle_t *s, int32_t today)
+{
     s->outcome = sy_oracle_evaluate(s, today);
-    /* One enrollment record per employee: invited when eligible (again,
-     * after a withdrawal for lost eligibility); an open invitation is
-     * withdrawn when eligibility is lost, or exited by a termination; an
-     * exit is final (a rehire does not undo it). Each move notifies. */
     if (s->exited)
         return;
     if (s->facts.status == SY_STATUS_TERMINATED) {

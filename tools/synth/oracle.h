@@ -130,6 +130,9 @@ sy_outcome_t sy_oracle_evaluate(const sy_oracle_t *s, int32_t today);
 void sy_oracle_init(sy_oracle_t *s);
 /* Merges ev into s, re-evaluates as of today and updates invited/exited. */
 void sy_oracle_apply(sy_oracle_t *s, const sy_event_t *ev, int32_t today);
+/* Re-evaluates s as of today without new facts (the eligibility service's
+ * tenure re-check) and updates invited/exited. */
+void sy_oracle_recheck(sy_oracle_t *s, int32_t today);
 /* Adds one employee's final state to a per-employer tally. */
 void sy_tally_add(sy_tally_t *t, const sy_oracle_t *s);
 

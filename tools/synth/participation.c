@@ -6,6 +6,8 @@
 
 #include "pathways/date.h"
 #include "prng.h"
+#include "replay.h"
+#include "workforce.h"
 
 /* A day far enough ahead that only the non-tenure rules can fail. */
 #define FAR_FUTURE (1 << 24)
@@ -20,6 +22,7 @@
 #define P_COMPLETE      0.80
 #define P_CERTIFY       0.85
 #define P_PLACE         0.80
+#define APPLIED_BEFORE  7 /* days between application and admission */
 
 int32_t sy_first_eligible(const sy_event_t *events, size_t n, int32_t today)
 {
@@ -54,7 +57,9 @@ static int32_t milestone(sy_rng_t *rng, int32_t base, int32_t after, double p, i
     return base && day < stop && sy_rng_chance(rng, p) ? day : 0;
 }
 
-/* The program path from enrollment until stop (a termination or today). */
+/* The program path from enrollment until stop (a termination or today). A
+ * termination exits an enrollment still active (not completed, not
+ * withdrawn), as the enrollment service does. */
 static void path(sy_rng_t *rng, sy_participation_t *p, int32_t stop, int terminated)
 {
     p->training = p->enrolled + TRAINING_AFTER < stop ? p->enrolled + TRAINING_AFTER : 0;
@@ -69,20 +74,54 @@ static void path(sy_rng_t *rng, sy_participation_t *p, int32_t stop, int termina
     p->completed = milestone(rng, p->training ? p->enrolled : 0, COMPLETE_AFTER, P_COMPLETE, stop);
     p->certified = milestone(rng, p->completed ? p->enrolled : 0, CERTIFY_AFTER, P_CERTIFY, stop);
     p->placed = milestone(rng, p->certified ? p->enrolled : 0, PLACE_AFTER, P_PLACE, stop);
-    if (terminated && !p->placed) {
+    if (terminated && !p->completed) {
         p->exited = stop;
         p->exit_reason = "terminated";
     }
 }
 
-void sy_participation_decide(sy_event_t *events, size_t *n, uint64_t seed, size_t index,
-                             int32_t today, sy_participation_t *p)
+int32_t sy_participation_closed(const sy_participation_t *p)
 {
+    return p->withdrawn ? p->withdrawn : p->completed;
+}
+
+int32_t sy_participation_applied(const sy_participation_t *p)
+{
+    return p->participant ? p->enrolled - APPLIED_BEFORE : 0;
+}
+
+/* With a replay grid: nothing but a termination may follow first
+ * eligibility, and the employee must still be eligible at the end of that
+ * day. Returns 1 when the history qualifies. */
+static int quiet_after(const sy_event_t *events, size_t n, int32_t first, int32_t today)
+{
+    sy_replay_t r;
+    sy_replay(events, n, first, 0, &r);
+    if (r.state.outcome != SY_OUTCOME_ELIGIBLE)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (events[k].effective > first)
+            return events[k].type == SY_EV_TERMINATED && events[k].effective <= today;
+    return 1;
+}
+
+void sy_participation_decide(sy_event_t *events, size_t *n, const struct sy_params *params,
+                             size_t index, sy_participation_t *p)
+{
+    int32_t today = params->today;
     memset(p, 0, sizeof *p);
     sy_rng_t rng;
-    sy_rng_seed(&rng, seed * 0x9E3779B97F4A7C15ull + index + 1);
-    p->first_eligible = sy_first_eligible(events, *n, today);
+    sy_rng_seed(&rng, params->seed * 0x9E3779B97F4A7C15ull + index + 1);
+    if (params->step) {
+        sy_replay_t r;
+        sy_replay(events, *n, today, 0, &r);
+        p->first_eligible = r.first_eligible;
+    } else {
+        p->first_eligible = sy_first_eligible(events, *n, today);
+    }
     if (!p->first_eligible || !sy_rng_chance(&rng, SY_P_PARTICIPATE))
+        return;
+    if (params->step && !quiet_after(events, *n, p->first_eligible, today))
         return;
     int32_t enrolled =
         p->first_eligible + (int32_t)sy_rng_range(&rng, ENROLL_MIN_WAIT, ENROLL_MAX_WAIT);
@@ -98,6 +137,8 @@ void sy_participation_decide(sy_event_t *events, size_t *n, uint64_t seed, size_
     if (term < *n && sy_rng_chance(&rng, SY_P_RETAINED)) {
         *n = term; /* by design: this participant stays */
         term = *n;
+    } else if (term < *n && params->step) {
+        *n = term + 1; /* nothing after the termination (replay.h) */
     }
     path(&rng, p, term < *n ? events[term].effective : today + 1, term < *n);
 }

@@ -17,6 +17,8 @@
 
 #include "oracle.h"
 
+struct sy_params; /* workforce.h */
+
 /* Share of eligible employees who enroll (when there is time to). */
 #define SY_P_PARTICIPATE 0.30
 /* Share of a participant's later terminations that do not happen. */
@@ -37,9 +39,21 @@ typedef struct {
 int32_t sy_first_eligible(const sy_event_t *events, size_t n, int32_t today);
 
 /* Decides employee index's participation from its history (events, n)
- * and thins the history of a participant (*n may shrink). Fills p. */
-void sy_participation_decide(sy_event_t *events, size_t *n, uint64_t seed, size_t index,
-                             int32_t today, sy_participation_t *p);
+ * and thins the history of a participant (*n may shrink). Fills p.
+ * With a replay grid (params->step), first eligibility is the stepped
+ * replay's (replay.h), and only employees whose history after it holds
+ * nothing but maybe a termination take part (the local run imports each
+ * participant's row before anything else happens to them; a termination
+ * then exits an enrollment still active, as the enrollment service does). */
+void sy_participation_decide(sy_event_t *events, size_t *n, const struct sy_params *params,
+                             size_t index, sy_participation_t *p);
+
+/* The day the participant's record stops being active (completed or
+ * withdrawn), or 0. */
+int32_t sy_participation_closed(const sy_participation_t *p);
+
+/* The day the participant applied (a week before admission), or 0. */
+int32_t sy_participation_applied(const sy_participation_t *p);
 
 /* Writes the employee's dated eligibility and program transitions as TSV
  * lines: employer, employee, program, cohort, state (eligible = first

@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "prng.h"
+#include "replay.h"
 #include "vocab.h"
 
 /* Shares of the workforce, in percent or per mille where noted. */
 #define P_RECENT_HIRE  0.08 /* hired within the tenure window */
-#define HISTORY_DAYS   (6 * 365)
 #define P_TERMINATED   0.15
 #define P_REHIRED      0.15 /* of the terminated */
 #define P_TERM_AGAIN   0.20 /* of the rehired */
@@ -42,11 +42,28 @@ typedef struct {
     const sy_employer_t *employer;
     sy_employee_t *e;
     int32_t today;
-    size_t job; /* index into the job table */
+    int32_t step;    /* the replay grid, or 0 */
+    int32_t history; /* days back the first hire may go */
+    size_t job;      /* index into the job table */
     sy_emp_type_t type;
     sy_standing_t standing;
     int on_leave;
 } builder_t;
+
+/* day moved back onto the replay grid (today - k * step); day itself
+ * without a grid. */
+static int32_t snap(const builder_t *b, int32_t day)
+{
+    if (!b->step || day >= b->today)
+        return day;
+    return b->today - (b->today - day + b->step - 1) / b->step * b->step;
+}
+
+/* A day drawn in [lo, hi], on the grid (so maybe before lo). */
+static int32_t draw_day(builder_t *b, int32_t lo, int32_t hi)
+{
+    return snap(b, (int32_t)sy_rng_range(b->rng, lo, hi));
+}
 
 static sy_event_t *append(builder_t *b, sy_event_type_t type, int32_t day, unsigned fields)
 {
@@ -214,17 +231,16 @@ static void emit_changes(builder_t *b, int32_t lo, int32_t hi, double scale)
     if (hi < lo)
         return;
     if (sy_rng_chance(b->rng, P_JOB_CHANGE * scale))
-        plan[n++] = (planned_t){SY_EV_JOB_CHANGED, (int32_t)sy_rng_range(b->rng, lo, hi)};
+        plan[n++] = (planned_t){SY_EV_JOB_CHANGED, draw_day(b, lo, hi)};
     if (sy_rng_chance(b->rng, P_HOURS_CHANGE * scale))
-        plan[n++] = (planned_t){SY_EV_HOURS_CHANGED, (int32_t)sy_rng_range(b->rng, lo, hi)};
+        plan[n++] = (planned_t){SY_EV_HOURS_CHANGED, draw_day(b, lo, hi)};
     if (sy_rng_chance(b->rng, P_STANDING_CHG * scale))
-        plan[n++] = (planned_t){SY_EV_STANDING_CHANGED, (int32_t)sy_rng_range(b->rng, lo, hi)};
+        plan[n++] = (planned_t){SY_EV_STANDING_CHANGED, draw_day(b, lo, hi)};
     if (sy_rng_chance(b->rng, P_LEAVE * scale)) {
-        int32_t start = (int32_t)sy_rng_range(b->rng, lo, hi);
+        int32_t start = draw_day(b, lo, hi);
         plan[n++] = (planned_t){SY_EV_LEAVE_STARTED, start};
         if (start < hi && sy_rng_chance(b->rng, P_LEAVE_ENDS))
-            plan[n++] =
-                (planned_t){SY_EV_LEAVE_ENDED, (int32_t)sy_rng_range(b->rng, start + 1, hi)};
+            plan[n++] = (planned_t){SY_EV_LEAVE_ENDED, draw_day(b, start + 1, hi)};
     }
     qsort(plan, n, sizeof plan[0], planned_cmp);
     for (size_t i = 0; i < n; i++) {
@@ -245,7 +261,7 @@ static int32_t emit_period(builder_t *b, int32_t start, double scale, double p_t
     int32_t end = b->today;
     int32_t term = 0;
     if (start < b->today && sy_rng_chance(b->rng, p_term)) {
-        term = (int32_t)sy_rng_range(b->rng, start + 1, b->today);
+        term = draw_day(b, start + 1, b->today);
         end = term - 1;
     }
     emit_changes(b, start + 1, end, scale);
@@ -260,15 +276,18 @@ static void gen_history(builder_t *b)
 {
     sy_employee_t *e = b->e;
     if (sy_rng_chance(b->rng, P_RECENT_HIRE))
-        e->hire_date = b->today - (int32_t)sy_rng_range(b->rng, 0, SY_TENURE_MIN_DAYS - 1);
+        e->hire_date = snap(b, b->today - (int32_t)sy_rng_range(b->rng, 0, SY_TENURE_MIN_DAYS - 1));
     else
-        e->hire_date = b->today - (int32_t)sy_rng_range(b->rng, SY_TENURE_MIN_DAYS, HISTORY_DAYS);
+        e->hire_date =
+            snap(b, b->today - (int32_t)sy_rng_range(b->rng, SY_TENURE_MIN_DAYS, b->history));
     emit_full(b, SY_EV_HIRED, e->hire_date);
     int32_t term = emit_period(b, e->hire_date, 1.0, P_TERMINATED);
     if (!term || term >= b->today || !sy_rng_chance(b->rng, P_REHIRED))
         return;
     int32_t latest = term + MAX_REHIRE_GAP < b->today ? term + MAX_REHIRE_GAP : b->today;
-    int32_t rehire = (int32_t)sy_rng_range(b->rng, term + 1, latest);
+    int32_t rehire = draw_day(b, term + 1, latest);
+    if (rehire <= term)
+        return; /* the grid left no day for it */
     emit_full(b, SY_EV_REHIRED, rehire);
     (void)emit_period(b, rehire, 0.5, P_TERM_AGAIN);
 }
@@ -334,11 +353,14 @@ sy_workforce_t *sy_workforce_new(const sy_params_t *params)
         sy_employee_t *e = &w->employee[i];
         e->employer = pick_employer(&rng, weights, params->employers, i);
         gen_person(e, &rng, i);
-        builder_t b = {
-            .rng = &rng, .employer = &w->employer[e->employer], .e = e, .today = params->today};
+        builder_t b = {.rng = &rng,
+                       .employer = &w->employer[e->employer],
+                       .e = e,
+                       .today = params->today,
+                       .step = params->step,
+                       .history = params->history_days ? params->history_days : SY_HISTORY_DAYS};
         gen_history(&b);
-        sy_participation_decide(e->events, &e->nevents, params->seed, i, params->today,
-                                &w->part[i]);
+        sy_participation_decide(e->events, &e->nevents, params, i, &w->part[i]);
     }
     free(weights);
     return w;
@@ -362,6 +384,12 @@ void sy_workforce_destroy(sy_workforce_t **p)
 void sy_workforce_replay(const sy_workforce_t *w, size_t i, sy_oracle_t *s)
 {
     const sy_employee_t *e = &w->employee[i];
+    if (w->params.step) {
+        sy_replay_t r;
+        sy_replay(e->events, e->nevents, w->params.today, sy_participation_closed(&w->part[i]), &r);
+        *s = r.state;
+        return;
+    }
     sy_oracle_init(s);
     for (size_t k = 0; k < e->nevents; k++)
         sy_oracle_apply(s, &e->events[k], w->params.today);

@@ -35,12 +35,22 @@ typedef struct {
     sy_event_t events[SY_MAX_EVENTS]; /* strictly increasing effective dates */
 } sy_employee_t;
 
-typedef struct {
+typedef struct sy_params {
     size_t employers;
     size_t employees;
     uint64_t seed;
     int32_t today;
+    /* 0: dates fall on any day and the feed is published at once. Else the
+     * replay grid (a divisor of the tenure minimum): every date of the
+     * history falls on today - k * step, so a run that steps its clock
+     * through the grid dates every determination on its true day (see
+     * replay.h). */
+    int32_t step;
+    int32_t history_days; /* how far back hires go; 0: SY_HISTORY_DAYS */
 } sy_params_t;
+
+/* Hires go back this far by default (six years). */
+#define SY_HISTORY_DAYS (6 * 365)
 
 typedef struct {
     sy_params_t params;
@@ -54,7 +64,8 @@ typedef struct {
 sy_workforce_t *sy_workforce_new(const sy_params_t *params);
 void sy_workforce_destroy(sy_workforce_t **p);
 
-/* Replays employee i's history through the oracle into s. */
+/* Replays employee i's history through the oracle into s (with a replay
+ * grid, as the stepped run publishes it: replay.h). */
 void sy_workforce_replay(const sy_workforce_t *w, size_t i, sy_oracle_t *s);
 /* Replays every employee's history through the oracle and fills one tally
  * per employer (tallies has params.employers entries). */
