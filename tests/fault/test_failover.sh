@@ -15,39 +15,18 @@ set -euo pipefail
 [ -z "${FAULT_TRACE:-}" ] || set -x # FAULT_TRACE=1: trace every step
 source "$(dirname "$0")/../lib/e2e.sh"
 source "$(dirname "$0")/../lib/fault.sh"
-src=${PATHWAYS_SOURCE:?}
-cluster="$src/deploy/patroni/cluster"
 
-# The cluster's ports: the first free ones above this test's service ports.
-export PATHWAYS_PATRONI_PORT_START=$((PATHWAYS_PORT_BASE + 60))
-# libpq does not try the next host of a URL after a FATAL at start-up
-# ("database ... does not exist"), so a database or role this test creates
-# must be on the standby before anyone connects: the test's own sessions
-# commit with remote_apply. (The services set their options explicitly.)
-export PGOPTIONS="-c synchronous_commit=remote_apply"
 export PATHWAYS_IDLE_CATCHUP_MS=300 PATHWAYS_LEASE_TTL_MS=1500 PATHWAYS_LOG_LEVEL=${PATHWAYS_LOG_LEVEL:-warn}
 export FAULT_LOAD_LIMIT_S=240
-patdir=$(mktemp -d /tmp/pathways-failover-pg.XXXXXX)
 probe=""
 readyz=""
 failover_cleanup() {
-    fault_load_stop
     [ -z "$probe" ] || kill "$probe" 2>/dev/null || true
     [ -z "$readyz" ] || kill "$readyz" 2>/dev/null || true
-    if [ -n "$E2E_WORK" ] && [ "${E2E_KEEP_WORK:-0}" = 1 ]; then
-        cp "$patdir"/*/patroni.log "$E2E_WORK/" 2>/dev/null || true
-    fi
-    _e2e_cleanup
-    "$cluster" stop "$patdir" || true
-    rm -rf "$patdir"
+    fault_cleanup
 }
 trap failover_cleanup EXIT
-PATHWAYS_TEST_DATABASE_URL=$("$cluster" start "$patdir") || {
-    tail -20 "$patdir"/*/patroni.log "$patdir/etcd.log" >&2 || true
-    exit 1
-}
-export PATHWAYS_TEST_DATABASE_URL
-echo "store: $PATHWAYS_TEST_DATABASE_URL"
+fault_store_start "$((PATHWAYS_PORT_BASE + 60))"
 
 e2e_init failover
 trap failover_cleanup EXIT # e2e_init set its own
@@ -87,7 +66,7 @@ stored_after() {
 }
 stored_more_than() { [ "$(e2e_psql "SELECT count(*) FROM eligibility.partner_event")" -gt "$1" ]; }
 probe_ok_after() { awk -v t="$1" '$1 > t {f = 1} END {exit !f}' "$E2E_WORK/probe.ok"; }
-cluster_ready() { "$cluster" wait "$patdir" 1 2>/dev/null; }
+cluster_ready() { "$FAULT_CLUSTER" wait "$FAULT_STORE" 1 2>/dev/null; }
 
 # outage FROM TO: the longest gap, in seconds, between two successive
 # probe commits that ends after FROM and starts before TO.
@@ -101,6 +80,12 @@ ingest_gap() {
         extract(epoch FROM received_at - lag(received_at) OVER (ORDER BY received_at)) AS gap,
         extract(epoch FROM received_at) AS at FROM eligibility.partner_event) g
         WHERE at > $1 AND at - gap < $2"
+}
+# unready FROM: seconds from eligibility's first "not ready" after FROM to
+# its next "ready".
+unready() {
+    awk -v from="$1" '$1 > from && $2 != 200 && !down {down = $1}
+        down && $2 == 200 && !up {up = $1} END {printf "%.1f", up - down}' "$E2E_WORK/readyz.log"
 }
 # readiness_said FROM TO: eligibility's readiness said "database
 # unavailable" between FROM and TO.
@@ -125,23 +110,25 @@ fault() {
     # A service needs at least one failed statement to notice; allow for
     # its next batch.
     e2e_wait_until 10 "partner events stored after '$name'" stored_after "$to"
-    echo "$name: write outage $(outage "$from" "$to") s (probe), partner ingest gap" \
-        "$(ingest_gap "$from" "$to") s, primary now $("$cluster" primary "$patdir")"
+    # (the partner's gap adds pathways-publish's retry backoff to the outage)
+    echo "$name: write outage $(outage "$from" "$to") s (probe), eligibility not ready" \
+        "$(unready "$from") s, partner ingest gap $(ingest_gap "$from" "$to") s," \
+        "primary now $("$FAULT_CLUSTER" primary "$FAULT_STORE")"
     readiness_said "$from" "$(date +%s.%N)" ||
         e2e_fail "eligibility's readiness never said 'database unavailable' during '$name'"
 }
 
 kill_primary() {
     local node pid
-    node=$("$cluster" primary "$patdir")
-    pid=$("$cluster" postmaster "$patdir" "$node")
+    node=$("$FAULT_CLUSTER" primary "$FAULT_STORE")
+    pid=$("$FAULT_CLUSTER" postmaster "$FAULT_STORE" "$node")
     kill -9 "$pid"
     echo "killed the postmaster of $node (pid $pid)"
 }
 switchover() {
     local node
-    node=$("$cluster" primary "$patdir")
-    "$cluster" ctl "$patdir" switchover --primary "$node" --force >"$E2E_WORK/switchover.out" 2>&1 ||
+    node=$("$FAULT_CLUSTER" primary "$FAULT_STORE")
+    "$FAULT_CLUSTER" ctl "$FAULT_STORE" switchover --primary "$node" --force >"$E2E_WORK/switchover.out" 2>&1 ||
         e2e_fail "patronictl switchover: $(tail -3 "$E2E_WORK/switchover.out")"
     echo "switched over from $node"
 }
@@ -158,10 +145,10 @@ fault_check
 # Every stored event is on the standby too (synchronous_commit on with a
 # synchronous standby: a commit returns once the standby has flushed it;
 # it may not have replayed it yet, hence the wait).
-primary=$("$cluster" primary "$patdir")
+primary=$("$FAULT_CLUSTER" primary "$FAULT_STORE")
 standby=node1
 [ "$primary" != node1 ] || standby=node2
-standby_url="postgresql://postgres@127.0.0.1:$(sed -n "s/^PG_PORT_$standby=//p" "$patdir/ports")/pathways_e2e_failover"
+standby_url="postgresql://postgres@127.0.0.1:$(sed -n "s/^PG_PORT_$standby=//p" "$FAULT_STORE/ports")/pathways_e2e_failover"
 primary_count=$(e2e_psql "SELECT count(*) FROM eligibility.partner_event")
 standby_has_all() {
     [ "$("$E2E_PSQL" -X -q -t -A -d "$standby_url" -c "SELECT count(*) FROM eligibility.partner_event")" = \

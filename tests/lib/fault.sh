@@ -2,6 +2,8 @@
 # Steady partner load and the exactly-once checker, shared by the fault
 # tests (tests/fault/test_*.sh). Source after tests/lib/e2e.sh and e2e_init:
 #
+#   fault_store_start PORT         replicated store (deploy/patroni/cluster) on
+#                                  free ports from PORT, as the test server
 #   fault_workload 3 2400 23       synthetic roster: $E2E_WORK/events.jsonl,
 #                                  expected.json, employers imported, chunks
 #   fault_load_start EP [EP...]    one chunk after another in the background,
@@ -19,6 +21,41 @@
 
 FAULT_LOADER=""
 FAULT_TOTAL=0
+FAULT_CLUSTER="${PATHWAYS_SOURCE:?}/deploy/patroni/cluster"
+FAULT_STORE=""
+
+# fault_store_start PORT: a Patroni cluster (primary + synchronous standby)
+# on the first free ports from PORT; PATHWAYS_TEST_DATABASE_URL is its
+# multi-host URL. Set the EXIT trap (fault_cleanup) first.
+fault_store_start() {
+    # libpq does not try the next host of a URL after a FATAL at start-up
+    # ("database ... does not exist"), so a database or role the test makes
+    # must be on the standby before anyone connects: the test's own sessions
+    # commit with remote_apply. (The services pass options of their own.)
+    export PGOPTIONS="-c synchronous_commit=remote_apply"
+    export PATHWAYS_PATRONI_PORT_START=$1
+    FAULT_STORE=$(mktemp -d /tmp/pathways-fault-store.XXXXXX)
+    PATHWAYS_TEST_DATABASE_URL=$("$FAULT_CLUSTER" start "$FAULT_STORE") || {
+        tail -20 "$FAULT_STORE"/*/patroni.log "$FAULT_STORE/etcd.log" >&2 || true
+        exit 1
+    }
+    export PATHWAYS_TEST_DATABASE_URL
+    echo "store: $PATHWAYS_TEST_DATABASE_URL"
+}
+
+# fault_cleanup: for an EXIT trap, also before e2e_init (which sets its own:
+# set this one again after it).
+fault_cleanup() {
+    fault_load_stop
+    if [ -n "$FAULT_STORE" ] && [ -n "$E2E_WORK" ] && [ "${E2E_KEEP_WORK:-0}" = 1 ]; then
+        for f in "$FAULT_STORE"/node*/patroni.log; do cp "$f" "$E2E_WORK/$(basename "$(dirname "$f")").patroni.log"; done
+    fi
+    _e2e_cleanup
+    if [ -n "$FAULT_STORE" ]; then
+        "$FAULT_CLUSTER" stop "$FAULT_STORE" || true
+        rm -rf "$FAULT_STORE"
+    fi
+}
 
 # fault_workload EMPLOYERS EMPLOYEES SEED
 fault_workload() {
