@@ -23,7 +23,7 @@ readyz=""
 failover_cleanup() {
     [ -z "$probe" ] || kill "$probe" 2>/dev/null || true
     [ -z "$readyz" ] || kill "$readyz" 2>/dev/null || true
-    fault_cleanup
+    fault_exit_cleanup
 }
 trap failover_cleanup EXIT
 fault_store_start "$((PATHWAYS_PORT_BASE + 60))"

@@ -13,11 +13,11 @@ source "$(dirname "$0")/../lib/fault.sh"
 
 export PATHWAYS_STREAM_PARTITIONS=4 PATHWAYS_IDLE_CATCHUP_MS=300 PATHWAYS_LEASE_TTL_MS=1500
 export PATHWAYS_LOG_LEVEL=${PATHWAYS_LOG_LEVEL:-warn} E2E_TWO_INSTANCES=1 FAULT_LOAD_LIMIT_S=240
-trap fault_cleanup EXIT
+trap fault_exit_cleanup EXIT
 # Ports: instance a from base+10, instance b from base+60, the store above.
 fault_store_start "$((PATHWAYS_PORT_BASE + 94))"
 e2e_init scaleout
-trap fault_cleanup EXIT # e2e_init set its own
+trap fault_exit_cleanup EXIT # e2e_init set its own
 e2e_start_all
 
 fault_workload 2 3000 37

@@ -26,7 +26,7 @@ FAULT_STORE=""
 
 # fault_store_start PORT: a Patroni cluster (primary + synchronous standby)
 # on the first free ports from PORT; PATHWAYS_TEST_DATABASE_URL is its
-# multi-host URL. Set the EXIT trap (fault_cleanup) first.
+# multi-host URL. Set the EXIT trap (fault_exit_cleanup) first.
 fault_store_start() {
     # libpq does not try the next host of a URL after a FATAL at start-up
     # ("database ... does not exist"), so a database or role the test makes
@@ -43,9 +43,9 @@ fault_store_start() {
     echo "store: $PATHWAYS_TEST_DATABASE_URL"
 }
 
-# fault_cleanup: for an EXIT trap, also before e2e_init (which sets its own:
+# fault_exit_cleanup: for an EXIT trap, also before e2e_init (which sets its own:
 # set this one again after it).
-fault_cleanup() {
+fault_exit_cleanup() {
     fault_load_stop
     if [ -n "$FAULT_STORE" ] && [ -n "$E2E_WORK" ] && [ "${E2E_KEEP_WORK:-0}" = 1 ]; then
         for f in "$FAULT_STORE"/node*/patroni.log; do cp "$f" "$E2E_WORK/$(basename "$(dirname "$f")").patroni.log"; done
