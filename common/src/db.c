@@ -284,7 +284,18 @@ int pw_db_commit(pw_db_t *db)
     }
     if (lost_in_txn(db))
         return -1;
-    PGresult *r = pw_db_query(db, "COMMIT", 0, NULL);
+    /* With a synchronous standby, COMMIT waits for it; a statement_timeout
+     * that fires during that wait makes the server answer COMMIT anyway
+     * (committed locally, only a WARNING says "might not have been
+     * replicated"), and the caller would acknowledge what a failover can
+     * lose. So the commit runs without the server's timeout; the client's
+     * answer deadline still bounds it, and a commit cut off by that deadline
+     * fails here (outcome unknown: the partner retries, dedup answers). A
+     * failed transaction gets a plain COMMIT, which the server rolls back. */
+    const char *sql = PQtransactionStatus(db->conn) == PQTRANS_INTRANS
+                          ? "SET LOCAL statement_timeout = 0; COMMIT"
+                          : "COMMIT";
+    PGresult *r = db_check(db, db_await(db, PQsendQuery(db->conn, sql)));
     db->in_txn = 0;
     if (!r)
         return -1;

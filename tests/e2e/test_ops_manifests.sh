@@ -8,6 +8,9 @@
 #             probes, resources, non-root, read-only root; Services, PDBs,
 #             the migration Job, ConfigMap, NetworkPolicies, ServiceAccount,
 #             database URLs from Secrets
+#   k8s-ha    `kubectl kustomize deploy/k8s-ha` renders the base with a
+#             CloudNativePG Cluster (synchronous replica), 2 replicas per
+#             service and 4 partitions per stream
 #   alerts    promtool checks the scrape config and rules and runs the rule
 #             unit tests; the Grafana dashboard is valid JSON
 #   image     the Dockerfile is multi-stage, non-root, with a HEALTHCHECK
@@ -96,6 +99,27 @@ check "PDBs cover the deployments" "4" \
 check "ConfigMap binds every interface, with CURVE" "0.0.0.0 on" \
     "$(k '.[] | select(.kind == "ConfigMap") | "\(.data.PATHWAYS_BIND_HOST) \(.data.PATHWAYS_CURVE)"')"
 
+# The overlay with a replicated store (deploy/k8s-ha): the base plus a
+# CloudNativePG Cluster with a synchronous replica, 2 replicas per service,
+# streams in 4 partitions.
+kubectl kustomize "$D/k8s-ha" >"$work/k8s-ha.yaml" 2>"$work/k8s-ha.err" ||
+    fail "kubectl kustomize deploy/k8s-ha: $(cat "$work/k8s-ha.err")"
+ha() { yq -r -s "$1" "$work/k8s-ha.yaml"; }
+check "ha kinds" "Cluster:1 ConfigMap:1 Deployment:4 Job:1 NetworkPolicy:6 PodDisruptionBudget:4 Service:4 ServiceAccount:1" \
+    "$(ha '[.[].kind] | group_by(.) | map("\(.[0]):\(length)") | join(" ")')"
+check "ha replicas per service" "2 2 2 2" \
+    "$(ha '[.[] | select(.kind == "Deployment") | .spec.replicas] | join(" ")')"
+check "ha store: instances, synchronous replicas, synchronous_commit" "3 1 on" \
+    "$(ha '.[] | select(.kind == "Cluster" and .apiVersion == "postgresql.cnpg.io/v1") |
+          "\(.spec.instances) \(.spec.minSyncReplicas) \(.spec.postgresql.parameters.synchronous_commit)"')"
+# shellcheck disable=SC2016 # $c is jq's
+check "ha partitions, config map used by every service" "4 4" \
+    "$(ha '(.[] | select(.kind == "ConfigMap")) as $c | "\($c.data.PATHWAYS_STREAM_PARTITIONS) \(
+          [.[] | select(.kind == "Deployment") | .spec.template.spec.containers[].envFrom[]?.configMapRef.name |
+           select(. == $c.metadata.name)] | length)"')"
+check "ha login roles managed by the operator" "4" \
+    "$(ha '[.[] | select(.kind == "Cluster") | .spec.managed.roles[] | select(.login)] | length')"
+
 # --- monitoring -------------------------------------------------------------------
 (cd "$D/monitoring" && promtool check config prometheus.yml >/dev/null) || fail "promtool check config"
 (cd "$D/monitoring" && promtool check rules alerts.yml >/dev/null) || fail "promtool check rules"
@@ -114,4 +138,4 @@ check "Dockerfile stages" "2" "$(grep -c '^FROM ' "$df")"
 grep -q '^USER 10001' "$df" || fail "Dockerfile: no non-root USER"
 grep -q '^HEALTHCHECK ' "$df" || fail "Dockerfile: no HEALTHCHECK"
 grep -q '^ENTRYPOINT \["pathways-entrypoint"\]' "$df" || fail "Dockerfile: no entrypoint"
-echo "PASS: compose, kustomize, monitoring and Dockerfile checks"
+echo "PASS: compose, kustomize (base and k8s-ha), monitoring and Dockerfile checks"

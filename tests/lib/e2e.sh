@@ -56,12 +56,20 @@ _e2e_url_with_db() {
     echo "${url%/*}/${db}${query}"
 }
 
-# e2e_port SERVICE [OFFSET]: the service's port (+0 ROUTER, +1 PUB, +2 HTTP).
+# A second instance of a service is named SERVICE@b: the same binary, its
+# own log, pid and port block (from PATHWAYS_PORT_BASE + E2E_B_OFFSET).
+E2E_B_OFFSET=50
+# 1: two instances of every service; each consumer subscribes to both
+# publishers of its stream (e2e_start sets the endpoints).
+E2E_TWO_INSTANCES="${E2E_TWO_INSTANCES:-0}"
+
+# e2e_port SERVICE[@b] [OFFSET]: the service's port (+0 ROUTER, +1 PUB, +2 HTTP).
 e2e_port() {
-    local svc=$1 off=${2:-0} k
+    local svc=${1%@b} off=${2:-0} k base=$PATHWAYS_PORT_BASE
+    [ "$svc" = "$1" ] || base=$((base + E2E_B_OFFSET))
     for k in "${!E2E_SERVICES[@]}"; do
         if [ "${E2E_SERVICES[$k]}" = "$svc" ]; then
-            echo $((PATHWAYS_PORT_BASE + 10 * (k + 1) + off))
+            echo $((base + 10 * (k + 1) + off))
             return 0
         fi
     done
@@ -197,11 +205,11 @@ _e2e_least_privilege() {
     done
 }
 
-# _e2e_service_url SERVICE: the URL SERVICE connects with (its own role when
-# it uses this test's database).
+# _e2e_service_url SERVICE[@b]: the URL SERVICE connects with (its own role
+# when it uses this test's database).
 _e2e_service_url() {
     if [ "$E2E_LEAST_PRIVILEGE" = 1 ] && [ "$PATHWAYS_DATABASE_URL" = "$E2E_DB_URL" ]; then
-        echo "$PATHWAYS_DATABASE_URL" | sed -E "s#://[^@/]*@#://pw_e2e_$1@#"
+        echo "$PATHWAYS_DATABASE_URL" | sed -E "s#://[^@/]*@#://pw_e2e_${1%@b}@#"
     else
         echo "$PATHWAYS_DATABASE_URL"
     fi
@@ -239,13 +247,27 @@ _e2e_reap() {
     unset "E2E_PIDS[$1]"
 }
 
-# e2e_start SERVICE [ARGS...]: starts $PATHWAYS_BIN/pathways-SERVICE in the
-# background, output appended to $E2E_WORK/SERVICE.log. Returns 1 (with a
-# message) when the binary is missing or the service is already running.
+# _e2e_instance_env SERVICE[@b]: the environment of one instance: its port
+# block and, with E2E_TWO_INSTANCES=1, every stream's two publishers (its own
+# PUB bound explicitly, since the _ENDPOINT variable then holds a list).
+_e2e_instance_env() {
+    local name=$1 svc=${1%@b} s
+    echo "PATHWAYS_PORT_BASE=$(($(e2e_port "$name") - $(e2e_port "$svc") + PATHWAYS_PORT_BASE))"
+    [ "$E2E_TWO_INSTANCES" = 1 ] || return 0
+    for s in "${E2E_SERVICES[@]}"; do
+        echo "PATHWAYS_${s^^}_EVENTS_ENDPOINT=tcp://127.0.0.1:$(e2e_port "$s" 1),tcp://127.0.0.1:$(e2e_port "$s@b" 1)"
+    done
+    echo "PATHWAYS_${svc^^}_EVENTS_BIND=tcp://127.0.0.1:$(e2e_port "$name" 1)"
+}
+
+# e2e_start SERVICE[@b] [ARGS...]: starts $PATHWAYS_BIN/pathways-SERVICE in
+# the background, output appended to $E2E_WORK/SERVICE[@b].log. Returns 1
+# (with a message) when the binary is missing or the service is already
+# running.
 e2e_start() {
     local svc=${1:?usage: e2e_start SERVICE [ARGS...]}
     shift
-    local bin="$PATHWAYS_BIN/pathways-$svc"
+    local bin="$PATHWAYS_BIN/pathways-${svc%@b}" env=()
     if [ -z "$E2E_WORK" ]; then
         echo "e2e_start: call e2e_init first" >&2
         return 1
@@ -262,7 +284,8 @@ e2e_start() {
     local url migrate=${PATHWAYS_MIGRATE_ON_START:-on}
     url=$(_e2e_service_url "$svc")
     [ "$url" = "$PATHWAYS_DATABASE_URL" ] || migrate=off
-    PATHWAYS_DATABASE_URL=$url PATHWAYS_MIGRATE_ON_START=$migrate \
+    mapfile -t env < <(_e2e_instance_env "$svc")
+    env "${env[@]}" PATHWAYS_DATABASE_URL="$url" PATHWAYS_MIGRATE_ON_START="$migrate" \
         "$bin" "$@" >>"$E2E_WORK/$svc.log" 2>&1 </dev/null &
     E2E_PIDS[$svc]=$!
 }
@@ -332,13 +355,15 @@ e2e_kill() {
     echo "killed $svc"
 }
 
-# e2e_start_all [TIMEOUT]: starts the four services and waits until each is ready.
+# e2e_start_all [TIMEOUT]: starts the four services (with
+# E2E_TWO_INSTANCES=1 two instances of each) and waits until each is ready.
 e2e_start_all() {
-    local svc
-    for svc in "${E2E_SERVICES[@]}"; do
+    local svc names=("${E2E_SERVICES[@]}")
+    [ "$E2E_TWO_INSTANCES" != 1 ] || names+=("${E2E_SERVICES[@]/%/@b}")
+    for svc in "${names[@]}"; do
         e2e_start "$svc" || e2e_fail "could not start $svc"
     done
-    for svc in "${E2E_SERVICES[@]}"; do
+    for svc in "${names[@]}"; do
         e2e_wait_ready "$svc" "${1:-30}"
     done
 }
