@@ -35,6 +35,8 @@ enum {
     " to_char(e.hire_eff, 'YYYY-MM-DD') AS hire_eff,"                                              \
     " to_char(e.contact_eff, 'YYYY-MM-DD') AS contact_eff,"                                        \
     " e.last_event_id, c.outcome AS current_outcome, c.signature AS current_signature,"            \
+    " c.held_since::text AS held_since,"                                                           \
+    " to_char(c.eligible_until, 'YYYY-MM-DD') AS eligible_until,"                                  \
     " CASE WHEN m.employer IS NULL THEN NULL WHEN $1 = ANY(m.programs) THEN 't' ELSE 'f' END"      \
     " AS participates, p.state AS program_state"
 
@@ -44,11 +46,12 @@ enum {
  * row per key (167 ms per 500-event batch in the benchmark). */
 #define LOAD_JOINS(k)                                                                              \
     " LEFT JOIN eligibility.employer m ON m.employer = " k ".employer"                             \
-    " LEFT JOIN LATERAL (SELECT c.outcome, c.signature FROM eligibility.current_determination c"   \
-    " WHERE c.employer = " k ".employer AND c.employee = " k ".employee AND c.program = $1"         \
+    " LEFT JOIN LATERAL (SELECT c.outcome, c.signature, c.held_since, c.eligible_until"            \
+    " FROM eligibility.current_determination c"                                                    \
+    " WHERE c.employer = " k ".employer AND c.employee = " k ".employee AND c.program = $1"        \
     " LIMIT 1) c ON true"                                                                          \
     " LEFT JOIN LATERAL (SELECT p.state FROM eligibility.participation p"                          \
-    " WHERE p.employer = " k ".employer AND p.employee = " k ".employee AND p.program = $1"         \
+    " WHERE p.employer = " k ".employer AND p.employee = " k ".employee AND p.program = $1"        \
     " LIMIT 1) p ON true"
 
 static const char LOAD_SQL[] =
@@ -92,7 +95,7 @@ enum {
     K_STANDING_RAW, K_HIRE_DATE, K_PERIOD_START, K_GIVEN_NAME, K_FAMILY_NAME, K_EMAIL, K_PHONE,
     K_LANGUAGE, K_REASON_CODE, K_JOB_EFF, K_STATUS_EFF, K_HOURS_EFF, K_STANDING_EFF, K_HIRE_EFF,
     K_CONTACT_EFF, K_LAST_EVENT_ID, K_PARTICIPATES, K_PROGRAM_STATE, K_SIGNATURE, K_OUTCOME,
-    K_COUNT
+    K_HELD_SINCE, K_ELIGIBLE_UNTIL, K_COUNT
 };
 // clang-format on
 static const char *const K_NAMES[K_COUNT] = {
@@ -105,7 +108,7 @@ static const char *const K_NAMES[K_COUNT] = {
     "status_eff",      "hours_eff",       "standing_eff",
     "hire_eff",        "contact_eff",     "last_event_id",
     "participates",    "program_state",   "current_signature",
-    "current_outcome",
+    "current_outcome", "held_since",      "eligible_until",
 };
 
 typedef struct {
@@ -193,6 +196,11 @@ static void read_context(const cols_t *c, int row, elig_employee_t *e)
     GET_STR(f->program_state, c, row, K_PROGRAM_STATE);
     GET_STR(e->signature, c, row, K_SIGNATURE);
     e->outcome = elig_outcome_parse(val(c, row, K_OUTCOME));
+    /* NULL before the first evaluation (or from before spells were kept):
+     * nothing known, runs start at the facts' dates. */
+    if (elig_spell_parse(val(c, row, K_HELD_SINCE), &e->spell) != 0)
+        elig_spell_init(&e->spell);
+    e->spell.until = get_date(c, row, K_ELIGIBLE_UNTIL);
 }
 
 int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
