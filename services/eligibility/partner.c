@@ -146,9 +146,8 @@ static int load_employees(job_t *job, pw_db_t *db, const char *program)
  * it held (the day before that event; today for the last one, and never
  * after today): an eligible spell is seen exactly when one existed within
  * those days (tenure only grows while the facts stay), and none is seen
- * that a later fact cut short. A state replaced by another event of the
- * same day held no day at all and is not evaluated (ELIG_NO_DATE). This is
- * what publishing the same events day by day would have decided. */
+ * that a later fact cut short. This is what publishing the same events day
+ * by day would have decided. */
 static int date_states(job_t *job)
 {
     size_t n = job->batch->n_events;
@@ -167,11 +166,9 @@ static int date_states(job_t *job)
             continue;
         if (*after == ELIG_NO_DATE)
             job->as_of[i] = job->today;
-        else if (*after == effective)
-            job->as_of[i] = ELIG_NO_DATE;
         else
             job->as_of[i] = effective > *after - 1 ? effective : *after - 1;
-        if (job->as_of[i] != ELIG_NO_DATE && job->as_of[i] > job->today)
+        if (job->as_of[i] > job->today)
             job->as_of[i] = job->today;
         *after = effective;
     }
@@ -205,8 +202,6 @@ static int apply_event(elig_partner_t *self, pw_service_t *svc, job_t *job, size
     elig_employee_stream_view(e, &view, &view_data);
     if (pw_service_append(svc, ELIG_STREAM_EMPLOYEE, e->type, key, NULL, &view.base) != 0)
         return -1;
-    if (ev.today == ELIG_NO_DATE)
-        return 0;
     return elig_eval_employee(&ev, emp, e->id, &change);
 }
 
