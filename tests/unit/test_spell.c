@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "eligibility/spell.h"
@@ -50,178 +51,162 @@ static void hired(elig_facts_t *f)
         f->group_date[g] = day("2026-01-05");
 }
 
+/* One employee followed through evaluations, under rules that a test may
+ * change. */
 typedef struct {
     elig_spell_t spell;
     int outcome;
     elig_result_t r;
-} track_t;
+    elig_facts_t f;
+    elig_rules_t rules;
+} fx_t;
 
-/* Evaluates f as of `on` under rules, continuing t; checks the outcome,
- * eligible_since and eligible_until ("" for none). */
-static void step_rules(track_t *t, const elig_rules_t *rules, const elig_facts_t *f, const char *on,
-                       int outcome, const char *since, const char *until)
+static int setup(void **state)
+{
+    fx_t *x = calloc(1, sizeof *x);
+    if (!x)
+        return -1;
+    elig_spell_init(&x->spell);
+    hired(&x->f);
+    x->rules = *elig_rules_mapp();
+    *state = x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+/* The group's fact took effect on `on`. */
+static void changed(fx_t *x, elig_group_t g, const char *on)
+{
+    x->f.group_date[g] = day(on);
+}
+
+/* Evaluates the facts as of `on`, continuing the spell; checks the
+ * outcome, eligible_since and eligible_until ("" for none). */
+static void step(fx_t *x, const char *on, int outcome, const char *since, const char *until)
 {
     char a[PW_DATE_LEN], b[PW_DATE_LEN];
-    elig_rules_evaluate(rules, f, day(on), &t->r);
-    elig_spell_update(&t->spell, rules, f, t->outcome, &t->r);
-    t->outcome = t->r.outcome;
-    assert_int_equal(t->r.outcome, outcome);
-    assert_string_equal(text(t->r.eligible_since, a), since);
-    assert_string_equal(text(t->r.eligible_until, b), until);
-}
-
-static void step(track_t *t, const elig_facts_t *f, const char *on, int outcome, const char *since,
-                 const char *until)
-{
-    step_rules(t, elig_rules_mapp(), f, on, outcome, since, until);
-}
-
-static void fresh(track_t *t)
-{
-    elig_spell_init(&t->spell);
-    t->outcome = 0;
+    elig_rules_evaluate(&x->rules, &x->f, day(on), &x->r);
+    elig_spell_update(&x->spell, &x->rules, &x->f, x->outcome, &x->r);
+    x->outcome = x->r.outcome;
+    assert_int_equal(x->r.outcome, outcome);
+    assert_string_equal(text(x->r.eligible_since, a), since);
+    assert_string_equal(text(x->r.eligible_until, b), until);
 }
 
 static void test_tenure_day_is_the_start(void **state)
 {
-    track_t t;
-    elig_facts_t f;
-    (void)state;
-    fresh(&t);
-    hired(&f);
-    step(&t, &f, "2026-04-04", NOT_ELIGIBLE, "", ""); /* 89 days */
-    step(&t, &f, "2026-04-05", ELIGIBLE, "2026-04-05", "");
-    step(&t, &f, "2026-11-30", ELIGIBLE, "2026-04-05", "");
+    fx_t *x = *state;
+    step(x, "2026-04-04", NOT_ELIGIBLE, "", ""); /* 89 days */
+    step(x, "2026-04-05", ELIGIBLE, "2026-04-05", "");
+    step(x, "2026-11-30", ELIGIBLE, "2026-04-05", "");
     /* Nothing known before (first publish, or a row from before spells):
      * the same day, computed from the facts alone. */
-    fresh(&t);
-    step(&t, &f, "2026-11-30", ELIGIBLE, "2026-04-05", "");
+    elig_spell_init(&x->spell);
+    x->outcome = 0;
+    step(x, "2026-11-30", ELIGIBLE, "2026-04-05", "");
 }
 
 static void test_later_fact_is_the_start(void **state)
 {
-    track_t t;
-    elig_facts_t f;
-    (void)state;
-    fresh(&t);
-    hired(&f);
-    f.standing = CORRECTIVE;
-    step(&t, &f, "2026-04-30", NOT_ELIGIBLE, "", "");
-    f.standing = GOOD;
-    f.group_date[ELIG_GROUP_STANDING] = day("2026-05-01");
-    step(&t, &f, "2026-05-01", ELIGIBLE, "2026-05-01", "");
+    fx_t *x = *state;
+    x->f.standing = CORRECTIVE;
+    step(x, "2026-04-30", NOT_ELIGIBLE, "", "");
+    x->f.standing = GOOD;
+    changed(x, ELIG_GROUP_STANDING, "2026-05-01");
+    step(x, "2026-05-01", ELIGIBLE, "2026-05-01", "");
 }
 
 static void test_change_between_passing_values_keeps_the_run(void **state)
 {
-    track_t t;
-    elig_facts_t f;
-    (void)state;
-    fresh(&t);
-    hired(&f);
-    step(&t, &f, "2026-06-01", ELIGIBLE, "2026-04-05", "");
-    snprintf(f.job_family, sizeof f.job_family, "food_service");
-    f.group_date[ELIG_GROUP_JOB] = day("2026-07-01");
-    step(&t, &f, "2026-07-01", ELIGIBLE, "2026-04-05", "");
-    snprintf(f.job_title, sizeof f.job_title, "cook"); /* title only */
-    f.group_date[ELIG_GROUP_JOB] = day("2026-08-01");
-    step(&t, &f, "2026-08-01", ELIGIBLE, "2026-04-05", "");
+    fx_t *x = *state;
+    step(x, "2026-06-01", ELIGIBLE, "2026-04-05", "");
+    snprintf(x->f.job_family, sizeof x->f.job_family, "food_service");
+    changed(x, ELIG_GROUP_JOB, "2026-07-01");
+    step(x, "2026-07-01", ELIGIBLE, "2026-04-05", "");
+    snprintf(x->f.job_title, sizeof x->f.job_title, "cook"); /* title only */
+    changed(x, ELIG_GROUP_JOB, "2026-08-01");
+    step(x, "2026-08-01", ELIGIBLE, "2026-04-05", "");
 }
 
 static void test_failing_change_ends_the_spell_on_its_date(void **state)
 {
-    track_t t;
-    elig_facts_t f;
-    (void)state;
-    fresh(&t);
-    hired(&f);
-    step(&t, &f, "2026-06-01", ELIGIBLE, "2026-04-05", "");
-    f.standing = CORRECTIVE;
-    f.group_date[ELIG_GROUP_STANDING] = day("2026-07-10");
-    step(&t, &f, "2026-07-20", NOT_ELIGIBLE, "", "2026-07-10");
+    fx_t *x = *state;
+    step(x, "2026-06-01", ELIGIBLE, "2026-04-05", "");
+    x->f.standing = CORRECTIVE;
+    changed(x, ELIG_GROUP_STANDING, "2026-07-10");
+    step(x, "2026-07-20", NOT_ELIGIBLE, "", "2026-07-10");
     /* Kept while not eligible, whatever else changes. */
-    f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_LEAVE;
-    f.group_date[ELIG_GROUP_STATUS] = day("2026-08-01");
-    step(&t, &f, "2026-08-01", NOT_ELIGIBLE, "", "2026-07-10");
-    f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
-    f.group_date[ELIG_GROUP_STATUS] = day("2026-08-15");
-    f.standing = GOOD;
-    f.group_date[ELIG_GROUP_STANDING] = day("2026-09-01");
-    step(&t, &f, "2026-09-01", ELIGIBLE, "2026-09-01", "");
+    x->f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_LEAVE;
+    changed(x, ELIG_GROUP_STATUS, "2026-08-01");
+    step(x, "2026-08-01", NOT_ELIGIBLE, "", "2026-07-10");
+    x->f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
+    changed(x, ELIG_GROUP_STATUS, "2026-08-15");
+    x->f.standing = GOOD;
+    changed(x, ELIG_GROUP_STANDING, "2026-09-01");
+    step(x, "2026-09-01", ELIGIBLE, "2026-09-01", "");
 }
 
 static void test_never_eligible_has_no_end(void **state)
 {
-    track_t t;
-    elig_facts_t f;
-    (void)state;
-    fresh(&t);
-    hired(&f);
+    fx_t *x = *state;
     /* Standing lost on the tenure day itself: not a day eligible. */
-    step(&t, &f, "2026-04-04", NOT_ELIGIBLE, "", "");
-    f.standing = CORRECTIVE;
-    f.group_date[ELIG_GROUP_STANDING] = day("2026-04-05");
-    step(&t, &f, "2026-04-05", NOT_ELIGIBLE, "", "");
+    step(x, "2026-04-04", NOT_ELIGIBLE, "", "");
+    x->f.standing = CORRECTIVE;
+    changed(x, ELIG_GROUP_STANDING, "2026-04-05");
+    step(x, "2026-04-05", NOT_ELIGIBLE, "", "");
 }
 
 static void test_rehire_and_corrected_hire_date_move_tenure(void **state)
 {
-    track_t t;
-    elig_facts_t f;
-    (void)state;
-    fresh(&t);
-    hired(&f);
-    step(&t, &f, "2026-06-01", ELIGIBLE, "2026-04-05", "");
+    fx_t *x = *state;
+    step(x, "2026-06-01", ELIGIBLE, "2026-04-05", "");
     /* A hire date corrected (effective in the past) to 2025-12-01. */
-    f.hire_date = f.period_start = day("2025-12-01");
-    f.group_date[ELIG_GROUP_HIRE] = day("2026-06-10");
-    step(&t, &f, "2026-06-10", ELIGIBLE, "2026-03-01", "");
+    x->f.hire_date = x->f.period_start = day("2025-12-01");
+    changed(x, ELIG_GROUP_HIRE, "2026-06-10");
+    step(x, "2026-06-10", ELIGIBLE, "2026-03-01", "");
     /* Terminated, then rehired on 2027-01-04: tenure counts again. */
-    f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_TERMINATED;
-    f.group_date[ELIG_GROUP_STATUS] = day("2026-09-30");
-    step(&t, &f, "2026-09-30", NOT_ELIGIBLE, "", "2026-09-30");
-    f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
-    f.period_start = day("2027-01-04");
-    f.group_date[ELIG_GROUP_STATUS] = f.group_date[ELIG_GROUP_HIRE] = day("2027-01-04");
-    step(&t, &f, "2027-01-04", NOT_ELIGIBLE, "", "2026-09-30");
-    step(&t, &f, "2027-04-04", ELIGIBLE, "2027-04-04", "");
+    x->f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_TERMINATED;
+    changed(x, ELIG_GROUP_STATUS, "2026-09-30");
+    step(x, "2026-09-30", NOT_ELIGIBLE, "", "2026-09-30");
+    x->f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
+    x->f.period_start = day("2027-01-04");
+    changed(x, ELIG_GROUP_STATUS, "2027-01-04");
+    changed(x, ELIG_GROUP_HIRE, "2027-01-04");
+    step(x, "2027-01-04", NOT_ELIGIBLE, "", "2026-09-30");
+    step(x, "2027-04-04", ELIGIBLE, "2027-04-04", "");
     /* A rehire straight after an eligible spell ends it on the rehire. */
-    f.period_start = f.group_date[ELIG_GROUP_HIRE] = day("2027-06-01");
-    step(&t, &f, "2027-06-01", NOT_ELIGIBLE, "", "2027-06-01");
+    x->f.period_start = day("2027-06-01");
+    changed(x, ELIG_GROUP_HIRE, "2027-06-01");
+    step(x, "2027-06-01", NOT_ELIGIBLE, "", "2027-06-01");
 }
 
 static void test_rule_change_dates(void **state)
 {
-    track_t t;
-    elig_facts_t f;
-    elig_rules_t rules = *elig_rules_mapp();
-    (void)state;
-    fresh(&t);
-    hired(&f);
-    snprintf(f.job_family, sizeof f.job_family, "pharmacy");
-    f.group_date[ELIG_GROUP_JOB] = day("2026-02-01");
-    step_rules(&t, &rules, &f, "2026-06-01", NOT_ELIGIBLE, "", "");
+    fx_t *x = *state;
+    snprintf(x->f.job_family, sizeof x->f.job_family, "pharmacy");
+    changed(x, ELIG_GROUP_JOB, "2026-02-01");
+    step(x, "2026-06-01", NOT_ELIGIBLE, "", "");
     /* The list grows: the rule applies to the fact as it stood. */
-    snprintf(rules.job_families.items[rules.job_families.n++], ELIG_WORD_MAX, "pharmacy");
-    step_rules(&t, &rules, &f, "2026-07-01", ELIGIBLE, "2026-04-05", "");
+    snprintf(x->rules.job_families.items[x->rules.job_families.n++], ELIG_WORD_MAX, "pharmacy");
+    step(x, "2026-07-01", ELIGIBLE, "2026-04-05", "");
     /* It shrinks again: no fact changed, the spell ends on the evaluation. */
-    rules.job_families.n--;
-    step_rules(&t, &rules, &f, "2026-08-01", NOT_ELIGIBLE, "", "2026-08-01");
+    x->rules.job_families.n--;
+    step(x, "2026-08-01", NOT_ELIGIBLE, "", "2026-08-01");
 }
 
 static void test_context_criteria_do_not_bound(void **state)
 {
-    track_t t;
-    elig_facts_t f;
-    elig_rules_t rules = *elig_rules_mapp();
-    (void)state;
-    rules.enabled |= 1u << ELIG_CRIT_EMPLOYER | 1u << ELIG_CRIT_NOT_IN_PROGRAM;
-    fresh(&t);
-    hired(&f);
-    f.employer_participates = 1;
-    step_rules(&t, &rules, &f, "2026-11-30", ELIGIBLE, "2026-04-05", "");
-    f.employer_participates = 0;
-    step_rules(&t, &rules, &f, "2026-12-01", NOT_ELIGIBLE, "", "2026-12-01");
+    fx_t *x = *state;
+    x->rules.enabled |= 1u << ELIG_CRIT_EMPLOYER | 1u << ELIG_CRIT_NOT_IN_PROGRAM;
+    x->f.employer_participates = 1;
+    step(x, "2026-11-30", ELIGIBLE, "2026-04-05", "");
+    x->f.employer_participates = 0;
+    step(x, "2026-12-01", NOT_ELIGIBLE, "", "2026-12-01");
 }
 
 static void test_text_round_trip(void **state)
@@ -276,14 +261,17 @@ static void test_parse_refuses_hostile_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tenure_day_is_the_start),
-        cmocka_unit_test(test_later_fact_is_the_start),
-        cmocka_unit_test(test_change_between_passing_values_keeps_the_run),
-        cmocka_unit_test(test_failing_change_ends_the_spell_on_its_date),
-        cmocka_unit_test(test_never_eligible_has_no_end),
-        cmocka_unit_test(test_rehire_and_corrected_hire_date_move_tenure),
-        cmocka_unit_test(test_rule_change_dates),
-        cmocka_unit_test(test_context_criteria_do_not_bound),
+        cmocka_unit_test_setup_teardown(test_tenure_day_is_the_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_later_fact_is_the_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_change_between_passing_values_keeps_the_run, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failing_change_ends_the_spell_on_its_date, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_never_eligible_has_no_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rehire_and_corrected_hire_date_move_tenure, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rule_change_dates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_context_criteria_do_not_bound, setup, teardown),
         cmocka_unit_test(test_text_round_trip),
         cmocka_unit_test(test_parse_refuses_hostile_text),
     };
