@@ -14,15 +14,7 @@ e2e_start_all
     --expect "$E2E_WORK/expected.json" >/dev/null
 e2e_ctl employer import "$E2E_WORK/employers.tsv" >/dev/null || e2e_fail "employer import"
 total=$(wc -l <"$E2E_WORK/events.jsonl")
-# Three parts by employee (each employee's history whole in one part, in
-# date order: a history split over publishes is dated as of each part's
-# today, which the oracle does not model; README, "Eligible since").
-awk -v dir="$E2E_WORK" '{
-    match($0, /"subject":"[^"]*"/)
-    id = substr($0, RSTART + 11, RLENGTH - 12)
-    gsub(/[^0-9]/, "", id)
-    print > (dir "/part" (id % 3 + 1) ".jsonl")
-}' "$E2E_WORK/events.jsonl"
+e2e_split_by_employee "$E2E_WORK/events.jsonl" 3
 
 publish() {
     "$bin/pathways-publish" --file "$1" --batch 100 --quiet >/dev/null || e2e_fail "publish $1"
