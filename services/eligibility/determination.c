@@ -23,6 +23,9 @@ enum {
     C_CAUSE,
     C_PUBLISHED,
     C_SIGNATURE,
+    C_SINCE,
+    C_UNTIL,
+    C_HELD,
     C_COUNT
 };
 
@@ -33,26 +36,32 @@ enum {
 static const char STORE_SQL[] =
     "WITH t AS (SELECT employer, employee, program, outcome, previous_outcome,"
     " criteria::jsonb AS criteria, rule_version, facts::jsonb AS facts, eligible_from, as_of,"
-    " cause_event_id, published, signature, ord"
+    " cause_event_id, published, signature, eligible_since, eligible_until,"
+    " held_since::date[] AS held_since, ord"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
     " $5::text[], $6::text[], $7::int[], $8::text[], $9::date[], $10::date[], $11::text[],"
-    " $12::bool[], $13::text[]) WITH ORDINALITY AS r(employer, employee, program, outcome,"
+    " $12::bool[], $13::text[], $14::date[], $15::date[], $16::text[])"
+    " WITH ORDINALITY AS r(employer, employee, program, outcome,"
     " previous_outcome, criteria, rule_version, facts, eligible_from, as_of, cause_event_id,"
-    " published, signature, ord)),"
+    " published, signature, eligible_since, eligible_until, held_since, ord)),"
     " hist AS (INSERT INTO eligibility.determination (employer, employee, program, outcome,"
     " previous_outcome, criteria, rule_version, facts, eligible_from, as_of, cause_event_id,"
-    " published) SELECT employer, employee, program, outcome, previous_outcome,"
-    " criteria, rule_version, facts, eligible_from, as_of, cause_event_id,"
-    " published FROM t WHERE published ORDER BY ord)"
+    " published, eligible_since, eligible_until) SELECT employer, employee, program, outcome,"
+    " previous_outcome, criteria, rule_version, facts, eligible_from, as_of, cause_event_id,"
+    " published, eligible_since, eligible_until FROM t WHERE published ORDER BY ord)"
     " INSERT INTO eligibility.current_determination (employer, employee, program, outcome,"
-    " criteria, signature, rule_version, eligible_from, as_of, cause_event_id)"
+    " criteria, signature, rule_version, eligible_from, as_of, cause_event_id, eligible_since,"
+    " eligible_until, held_since)"
     " SELECT DISTINCT ON (employer, employee, program) employer, employee, program, outcome,"
-    " criteria, signature, rule_version, eligible_from, as_of, cause_event_id"
+    " criteria, signature, rule_version, eligible_from, as_of, cause_event_id, eligible_since,"
+    " eligible_until, held_since"
     " FROM t ORDER BY employer, employee, program, ord DESC"
     " ON CONFLICT (employer, employee, program) DO UPDATE SET outcome = EXCLUDED.outcome,"
     " criteria = EXCLUDED.criteria, signature = EXCLUDED.signature,"
     " rule_version = EXCLUDED.rule_version, eligible_from = EXCLUDED.eligible_from,"
-    " as_of = EXCLUDED.as_of, cause_event_id = EXCLUDED.cause_event_id, updated_at = now()";
+    " as_of = EXCLUDED.as_of, cause_event_id = EXCLUDED.cause_event_id,"
+    " eligible_since = EXCLUDED.eligible_since, eligible_until = EXCLUDED.eligible_until,"
+    " held_since = EXCLUDED.held_since, updated_at = now()";
 
 struct elig_det_batch {
     elig_buf_t cols[C_COUNT];
@@ -144,9 +153,10 @@ void elig_det_facts_json(const elig_facts_t *f, elig_buf_t *out)
 }
 
 int elig_det_batch_add(elig_det_batch_t *b, const elig_rules_t *rules, const elig_facts_t *f,
-                       const elig_result_t *r, int previous_outcome, const char *signature,
-                       const char *cause_event_id, int published)
+                       const elig_result_t *r, const elig_spell_t *spell, int previous_outcome,
+                       const char *signature, const char *cause_event_id, int published)
 {
+    char held[ELIG_SPELL_TEXT_MAX];
     elig_buf_t *c = b->cols;
     elig_buf_arr_add(&c[C_EMPLOYER], f->employer);
     elig_buf_arr_add(&c[C_EMPLOYEE], f->employee);
@@ -166,6 +176,10 @@ int elig_det_batch_add(elig_det_batch_t *b, const elig_rules_t *rules, const eli
     elig_buf_arr_add(&c[C_CAUSE], cause_event_id ? cause_event_id : "");
     elig_buf_arr_add(&c[C_PUBLISHED], published ? "t" : "f");
     elig_buf_arr_add(&c[C_SIGNATURE], signature);
+    elig_buf_arr_add_date(&c[C_SINCE], r->eligible_since);
+    elig_buf_arr_add_date(&c[C_UNTIL], r->eligible_until);
+    elig_spell_format(spell, held, sizeof held);
+    elig_buf_arr_add(&c[C_HELD], held);
     if (!elig_buf_ok(&b->scratch))
         return -1;
     for (int i = 0; i < C_COUNT; i++)
@@ -218,6 +232,10 @@ void elig_det_msg_build(elig_det_msg_t *m, const elig_rules_t *rules, const elig
     if (r->eligible_from != ELIG_NO_DATE)
         pw_date_format(r->eligible_from, m->eligible_from);
     d->eligible_from = m->eligible_from;
+    m->eligible_since[0] = '\0';
+    if (r->eligible_since != ELIG_NO_DATE)
+        pw_date_format(r->eligible_since, m->eligible_since);
+    d->eligible_since = m->eligible_since;
     pw_date_format(r->as_of, m->as_of);
     d->as_of = m->as_of;
     elig_determination_facts(f, &m->facts, m->hire_date);

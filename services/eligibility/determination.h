@@ -9,6 +9,7 @@
 #include "pathways/codec.h"
 #include "pathways/db.h"
 #include "rules.h"
+#include "spell.h"
 #include "textbuf.h"
 
 typedef struct elig_det_batch elig_det_batch_t;
@@ -20,12 +21,12 @@ void elig_det_batch_destroy(elig_det_batch_t **p);
 void elig_det_batch_clear(elig_det_batch_t *b);
 size_t elig_det_batch_count(const elig_det_batch_t *b);
 
-/* Adds one evaluation of f under rules (result r, previous outcome or 0,
- * r's signature, the causing event id, whether it is published). Returns 0
- * or -1 on out-of-memory. */
+/* Adds one evaluation of f under rules (result r, the spell after it,
+ * previous outcome or 0, r's signature, the causing event id, whether it is
+ * published). Returns 0 or -1 on out-of-memory. */
 int elig_det_batch_add(elig_det_batch_t *b, const elig_rules_t *rules, const elig_facts_t *f,
-                       const elig_result_t *r, int previous_outcome, const char *signature,
-                       const char *cause_event_id, int published)
+                       const elig_result_t *r, const elig_spell_t *spell, int previous_outcome,
+                       const char *signature, const char *cause_event_id, int published)
     __attribute__((warn_unused_result));
 
 /* Inside the caller's transaction: appends a history row per published
@@ -43,6 +44,7 @@ typedef struct {
     Pathways__V1__ScheduledHours hours;
     char hire_date[PW_DATE_LEN];
     char eligible_from[PW_DATE_LEN];
+    char eligible_since[PW_DATE_LEN];
     char as_of[PW_DATE_LEN];
 } elig_det_msg_t;
 

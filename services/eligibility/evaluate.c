@@ -12,6 +12,7 @@ int elig_eval_employee(const elig_eval_t *ev, elig_employee_t *emp, const char *
     elig_result_t result;
     char signature[ELIG_SIGNATURE_MAX], key[KEY_MAX];
     elig_rules_evaluate(ev->rules, &emp->facts, ev->today, &result);
+    elig_spell_update(&emp->spell, ev->rules, &emp->facts, emp->outcome, &result);
     elig_result_signature(&result, signature, sizeof signature);
     /* Downstream reacts to the employment status too (a terminated enrollee
      * is exited), so a status change is a change even when the verdicts
@@ -22,8 +23,8 @@ int elig_eval_employee(const elig_eval_t *ev, elig_employee_t *emp, const char *
     change->from = emp->outcome;
     change->to = result.outcome;
     if (ev->dets && (change->changed || ev->keep_unchanged) &&
-        elig_det_batch_add(ev->dets, ev->rules, &emp->facts, &result, emp->outcome, signature,
-                           cause, change->changed) != 0)
+        elig_det_batch_add(ev->dets, ev->rules, &emp->facts, &result, &emp->spell, emp->outcome,
+                           signature, cause, change->changed) != 0)
         return -1;
     if (change->changed && ev->svc) {
         elig_det_msg_t msg;

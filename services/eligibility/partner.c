@@ -34,6 +34,7 @@ typedef struct {
     elig_event_state_t *ev; /* per event */
     elig_employee_t *emps;  /* per distinct employee of accepted events */
     size_t n_emps;
+    int32_t *as_of; /* per event: the date its state is evaluated as of (see date_states) */
     int32_t today;
     int32_t max_future_days; /* PATHWAYS_MAX_FUTURE_DAYS */
 } job_t;
@@ -139,6 +140,42 @@ static int load_employees(job_t *job, pw_db_t *db, const char *program)
     return elig_registry_load(db, program, job->emps, job->n_emps);
 }
 
+/* A batch may carry an employee's history (a first publish of years of
+ * it). The state after each event held from its effective date until the
+ * employee's next event in the batch, so it is evaluated as of the last day
+ * it held (the day before that event; today for the last one, and never
+ * after today): an eligible spell is seen exactly when one existed within
+ * those days (tenure only grows while the facts stay), and none is seen
+ * that a later fact cut short. This is what publishing the same events day
+ * by day would have decided. */
+static int date_states(job_t *job)
+{
+    size_t n = job->batch->n_events;
+    int32_t *next = malloc((job->n_emps ? job->n_emps : 1) * sizeof *next);
+    job->as_of = calloc(n ? n : 1, sizeof *job->as_of);
+    if (!next || !job->as_of) {
+        free(next);
+        return -1;
+    }
+    for (size_t k = 0; k < job->n_emps; k++)
+        next[k] = ELIG_NO_DATE;
+    for (size_t i = n; i-- > 0;) {
+        int32_t effective, *after = &next[job->ev[i].employee];
+        if (job->ev[i].result != ACCEPTED ||
+            pw_date_parse(job->batch->events[i]->effective_date, &effective) != 0)
+            continue;
+        if (*after == ELIG_NO_DATE)
+            job->as_of[i] = job->today;
+        else
+            job->as_of[i] = effective > *after - 1 ? effective : *after - 1;
+        if (job->as_of[i] > job->today)
+            job->as_of[i] = job->today;
+        *after = effective;
+    }
+    free(next);
+    return 0;
+}
+
 /* ---- per accepted event ---- */
 
 /* Merges event i, appends it to stream "employee" and evaluates (the
@@ -150,7 +187,7 @@ static int apply_event(elig_partner_t *self, pw_service_t *svc, job_t *job, size
     elig_eval_t ev = {.svc = svc,
                       .rules = self->rules,
                       .dets = self->dets,
-                      .today = job->today,
+                      .today = job->as_of[i],
                       .keep_unchanged = 1};
     elig_change_t change;
     char key[KEY_MAX];
@@ -175,7 +212,7 @@ static int run_steps(elig_partner_t *self, pw_service_t *svc, job_t *job)
     pw_db_t *db = pw_service_db(svc);
     if (elig_employer_check(db, job->batch, job->ev) != 0 || dedupe_in_batch(job) != 0 ||
         elig_ledger_record(db, job->batch, job->ev) != 0 ||
-        load_employees(job, db, self->rules->program) != 0)
+        load_employees(job, db, self->rules->program) != 0 || date_states(job) != 0)
         return -1;
     elig_det_batch_clear(self->dets);
     for (size_t i = 0; i < job->batch->n_events; i++)
@@ -310,6 +347,7 @@ done:
     free(bad);
     free(job.ev);
     free(job.emps);
+    free(job.as_of);
     pw_free_publish_batch(&job.batch);
     return out;
 }

@@ -35,6 +35,8 @@ enum {
     " to_char(e.hire_eff, 'YYYY-MM-DD') AS hire_eff,"                                              \
     " to_char(e.contact_eff, 'YYYY-MM-DD') AS contact_eff,"                                        \
     " e.last_event_id, c.outcome AS current_outcome, c.signature AS current_signature,"            \
+    " c.held_since::text AS held_since,"                                                           \
+    " to_char(c.eligible_until, 'YYYY-MM-DD') AS eligible_until,"                                  \
     " CASE WHEN m.employer IS NULL THEN NULL WHEN $1 = ANY(m.programs) THEN 't' ELSE 'f' END"      \
     " AS participates, p.state AS program_state"
 
@@ -44,7 +46,8 @@ enum {
  * row per key (167 ms per 500-event batch in the benchmark). */
 #define LOAD_JOINS(k)                                                                              \
     " LEFT JOIN eligibility.employer m ON m.employer = " k ".employer"                             \
-    " LEFT JOIN LATERAL (SELECT c.outcome, c.signature FROM eligibility.current_determination c"   \
+    " LEFT JOIN LATERAL (SELECT c.outcome, c.signature, c.held_since, c.eligible_until"            \
+    " FROM eligibility.current_determination c"                                                    \
     " WHERE c.employer = " k ".employer AND c.employee = " k ".employee AND c.program = $1"        \
     " LIMIT 1) c ON true"                                                                          \
     " LEFT JOIN LATERAL (SELECT p.state FROM eligibility.participation p"                          \
@@ -61,7 +64,7 @@ static const char LOAD_SQL[] =
 #define NORM(col)                                                                                  \
     " translate(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ -', 'abcdefghijklmnopqrstuvwxyz__')"
 
-/* $5..$12: the scope of a rule change (scope.h), the same test as
+/* $5..$13: the scope of a rule change (scope.h), the same test as
  * elig_scope_covers, cheapest first. Status, standing and employment type
  * are stored as their normalized names already; the job family is free
  * text. */
@@ -76,7 +79,8 @@ static const char PAGE_SQL[] =
     "  OR e.standing = ANY($7::text[])"
     "  OR e.employment_type = ANY($8::text[])"
     "  OR ($11::boolean AND coalesce(e.employment_type, '') = '')"
-    "  OR" NORM("e.job_family") " = ANY($9::text[]))"
+    "  OR" NORM("e.job_family") " = ANY($9::text[])"
+    "  OR ($13::boolean AND c.outcome = 'eligible'))"
     " ORDER BY e.employer, e.employee LIMIT $4";
 // clang-format on
 
@@ -111,7 +115,7 @@ enum {
     K_STANDING_RAW, K_HIRE_DATE, K_PERIOD_START, K_GIVEN_NAME, K_FAMILY_NAME, K_EMAIL, K_PHONE,
     K_LANGUAGE, K_REASON_CODE, K_JOB_EFF, K_STATUS_EFF, K_HOURS_EFF, K_STANDING_EFF, K_HIRE_EFF,
     K_CONTACT_EFF, K_LAST_EVENT_ID, K_PARTICIPATES, K_PROGRAM_STATE, K_SIGNATURE, K_OUTCOME,
-    K_COUNT
+    K_HELD_SINCE, K_ELIGIBLE_UNTIL, K_COUNT
 };
 // clang-format on
 static const char *const K_NAMES[K_COUNT] = {
@@ -124,7 +128,7 @@ static const char *const K_NAMES[K_COUNT] = {
     "status_eff",      "hours_eff",       "standing_eff",
     "hire_eff",        "contact_eff",     "last_event_id",
     "participates",    "program_state",   "current_signature",
-    "current_outcome",
+    "current_outcome", "held_since",      "eligible_until",
 };
 
 typedef struct {
@@ -212,6 +216,11 @@ static void read_context(const cols_t *c, int row, elig_employee_t *e)
     GET_STR(f->program_state, c, row, K_PROGRAM_STATE);
     GET_STR(e->signature, c, row, K_SIGNATURE);
     e->outcome = elig_outcome_parse(val(c, row, K_OUTCOME));
+    /* NULL before the first evaluation (or from before spells were kept):
+     * nothing known, runs start at the facts' dates. */
+    if (elig_spell_parse(val(c, row, K_HELD_SINCE), &e->spell) != 0)
+        elig_spell_init(&e->spell);
+    e->spell.until = get_date(c, row, K_ELIGIBLE_UNTIL);
 }
 
 int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
@@ -255,10 +264,10 @@ done:
     return rc;
 }
 
-/* The scope's parameters ($5..$12 of PAGE_SQL) into params, arrays into
+/* The scope's parameters ($5..$13 of PAGE_SQL) into params, arrays into
  * arrays (caller destroys them). Returns 0, or -1 when out of memory. */
 static int scope_params(const elig_scope_t *scope, int32_t today, pw_pgarray_t *arrays[5],
-                        char after[PW_DATE_LEN], const char *params[8])
+                        char after[PW_DATE_LEN], const char *params[9])
 {
     params[0] = scope->all ? "t" : "f";
     for (int k = 0; k < 5; k++) {
@@ -268,6 +277,7 @@ static int scope_params(const elig_scope_t *scope, int32_t today, pw_pgarray_t *
     }
     params[6] = scope->untyped ? "t" : "f";
     params[7] = NULL;
+    params[8] = scope->eligible ? "t" : "f";
     if (!scope->all && scope->tenure_days >= 0) {
         pw_date_format(today - scope->tenure_days, after);
         params[7] = after;
@@ -281,10 +291,10 @@ int elig_registry_page(pw_db_t *db, const char *program, const elig_scope_t *sco
 {
     char limit[24], after[PW_DATE_LEN];
     pw_pgarray_t *arrays[5] = {NULL};
-    const char *params[12] = {program, after_employer, after_employee, limit};
+    const char *params[13] = {program, after_employer, after_employee, limit};
     snprintf(limit, sizeof limit, "%zu", max);
     PGresult *res = scope_params(scope, today, arrays, after, params + 4) == 0
-                        ? pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 12, params)
+                        ? pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 13, params)
                         : NULL;
     for (int k = 0; k < 5; k++)
         pw_pgarray_destroy(&arrays[k]);

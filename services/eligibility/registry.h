@@ -9,6 +9,7 @@
 #include "facts.h"
 #include "pathways/db.h"
 #include "scope.h"
+#include "spell.h"
 
 /* Long enough for elig_result_signature of any rules. */
 #define ELIG_SIGNATURE_MAX 256
@@ -20,6 +21,7 @@ typedef struct {
     int dirty;                          /* facts changed by this batch */
     int outcome;                        /* current determination's outcome, 0 none */
     char signature[ELIG_SIGNATURE_MAX]; /* current determination's, "" none */
+    elig_spell_t spell;                 /* current determination's, nothing known: none */
     char last_event_id[ELIG_ID_MAX + 1];
 } elig_employee_t;
 

@@ -274,12 +274,13 @@ void elig_rules_evaluate(const elig_rules_t *rules, const elig_facts_t *f, int32
     int fails = 0, unknowns = 0, tenure_fails = 0;
     memset(out, 0, sizeof *out);
     out->as_of = as_of;
-    out->eligible_from = ELIG_NO_DATE;
+    out->eligible_from = out->eligible_since = out->eligible_until = ELIG_NO_DATE;
     for (int k = 0; k < ELIG_CRIT_COUNT && out->n_criteria < ELIG_MAX_CRITERIA; k++) {
         if (!(rules->enabled & (1u << k)))
             continue;
         elig_criterion_t *c = &out->criteria[out->n_criteria++];
         c->name = CRIT_NAMES[k];
+        c->crit = (elig_crit_t)k;
         CHECKS[k](rules, f, as_of, c);
         fails += c->result == FAIL;
         unknowns += c->result == UNKNOWN;
@@ -301,8 +302,15 @@ void elig_result_signature(const elig_result_t *r, char *out, size_t len)
     for (size_t i = 0; i < r->n_criteria && used < len; i++)
         used += (size_t)snprintf(out + used, len - used, "|%s=%d", r->criteria[i].name,
                                  r->criteria[i].result);
-    if (r->eligible_from != ELIG_NO_DATE && used < len)
-        snprintf(out + used, len - used, "|from=%ld", (long)r->eligible_from);
+    const struct {
+        const char *key;
+        int32_t date;
+    } dates[] = {
+        {"from", r->eligible_from}, {"since", r->eligible_since}, {"until", r->eligible_until}};
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
+        if (dates[i].date != ELIG_NO_DATE && used < len)
+            used += (size_t)snprintf(out + used, len - used, "|%s=%ld", dates[i].key,
+                                     (long)dates[i].date);
 }
 
 static const char *const OUTCOME_NAMES[] = {"", "eligible", "not_eligible", "needs_review"};

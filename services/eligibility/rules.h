@@ -66,7 +66,8 @@ typedef struct {
 /* Results use the protobuf enums' numbers. */
 typedef struct {
     const char *name; /* static */
-    int result;       /* Pathways__V1__CriterionResult */
+    elig_crit_t crit;
+    int result; /* Pathways__V1__CriterionResult */
     char observed[ELIG_NAME_MAX + 64];
     char required[512];
     char reason[ELIG_NAME_MAX + 600];
@@ -78,6 +79,11 @@ typedef struct {
     elig_criterion_t criteria[ELIG_MAX_CRITERIA];
     int32_t eligible_from; /* ELIG_NO_DATE unless only tenure stands in the way */
     int32_t as_of;
+    /* Filled by elig_spell_update (spell.h), ELIG_NO_DATE until then: the
+     * first day of the current eligible spell, and the day the last one
+     * ended. */
+    int32_t eligible_since;
+    int32_t eligible_until;
 } elig_result_t;
 
 /* The foundation's MAPP rules (static; never freed): the first five
@@ -98,8 +104,9 @@ int elig_rules_min_tenure(const elig_rules_t *rules, const char *employer);
 void elig_rules_evaluate(const elig_rules_t *rules, const elig_facts_t *f, int32_t as_of,
                          elig_result_t *out);
 
-/* A short text that changes exactly when the outcome, a criterion's verdict
- * or eligible_from changes (not when only the observed tenure grows).
+/* A short text that changes exactly when the outcome, a criterion's verdict,
+ * eligible_from, eligible_since or eligible_until changes (not when only the
+ * observed tenure grows).
  * Writes at most len bytes. */
 void elig_result_signature(const elig_result_t *r, char *out, size_t len);
 

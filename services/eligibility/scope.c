@@ -114,12 +114,14 @@ void elig_scope_diff(const elig_rules_t *old, const elig_rules_t *new, elig_scop
     add_difference(&s->words[ELIG_SCOPE_TYPE], &old->employment_types, &new->employment_types);
     add_difference(&s->words[ELIG_SCOPE_FAMILY], &old->job_families, &new->job_families);
     s->untyped = old->full_time_hours != new->full_time_hours;
-    if (old->min_tenure_days != new->min_tenure_days)
+    if (old->min_tenure_days != new->min_tenure_days) {
         s->tenure_days = max_tenure(old, new);
+        s->eligible = 1;
+    }
     add_override_changes(s, old, new);
 }
 
-int elig_scope_covers(const elig_scope_t *s, const elig_facts_t *f, int32_t today)
+int elig_scope_covers(const elig_scope_t *s, const elig_facts_t *f, int outcome, int32_t today)
 {
     char norm[ELIG_WORD_MAX];
     if (s->all)
@@ -136,6 +138,8 @@ int elig_scope_covers(const elig_scope_t *s, const elig_facts_t *f, int32_t toda
             return 1;
     }
     if (s->untyped && !f->employment_type)
+        return 1;
+    if (s->eligible && outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE)
         return 1;
     int32_t start = f->period_start != ELIG_NO_DATE ? f->period_start : f->hire_date;
     if (s->tenure_days >= 0 && start != ELIG_NO_DATE && start > today - s->tenure_days)

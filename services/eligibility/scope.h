@@ -15,7 +15,11 @@
  *   job_family              the family is in the lists' difference
  *   tenure                  the period started less than the larger of
  *                           every old and new minimum ago (its verdict or
- *                           its forecast date can move)
+ *                           its forecast date can move), and everyone
+ *                           eligible now (eligible since is dated from the
+ *                           period start plus the minimum, and a rule
+ *                           applies to the facts as they were: README,
+ *                           "Eligible since")
  *   employer overrides      every employee of an employer whose override
  *                           was added, removed or changed
  *   anything else (criteria switched on or off, exclusion mode, program
@@ -53,6 +57,7 @@ typedef struct {
     size_t n_employers;
     int untyped;     /* employees with no employment type on file */
     int tenure_days; /* -1, or: periods started after today - tenure_days */
+    int eligible;    /* everyone whose current outcome is eligible */
 } elig_scope_t;
 
 /* Fills s for a change from old to new (old NULL: everyone). */
@@ -65,8 +70,9 @@ void elig_scope_everyone(elig_scope_t *s);
  * memory. */
 pw_pgarray_t *elig_scope_array(const elig_scope_t *s, int which);
 
-/* 1 when facts f (as of today) are in scope s. */
-int elig_scope_covers(const elig_scope_t *s, const elig_facts_t *f, int32_t today);
+/* 1 when an employee with facts f and current outcome (0: none) is in
+ * scope s as of today. */
+int elig_scope_covers(const elig_scope_t *s, const elig_facts_t *f, int outcome, int32_t today);
 
 /* A word as the scope stores it: lower case, ' ' and '-' as '_' (ASCII
  * only, as rules.c compares). */

@@ -132,27 +132,34 @@ static const char *determination_row(const ProtobufCMessage *m, const pw_event_t
     const char *outcome = reporting_outcome_name(d->outcome);
     if (!opt(d->employer) || !opt(d->employee) || !outcome)
         return "determination without employer, employee or outcome";
-    const char *as_of, *from, *hire = NULL;
-    int32_t as_of_days = 0, from_days, hire_days = 0;
+    const char *as_of, *from, *since, *hire = NULL;
+    int32_t as_of_days = 0, from_days, since_days = 0, hire_days = 0;
     const Pathways__V1__EmployeeFacts *f = d->facts;
     if (reporting_date_field(d->as_of, &as_of, &as_of_days) != 0 ||
         reporting_date_field(d->eligible_from, &from, &from_days) != 0 ||
+        reporting_date_field(d->eligible_since, &since, &since_days) != 0 ||
         (f && reporting_date_field(f->hire_date, &hire, &hire_days) != 0))
         return "determination with an invalid date";
     const char *job_family = f ? opt(f->job_family) : NULL;
     const char *texts[] = {d->employer, d->employee, d->program, job_family};
     if (!texts_ok(texts, sizeof texts / sizeof texts[0]))
         return "determination with oversized or invalid text";
-    int eligible = d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE && as_of;
+    /* Eligible by the first day of the spell when eligibility dates it
+     * (a history published at once), else by the evaluation's date. */
+    if (!since) {
+        since = as_of;
+        since_days = as_of_days;
+    }
+    int eligible = d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE && since;
     snprintf(slot->seq, sizeof slot->seq, "%" PRId64, ev->seq);
-    snprintf(slot->num, sizeof slot->num, "%" PRId32, as_of_days - hire_days);
+    snprintf(slot->num, sizeof slot->num, "%" PRId32, since_days - hire_days);
     v[ED_EMPLOYER] = d->employer;
     v[ED_EMPLOYEE] = d->employee;
     v[ED_OUTCOME] = outcome;
     v[ED_PROGRAM] = opt(d->program);
     v[ED_AS_OF] = as_of;
     v[ED_ELIGIBLE_FROM] = from;
-    v[ED_FIRST_ELIGIBLE_ON] = eligible ? as_of : NULL;
+    v[ED_FIRST_ELIGIBLE_ON] = eligible ? since : NULL;
     v[ED_TENURE] = eligible && hire ? slot->num : NULL;
     v[ED_JOB_FAMILY] = eligible ? job_family : NULL;
     v[ED_SEQ] = slot->seq;

@@ -14,10 +14,7 @@ e2e_start_all
     --expect "$E2E_WORK/expected.json" >/dev/null
 e2e_ctl employer import "$E2E_WORK/employers.tsv" >/dev/null || e2e_fail "employer import"
 total=$(wc -l <"$E2E_WORK/events.jsonl")
-third=$((total / 3))
-head -n "$third" "$E2E_WORK/events.jsonl" >"$E2E_WORK/part1.jsonl"
-sed -n "$((third + 1)),$((2 * third))p" "$E2E_WORK/events.jsonl" >"$E2E_WORK/part2.jsonl"
-tail -n +"$((2 * third + 1))" "$E2E_WORK/events.jsonl" >"$E2E_WORK/part3.jsonl"
+e2e_split_by_employee "$E2E_WORK/events.jsonl" 3
 
 publish() {
     "$bin/pathways-publish" --file "$1" --batch 100 --quiet >/dev/null || e2e_fail "publish $1"

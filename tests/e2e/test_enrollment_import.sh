@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Enrollment history import (issue 16, parts 2 and 3) through the four real
-# services: 300 employees hired in 2022 become eligible on 2023-01-02 (the
+# services: 300 employees hired on 2022-10-04 become eligible on 2023-01-02 (the
 # clock file); on 2026-11-30 `pathwaysctl import enrollments` records a
 # generated CSV of 300 past enrollments plus bad rows (future date, illegal
 # order, unknown employee, before eligibility without exception, a
@@ -33,9 +33,9 @@ publish() {
     out=$("$bin/pathways-publish" --file "$1") || e2e_fail "publish $1: $out"
     e2e_ctl wait-idle --timeout 120 >/dev/null || e2e_fail "not idle after $1"
 }
-hired='{"job_family":"food_service","job_title":"Cook","status":"active","employment_type":"full_time","scheduled_hours":40.0,"standing":"good","hire_date":"2022-06-01","given_name":"Ana","family_name":"Diaz","email":"EMAIL","language":"en"}'
+hired='{"job_family":"food_service","job_title":"Cook","status":"active","employment_type":"full_time","scheduled_hours":40.0,"standing":"good","hire_date":"2022-10-04","given_name":"Ana","family_name":"Diaz","email":"EMAIL","language":"en"}'
 for i in $(seq -w 1 $((N + 10))); do
-    event hired "e$i" 2022-06-01 "${hired/EMAIL/e$i@example.org}"
+    event hired "e$i" 2022-10-04 "${hired/EMAIL/e$i@example.org}"
 done >"$E2E_WORK/hired.jsonl"
 publish "$E2E_WORK/hired.jsonl"
 e2e_assert_eq "all invited on 2023-01-02" "$((N + 10))" \

@@ -35,9 +35,7 @@ a_holds_all() { [ "$(owned "$a_pid")" = 4 ]; }
     --out "$E2E_WORK/events.jsonl" --employers-out "$E2E_WORK/employers.tsv" \
     --expect "$E2E_WORK/expected.json" >/dev/null
 e2e_ctl employer import "$E2E_WORK/employers.tsv" >/dev/null || e2e_fail "employer import"
-half=$(($(wc -l <"$E2E_WORK/events.jsonl") / 2))
-head -n "$half" "$E2E_WORK/events.jsonl" >"$E2E_WORK/part1.jsonl"
-tail -n +"$((half + 1))" "$E2E_WORK/events.jsonl" >"$E2E_WORK/part2.jsonl"
+e2e_split_by_employee "$E2E_WORK/events.jsonl" 2
 
 "$bin/pathways-publish" --file "$E2E_WORK/part1.jsonl" --batch 100 --quiet >/dev/null ||
     e2e_fail "publish part 1"

@@ -456,22 +456,30 @@ static void test_dry_run_matches_applied(void **state)
     assert_string_equal(applied, dry);
     free_result(&r);
     /* Exactly the expected: N at acme (41 >= 30) and B1 become eligible;
-     * B2 stays not eligible with an earlier date. Evaluated: the 12 the
-     * change can affect (every acme employee, whose override is new, and
-     * everyone whose period started less than 90 days ago), not the one
-     * long-tenured employee elsewhere. */
+     * B2 stays not eligible with an earlier date; the acme employee
+     * eligible by tenure since 2026-04-05 (hired 2026-01-05) has been so
+     * since 2026-02-04 under a 30-day minimum. Evaluated: the 12 the change
+     * can affect (every acme employee, whose override is new, everyone
+     * eligible now, everyone whose period started less than 90 days ago),
+     * not the one long-tenured, not eligible employee elsewhere. */
     assert_int_equal(evaluated, 12);
     assert_int_equal(number(f, "SELECT count(*) AS v FROM eligibility.employee WHERE $1 = $1", "x"),
                      13);
-    assert_int_equal(changed, 3);
-    assert_string_equal(dry, "acme 2->1 1;beta 2->1 1;beta 2->2 1;");
-    assert_int_equal(stream_count(f), streamed + 3);
-    assert_int_equal(determinations(f), dets + 3);
+    assert_int_equal(changed, 4);
+    assert_string_equal(dry, "acme 1->1 1;acme 2->1 1;beta 2->1 1;beta 2->2 1;");
+    assert_int_equal(stream_count(f), streamed + 4);
+    assert_int_equal(determinations(f), dets + 4);
     assert_int_equal(number(f,
                             "SELECT count(*) AS v FROM eligibility.determination"
                             " WHERE cause_event_id = $1 AND rule_version = 3",
                             "program:mapp:v3"),
-                     3);
+                     4);
+    assert_int_equal(number(f,
+                            "SELECT count(*) AS v FROM eligibility.determination"
+                            " WHERE cause_event_id = $1 AND previous_outcome = 'eligible'"
+                            " AND outcome = 'eligible' AND eligible_since = '2026-02-04'",
+                            "program:mapp:v3"),
+                     1);
     assert_string_equal(outcome(f, "N"), "eligible");
     assert_string_equal(value(f,
                               "SELECT eligible_from::text AS v FROM"

@@ -36,6 +36,25 @@ static void store_roster(pw_db_t *db)
     assert_int_equal(pw_db_begin(db), 0);
     assert_int_equal(elig_registry_save(db, roster, ROSTER), 0);
     assert_int_equal(pw_db_commit(db), 0);
+    /* Every third employee has a current determination, eligible or not. */
+    assert_int_equal(
+        pw_db_exec(db,
+                   "INSERT INTO eligibility.current_determination (employer, employee,"
+                   " program, outcome, criteria, signature, rule_version, as_of)"
+                   " SELECT employer, employee, 'mapp', CASE WHEN employee < 'E01500'"
+                   " THEN 'eligible' ELSE 'not_eligible' END, '[]', '', 1, now()::date"
+                   " FROM eligibility.employee WHERE right(employee, 1) IN ('0', '3', '6')",
+                   0, NULL),
+        0);
+}
+
+/* The outcome the store holds for employee i (0: none), as above. */
+static int stored_outcome(size_t i)
+{
+    if (i % 10 != 0 && i % 10 != 3 && i % 10 != 6)
+        return 0;
+    return i < 1500 ? PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE
+                    : PATHWAYS__V1__OUTCOME__OUTCOME_NOT_ELIGIBLE;
 }
 
 /* How many employees the page query returns under scope; each must be
@@ -48,7 +67,7 @@ static size_t sql_count(pw_db_t *db, const elig_scope_t *scope)
         assert_int_equal(
             elig_registry_page(db, "mapp", scope, TODAY, employer, employee, page, PAGE, &n), 0);
         for (size_t i = 0; i < n; i++)
-            if (!elig_scope_covers(scope, &page[i].facts, TODAY))
+            if (!elig_scope_covers(scope, &page[i].facts, page[i].outcome, TODAY))
                 fail_msg("SQL returned %s/%s, which the C scope leaves out", page[i].facts.employer,
                          page[i].facts.employee);
         total += n;
@@ -69,7 +88,7 @@ static void test_sql_scope_equals_c_scope(void **state)
     elig_scope_t everyone;
     elig_scope_everyone(&everyone);
     assert_int_equal(sql_count(db, &everyone), ROSTER);
-    size_t some = 0;
+    size_t some = 0, eligible_branch = 0;
     for (int pair = 0; pair < 60; pair++) {
         random_rules(&old);
         mutate(&old, &new);
@@ -77,11 +96,13 @@ static void test_sql_scope_equals_c_scope(void **state)
         elig_scope_diff(&old, &new, &scope);
         size_t c = 0;
         for (size_t i = 0; i < ROSTER; i++)
-            c += (size_t)elig_scope_covers(&scope, &roster[i].facts, TODAY);
+            c += (size_t)elig_scope_covers(&scope, &roster[i].facts, stored_outcome(i), TODAY);
         assert_int_equal(sql_count(db, &scope), c);
+        eligible_branch += (size_t)scope.eligible;
         some += c > 0 && c < ROSTER;
     }
-    assert_true(some > 30); /* most changes name some employees, not all */
+    assert_true(some > 30);           /* most changes name some employees, not all */
+    assert_true(eligible_branch > 5); /* tenure changes named the eligible ones */
     pw_db_destroy(&db);
 }
 

@@ -380,6 +380,21 @@ e2e_wait_until() {
     done
 }
 
+# e2e_split_by_employee FILE N: writes FILE's events (JSON lines) into
+# $E2E_WORK/part1.jsonl .. partN.jsonl by the digits of their subject, each
+# employee's events whole in one part and in file order. A history split
+# over publishes would be dated as of each part's today (README, "Eligible
+# since"), which the synthetic oracle does not model.
+e2e_split_by_employee() {
+    rm -f "$E2E_WORK"/part*.jsonl
+    awk -v dir="$E2E_WORK" -v n="$2" '{
+        match($0, /"subject":"[^"]*"/)
+        id = substr($0, RSTART + 11, RLENGTH - 12)
+        gsub(/[^0-9]/, "", id)
+        print > (dir "/part" (id % n + 1) ".jsonl")
+    }' "$1"
+}
+
 # e2e_ctl ARGS...: runs pathwaysctl from PATHWAYS_BIN.
 e2e_ctl() {
     "$PATHWAYS_BIN/pathwaysctl" "$@"

@@ -39,7 +39,7 @@ typedef struct {
     feed_t *feed;
     const sender_opts_t *opts;
     int conn;
-    size_t *shard; /* this connection's events, in file order */
+    size_t *shard; /* this connection's events, grouped by employee, in file order */
     size_t shard_n, shard_cap, next;
     pwt_client_t *client;
     queue_t window, resend;
@@ -118,6 +118,19 @@ static int take_fresh(worker_t *w, batch_t *b)
             break;
         used += ev->len + EVENT_OVERHEAD;
         b->idx[b->n++] = w->shard[w->next++];
+    }
+    /* An employee's events stay in one batch when they fit in one: the
+     * service evaluates the state after each event as of the day before the
+     * employee's next event in the same batch, and only the last one as of
+     * today (README, "Eligible since"). */
+    size_t run = b->n;
+    while (w->next < w->shard_n && run > 0 &&
+           w->feed->events[b->idx[run - 1]].shard_key ==
+               w->feed->events[w->shard[w->next]].shard_key)
+        run--;
+    if (w->next < w->shard_n && run > 0 && run < b->n) {
+        w->next -= b->n - run;
+        b->n = run;
     }
     return 0;
 }
@@ -334,7 +347,37 @@ static void free_queue(queue_t *q)
     memset(q, 0, sizeof *q);
 }
 
-/* Splits the feed's events over the workers by shard key, in file order. */
+typedef struct {
+    uint64_t key;
+    size_t at;
+} keyed_t;
+
+static int by_key_then_place(const void *a, const void *b)
+{
+    const keyed_t *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Puts the shard's events of one employee next to each other, each
+ * employee's in file order, so a history is not split over batches. */
+static int group_by_employee(const feed_t *feed, worker_t *w)
+{
+    keyed_t *k = malloc((w->shard_n ? w->shard_n : 1) * sizeof *k);
+    if (!k)
+        return -1;
+    for (size_t i = 0; i < w->shard_n; i++)
+        k[i] = (keyed_t){feed->events[w->shard[i]].shard_key, w->shard[i]};
+    qsort(k, w->shard_n, sizeof *k, by_key_then_place);
+    for (size_t i = 0; i < w->shard_n; i++)
+        w->shard[i] = k[i].at;
+    free(k);
+    return 0;
+}
+
+/* Splits the feed's events over the workers by shard key, each employee's
+ * events together and in file order. */
 static int shard_feed(feed_t *feed, worker_t *workers, int n)
 {
     for (size_t i = 0; i < feed->count; i++) {
@@ -349,6 +392,9 @@ static int shard_feed(feed_t *feed, worker_t *workers, int n)
         }
         w->shard[w->shard_n++] = i;
     }
+    for (int c = 0; c < n; c++)
+        if (group_by_employee(feed, &workers[c]) != 0)
+            return -1;
     return 0;
 }
 

@@ -3,7 +3,9 @@
  *
  * Events are sharded by a hash of (source, subject) over N connections, so
  * one employee's events always travel through the same DEALER, in file
- * order. Each connection (one thread) keeps up to `window` batches
+ * order, next to each other and in one batch when they fit in one (a
+ * history published at once is dated as if published day by day only
+ * within a batch). Each connection (one thread) keeps up to `window` batches
  * outstanding. An event without a definite answer (no reply within the
  * timeout, an error_code on the whole batch, or no ack of its own) is sent
  * again with the same event id after a backoff, at most `retries` times;

@@ -391,8 +391,20 @@ void sy_workforce_replay(const sy_workforce_t *w, size_t i, sy_oracle_t *s)
         return;
     }
     sy_oracle_init(s);
-    for (size_t k = 0; k < e->nevents; k++)
-        sy_oracle_apply(s, &e->events[k], w->params.today);
+    /* As the service decides a history published in one batch: the state
+     * after each event as of the last day it held (the day before the
+     * next event, never after today), the last one as of today. */
+    for (size_t k = 0; k < e->nevents; k++) {
+        int32_t on = w->params.today;
+        if (k + 1 < e->nevents) {
+            on = e->events[k + 1].effective - 1;
+            if (on < e->events[k].effective)
+                on = e->events[k].effective;
+        }
+        if (on > w->params.today)
+            on = w->params.today;
+        sy_oracle_apply(s, &e->events[k], on);
+    }
 }
 
 void sy_workforce_tally(const sy_workforce_t *w, sy_tally_t *tallies)
