@@ -116,4 +116,5 @@ curl -sf "http://127.0.0.1:$port/chart/retention.svg?as_of=$AS_OF&slice=all&valu
     >"$E2E_WORK/chart.svg" || e2e_fail "no SVG chart"
 grep -q '<svg' "$E2E_WORK/chart.svg" && grep -q 'class="participants"' "$E2E_WORK/chart.svg" ||
     e2e_fail "SVG chart without the participants' curve"
-echo "ok: SVG survival chart"
+grep -q 'class="band"' "$E2E_WORK/chart.svg" || e2e_fail "SVG chart without its interval band"
+echo "ok: SVG survival chart with its interval band"
