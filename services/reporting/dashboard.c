@@ -135,7 +135,8 @@ static void filter_from(const pw_http_request_t *req, Pathways__V1__ReportFilter
                                   : PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED;
 }
 
-/* Runs the report named by path's last word under the lock. */
+/* Runs the report named by path's last word under the lock; NULL for an
+ * unknown report or when the database is unavailable. */
 static ProtobufCMessage *run_report(reporting_dashboard_t *d, const pw_http_request_t *req,
                                     const char *kind)
 {
@@ -144,22 +145,36 @@ static ProtobufCMessage *run_report(reporting_dashboard_t *d, const pw_http_requ
     Pathways__V1__RetentionQuery rq = PATHWAYS__V1__RETENTION_QUERY__INIT;
     Pathways__V1__OutcomesQuery oq = PATHWAYS__V1__OUTCOMES_QUERY__INIT;
     Pathways__V1__CostQuery cq = PATHWAYS__V1__COST_QUERY__INIT;
-    const ProtobufCMessage *q;
-    rq.filter = oq.filter = cq.filter = &f;
+    Pathways__V1__FunnelQuery fq = PATHWAYS__V1__FUNNEL_QUERY__INIT;
+    rq.filter = oq.filter = cq.filter = fq.filter = &f;
     rq.curves = 1;
     cq.horizon_months = (uint32_t)strtoul(arg(req, "horizon"), NULL, 10);
-    if (strcmp(kind, "outcomes") == 0)
-        q = &oq.base;
-    else if (strcmp(kind, "cost") == 0)
-        q = &cq.base;
-    else
-        q = &rq.base;
+    const struct {
+        const char *name;
+        const ProtobufCMessage *query;
+    } reports[] = {
+        {"retention", &rq.base}, {"outcomes", &oq.base}, {"cost", &cq.base}, {"funnel", &fq.base}};
+    const ProtobufCMessage *q = NULL;
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+        if (strcmp(kind, reports[i].name) == 0)
+            q = reports[i].query;
+    if (!q)
+        return NULL;
     pthread_mutex_lock(&d->lock);
     pw_db_t *db = dash_db(d);
     /* The dashboard has no login: it shows the protected figures. */
     ProtobufCMessage *out = db ? report_run(db, d->costs, q, REPORT_VIEW_PROTECTED) : NULL;
     pthread_mutex_unlock(&d->lock);
     return out;
+}
+
+static int is_report(const char *kind)
+{
+    static const char *const names[] = {"retention", "outcomes", "cost", "funnel"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(kind, names[i]) == 0)
+            return 1;
+    return 0;
 }
 
 static int api(reporting_dashboard_t *d, const pw_http_request_t *req, const char *kind,
@@ -172,8 +187,7 @@ static int api(reporting_dashboard_t *d, const pw_http_request_t *req, const cha
         pthread_mutex_unlock(&d->lock);
         return h ? reply_json(reply, 200, h) : reply_error(reply, 503, "database unavailable");
     }
-    if (strcmp(kind, "retention") != 0 && strcmp(kind, "outcomes") != 0 &&
-        strcmp(kind, "cost") != 0)
+    if (!is_report(kind))
         return reply_error(reply, 404, "unknown report");
     ProtobufCMessage *out = run_report(d, req, kind);
     if (!out)

@@ -9,6 +9,7 @@
  *   GET /api/retention?...     RetentionReply as JSON (curves included)
  *   GET /api/outcomes?...      OutcomesReply
  *   GET /api/cost?...&horizon=MONTHS   CostReply
+ *   GET /api/funnel?...        FunnelReply (slice=cohort: the cohorts' seats)
  *   GET /api/queues            queue health (health.h)
  *   GET /chart/retention.svg?...&value=SLICE  the chart of one slice
  * Filters: program, employer, cohort, job_family, from, to, as_of, slice

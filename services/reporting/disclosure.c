@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "disclosure_sql.h"
+#include "funnel_sql.h"
 #include "pathways/log.h"
 
 /* The order dimensions are tried in: the most asked-for first. */
@@ -45,11 +45,11 @@ static int group_of(const char *grp)
 
 disclosure_t *disclosure_load(pw_db_t *db, disc_source_t source, const char *as_of, unsigned k)
 {
-    static const char *const names[] = {"reporting_disclosure_retention",
-                                        "reporting_disclosure_outcomes",
-                                        "reporting_disclosure_summary"};
+    static const char *const names[] = {
+        "reporting_disclosure_retention", "reporting_disclosure_outcomes",
+        "reporting_disclosure_summary", "reporting_disclosure_funnel"};
     static const char *const sql[] = {SQL_DISCLOSURE_RETENTION, SQL_DISCLOSURE_OUTCOMES,
-                                      SQL_DISCLOSURE_SUMMARY};
+                                      SQL_DISCLOSURE_SUMMARY, SQL_DISCLOSURE_FUNNEL};
     disclosure_t *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;

@@ -31,7 +31,8 @@ enum { DISC_PROGRAM, DISC_EMPLOYER, DISC_COHORT, DISC_JOB_FAMILY, DISC_PERIOD, D
 typedef enum {
     DISC_RETENTION, /* participants and matched comparison, with their follow-up */
     DISC_OUTCOMES,  /* enrollments, with milestones and exits */
-    DISC_SUMMARY    /* employees, with eligibility outcome and termination */
+    DISC_SUMMARY,   /* employees, with eligibility outcome and termination */
+    DISC_FUNNEL     /* the funnel's people, with every stage (funnel_sql.h) */
 } disc_source_t;
 
 /* The people groups of a plan. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "disclosure.h"
+#include "funnel.h"
 #include "km.h"
 #include "pathways/log.h"
 #include "report_msg.h"
@@ -289,5 +290,30 @@ int publish_cost(pw_db_t *db, const report_params_t *p, unsigned horizon_months,
     for (size_t i = 0; i < r->n_rows; i++)
         withhold_cost_row(r->rows[i]);
     withhold_cost_row(r->total);
+    return 0;
+}
+
+/* ---- funnel ---- */
+
+static void mask_funnel_row(Pathways__V1__FunnelRow *row, unsigned status, unsigned need)
+{
+    if (!row || disclosure_allows(status, need))
+        return;
+    Pathways__V1__Count *counts[FUNNEL_NCOUNTS];
+    funnel_row_counts(row, counts);
+    for (size_t k = 0; k < FUNNEL_NCOUNTS; k++)
+        withhold_count(counts[k]);
+}
+
+int publish_funnel(pw_db_t *db, const report_params_t *p, Pathways__V1__FunnelReply *r)
+{
+    disclosure_t *d = disclosure_load(db, DISC_FUNNEL, p->as_of, p->threshold);
+    if (!d)
+        return -1;
+    unsigned status = disclosure_mask(d, DISC_PEOPLE, DISC_STATUS, 0);
+    disclosure_destroy(&d);
+    for (size_t i = 0; i < r->n_rows; i++)
+        mask_funnel_row(r->rows[i], status, need_of(p, 1));
+    mask_funnel_row(r->total, status, need_of(p, 0));
     return 0;
 }

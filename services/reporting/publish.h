@@ -37,6 +37,11 @@ int publish_outcomes(pw_db_t *db, const report_params_t *p, Pathways__V1__Outcom
     __attribute__((warn_unused_result));
 int publish_cost(pw_db_t *db, const report_params_t *p, unsigned horizon_months,
                  Pathways__V1__CostReply *r) __attribute__((warn_unused_result));
+/* The funnel: a row (or the total) is shown whole when the funnel's people,
+ * split by everything the row reveals of them, pass for its dimensions;
+ * else every count of it is withheld. */
+int publish_funnel(pw_db_t *db, const report_params_t *p, Pathways__V1__FunnelReply *r)
+    __attribute__((warn_unused_result));
 
 /* The summary's protected figures: headcount and eligibility columns by
  * employer when the rule clears them; program and notification columns

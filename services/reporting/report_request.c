@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cost.h"
+#include "funnel.h"
 #include "outcomes.h"
 #include "pathways/log.h"
 #include "publish.h"
@@ -83,6 +84,22 @@ static int publish_cost_reply(pw_db_t *db, const report_params_t *p, const Proto
     return publish_cost(db, p, horizon_of(q), (Pathways__V1__CostReply *)out);
 }
 
+static ProtobufCMessage *run_funnel(pw_db_t *db, const cost_config_t *costs,
+                                    const report_params_t *p, const ProtobufCMessage *q, char *err,
+                                    size_t errlen)
+{
+    (void)costs, (void)q;
+    Pathways__V1__FunnelReply *out = funnel_report(db, p, err, errlen);
+    return out ? &out->base : NULL;
+}
+
+static int publish_funnel_reply(pw_db_t *db, const report_params_t *p, const ProtobufCMessage *q,
+                                ProtobufCMessage *out)
+{
+    (void)q;
+    return publish_funnel(db, p, (Pathways__V1__FunnelReply *)out);
+}
+
 static const report_kind_t KINDS[] = {
     {&pathways__v1__retention_query__descriptor, &pathways__v1__retention_reply__descriptor,
      PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_retention, publish_retention_reply},
@@ -90,6 +107,8 @@ static const report_kind_t KINDS[] = {
      PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_COHORT, run_outcomes, publish_outcomes_reply},
     {&pathways__v1__cost_query__descriptor, &pathways__v1__cost_reply__descriptor,
      PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_cost, publish_cost_reply},
+    {&pathways__v1__funnel_query__descriptor, &pathways__v1__funnel_reply__descriptor,
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_funnel, publish_funnel_reply},
 };
 #define NKINDS (sizeof KINDS / sizeof KINDS[0])
 

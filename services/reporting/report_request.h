@@ -1,5 +1,6 @@
 /* The report queries on reporting's command endpoint and the dashboard's
- * API: RetentionQuery, OutcomesQuery and CostQuery in, their replies out.
+ * API: RetentionQuery, OutcomesQuery, CostQuery and FunnelQuery in, their
+ * replies out.
  * Each report is read in one REPEATABLE READ, READ ONLY snapshot, so its
  * figures agree with each other. */
 #ifndef PATHWAYS_REPORTING_REPORT_REQUEST_H
@@ -15,6 +16,7 @@
 #define REPORT_TYPE_RETENTION  "pathways.v1.RetentionQuery"
 #define REPORT_TYPE_OUTCOMES   "pathways.v1.OutcomesQuery"
 #define REPORT_TYPE_COST       "pathways.v1.CostQuery"
+#define REPORT_TYPE_FUNNEL     "pathways.v1.FunnelQuery"
 #define REPORT_ERR_BAD_REQUEST "bad_request"
 #define REPORT_ERR_UNAVAILABLE "unavailable"
 
@@ -26,8 +28,8 @@
  * publication layer: for tests of the computation, never sent out. */
 typedef enum { REPORT_VIEW_PROTECTED, REPORT_VIEW_EXACT, REPORT_VIEW_CELLS } report_view_t;
 
-/* Runs the query msg (a RetentionQuery, OutcomesQuery or CostQuery) on db
- * in view. Always returns a reply message (errors in its error_code/error)
+/* Runs the query msg (a RetentionQuery, OutcomesQuery, CostQuery or
+ * FunnelQuery) on db in view. Always returns a reply message (errors in its error_code/error)
  * unless out of memory. Caller frees with pw_msg_free. */
 ProtobufCMessage *report_run(pw_db_t *db, const cost_config_t *costs, const ProtobufCMessage *msg,
                              report_view_t view);

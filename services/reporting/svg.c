@@ -92,12 +92,33 @@ static void steps(const chart_t *c, const Pathways__V1__GroupRetention *g, int w
     fprintf(c->f, "\"/>\n");
 }
 
+/* The 95% interval as a shaded band: along the upper steps, back along the
+ * lower ones. */
+static void band(const chart_t *c, const Pathways__V1__GroupRetention *g, const char *color)
+{
+    fprintf(c->f, "<path class=\"band\" fill=\"%s\" fill-opacity=\"0.15\" stroke=\"none\" d=\"",
+            color);
+    for (size_t i = 0; i < g->n_points; i++) {
+        const Pathways__V1__SurvivalPoint *p = g->points[i];
+        if (i == 0)
+            fprintf(c->f, "M%.1f %.1f", x_of(c, p->day), y_of(p->upper));
+        else
+            fprintf(c->f, " H%.1f V%.1f", x_of(c, p->day), y_of(p->upper));
+    }
+    fprintf(c->f, " V%.1f", y_of(g->points[g->n_points - 1]->lower));
+    for (size_t i = g->n_points - 1; i > 0; i--)
+        fprintf(c->f, " V%.1f H%.1f", y_of(g->points[i - 1]->lower),
+                x_of(c, g->points[i - 1]->day));
+    fprintf(c->f, " Z\"/>\n");
+}
+
 static void group(const chart_t *c, const Pathways__V1__GroupRetention *g, const char *color,
                   const char *cls)
 {
     if (!g || g->suppressed || g->n_points == 0)
         return;
     fprintf(c->f, "<g class=\"%s\">\n", cls);
+    band(c, g, color);
     char style[96];
     snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"1\" stroke-dasharray=\"3 3\"",
              color);

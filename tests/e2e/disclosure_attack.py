@@ -298,8 +298,46 @@ def summary_route():
                 found("summary", f"{e['employer']} {key}", v, truth[e["employer"]][key])
 
 
+# ---- the funnel (dashboard only) ---------------------------------------------
+
+FUNNEL = ["eligible", "invited", "applied", "enrolled", "in_training", "completed", "certified",
+          "placed", "open_invitations", "waitlisted", "seats_taken"]
+# Pairs (a, b) where b's people are among a's: a - b counts people too.
+FUNNEL_NESTED = [("invited", "applied"), ("applied", "enrolled"), ("enrolled", "seats_taken"),
+                 ("invited", "open_invitations"), ("applied", "waitlisted")]
+
+
+def small(route, what, derived):
+    """Records a derived count of a small group (1 to K-1 people)."""
+    routes_tried[route] = routes_tried.get(route, 0) + 1
+    if derived is not None and 1 <= derived < K:
+        recovered.append(f"{route}: {what} = {derived}")
+
+
+def funnel_route():
+    total = json.loads(dashboard("/api/funnel", as_of=AS_OF))["total"]
+    outcomes = json.loads(dashboard("/api/outcomes", as_of=AS_OF, slice="all"))["rows"]
+    for dim in ["program", "employer", "cohort", "job_family"]:
+        rows = json.loads(dashboard("/api/funnel", as_of=AS_OF, slice=dim))["rows"]
+        for f in FUNNEL:
+            parts = [count(r[f]) for r in rows]
+            # A slice withheld while the total is shown: total - the rest.
+            if count(total[f]) is not None and parts.count(None) == 1:
+                small("funnel slice subtraction", f"{dim} {f}",
+                      count(total[f]) - sum(p for p in parts if p is not None))
+        for r in rows + [total]:
+            for a, b in FUNNEL_NESTED:
+                if count(r[a]) is not None and count(r[b]) is not None:
+                    small("funnel stages", f"{dim}={r['slice']} {a} - {b}",
+                          count(r[a]) - count(r[b]))
+    for o in outcomes:
+        for f in ("enrolled", "completed", "certified", "placed"):
+            if o["slice"] == "all" and None not in (count(o[f]), count(total[f])):
+                small("funnel against outcomes", f, count(total[f]) - count(o[f]))
+
+
 for route in (slices_route, reports_route, filters_route, backsolve_route, svg_route,
-              dates_route, summary_route):
+              dates_route, summary_route, funnel_route):
     route()
 
 print("derivations attempted (routes with their inputs published): " + ", ".join(f"{k} ({v})" for k, v in sorted(routes_tried.items())))

@@ -1,6 +1,8 @@
 // Pathways dashboard: reads the reporting service's JSON API and renders
-// the retention, outcomes, cost and queue tables; refreshes itself. Every
-// figure cell carries data-k (a stable key) so tests can read the page.
+// the funnel, cohorts, retention, outcomes, cost and queue panels;
+// refreshes itself. Every figure carries data-k (a stable key) so tests
+// can read the page. The API's figures are the protected ones: a
+// suppressed figure is shown as "withheld", never as its placeholder 0.
 'use strict';
 
 // Errors on the page are counted where a headless browser test can read
@@ -15,7 +17,7 @@ window.addEventListener('unhandledrejection', (e) => noteError(e.reason));
 
 const REFRESH_SECONDS = Number(new URLSearchParams(location.search).get('refresh')) || 30;
 const FILTER_KEYS = ['program', 'employer', 'cohort', 'job_family', 'slice', 'as_of'];
-const WITHHELD = '*';
+const WITHHELD = 'withheld';
 
 function pct(v) { return (v * 100).toFixed(1) + '%'; }
 function money(v) {
@@ -45,8 +47,12 @@ function cell(row, text, key, cls) {
   return td;
 }
 
+// Rows of a table's body; each cell is labelled with its column's heading
+// so that a phone-width layout can show it beside the figure.
 function fill(id, rows) {
   const body = document.getElementById(id);
+  const heads = [...body.closest('table').querySelectorAll('thead th')].map((th) => th.textContent);
+  for (const tr of rows) [...tr.cells].forEach((td, i) => { td.dataset.label = heads[i] || ''; });
   body.replaceChildren(...rows);
 }
 
@@ -75,7 +81,6 @@ function retentionRow(slice, name, g, compared, p) {
 }
 
 function renderRetention(doc, params) {
-  document.getElementById('threshold').textContent = doc.threshold;
   const rows = [];
   const charts = [];
   for (const s of doc.slices) {
@@ -86,7 +91,6 @@ function renderRetention(doc, params) {
     p.set('value', s.slice);
     img.src = '/chart/retention.svg?' + p.toString();
     img.alt = 'Retention curves for ' + s.slice;
-    img.width = 480;
     charts.push(img);
   }
   fill('retention-rows', rows);
@@ -132,7 +136,6 @@ function costRow(c) {
   cell(tr, hide ? WITHHELD : money(c.cost_avoided) + ' (' + money(c.cost_avoided_low) + ' to '
     + money(c.cost_avoided_high) + ')', k + 'cost_avoided');
   cell(tr, c.employer === 'total' ? '' : money(c.replacement_cost), null);
-  cell(tr, c.cost_source, null, 'text');
   return tr;
 }
 
@@ -144,6 +147,59 @@ function renderCost(doc) {
     rows.push(costRow(t));
   }
   fill('cost-rows', rows);
+  // Every row names its source; the page names each distinct one once.
+  const sources = [...new Set(doc.rows.map((c) => c.cost_source).filter((x) => x))];
+  const src = document.getElementById('cost-source');
+  src.textContent = sources.length ? sources.join('; ') : 'none (no rows)';
+  src.dataset.k = 'cost:source';
+}
+
+const STAGES = [['eligible', 'Eligible'], ['invited', 'Invited'], ['applied', 'Applied'],
+  ['enrolled', 'Enrolled'], ['in_training', 'In training'], ['completed', 'Completed'],
+  ['certified', 'Certified'], ['placed', 'Placed']];
+const STATES = [['open_invitations', 'Open invitations'], ['waitlisted', 'Waitlist'],
+  ['seats_taken', 'Seats taken']];
+
+function renderFunnel(doc) {
+  document.getElementById('threshold').textContent = doc.threshold;
+  const t = doc.total;
+  const top = t.eligible.suppressed ? 0 : Number(t.eligible.value);
+  document.getElementById('funnel-stages').replaceChildren(...STAGES.map(([k, label]) => {
+    const li = document.createElement('li');
+    const name = document.createElement('span');
+    name.className = 'stage';
+    name.textContent = label;
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    const c = t[k];
+    bar.style.width = c.suppressed || !top ? '0' : Math.min(100, (100 * c.value) / top) + '%';
+    const n = document.createElement('span');
+    n.className = c.suppressed ? 'n withheld' : 'n';
+    n.textContent = count(c);
+    n.dataset.k = 'funnel:' + k;
+    li.append(name, bar, n);
+    return li;
+  }));
+  document.getElementById('funnel-state').replaceChildren(...STATES.flatMap(([k, label]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = count(t[k]);
+    dd.dataset.k = 'funnel:' + k;
+    if (t[k].suppressed) dd.className = 'withheld';
+    return [dt, dd];
+  }));
+}
+
+const COHORT_COUNTS = ['enrolled', 'seats_taken', 'waitlisted', 'completed', 'placed'];
+
+function renderCohorts(doc) {
+  fill('cohort-rows', doc.rows.map((c) => {
+    const tr = document.createElement('tr');
+    cell(tr, c.slice, null, 'text');
+    for (const k of COHORT_COUNTS) cell(tr, count(c[k]), 'cohort:' + c.slice + ':' + k);
+    return tr;
+  }));
 }
 
 function renderQueues(doc) {
@@ -169,9 +225,17 @@ async function refresh() {
   const params = query();
   const status = document.getElementById('status');
   try {
-    const [ret, out, cost, queues] = await Promise.all([
+    // The funnel and cohorts keep the filters but not the slice.
+    const funnelParams = new URLSearchParams(params);
+    funnelParams.delete('slice');
+    const cohortParams = new URLSearchParams(funnelParams);
+    cohortParams.set('slice', 'cohort');
+    const [funnel, cohorts, ret, out, cost, queues] = await Promise.all([
+      getJSON('/api/funnel', funnelParams), getJSON('/api/funnel', cohortParams),
       getJSON('/api/retention', params), getJSON('/api/outcomes', params),
       getJSON('/api/cost', params), getJSON('/api/queues', new URLSearchParams())]);
+    renderFunnel(funnel);
+    renderCohorts(cohorts);
     renderRetention(ret, params);
     renderOutcomes(out);
     renderCost(cost);
