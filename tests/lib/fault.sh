@@ -65,7 +65,32 @@ fault_workload() {
         e2e_fail "pathways-synth"
     e2e_ctl employer import "$E2E_WORK/employers.tsv" >/dev/null || e2e_fail "employer import"
     FAULT_TOTAL=$(wc -l <"$E2E_WORK/events.jsonl")
-    split -l "${FAULT_CHUNK:-40}" -d -a 4 "$E2E_WORK/events.jsonl" "$E2E_WORK/chunk."
+    fault_chunks "$E2E_WORK/events.jsonl" "${FAULT_CHUNK:-40}"
+}
+
+# fault_chunks FILE SIZE: FILE's events into $E2E_WORK/chunk.0000, ... of
+# about SIZE lines, each employee's events whole in one chunk and in file
+# order (employees in order of first appearance). A history split over
+# publishes is dated as of each part's today (README, "Eligible since"),
+# which the synthetic oracle does not model.
+fault_chunks() {
+    rm -f "$E2E_WORK"/chunk.*
+    awk -v dir="$E2E_WORK" -v size="$2" '{
+        match($0, /"subject":"[^"]*"/)
+        id = substr($0, RSTART, RLENGTH)
+        if (!(id in count)) order[++n] = id
+        lines[id] = lines[id] $0 "\n"
+        count[id]++
+    }
+    END {
+        chunk = 0; used = 0
+        for (i = 1; i <= n; i++) {
+            id = order[i]
+            if (used > 0 && used + count[id] > size) { chunk++; used = 0 }
+            printf "%s", lines[id] > sprintf("%s/chunk.%04d", dir, chunk)
+            used += count[id]
+        }
+    }' "$1"
 }
 
 # fault_load_start ENDPOINT...: the partner load in the background; output
