@@ -282,7 +282,9 @@ static void test_live_path_and_gap_catch_up(void **state)
     append_n(db, a, "s_live", 1, "x");
     pw_appender_publish(a, pub);
     wait_readable(c);
+    assert_int_equal(pw_consumer_gaps(c), 0);
     assert_int_equal(pw_consumer_on_readable(c, db), 3);
+    assert_int_equal(pw_consumer_gaps(c), 1);
     assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_live'"), 6);
     pw_consumer_destroy(&c);
     pw_appender_destroy(&a);
