@@ -112,6 +112,11 @@ uint64_t pw_consumer_replayed(const pw_consumer_t *c)
     return c->replayed;
 }
 
+uint64_t pw_consumer_gaps(const pw_consumer_t *c)
+{
+    return c->gaps;
+}
+
 int pw_consumer_owned(const pw_consumer_t *c)
 {
     int n = 0;
@@ -465,6 +470,8 @@ int pw_consumer_on_readable(pw_consumer_t *c, pw_db_t *db)
     for (int i = 0; i < n; i++)
         pw_free_envelope(&envs[i]);
     free(envs);
+    if (gap)
+        c->gaps++;
     if (gap || garbled)
         c->need_catchup = 1;
     if (c->need_catchup && total >= 0) {

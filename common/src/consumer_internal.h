@@ -21,6 +21,7 @@ struct pw_consumer {
     int64_t retry_at_ms;  /* backoff after a failed event; 0 = none */
     int need_catchup;
     uint64_t applied, dead, retried, replayed;
+    uint64_t gaps; /* live-path gaps that sent it to the table */
     pw_lease_t lease;
     int64_t next_rebalance_ms;
     int64_t next_replay_ms; /* when to look for requested replays again */

@@ -323,6 +323,8 @@ static void describe_metrics(pw_metrics_t *m)
                         "stream events retried after a failed attempt");
     pw_metrics_describe(m, "pathways_consumer_replayed_total", "counter",
                         "dead letters applied again on request");
+    pw_metrics_describe(m, "pathways_consumer_gaps_total", "counter",
+                        "live-path gaps (events lost on the way) closed from the stream table");
     pw_metrics_describe(m, "pathways_ready", "gauge", "1 while /readyz answers ready");
     pw_metrics_describe(m, "pathways_consumer_partitions_owned", "gauge",
                         "partitions this instance holds a lease on");
@@ -651,6 +653,8 @@ static void update_consumer_metrics(pw_service_t *svc)
                        (double)pw_consumer_retried(c));
         pw_metrics_set(svc->metrics, "pathways_consumer_replayed_total", labels,
                        (double)pw_consumer_replayed(c));
+        pw_metrics_set(svc->metrics, "pathways_consumer_gaps_total", labels,
+                       (double)pw_consumer_gaps(c));
         pw_metrics_set(svc->metrics, "pathways_consumer_partitions_owned", labels,
                        (double)pw_consumer_owned(c));
     }

@@ -34,9 +34,12 @@ e2e_ctl wait-idle --timeout 60 >/dev/null || e2e_fail "not idle after part 1"
 e2e_stop enrollment
 before=$(offset enrollment eligibility)
 publish "$E2E_WORK/part2.jsonl"
-sleep 1
-e2e_assert_eq "enrollment did not move while stopped" "$before" "$(offset enrollment eligibility)"
 [ "$(head_of eligibility)" -gt "$before" ] || e2e_fail "no new determinations were published"
+# Reporting, still running, reads the same stream: once it is at the head,
+# part 2 has been delivered to whoever was listening.
+reporting_at_head() { [ "$(offset reporting eligibility)" = "$(head_of eligibility)" ]; }
+e2e_wait_until 60 "reporting at the head of eligibility" reporting_at_head
+e2e_assert_eq "enrollment did not move while stopped" "$before" "$(offset enrollment eligibility)"
 e2e_start enrollment
 e2e_wait_ready enrollment
 e2e_ctl wait-idle --timeout 60 >/dev/null || e2e_fail "enrollment did not catch up"

@@ -8,8 +8,10 @@
 # consumer idle, the report equal to the generator's oracle, every
 # container healthy by its HEALTHCHECK, and a clean stop.
 #
-# Skipped (exit 77, with the reason) when no engine can be started here
-# (no dockerd or debootstrap, not root) or PATHWAYS_SKIP_CONTAINER=1.
+# Skipped (exit 77, with the reason; tests/allowed-skips lists it) when no
+# engine can be started here (not root, no cgroups) or
+# PATHWAYS_SKIP_CONTAINER=1. A missing dockerd or debootstrap fails it:
+# deploy/local/install-deps installs both.
 # The engine's data root and the debootstrap tarball are kept in
 # .run/container/ so later runs reuse the cached layers: the first run takes
 # about 2-3 minutes (debootstrap ~25 s, apt in the two stages ~1 min, the
@@ -22,12 +24,12 @@ if [ "${PATHWAYS_SKIP_CONTAINER:-0}" = 1 ]; then
     echo "SKIP: PATHWAYS_SKIP_CONTAINER=1"
     exit 77
 fi
+for tool in dockerd debootstrap; do
+    command -v "$tool" >/dev/null 2>&1 ||
+        { echo "FAIL: $tool is not installed (deploy/local/install-deps installs it)" >&2 && exit 1; }
+done
 if ! why=$("$SRC/deploy/docker/engine" check); then
     echo "SKIP: no Docker engine can be started here: $why"
-    exit 77
-fi
-if ! command -v debootstrap >/dev/null 2>&1; then
-    echo "SKIP: debootstrap is not installed (Debian package debootstrap)"
     exit 77
 fi
 

@@ -14,7 +14,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/e2e.sh"
 PG_SH="$here/../lib/pg.sh"
 
-# This test's cluster, on a free port of its own block (base+90..99).
+# This test's cluster, on a free port of its own block (base+90..99), so
+# the block is claimed now (e2e_init keeps it).
+pw_claim_port_block || exit 1
 pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/pathways-e2e-pgfreeze.XXXXXX")
 pg_port=""
 for p in $(seq $((PATHWAYS_PORT_BASE + 90)) $((PATHWAYS_PORT_BASE + 99))); do

@@ -71,17 +71,23 @@ e2e_assert_eq "explain: needs review" 1 \
     "$(e2e_ctl eligibility explain acme E3 | grep -c '^needs review: standing not on file, needs good$')"
 
 # --- the forecast fires on its date, across a restart ---------------------
+# E4, hired a day before E2, is due a day earlier (2026-12-29): once E4 is
+# eligible, the re-check has run on 2026-12-29, and E2 must not have moved.
+event h4 E4 2026-09-30 '"good"' >"$E2E_WORK/e4.jsonl"
+"$PATHWAYS_BIN/pathways-publish" --file "$E2E_WORK/e4.jsonl" --quiet >/dev/null || e2e_fail "publish E4"
+outcome_is() { # EMPLOYEE OUTCOME
+    [ "$(e2e_psql "SELECT outcome FROM eligibility.current_determination WHERE employee = '$1'")" = "$2" ]
+}
+e2e_assert_eq "E4 before its date" not_eligible \
+    "$(e2e_psql "SELECT outcome FROM eligibility.current_determination WHERE employee = 'E4'")"
 e2e_stop eligibility
 echo 2026-12-29 >"$PATHWAYS_CLOCK_FILE"
 e2e_start eligibility
 e2e_wait_ready eligibility
-sleep 2
+e2e_wait_until 15 "E4 eligible on 2026-12-29 (the re-check ran that day)" outcome_is E4 eligible
 e2e_assert_eq "the day before: still not eligible" not_eligible \
     "$(e2e_psql "SELECT outcome FROM eligibility.current_determination WHERE employee = 'E2'")"
 echo 2026-12-30 >"$PATHWAYS_CLOCK_FILE"
-outcome_is() { # EMPLOYEE OUTCOME
-    [ "$(e2e_psql "SELECT outcome FROM eligibility.current_determination WHERE employee = '$1'")" = "$2" ]
-}
 e2e_wait_until 15 "E2 eligible on 2026-12-30" outcome_is E2 eligible
 e2e_assert_eq "caused by the re-check" "recheck:2026-12-30" \
     "$(e2e_psql "SELECT cause_event_id FROM eligibility.current_determination WHERE employee = 'E2'")"

@@ -94,4 +94,26 @@ e2e_assert_eq "work folder left behind" no "$([ -e "$child_work" ] && echo yes |
 "$E2E_PSQL" -X -q -d "$(_e2e_url_with_db "$PATHWAYS_DATABASE_URL" postgres)" \
     -c "DROP DATABASE pathways_e2e_harness_trap"
 
+# --- port blocks (ports.sh) ------------------------------------------------------
+# claim_from BASE: the block a fresh test starting its search at BASE gets.
+claim_from() {
+    PATHWAYS_PORT_BASE=$1 bash -c 'source "$1" && pw_claim_port_block >/dev/null &&
+        echo "$PATHWAYS_PORT_BASE"' _ "$(dirname "${BASH_SOURCE[0]}")/../lib/ports.sh"
+}
+mine=$PATHWAYS_PORT_BASE
+other=$(claim_from "$mine")
+[ "$other" -gt "$mine" ] || e2e_fail "a second test got this test's locked block $mine (got $other)"
+echo "ok: a locked block is passed over ($mine -> $other)"
+# A block whose port 57 something else listens on is passed over too.
+"$python" -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
+print("listening", flush=True); time.sleep(60)' $((other + 57)) >"$E2E_WORK/holder.out" &
+holder=$!
+e2e_wait_until 10 "the port holder listens" grep -q listening "$E2E_WORK/holder.out"
+moved=$(claim_from "$other")
+kill "$holder" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
+[ "$moved" -ne "$other" ] || e2e_fail "block $other was chosen although port $((other + 57)) is in use"
+echo "ok: a block with a port in use is passed over ($other -> $moved)"
+
 echo "harness: all checks passed"

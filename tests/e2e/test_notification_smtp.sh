@@ -13,6 +13,8 @@ set -euo pipefail
 
 : "${PATHWAYS_BIN:?}" "${PATHWAYS_SOURCE:?}" "${PATHWAYS_TEST_DATABASE_URL:?must be set}"
 export PATHWAYS_PORT_BASE=${PATHWAYS_PORT_BASE:-7800}
+source "$(dirname "$0")/../lib/ports.sh"
+pw_claim_port_block || exit 1
 work=$(mktemp -d /tmp/pw-e2e-notify-XXXXXX)
 pids=()
 cleanup() {

@@ -78,12 +78,19 @@ accepted0=$(metric eligibility 'pathways_partner_events_total{result="accepted"}
 applied0=$(metric enrollment 'pathways_consumer_processed_total{consumer="enrollment",stream="eligibility"}')
 publish "$E2E_WORK/part1.jsonl"
 e2e_ctl wait-idle --timeout 60 >/dev/null || e2e_fail "not idle after part 1"
-sleep 0.5 # the metrics are refreshed once per loop turn
-e2e_assert_eq "partner events accepted (metric)" "$((accepted0 + half))" \
-    "$(metric eligibility 'pathways_partner_events_total{result="accepted"}')"
+# The metrics are refreshed once per loop turn: each is awaited (10 s) until
+# it shows the known workload, then asserted (which names what it shows).
+metric_is() { [ "$(metric "$1" "$2")" = "$3" ]; }
+wait_metric() { # wait_metric WHAT SERVICE NAME EXPECTED
+    local deadline=$((SECONDS + 10))
+    until metric_is "$2" "$3" "$4" || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.2; done
+    e2e_assert_eq "$1" "$4" "$(metric "$2" "$3")"
+}
+wait_metric "partner events accepted (metric)" eligibility \
+    'pathways_partner_events_total{result="accepted"}' "$((accepted0 + half))"
 elig_head=$(e2e_psql "SELECT seq FROM stream.head WHERE stream = 'eligibility'")
-e2e_assert_eq "enrollment processed (metric)" "$((applied0 + elig_head))" \
-    "$(metric enrollment 'pathways_consumer_processed_total{consumer="enrollment",stream="eligibility"}')"
+wait_metric "enrollment processed (metric)" enrollment \
+    'pathways_consumer_processed_total{consumer="enrollment",stream="eligibility"}' "$((applied0 + elig_head))"
 [ "$(metric enrollment 'pathways_batch_commit_seconds_count')" -gt 0 ] ||
     [ "$(metric eligibility 'pathways_batch_commit_seconds_count')" -gt 0 ] ||
     e2e_fail "no batch commit was observed in pathways_batch_commit_seconds"
@@ -135,9 +142,12 @@ e2e_assert_eq "events applied twice after replay" 0 "$(twice)"
 out=$(e2e_ctl dlq replay "$id" 2>&1) || true
 grep -q "0 dead letter(s) queued for replay" <<<"$out" || e2e_fail "second replay: $out"
 grep -q "state replayed" <<<"$out" || e2e_fail "second replay does not say why: $out"
-seen_after_replay=$(seen)
-sleep 2
-e2e_assert_eq "a second replay applies nothing" "$seen_after_replay" "$(seen)"
+# A consumer replays only what has a pending request: none is left, so
+# there is nothing to wait for before the count is final.
+e2e_assert_eq "replay requests pending after the second replay" 0 \
+    "$(e2e_psql "SELECT count(*) FROM stream.dead_letter WHERE consumer = 'enrollment'
+                 AND replay_requested_at IS NOT NULL AND replayed_at IS NULL")"
+e2e_assert_eq "a second replay applies nothing" "$((seen_before_replay + dead))" "$(seen)"
 e2e_assert_eq "replay requests audited" "$dead" \
     "$(e2e_psql "SELECT count(*) FROM stream.admin_audit WHERE action = 'dlq_replay'")"
 dead_metric() {

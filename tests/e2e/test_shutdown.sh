@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Graceful shutdown: SIGTERM in the middle of a load drains and exits 0
-# within the bound, losing nothing; a second signal during the drain exits
-# at once (status 1). Afterwards everything is applied exactly once.
+# within the bound, losing nothing; a second signal during a drain that
+# cannot finish (reporting's offset update waits on a row lock the test
+# holds) exits at once (status 1). Afterwards everything is applied exactly
+# once.
 set -euo pipefail
 source "$(dirname "$0")/../lib/e2e.sh"
 
@@ -17,8 +19,20 @@ e2e_ctl employer import "$E2E_WORK/employers.tsv" >/dev/null || e2e_fail "employ
     --retries 100 --quiet >"$E2E_WORK/publish.out" 2>&1 &
 loader=$!
 
+offset() { # offset CONSUMER: events it has applied, over its streams
+    e2e_psql "SELECT coalesce(sum(seq), 0) FROM stream.consumer_offset WHERE consumer = '$1'"
+}
+# flowing CONSUMER: the load is on and CONSUMER's offsets are moving.
+flowing() {
+    local before
+    before=$(offset "$1")
+    kill -0 "$loader" 2>/dev/null || e2e_fail "the load ended before the signal"
+    moved() { [ "$(offset "$1")" -gt "$before" ]; }
+    e2e_wait_until 20 "$1 applying the load" moved "$1"
+}
+
 # 1. One SIGTERM while batches flow: a clean drain, status 0, quickly.
-sleep 0.5
+flowing enrollment
 start=$(date +%s%N)
 e2e_stop enrollment
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -28,17 +42,42 @@ grep -q '"stopped cleanly"' "$(e2e_log enrollment)" || e2e_fail "no clean-stop l
 e2e_start enrollment
 e2e_wait_ready enrollment
 
-# 2. Two signals before the loop looks at them: the second cuts the drain
-#    short. (SIGSTOP holds the process so both are pending together.)
+# 2. A drain that cannot finish: the test holds reporting's offset rows, so
+#    its next batch waits on the lock; SIGTERM starts the drain, which the
+#    second signal cuts short.
+flowing reporting
+PGAPPNAME=shutdown_lock "$E2E_PSQL" -X -q -d "$PATHWAYS_DATABASE_URL" >/dev/null 2>&1 <<'SQL' &
+BEGIN;
+SELECT 1 FROM stream.consumer_offset WHERE consumer = 'reporting' FOR UPDATE;
+SELECT pg_sleep(120);
+SQL
+locker=$!
+release() {
+    e2e_psql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+              WHERE application_name = 'shutdown_lock'" >/dev/null
+    wait "$locker" 2>/dev/null || true
+}
+reporting_blocked() {
+    [ "$(e2e_psql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pathways-reporting'
+                   AND wait_event_type = 'Lock'")" -gt 0 ]
+}
+e2e_wait_until 30 "reporting waiting on the held offset rows" reporting_blocked
 pid=${E2E_PIDS[reporting]}
-kill -STOP "$pid"
+drains=$(grep -c 'signal received: draining' "$(e2e_log reporting)" || true)
 kill -TERM "$pid"
+draining() { [ "$(grep -c 'signal received: draining' "$(e2e_log reporting)")" -gt "$drains" ]; }
+e2e_wait_until 10 "reporting draining" draining
+kill -0 "$pid" 2>/dev/null || e2e_fail "reporting exited although its batch could not finish"
+reporting_blocked || e2e_fail "reporting no longer waits on the lock: the drain is not held"
+start=$(date +%s%N)
 kill -INT "$pid"
-kill -CONT "$pid"
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && e2e_fail "reporting still running after two signals"
+kill -0 "$pid" 2>/dev/null && e2e_fail "reporting still running 5 s after the second signal"
+cut_ms=$((($(date +%s%N) - start) / 1000000))
 _e2e_reap reporting
+release
 e2e_assert_eq "reporting exit status after a second signal" 1 "$E2E_EXIT_STATUS"
+[ "$cut_ms" -lt 1500 ] || e2e_fail "the second signal took ${cut_ms} ms to end the drain"
 grep -q '"stopped at once"' "$(e2e_log reporting)" || e2e_fail "no stopped-at-once log line"
 e2e_start reporting
 e2e_wait_ready reporting
@@ -46,4 +85,4 @@ e2e_wait_ready reporting
 wait "$loader" || e2e_fail "publish failed: $(tail -3 "$E2E_WORK/publish.out")"
 e2e_ctl wait-idle --timeout 90 >/dev/null || e2e_fail "not idle"
 e2e_ctl report summary --expect "$E2E_WORK/expected.json" || e2e_fail "summary differs from the oracle"
-echo "PASS: drain in ${ms} ms, second signal exits at once, nothing lost or doubled"
+echo "PASS: drain in ${ms} ms, a second signal ends a held drain in ${cut_ms} ms, nothing lost or doubled"

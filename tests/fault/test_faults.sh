@@ -58,20 +58,57 @@ crash_restart() {
     e2e_wait_ready "$1" 30
 }
 
+# Each fault must meet load: the partner's accepted events grow right before
+# it (and the loader has not finished), else the fault proves nothing.
+accepted() { e2e_psql "SELECT count(*) FROM eligibility.partner_event"; }
+load_flowing() { # load_flowing WHAT: fails the suite unless acceptances grow
+    local before
+    before=$(accepted)
+    kill -0 "$loader" 2>/dev/null || e2e_fail "$1: the load had already ended"
+    grows() { [ "$(accepted)" -gt "$before" ]; }
+    e2e_wait_until 20 "partner events accepted just before $1" grows
+    echo "load flowing before $1 ($(accepted) events accepted)"
+}
+heads() { # heads STREAM...: events on these streams
+    local list
+    list=$(printf "'%s'," "$@")
+    e2e_psql "SELECT coalesce(sum(seq), 0) FROM stream.head WHERE stream IN (${list%,})"
+}
+
 sleep 1.5
 for svc in eligibility enrollment notification reporting; do
+    load_flowing "killing $svc"
     crash_restart "$svc"
     sleep 1
 done
+load_flowing "stalling enrollment"
 pause enrollment
 sleep 2
 resume enrollment
+load_flowing "stopping reporting"
+reporting_streams=(employee eligibility enrollment notification)
+# reporting_gaps: live-path gaps reporting has closed from the table, over
+# its streams (pathways_consumer_gaps_total).
+reporting_gaps() {
+    curl -s --max-time 2 "http://127.0.0.1:$(e2e_port reporting 2)/metrics" |
+        awk '/^pathways_consumer_gaps_total\{consumer="reporting",/ { n += $2 } END { print n + 0 }'
+}
+gaps_before=$(reporting_gaps)
+heads_before=$(heads "${reporting_streams[@]}")
 pause reporting # far behind: its 20-event queue overflows while it sleeps
 sleep 4
+published=$(($(heads "${reporting_streams[@]}") - heads_before))
+echo "$published events published while reporting was stopped"
 resume reporting
-sleep 0.5
+# The overflow happened: events were lost on the way and reporting noticed
+# the gap and read them from the table.
+gapped() { [ "$(reporting_gaps)" -gt "$gaps_before" ]; }
+e2e_wait_until 20 "reporting closing a gap after its queue overflowed ($published events published while it was stopped)" gapped
+echo "reporting closed $(($(reporting_gaps) - gaps_before)) gap(s) after the overflow"
+load_flowing "stopping PostgreSQL"
 "$src/tests/lib/pg.sh" crash "$pgdir"
-echo "PostgreSQL stopped (immediate)"
+if e2e_psql "SELECT 1" >/dev/null 2>&1; then e2e_fail "PostgreSQL still answers after the crash"; fi
+echo "PostgreSQL stopped (immediate): no answer"
 sleep 2
 "$src/tests/lib/pg.sh" start "$pgdir" "$pgport" >/dev/null
 echo "PostgreSQL restarted"

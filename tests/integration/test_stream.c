@@ -238,17 +238,32 @@ static void wait_readable(pw_consumer_t *c)
     zpoller_destroy(&p);
 }
 
+/* Waits (5 s at most) until a subscription has reached the XPUB socket, so
+ * what is published next is not dropped for want of a subscriber. */
+static void wait_subscribed(zsock_t *xpub)
+{
+    zpoller_t *p = zpoller_new(xpub, NULL);
+    void *ready = zpoller_wait(p, 5000);
+    zpoller_destroy(&p);
+    assert_non_null(ready);
+    zframe_t *sub = zframe_recv(xpub);
+    assert_non_null(sub);
+    assert_true(zframe_size(sub) >= 1 && zframe_data(sub)[0] == 1);
+    zframe_destroy(&sub);
+}
+
 static void test_live_path_and_gap_catch_up(void **state)
 {
     pw_db_t *db = *state;
-    zsock_t *pub = zsock_new_pub("tcp://127.0.0.1:*");
+    /* XPUB: the test sees the consumer's subscription arrive. */
+    zsock_t *pub = zsock_new_xpub("tcp://127.0.0.1:*");
     assert_non_null(pub);
     char ep[128];
     snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", atoi(strrchr(zsock_endpoint(pub), ':') + 1));
     handler_ctx_t h = {0};
     pw_consumer_t *c = table_consumer("live", "s_live", &h, ep, 3);
     assert_int_equal(pw_consumer_catch_up(c, db), 0);
-    zclock_sleep(200); /* let the subscription reach the publisher */
+    wait_subscribed(pub);
     pw_appender_t *a = pw_appender_new();
     append_n(db, a, "s_live", 3, "x");
     pw_appender_publish(a, pub);
@@ -267,7 +282,9 @@ static void test_live_path_and_gap_catch_up(void **state)
     append_n(db, a, "s_live", 1, "x");
     pw_appender_publish(a, pub);
     wait_readable(c);
+    assert_int_equal(pw_consumer_gaps(c), 0);
     assert_int_equal(pw_consumer_on_readable(c, db), 3);
+    assert_int_equal(pw_consumer_gaps(c), 1);
     assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_live'"), 6);
     pw_consumer_destroy(&c);
     pw_appender_destroy(&a);
@@ -460,17 +477,33 @@ static pw_consumer_t *group_consumer(const char *stream, handler_ctx_t *h)
     return c;
 }
 
-/* Drives both consumers' ticks for ms milliseconds. */
-static void run_group(pw_db_t *db1, pw_consumer_t *a, pw_db_t *db2, pw_consumer_t *b, int ms)
+/* Drives both consumers' ticks (b may be NULL) once, then rests 10 ms. */
+static void tick_group(pw_db_t *db1, pw_consumer_t *a, pw_db_t *db2, pw_consumer_t *b)
 {
-    int64_t end = pw_mono_ms() + ms;
-    while (pw_mono_ms() < end) {
-        if (a)
-            assert_true(pw_consumer_tick(a, db1) >= 0);
-        if (b)
-            assert_true(pw_consumer_tick(b, db2) >= 0);
-        zclock_sleep(10);
-    }
+    if (a)
+        assert_true(pw_consumer_tick(a, db1) >= 0);
+    if (b)
+        assert_true(pw_consumer_tick(b, db2) >= 0);
+    zclock_sleep(10);
+}
+
+/* The sum of the group's stored offsets on s_group: the number of events
+ * applied and committed over all partitions. */
+static int64_t group_offsets(pw_db_t *db)
+{
+    return scalar(db, "SELECT coalesce(sum(seq), 0) FROM stream.consumer_offset WHERE "
+                      "consumer = 'group' AND stream = 's_group'");
+}
+
+/* Ticks the consumers until their offsets have reached `events` (so nothing
+ * is left to apply and counts are final), failing after 10 s. */
+static void run_group_to(pw_db_t *db1, pw_consumer_t *a, pw_db_t *db2, pw_consumer_t *b,
+                         int64_t events)
+{
+    int64_t deadline = pw_mono_ms() + 10000;
+    while (group_offsets(db1) < events && pw_mono_ms() < deadline)
+        tick_group(db1, a, db2, b);
+    assert_int_equal(group_offsets(db1), events);
 }
 
 static void append_keys(pw_db_t *db, pw_appender_t *a, const char *stream, int from, int n)
@@ -497,29 +530,29 @@ static void test_partitions_shared_and_taken_over(void **state)
     handler_ctx_t h1 = {0}, h2 = {0};
     pw_consumer_t *c1 = group_consumer("s_group", &h1);
     pw_consumer_t *c2 = group_consumer("s_group", &h2);
-    run_group(db, c1, db2, c2, 1500);
     /* Two live instances split the four partitions between them. */
+    int64_t deadline = pw_mono_ms() + 10000;
+    while ((pw_consumer_owned(c1) != 2 || pw_consumer_owned(c2) != 2) && pw_mono_ms() < deadline)
+        tick_group(db, c1, db2, c2);
     assert_int_equal(pw_consumer_owned(c1), 2);
     assert_int_equal(pw_consumer_owned(c2), 2);
-    /* Work that arrives now is shared. */
+    run_group_to(db, c1, db2, c2, 200);
+    /* Work that arrives now (the first 200 are all applied) is shared. */
     int before1 = h1.calls, before2 = h2.calls;
     append_keys(db, a, "s_group", 200, 200);
-    run_group(db, c1, db2, c2, 300);
+    run_group_to(db, c1, db2, c2, 400);
     assert_true(h1.calls > before1 && h2.calls > before2);
     assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_group'"), 400);
     /* c2 dies without a word; its partitions move to c1 once the leases
      * expire, and what was published meanwhile is applied exactly once. */
     pw_consumer_destroy(&c2);
     append_keys(db, a, "s_group", 400, 200);
-    int64_t t0 = pw_mono_ms();
-    while (pw_consumer_owned(c1) < 4 && pw_mono_ms() - t0 < 5000)
-        run_group(db, c1, NULL, NULL, 50);
+    deadline = pw_mono_ms() + 5000;
+    while (pw_consumer_owned(c1) < 4 && pw_mono_ms() < deadline)
+        tick_group(db, c1, NULL, NULL);
     assert_int_equal(pw_consumer_owned(c1), 4);
-    run_group(db, c1, NULL, NULL, 300);
+    run_group_to(db, c1, NULL, NULL, 600);
     assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_group'"), 600);
-    assert_int_equal(scalar(db, "SELECT sum(seq) FROM stream.consumer_offset WHERE "
-                                "consumer = 'group' AND stream = 's_group'"),
-                     600);
     pw_consumer_destroy(&c1);
     pw_appender_destroy(&a);
     pw_db_destroy(&db2);

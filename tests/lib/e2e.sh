@@ -12,7 +12,9 @@
 # Environment (ctest sets the first three; tests/run sets the URL):
 #   PATHWAYS_TEST_DATABASE_URL  any database on the test server (admin access)
 #   PATHWAYS_BIN                folder with pathways-<service> and the tools
-#   PATHWAYS_PORT_BASE          this test's port block (service k at +10*k)
+#   PATHWAYS_PORT_BASE          where this test's port block (service k at
+#                               +10*k) is looked for: e2e_init moves it to
+#                               the first free block from there (ports.sh)
 #   PATHWAYS_TODAY              defaults to 2026-11-30 so dates are reproducible
 # Exported by e2e_init: PATHWAYS_DATABASE_URL, E2E_WORK (the work folder, gone
 # at exit unless E2E_KEEP_WORK=1), PATHWAYS_OUTBOX_FILE ($E2E_WORK/outbox.jsonl
@@ -26,6 +28,8 @@
 # prints every service's log tail first.
 
 export PATHWAYS_TODAY="${PATHWAYS_TODAY:-2026-11-30}"
+# shellcheck source=tests/lib/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 # The services in port-block order: eligibility is k=1 (base+10), ...
 E2E_SERVICES=(eligibility enrollment notification reporting)
@@ -155,6 +159,7 @@ e2e_init() {
     if [ "$E2E_LEAST_PRIVILEGE" = 1 ]; then
         _e2e_least_privilege || exit 1
     fi
+    pw_claim_port_block || exit 1
     E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pathways-e2e-${name}.XXXXXX")
     export E2E_WORK
     export PATHWAYS_OUTBOX_FILE="${PATHWAYS_OUTBOX_FILE:-$E2E_WORK/outbox.jsonl}"

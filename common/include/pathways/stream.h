@@ -156,6 +156,9 @@ uint64_t pw_consumer_dead(const pw_consumer_t *c);
 uint64_t pw_consumer_retried(const pw_consumer_t *c);
 /* Dead letters this consumer applied again on an administrator's request. */
 uint64_t pw_consumer_replayed(const pw_consumer_t *c);
+/* Gaps seen on the live path (events lost on the way, e.g. by a full
+ * queue), each closed by reading the stream table. */
+uint64_t pw_consumer_gaps(const pw_consumer_t *c);
 /* Partitions this instance holds a lease on. */
 int pw_consumer_owned(const pw_consumer_t *c);
 /* Gives the partition leases back at once (clean shutdown), so another
