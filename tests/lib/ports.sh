@@ -54,7 +54,9 @@ pw_claim_port_block() {
         [ $((base + PW_PORT_BLOCK_SIZE)) -le 65000 ] || break
         lock="$dir/$base.lock"
         [ -e "$lock" ] || (umask 0 && : >>"$lock") 2>/dev/null || true
-        exec {fd}<"$lock" 2>/dev/null || continue
+        # In braces: a redirection on exec itself would send the test's
+        # stderr to /dev/null for good (and every FAIL message with it).
+        { exec {fd}<"$lock"; } 2>/dev/null || continue
         if flock -n "$fd" && _pw_block_bindable "$base"; then
             PW_PORT_BLOCK_FD=$fd
             export PATHWAYS_PORT_BASE=$base
