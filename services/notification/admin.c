@@ -27,7 +27,8 @@ static const char *SQL_RETRY =
 
 static const char *SQL_CANCEL =
     "UPDATE notification.outbox SET state = 'cancelled', cancelled_at = now(), last_error = $2,"
-    " updated_at = now() WHERE notification_id = $1 AND state IN ('queued', 'retrying')"
+    " address_wait_since = NULL, updated_at = now() WHERE notification_id = $1 AND state IN "
+    "('queued', 'retrying')"
     " RETURNING trigger, employer, employee, recipient, channel, state";
 
 static const char *SQL_STATE =

@@ -27,19 +27,29 @@ uint32_t ntf_backoff_random(uint32_t *state)
     return x;
 }
 
-ntf_decision_t ntf_retry_decide(ntf_outcome_t outcome, int attempts, int address_waits,
-                                int max_attempts, uint32_t rnd)
+/* The wait before checking a missing address again: the backoff, but no
+ * later than the end of the wait, so the last check falls on it. */
+static int64_t address_delay(int waits, int64_t waited_ms, const ntf_retry_policy_t *p,
+                             uint32_t rnd)
 {
-    return ntf_retry_decide_ex(outcome, attempts, address_waits, max_attempts, NTF_BACKOFF_BASE_MS,
-                               NTF_BACKOFF_CAP_MS, rnd);
+    int64_t delay = ntf_backoff_ms(waits, p->base_ms, p->cap_ms, rnd);
+    int64_t left = p->address_wait_ms - waited_ms;
+    return delay < left ? delay : left < 1 ? 1 : left;
 }
 
-ntf_decision_t ntf_retry_decide_ex(ntf_outcome_t outcome, int attempts, int address_waits,
-                                   int max_attempts, int64_t base_ms, int64_t cap_ms, uint32_t rnd)
+ntf_decision_t ntf_retry_decide(ntf_outcome_t outcome, const ntf_tries_t *tries,
+                                const ntf_retry_policy_t *policy, uint32_t rnd)
 {
-    ntf_decision_t d = {"retrying", attempts, address_waits, 0};
-    if (max_attempts < 1)
-        max_attempts = 1;
+    ntf_retry_policy_t p = *policy;
+    if (p.max_attempts < 1)
+        p.max_attempts = 1;
+    if (p.base_ms <= 0)
+        p.base_ms = NTF_BACKOFF_BASE_MS;
+    if (p.cap_ms <= 0)
+        p.cap_ms = NTF_BACKOFF_CAP_MS;
+    if (p.address_wait_ms <= 0)
+        p.address_wait_ms = NTF_ADDRESS_WAIT_MS;
+    ntf_decision_t d = {"retrying", tries->attempts, tries->address_waits, 0};
     switch (outcome) {
     case NTF_OUTCOME_SENT:
         d.state = "sent";
@@ -51,17 +61,17 @@ ntf_decision_t ntf_retry_decide_ex(ntf_outcome_t outcome, int attempts, int addr
         break;
     case NTF_OUTCOME_TEMPORARY:
         d.attempts++;
-        if (d.attempts >= max_attempts)
+        if (d.attempts >= p.max_attempts)
             d.state = "dead";
         else
-            d.delay_ms = ntf_backoff_ms(d.attempts, base_ms, cap_ms, rnd);
+            d.delay_ms = ntf_backoff_ms(d.attempts, p.base_ms, p.cap_ms, rnd);
         break;
     case NTF_OUTCOME_NO_ADDRESS:
         d.address_waits++;
-        if (d.address_waits >= max_attempts)
+        if (tries->address_waits > 0 && tries->address_waited_ms >= p.address_wait_ms)
             d.state = "cancelled";
         else
-            d.delay_ms = ntf_backoff_ms(d.address_waits, base_ms, cap_ms, rnd);
+            d.delay_ms = address_delay(d.address_waits, tries->address_waited_ms, &p, rnd);
         break;
     case NTF_OUTCOME_OPTED_OUT:
     case NTF_OUTCOME_NO_CONTACT:

@@ -34,14 +34,32 @@ typedef struct {
     int64_t delay_ms;  /* for "retrying": when to try again */
 } ntf_decision_t;
 
+/* How long an employee's address may take to arrive (it comes on the
+ * "employee" stream, independently of the enrollment that triggered the
+ * notification): 24 hours unless PATHWAYS_NOTIFICATION_ADDRESS_WAIT_S. */
+#define NTF_ADDRESS_WAIT_MS (24LL * 3600 * 1000)
+
+/* The retry policy; a zero field takes its default. */
+typedef struct {
+    int max_attempts;        /* delivery failures before "dead" (at least 1) */
+    int64_t base_ms, cap_ms; /* backoff (NTF_BACKOFF_BASE_MS, _CAP_MS) */
+    int64_t address_wait_ms; /* NTF_ADDRESS_WAIT_MS */
+} ntf_retry_policy_t;
+
+/* A row's history before this outcome. */
+typedef struct {
+    int attempts;              /* delivery attempts so far */
+    int address_waits;         /* times no address was known so far */
+    int64_t address_waited_ms; /* since the first of those (0: none) */
+} ntf_tries_t;
+
 /* Decides what follows an outcome. Delivery failures count toward
- * max_attempts, then the row is dead; a missing address is not a delivery
- * failure: it waits with the same backoff, and only after max_attempts
- * waits is the notification cancelled (never "dead"). */
-ntf_decision_t ntf_retry_decide(ntf_outcome_t outcome, int attempts, int address_waits,
-                                int max_attempts, uint32_t rnd);
-/* The same with the backoff's base and cap (ms). An opt-out or a missing
- * contact cancels at once: neither changes by waiting. */
-ntf_decision_t ntf_retry_decide_ex(ntf_outcome_t outcome, int attempts, int address_waits,
-                                   int max_attempts, int64_t base_ms, int64_t cap_ms, uint32_t rnd);
+ * max_attempts, then the row is dead. A missing address is not a delivery
+ * failure: the address is usually on its way on the employee stream, so the
+ * row waits (backoff, and it is woken when the address arrives) and is
+ * cancelled only once it has waited address_wait_ms, however many checks
+ * that took. An opt-out or a missing contact cancels at once: neither
+ * changes by waiting. */
+ntf_decision_t ntf_retry_decide(ntf_outcome_t outcome, const ntf_tries_t *tries,
+                                const ntf_retry_policy_t *policy, uint32_t rnd);
 #endif

@@ -39,10 +39,6 @@ ntf_delivery_t *ntf_delivery_new(const ntf_delivery_opts_t *opts, ntf_channel_t 
         d->opts.lease_s = NTF_DELIVERY_LEASE_S;
     if (!d->opts.from || !*d->opts.from)
         d->opts.from = NTF_DEFAULT_FROM;
-    if (d->opts.backoff_base_ms <= 0)
-        d->opts.backoff_base_ms = NTF_BACKOFF_BASE_MS;
-    if (d->opts.backoff_cap_ms <= 0)
-        d->opts.backoff_cap_ms = NTF_BACKOFF_CAP_MS;
     d->email = *channel;
     *channel = NULL;
     d->catalog = catalog;
@@ -144,14 +140,15 @@ typedef struct {
  * 0 when the row was reclaimed meanwhile, or -1. */
 static int record(ntf_delivery_t *d, pw_db_t *db, const ntf_row_t *row, const result_t *res)
 {
+    ntf_retry_policy_t policy = {d->opts.max_attempts, d->opts.backoff_base_ms,
+                                 d->opts.backoff_cap_ms, d->opts.address_wait_ms};
+    ntf_tries_t tries = {row->attempts, row->address_waits, row->address_waited_ms};
     ntf_record_t r = {row->id,
                       row->trigger,
                       row->employer,
                       row->employee,
                       res->outcome,
-                      ntf_retry_decide_ex(res->outcome, row->attempts, row->address_waits,
-                                          d->opts.max_attempts, d->opts.backoff_base_ms,
-                                          d->opts.backoff_cap_ms, ntf_backoff_random(&d->rng)),
+                      ntf_retry_decide(res->outcome, &tries, &policy, ntf_backoff_random(&d->rng)),
                       res->outcome == NTF_OUTCOME_SENT ? "" : res->error,
                       row->recipient,
                       row->channel,
@@ -195,6 +192,7 @@ static ntf_row_t row_at(const PGresult *res, int i)
                        .context = pw_db_get(res, i, "context"),
                        .attempts = (int)pw_db_get_i64(res, i, "attempts"),
                        .address_waits = (int)pw_db_get_i64(res, i, "address_waits"),
+                       .address_waited_ms = pw_db_get_i64(res, i, "address_waited_ms"),
                        .email = pw_db_get(res, i, "email"),
                        .given_name = pw_db_get(res, i, "given_name"),
                        .language = pw_db_get(res, i, "language"),

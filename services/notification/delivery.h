@@ -35,6 +35,7 @@ typedef struct {
     const char *unsubscribe_url;    /* base of unsubscribe links; may be NULL */
     int64_t backoff_base_ms;        /* 0: NTF_BACKOFF_BASE_MS */
     int64_t backoff_cap_ms;         /* 0: NTF_BACKOFF_CAP_MS */
+    int64_t address_wait_ms;        /* 0: NTF_ADDRESS_WAIT_MS */
 } ntf_delivery_opts_t;
 
 typedef struct ntf_delivery ntf_delivery_t;

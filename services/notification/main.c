@@ -77,7 +77,8 @@ static ntf_delivery_t *delivery_new(const setup_t *s, pw_service_t *svc, const n
                                 .contacts = s->contacts,
                                 .unsubscribe_url = s->settings.unsubscribe_url,
                                 .backoff_base_ms = s->settings.backoff_base_ms,
-                                .backoff_cap_ms = s->settings.backoff_cap_ms};
+                                .backoff_cap_ms = s->settings.backoff_cap_ms,
+                                .address_wait_ms = s->settings.address_wait_ms};
     ntf_delivery_t *d = ntf_delivery_new(&opts, &email, s->catalog, pub);
     ntf_channel_destroy(&email);
     if (d)

@@ -28,7 +28,7 @@ static const char *SQL_MERGE =
     "     AS language,"
     "   max(as_of) FILTER (WHERE language <> '') AS language_as_of"
     "   FROM ev GROUP BY employer, employee)"
-    " INSERT INTO notification.recipient AS r (employer, employee, email, email_as_of,"
+    " , m AS (INSERT INTO notification.recipient AS r (employer, employee, email, email_as_of,"
     " given_name, given_name_as_of, language, language_as_of)"
     " SELECT employer, employee, COALESCE(email, ''), email_as_of, COALESCE(given_name, ''),"
     " given_name_as_of, COALESCE(language, ''), language_as_of FROM b"
@@ -55,7 +55,13 @@ static const char *SQL_MERGE =
     "   IS DISTINCT FROM (r.given_name, r.given_name_as_of))"
     " OR (EXCLUDED.language_as_of >= COALESCE(r.language_as_of, '-infinity') AND"
     "   (EXCLUDED.language, EXCLUDED.language_as_of) IS DISTINCT FROM (r.language, "
-    "r.language_as_of))";
+    "r.language_as_of))"
+    " RETURNING r.employer, r.employee, r.email)"
+    /* Rows waiting for an address that has just arrived are due now. */
+    " UPDATE notification.outbox o SET next_attempt_at = now(), updated_at = now() FROM m"
+    " WHERE m.email <> '' AND o.employer = m.employer AND o.employee = m.employee"
+    " AND o.recipient = 'employee' AND o.state = 'retrying'"
+    " AND o.address_wait_since IS NOT NULL AND o.next_attempt_at > now()";
 
 #define MERGE_COLUMNS 6
 

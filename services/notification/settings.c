@@ -8,6 +8,9 @@
 
 #include "backoff.h"
 
+#define MAX_MS     (24LL * 3600 * 1000)
+#define MAX_WAIT_S (30LL * 24 * 3600)
+
 #ifndef NTF_SOURCE_DEPLOY_DIR
 #define NTF_SOURCE_DEPLOY_DIR "deploy"
 #endif
@@ -18,21 +21,29 @@ static void take(char *out, size_t outlen, const char *var, const char *fallback
     snprintf(out, outlen, "%s", v && *v ? v : fallback);
 }
 
-static int take_ms(const char *var, int64_t fallback, int64_t *out, char *err, size_t errlen)
+/* A duration in `unit` ("milliseconds", "seconds": scale 1 or 1000), 1..max
+ * units, into *out in milliseconds. */
+static int take_duration(const char *var, int64_t fallback_ms, const char *unit, int64_t scale,
+                         long long max, int64_t *out, char *err, size_t errlen)
 {
     const char *v = getenv(var);
-    *out = fallback;
+    *out = fallback_ms;
     if (!v || !*v)
         return 0;
     char *end;
     errno = 0;
     long long n = strtoll(v, &end, 10);
-    if (errno || *end || n < 1 || n > 24LL * 3600 * 1000) {
-        snprintf(err, errlen, "%s: milliseconds 1..86400000 expected, got '%s'", var, v);
+    if (errno || *end || n < 1 || n > max) {
+        snprintf(err, errlen, "%s: %s 1..%lld expected, got '%s'", var, unit, max, v);
         return -1;
     }
-    *out = n;
+    *out = (int64_t)n * scale;
     return 0;
+}
+
+static int take_ms(const char *var, int64_t fallback, int64_t *out, char *err, size_t errlen)
+{
+    return take_duration(var, fallback, "milliseconds", 1, MAX_MS, out, err, errlen);
 }
 
 int ntf_read_secret_file(const char *path, char *out, size_t outlen, char *err, size_t errlen)
@@ -72,7 +83,9 @@ int ntf_settings_load(ntf_settings_t *s, char *err, size_t errlen)
     if (take_ms("PATHWAYS_NOTIFICATION_BACKOFF_BASE_MS", NTF_BACKOFF_BASE_MS, &s->backoff_base_ms,
                 err, errlen) != 0 ||
         take_ms("PATHWAYS_NOTIFICATION_BACKOFF_CAP_MS", NTF_BACKOFF_CAP_MS, &s->backoff_cap_ms, err,
-                errlen) != 0)
+                errlen) != 0 ||
+        take_duration("PATHWAYS_NOTIFICATION_ADDRESS_WAIT_S", NTF_ADDRESS_WAIT_MS, "seconds", 1000,
+                      MAX_WAIT_S, &s->address_wait_ms, err, errlen) != 0)
         return -1;
     return 0;
 }

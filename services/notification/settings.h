@@ -10,6 +10,8 @@
  *   PATHWAYS_UNSUBSCRIBE_URL        base of the unsubscribe link; the
  *                                   notification id is appended
  *   PATHWAYS_NOTIFICATION_BACKOFF_BASE_MS, _CAP_MS   retry delays
+ *   PATHWAYS_NOTIFICATION_ADDRESS_WAIT_S   how long an employee message
+ *                                   waits for the address (default 86400)
  *
  * The data files default to the deploy/ folder of the source tree this
  * binary was built from (NTF_SOURCE_DEPLOY_DIR); containers set the
@@ -33,6 +35,7 @@ typedef struct {
     char unsubscribe_url[512];
     int64_t backoff_base_ms;
     int64_t backoff_cap_ms;
+    int64_t address_wait_ms;
 } ntf_settings_t;
 
 /* Fills s from the environment over the defaults. Returns 0, or -1 with a

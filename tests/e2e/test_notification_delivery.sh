@@ -69,29 +69,8 @@ e2e_wait_until 10 "http sink" test -s "$E2E_WORK/http.ready"
 
 e2e_ctl migrate >"$E2E_WORK/migrate.log" 2>&1 || e2e_fail "pathwaysctl migrate"
 
-# ---- writing stream events as their owners would ----------------------------
-encode() { # TYPE TEXT -> hex of the protobuf encoding
-    printf '%s' "$2" | protoc-c --encode="pathways.v1.$1" -I "$PATHWAYS_SOURCE/proto" \
-        "$PATHWAYS_SOURCE"/proto/pathways/v1/*.proto | od -An -v -tx1 | tr -d ' \n'
-}
-declare -A SEQ=([employee]=0 [enrollment]=0)
-put() { # STREAM TYPE KEY EVENT_ID HEX
-    SEQ[$1]=$((SEQ[$1] + 1))
-    e2e_psql "INSERT INTO stream.head (stream, partition, seq) VALUES ('$1', 0, ${SEQ[$1]})
-        ON CONFLICT (stream, partition) DO UPDATE SET seq = EXCLUDED.seq;
-        INSERT INTO stream.event (stream, partition, seq, type, key, event_id, occurred_at, payload)
-        VALUES ('$1', 0, ${SEQ[$1]}, '$2', '$3', '$4', now(), decode('$5', 'hex'))" >/dev/null
-}
-hire() { # EMPLOYEE EMAIL NAME LANGUAGE
-    put employee org.pathways.employee.hired.v1 "acme/$1" "hire-$1" "$(encode EmployeeEvent \
-        "id: \"h-$1\" source: \"acme\" subject: \"$1\" type: \"org.pathways.employee.hired.v1\"
-         effective_date: \"2026-01-02\" data { email: \"$2\" given_name: \"$3\" language: \"$4\" }")"
-}
-change() { # EVENT_ID EMPLOYEE FROM TO [EXTRA FIELDS]
-    put enrollment org.pathways.enrollment.changed.v1 "acme/$2" "$1" "$(encode EnrollmentChanged \
-        "employer: \"acme\" employee: \"$2\" program: \"mapp\" from_state: ENROLLMENT_STATE_$3
-         to_state: ENROLLMENT_STATE_$4 effective_date: \"2026-11-30\" actor: \"system\" ${5:-}")"
-}
+# shellcheck source=tests/lib/stream_events.sh
+source "$LIB/stream_events.sh"
 q() { e2e_psql "$1"; }
 sql_is() { [ "$(q "$1")" = "$2" ]; }  # SQL EXPECTED (for e2e_wait_until)
 sql_ge() { [ "$(q "$1")" -ge "$2" ]; }

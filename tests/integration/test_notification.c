@@ -322,19 +322,27 @@ static void test_unknown_address_waits_then_sends(void **state)
                  " AND recipient = 'employee'",
                  "r2", "t");
     assert_int_equal(ntf_delivery_tick(d, f->db), 0); /* not due yet */
+    /* The address arriving makes the waiting row due at once. */
     assert_int_equal(employee_event(f, "r2", "2026-01-01", "bo@x.example", "Bo", "en"),
                      PW_APPLY_OK);
-    make_due(f);
     assert_int_equal(ntf_delivery_tick(d, f->db), 1);
     assert_query(f, ROW_OF, "r2", "sent/1/1");
+    assert_query(f, "SELECT count(*) FROM notification.outbox WHERE address_wait_since IS NOT NULL",
+                 NULL, "0");
     assert_non_null(strstr(slurp(file), "\"subject\":\"Your enrollment in the Medical Assistant"));
-    /* An address that never comes: cancelled after max_attempts waits. */
+    /* An address that never comes: waits past max_attempts checks without
+     * spending attempts, and is cancelled only when the wait is over. */
     assert_int_equal(enrollment_event(f, "enr-4", "nobody", INVITED), PW_APPLY_OK);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 5; i++) {
         make_due(f);
         assert_int_equal(ntf_delivery_tick(d, f->db), 1);
     }
-    assert_query(f, ROW_OF, "nobody", "cancelled/0/3");
+    assert_query(f, ROW_OF, "nobody", "retrying/0/5");
+    exec_sql(f, "UPDATE notification.outbox SET address_wait_since = now() - interval '25 hours'"
+                " WHERE employee = 'nobody'");
+    make_due(f);
+    assert_int_equal(ntf_delivery_tick(d, f->db), 1);
+    assert_query(f, ROW_OF, "nobody", "cancelled/0/6");
     ntf_delivery_destroy(&d);
 }
 

@@ -128,6 +128,15 @@ e2e_invited_twice() {
         FROM enrollment.transition GROUP BY 1) d WHERE invited > lost + 1"
 }
 
+# e2e_cancelled_with_address: employee notifications cancelled for want of
+# an address although the directory now holds one (the address was on its
+# way and should have been waited for). 0 when none.
+e2e_cancelled_with_address() {
+    e2e_psql "SELECT count(*) FROM notification.outbox o JOIN notification.recipient r
+        USING (employer, employee) WHERE o.state = 'cancelled' AND o.recipient = 'employee'
+        AND o.last_error LIKE 'no_address%' AND r.email <> ''"
+}
+
 # e2e_init NAME: fresh database pathways_e2e_NAME (dropped first if it exists),
 # PATHWAYS_DATABASE_URL pointing at it, a work folder, and an EXIT trap that
 # stops every service this test started and removes the work folder.

@@ -158,6 +158,8 @@ for line in open(sys.argv[1]):
     e2e_assert_eq duplicated 0 "$duplicated"
     e2e_assert_eq unexpected 0 "$unexpected"
     e2e_assert_eq "dead letters" 0 "$dead"
+    e2e_assert_eq "notifications cancelled although their address arrived" 0 \
+        "$(e2e_cancelled_with_address)"
     # Final lag 0 on every stream, and every effect downstream matches the oracle.
     e2e_assert_eq "lagging consumers" 0 "$(e2e_psql "SELECT count(*) FROM stream.consumer_offset o
         JOIN stream.head h USING (stream, partition) WHERE o.seq <> h.seq")"
