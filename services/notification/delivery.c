@@ -14,7 +14,9 @@
 #include "resolve.h"
 
 #define METRIC_DELIVERIES "pathways_notification_deliveries_total"
+#define METRIC_RESENDS    "pathways_notification_resends_total"
 #define MAX_CONTEXT_VARS  12
+#define LABELS_MAX        96
 
 struct ntf_delivery {
     ntf_delivery_opts_t opts;
@@ -25,6 +27,13 @@ struct ntf_delivery {
     uint32_t rng;
     int recovered; /* start-up reclaim done */
 };
+
+/* The label set of one channel, written into buf (LABELS_MAX bytes). */
+static const char *channel_label(char *buf, const char *channel)
+{
+    snprintf(buf, LABELS_MAX, "channel=\"%s\"", channel);
+    return buf;
+}
 
 ntf_delivery_t *ntf_delivery_new(const ntf_delivery_opts_t *opts, ntf_channel_t **channel,
                                  const ntf_catalog_t *catalog, const ntf_publisher_t *pub)
@@ -44,9 +53,18 @@ ntf_delivery_t *ntf_delivery_new(const ntf_delivery_opts_t *opts, ntf_channel_t 
     d->catalog = catalog;
     d->pub = pub;
     d->rng = (uint32_t)pw_now_us() ^ ((uint32_t)getpid() << 16) ^ 0x5bd1e995u;
-    if (opts->metrics)
+    if (opts->metrics) {
         pw_metrics_describe(opts->metrics, METRIC_DELIVERIES, "counter",
                             "Notification delivery attempts by channel and result.");
+        pw_metrics_describe(opts->metrics, METRIC_RESENDS, "counter",
+                            "Notifications sent again after a crash or a failed record left them"
+                            " in 'sending'; the receiver may have had them already (same"
+                            " Message-ID / Idempotency-Key).");
+        char labels[LABELS_MAX];
+        pw_metrics_add(opts->metrics, METRIC_RESENDS, channel_label(labels, NTF_CHANNEL_EMAIL), 0);
+        pw_metrics_add(opts->metrics, METRIC_RESENDS, channel_label(labels, NTF_CHANNEL_WEBHOOK),
+                       0);
+    }
     return d;
 }
 
@@ -167,10 +185,12 @@ static int record(ntf_delivery_t *d, pw_db_t *db, const ntf_row_t *row, const re
         pw_logkv(PW_LOG_WARN, "delivery failed", "notification_id", row->id, "state",
                  r.decision.state, "error", res->error, (char *)NULL);
     if (d->opts.metrics) {
-        char labels[96];
+        char labels[LABELS_MAX];
         snprintf(labels, sizeof labels, "channel=\"%s\",result=\"%s\"", row->channel,
                  outcome_label(res->outcome));
         pw_metrics_add(d->opts.metrics, METRIC_DELIVERIES, labels, 1);
+        if (row->reclaimed && res->outcome == NTF_OUTCOME_SENT && rc == 1)
+            pw_metrics_add(d->opts.metrics, METRIC_RESENDS, channel_label(labels, row->channel), 1);
     }
     return rc;
 }
@@ -193,6 +213,7 @@ static ntf_row_t row_at(const PGresult *res, int i)
                        .attempts = (int)pw_db_get_i64(res, i, "attempts"),
                        .address_waits = (int)pw_db_get_i64(res, i, "address_waits"),
                        .address_waited_ms = pw_db_get_i64(res, i, "address_waited_ms"),
+                       .reclaimed = flag(res, i, "reclaimed"),
                        .email = pw_db_get(res, i, "email"),
                        .given_name = pw_db_get(res, i, "given_name"),
                        .language = pw_db_get(res, i, "language"),

@@ -45,9 +45,9 @@ static const char *SQL_CLAIM =
     "   RETURNING notification_id, trigger, recipient, employer, employee, program, channel,"
     "   context::text AS context, attempts, address_waits, next_attempt_at,"
     "   COALESCE((extract(epoch FROM now() - address_wait_since) * 1000)::bigint, 0)"
-    "     AS address_waited_ms)"
+    "     AS address_waited_ms, reclaimed_at IS NOT NULL AS reclaimed)"
     " SELECT c.notification_id, c.trigger, c.recipient, c.employer, c.employee, c.program,"
-    " c.channel, c.context, c.attempts, c.address_waits, c.address_waited_ms,"
+    " c.channel, c.context, c.attempts, c.address_waits, c.address_waited_ms, c.reclaimed,"
     " COALESCE(r.email, '') AS email,"
     " COALESCE(r.given_name, '') AS given_name, COALESCE(r.language, '') AS language,"
     " (p.person IS NOT NULL) AS pref_found, COALESCE(p.opted_out, false) AS opted_out,"
@@ -62,7 +62,8 @@ static const char *SQL_CLAIM =
 
 static const char *SQL_RECLAIM =
     "UPDATE notification.outbox SET state = 'retrying', next_attempt_at = now(),"
-    " last_error = 'reclaimed: delivery may have happened', updated_at = now()"
+    " last_error = 'reclaimed: delivery may have happened', reclaimed_at = now(),"
+    " updated_at = now()"
     " WHERE state = 'sending' AND claimed_at < now() - make_interval(secs => $1::int)";
 
 /* The row's new state and its attempt row in one statement, only while

@@ -77,7 +77,8 @@ int ntf_outbox_enqueue(pw_db_t *db, const ntf_publisher_t *pub, const ntf_queue_
  * rows another worker holds. Returns their rows (columns notification_id,
  * trigger, recipient, employer, employee, program, channel, context,
  * attempts, address_waits, address_waited_ms (how long it has waited for
- * an address, 0 when it is not waiting); the employee's directory entry: email,
+ * an address, 0 when it is not waiting), reclaimed (t when it was once
+ * left in "sending" and put back); the employee's directory entry: email,
  * given_name, language, "" when none; the person's preferences:
  * pref_found, opted_out, channel_ok, pref_language); caller PQclear()s.
  * NULL on error. */

@@ -21,6 +21,7 @@ typedef struct {
     const char *id, *trigger, *recipient, *employer, *employee, *program, *channel, *context;
     int attempts, address_waits;
     int64_t address_waited_ms; /* since the first missing address; 0: none */
+    int reclaimed;             /* left in "sending" once: a send may be a re-send */
     const char *email, *given_name, *language;
     int pref_found, opted_out, channel_ok;
     const char *pref_language;

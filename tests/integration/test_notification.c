@@ -407,12 +407,23 @@ static void test_stuck_sending_is_reclaimed_at_startup(void **state)
     /* As if a previous process claimed it and died before recording. */
     exec_sql(f, "UPDATE notification.outbox SET state = 'sending', claimed_at = now()"
                 " WHERE trigger_event_id = 'enr-6'");
-    ntf_delivery_t *d = file_delivery(f, file, 5);
-    assert_int_equal(ntf_delivery_tick(d, f->db), 1);
+    /* Not stuck: its send is no re-send. */
+    assert_int_equal(enrollment_event(f, "enr-6b", "r1", INVITED), PW_APPLY_OK);
+    pw_metrics_t *m = pw_metrics_new();
+    ntf_channel_t *ch = ntf_channel_file_new(file);
+    ntf_delivery_opts_t o = {.max_attempts = 5, .from = "pathways@test.example", .metrics = m};
+    ntf_delivery_t *d = ntf_delivery_new(&o, &ch, f->catalog, &f->pub);
+    assert_non_null(d);
+    assert_int_equal(ntf_delivery_tick(d, f->db), 2);
     assert_query(f, "SELECT state FROM notification.outbox WHERE trigger_event_id = $1", "enr-6",
                  "sent");
-    assert_int_equal(count_lines(file), 1);
+    assert_int_equal(count_lines(file), 2);
+    assert_true(pw_metrics_get(m, "pathways_notification_resends_total", "channel=\"email\"") ==
+                1.0);
+    assert_true(pw_metrics_get(m, "pathways_notification_deliveries_total",
+                               "channel=\"email\",result=\"sent\"") == 2.0);
     ntf_delivery_destroy(&d);
+    pw_metrics_destroy(&m);
 }
 
 /* ---- SMTP: a real server on loopback ---- */

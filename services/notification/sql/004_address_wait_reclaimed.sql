@@ -8,3 +8,9 @@ ALTER TABLE notification.outbox ADD COLUMN address_wait_since timestamptz;
 
 CREATE INDEX outbox_address_wait_idx ON notification.outbox (employer, employee)
     WHERE address_wait_since IS NOT NULL;
+
+-- reclaimed_at: when a row left in "sending" (a crash, or a failed record
+-- of its delivery) was last put back to be sent again; its next successful
+-- send may be a second copy for the receiver (same Message-ID /
+-- Idempotency-Key), and is counted in pathways_notification_resends_total.
+ALTER TABLE notification.outbox ADD COLUMN reclaimed_at timestamptz;
