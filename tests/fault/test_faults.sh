@@ -64,7 +64,7 @@ accepted() { e2e_psql "SELECT count(*) FROM eligibility.partner_event"; }
 load_flowing() { # load_flowing WHAT: fails the suite unless acceptances grow
     local before
     before=$(accepted)
-    kill -0 "$loader" 2>/dev/null || e2e_fail "$1: the load had already ended"
+    fault_load_running || e2e_fail "$1: the load had already ended"
     grows() { [ "$(accepted)" -gt "$before" ]; }
     e2e_wait_until 20 "partner events accepted just before $1" grows
     echo "load flowing before $1 ($(accepted) events accepted)"
