@@ -3,7 +3,6 @@
  * metrics on its own thread from atomics and the metrics registry. */
 #include "pathways/service.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <signal.h>
 #include <sodium.h>
@@ -19,18 +18,7 @@
 #include "pathways/migrate.h"
 #include "gate.h"
 #include "queue_metrics.h"
-
-#define MAX_CONSUMERS     8
-#define MAX_TIMERS        8
-#define POLL_MAX_MS       100
-#define RECONNECT_MS      1000
-#define REQUESTS_PER_TURN 64
-#define TYPE_MAX          128
-#define QUEUE_METRICS_MS  2000
-#define PW_REFUSAL_MAX    1024
-/* Bodies up to this many times PATHWAYS_MAX_MESSAGE_BYTES are read and
- * answered batch_too_large; larger ones are cut off by libzmq. */
-#define PW_OVERSIZE_FACTOR 8
+#include "service_internal.h"
 
 /* The one process-wide global: how many termination signals arrived. */
 static volatile sig_atomic_t signals_received;
@@ -40,45 +28,6 @@ static void on_signal(int sig)
     (void)sig;
     signals_received++;
 }
-
-typedef struct {
-    pw_gate_t *gate;
-    pw_service_id_t owner;
-    const char *stream;
-    pw_apply_fn fn;
-    pw_apply_batch_fn batch_fn;
-    void *ctx;
-    pw_consumer_t *consumer;
-} consumer_spec_t;
-
-typedef struct {
-    int interval_ms;
-    pw_timer_fn fn;
-    void *ctx;
-    int64_t next_ms;
-} timer_t_;
-
-struct pw_service {
-    pw_service_id_t id;
-    pw_config_t cfg;
-    pw_db_t *db;
-    zsock_t *pub, *router;
-    pw_appender_t *appender;
-    pw_metrics_t *metrics;
-    pw_http_t *http;
-    pw_gate_t *gate;
-    pw_request_fn on_request;
-    void *request_ctx;
-    consumer_spec_t consumers[MAX_CONSUMERS];
-    int nconsumers;
-    timer_t_ timers[MAX_TIMERS];
-    int ntimers;
-    atomic_int db_ready, sockets_ready, migrations_pending;
-    _Atomic int64_t last_turn_ms; /* when the loop last turned (0: not running) */
-    uint64_t db_generation;       /* the connection consumers' offsets belong to */
-    int64_t drain_deadline_ms;    /* 0 until the first signal is noticed */
-    int stop;
-};
 
 pw_service_t *pw_service_new(pw_service_id_t id, const pw_config_t *cfg)
 {
@@ -523,121 +472,6 @@ int pw_service_start(pw_service_t *svc)
     return 0;
 }
 
-/* Replies [identity][type][bytes] on the ROUTER. */
-static void send_reply(pw_service_t *svc, zframe_t *identity, const char *type, uint8_t *bytes,
-                       size_t len)
-{
-    zmsg_t *reply = zmsg_new();
-    zmsg_append(reply, &identity);
-    zmsg_addstr(reply, type);
-    zmsg_addmem(reply, bytes, len);
-    zmsg_send(&reply, svc->router);
-}
-
-static void reply_error(pw_service_t *svc, zframe_t *identity, const char *code, const char *why)
-{
-    Pathways__V1__AdminReply r = PATHWAYS__V1__ADMIN_REPLY__INIT;
-    r.error_code = (char *)code;
-    r.error = (char *)why;
-    size_t len;
-    uint8_t *bytes = pw_msg_encode(&r.base, 0, &len);
-    if (bytes)
-        send_reply(svc, identity, "pathways.v1.AdminReply", bytes, len);
-    else
-        zframe_destroy(&identity);
-    free(bytes);
-}
-
-/* Decides whether a request may reach the handler. Returns NULL when it
- * may, else the error code to answer with (the reason in why), after
- * logging it at warn and counting it: an unknown type whatever the
- * sender's role, a sender whose role may not send it, a body over
- * PATHWAYS_MAX_MESSAGE_BYTES. */
-static const char *refuse(pw_service_t *svc, zframe_t *type_frame, const char *type, size_t size,
-                          char *why, size_t whylen)
-{
-    const char *code = NULL;
-    if (!pw_gate_known(svc->gate, type, why, whylen)) {
-        code = "unknown_message_type";
-    } else if (!pw_gate_admit(svc->gate, type_frame, type, why, whylen)) {
-        code = "forbidden"; /* pw_gate_admit logged it with the key id */
-    } else if (size > svc->cfg.max_message_bytes) {
-        code = "batch_too_large";
-        snprintf(why, whylen, "message of %zu bytes; the limit is %zu (PATHWAYS_MAX_MESSAGE_BYTES)",
-                 size, svc->cfg.max_message_bytes);
-    }
-    if (!code)
-        return NULL;
-    if (strcmp(code, "forbidden") != 0)
-        pw_logkv(PW_LOG_WARN, "request refused", "key_id", pw_service_peer(svc)->key_id, "code",
-                 code, "reason", why, NULL);
-    char labels[64];
-    snprintf(labels, sizeof labels, "reason=\"%s\"", code);
-    pw_metrics_add(svc->metrics, "pathways_requests_refused_total", labels, 1);
-    return code;
-}
-
-/* Counts a request under a bounded label set: its declared type, or
- * "other" for an undeclared or malformed one. */
-static void count_request(pw_service_t *svc, const char *type)
-{
-    char labels[TYPE_MAX + 16];
-    snprintf(labels, sizeof labels, "type=\"%s\"", pw_gate_label(svc->gate, type));
-    pw_metrics_add(svc->metrics, "pathways_requests_total", labels, 1);
-}
-
-/* Handles one request; returns 0, or -1 when nothing was waiting. */
-static int handle_request(pw_service_t *svc)
-{
-    zmsg_t *msg = zmsg_recv(svc->router);
-    if (!msg)
-        return -1;
-    int64_t t_read = pw_now_us();
-    zframe_t *identity = zmsg_pop(msg);
-    zframe_t *type = zmsg_pop(msg);
-    zframe_t *body = zmsg_pop(msg);
-    if (!identity) {
-        zmsg_destroy(&msg);
-        return 0;
-    }
-    char tname[TYPE_MAX] = "", why[PW_REFUSAL_MAX];
-    if (!type || !body || zmsg_size(msg) != 0 || zframe_size(type) >= TYPE_MAX) {
-        reply_error(svc, identity, "malformed_request",
-                    "expected two frames: [message type][protobuf bytes]");
-    } else {
-        memcpy(tname, zframe_data(type), zframe_size(type));
-        tname[zframe_size(type)] = '\0';
-        for (char *t = tname; *t; t++) /* keep the name printable for logs/labels */
-            if (!(isalnum((unsigned char)*t) || *t == '.' || *t == '_'))
-                *t = '?';
-        const char *refusal = refuse(svc, type, tname, zframe_size(body), why, sizeof why);
-        if (refusal) {
-            reply_error(svc, identity, refusal, why);
-            goto done;
-        }
-        const char *rtype = NULL;
-        size_t rlen = 0;
-        uint8_t *rbytes = svc->on_request(svc->request_ctx, svc, tname, zframe_data(body),
-                                          zframe_size(body), &rtype, &rlen);
-        if (pw_db_in_txn(svc->db)) /* a handler must finish its transaction */
-            pw_service_rollback(svc);
-        if (rbytes && rtype)
-            send_reply(svc, identity, rtype, rbytes, rlen);
-        else
-            zframe_destroy(&identity);
-        if (rbytes && rtype && strcmp(rtype, "pathways.v1.PublishAck") == 0)
-            pw_metrics_observe(svc->metrics, "pathways_partner_ack_seconds", "",
-                               (double)(pw_now_us() - t_read) / 1e6);
-        free(rbytes);
-    }
-done:
-    count_request(svc, tname);
-    zframe_destroy(&type);
-    zframe_destroy(&body);
-    zmsg_destroy(&msg);
-    return 0;
-}
-
 static void update_consumer_metrics(pw_service_t *svc)
 {
     for (int i = 0; i < svc->nconsumers; i++) {
@@ -709,7 +543,7 @@ static void loop_turn(pw_service_t *svc, zmq_pollitem_t *items, int nitems)
     /* Requests are served even without a database: handlers then answer
      * "unavailable" at once, so partners back off instead of timing out. */
     if (svc->router) {
-        for (int n = 0; n < REQUESTS_PER_TURN && handle_request(svc) == 0; n++)
+        for (int n = 0; n < REQUESTS_PER_TURN && service_handle_request(svc) == 0; n++)
             ;
         k++;
     }
