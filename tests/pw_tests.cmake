@@ -3,6 +3,15 @@
 # with ctest under KIND/<name>. A cmocka skip() fails the test: a C test has
 # no optional dependency, and ctest's SKIP_REGULAR_EXPRESSION would also hide
 # a failure in the same executable.
+# The tests' own helpers (tests/lib: a fresh database, the bad-input
+# corpus harness), built once.
+if(NOT TARGET pathways_testlib)
+  add_library(pathways_testlib STATIC "${PROJECT_SOURCE_DIR}/tests/lib/testdb.c"
+              "${PROJECT_SOURCE_DIR}/tests/lib/corpus.c")
+  target_include_directories(pathways_testlib PUBLIC "${PROJECT_SOURCE_DIR}/tests/lib")
+  target_link_libraries(pathways_testlib PUBLIC pathways_common PkgConfig::CMOCKA)
+endif()
+
 function(pw_add_c_tests kind)
   file(GLOB srcs CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/test_*.c")
   set(cores "")
@@ -18,10 +27,11 @@ function(pw_add_c_tests kind)
   foreach(src IN LISTS srcs)
     get_filename_component(name "${src}" NAME_WE)
     set(exe "${kind}_${name}")
-    add_executable(${exe} "${src}" "${PROJECT_SOURCE_DIR}/tests/lib/testdb.c")
+    add_executable(${exe} "${src}")
     set_target_properties(${exe} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
     target_include_directories(${exe} PRIVATE "${PROJECT_SOURCE_DIR}/tests/lib")
-    target_link_libraries(${exe} PRIVATE ${cores} pathways_common PkgConfig::CMOCKA)
+    target_link_libraries(${exe} PRIVATE pathways_testlib ${cores} pathways_common
+                          PkgConfig::CMOCKA)
     add_test(NAME ${kind}/${name} COMMAND ${exe})
     set_tests_properties(${kind}/${name} PROPERTIES LABELS ${kind} TIMEOUT 300
       FAIL_REGULAR_EXPRESSION "\\[  SKIPPED \\]")

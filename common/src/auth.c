@@ -10,16 +10,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const role_names[] = {"none", "partner", "read_only", "admin", "service"};
+static const char *const role_names[] = {"none",  "partner", "read_only",
+                                         "admin", "service", "provider"};
 
 const char *pw_role_name(pw_role_t role)
 {
-    return (unsigned)role <= PW_ROLE_SERVICE ? role_names[role] : "none";
+    return (unsigned)role <= PW_ROLE_PROVIDER ? role_names[role] : "none";
 }
 
 int pw_role_parse(const char *text, pw_role_t *out)
 {
-    for (int r = PW_ROLE_PARTNER; r <= PW_ROLE_SERVICE; r++) {
+    for (int r = PW_ROLE_PARTNER; r <= PW_ROLE_PROVIDER; r++) {
         if (text && strcmp(text, role_names[r]) == 0) {
             *out = (pw_role_t)r;
             return 0;
@@ -57,6 +58,24 @@ int pw_auth_may_publish(const pw_peer_t *peer, const char *employer, char *why, 
     return 1;
 }
 
+int pw_auth_may_act_for_provider(const pw_peer_t *peer, const char *provider, char *why,
+                                 size_t whylen)
+{
+    if (peer && peer->role == PW_ROLE_ADMIN)
+        return 1;
+    if (!peer || peer->role != PW_ROLE_PROVIDER) {
+        snprintf(why, whylen, "key %s has role %s; only a provider key acts for a provider",
+                 peer ? peer->key_id : "?", pw_role_name(peer ? peer->role : PW_ROLE_NONE));
+        return 0;
+    }
+    if (!provider || strcmp(provider, peer->provider) != 0) {
+        snprintf(why, whylen, "key %s acts for provider %s only, not %.64s", peer->key_id,
+                 peer->provider, provider ? provider : "(none)");
+        return 0;
+    }
+    return 1;
+}
+
 int pw_auth_require_role(const pw_peer_t *peer, pw_role_t min, char *why, size_t whylen)
 {
     if (!peer || peer->role == PW_ROLE_NONE) {
@@ -69,7 +88,8 @@ int pw_auth_require_role(const pw_peer_t *peer, pw_role_t min, char *why, size_t
                  peer->key_id);
         return 0;
     }
-    if (peer->role < min) {
+    pw_role_t rank = peer->role == PW_ROLE_PROVIDER ? PW_ROLE_PARTNER : peer->role;
+    if (rank < min) {
         snprintf(why, whylen, "key %s has role %s; this needs %s or above", peer->key_id,
                  pw_role_name(peer->role), pw_role_name(min));
         return 0;

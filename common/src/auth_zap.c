@@ -34,7 +34,8 @@ struct pw_auth {
 };
 
 static const char *const LOAD_SQL =
-    "SELECT key_id, public_key, role, coalesce(employer, '') AS employer FROM auth.key"
+    "SELECT key_id, public_key, role, coalesce(employer, '') AS employer,"
+    " coalesce(provider, '') AS provider FROM auth.key"
     " WHERE revoked_at IS NULL AND not_before <= now()"
     " AND (expires_at IS NULL OR expires_at > now())";
 
@@ -64,6 +65,7 @@ static zhashx_t *load_keys(pw_db_t *db)
         snprintf(e->public_key, sizeof e->public_key, "%s", pw_db_get(r, i, "public_key"));
         snprintf(e->peer.key_id, sizeof e->peer.key_id, "%s", pw_db_get(r, i, "key_id"));
         snprintf(e->peer.employer, sizeof e->peer.employer, "%s", pw_db_get(r, i, "employer"));
+        snprintf(e->peer.provider, sizeof e->peer.provider, "%s", pw_db_get(r, i, "provider"));
         e->peer.authenticated = 1;
         zhashx_update(keys, e->peer.key_id, e);
     }

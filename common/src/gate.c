@@ -139,7 +139,7 @@ static const gate_rule_t *find_rule(const pw_gate_t *self, const char *type)
 static void role_list(unsigned mask, char *out, size_t outlen)
 {
     out[0] = '\0';
-    for (int r = PW_ROLE_PARTNER, n = 0; r <= PW_ROLE_ADMIN; r++) {
+    for (int r = PW_ROLE_PARTNER, n = 0; r <= PW_ROLE_PROVIDER; r++) {
         if (!(mask & PW_ROLE_BIT(r)))
             continue;
         size_t used = strlen(out);

@@ -14,9 +14,9 @@
 #include "pathways/codec.h"
 #include "pathways/date.h"
 #include "pathways/log.h"
+#include "pathways/partner.h"
 #include "registry.h"
 #include "validate.h"
-#include "wire.h"
 
 #define ACCEPTED  PATHWAYS__V1__ACK_RESULT__ACK_RESULT_ACCEPTED
 #define DUPLICATE PATHWAYS__V1__ACK_RESULT__ACK_RESULT_DUPLICATE
@@ -255,60 +255,31 @@ static const char *echo_id(const Pathways__V1__EmployeeEvent *e, const elig_even
     return e->id;
 }
 
-static uint8_t *encode_ack(Pathways__V1__PublishAck *ack, size_t *reply_len)
-{
-    return pw_msg_encode(&ack->base, 0, reply_len);
-}
-
 static uint8_t *reply_error(const char *batch_id, const char *code, const char *text,
                             size_t *reply_len)
 {
-    Pathways__V1__PublishAck ack = PATHWAYS__V1__PUBLISH_ACK__INIT;
-    ack.batch_id = (char *)(batch_id ? batch_id : "");
-    ack.error_code = (char *)code;
-    ack.error = (char *)text;
-    return encode_ack(&ack, reply_len);
+    return pw_ack_error(batch_id, code, text, reply_len);
 }
 
-static uint8_t *reply_acks(const job_t *job, size_t *reply_len)
+static void fill_ack(void *ctx, size_t i, Pathways__V1__EventAck *ack)
 {
-    size_t n = job->batch->n_events;
-    Pathways__V1__PublishAck ack = PATHWAYS__V1__PUBLISH_ACK__INIT;
-    Pathways__V1__EventAck *acks = calloc(n ? n : 1, sizeof *acks);
-    Pathways__V1__EventAck **ptrs = calloc(n ? n : 1, sizeof *ptrs);
-    uint8_t *out = NULL;
-    if (acks && ptrs) {
-        for (size_t i = 0; i < n; i++) {
-            const elig_event_state_t *s = &job->ev[i];
-            pathways__v1__event_ack__init(&acks[i]);
-            acks[i].event_id = (char *)echo_id(job->batch->events[i], s);
-            acks[i].result = (Pathways__V1__AckResult)s->result;
-            acks[i].reason_code = (char *)s->why.code;
-            acks[i].reason = (char *)s->why.text;
-            ptrs[i] = &acks[i];
-        }
-        ack.batch_id = job->batch->batch_id;
-        ack.n_acks = n;
-        ack.acks = ptrs;
-        out = encode_ack(&ack, reply_len);
-    }
-    free(acks);
-    free(ptrs);
-    return out;
+    const job_t *job = ctx;
+    const elig_event_state_t *s = &job->ev[i];
+    ack->event_id = (char *)echo_id(job->batch->events[i], s);
+    ack->result = (Pathways__V1__AckResult)s->result;
+    ack->reason_code = (char *)s->why.code;
+    ack->reason = (char *)s->why.text;
+}
+
+static uint8_t *reply_acks(job_t *job, size_t *reply_len)
+{
+    return pw_ack_encode(job->batch->batch_id, job->batch->n_events, fill_ack, job, reply_len);
 }
 
 static void count_results(pw_service_t *svc, const job_t *job)
 {
-    static const char *const labels[] = {"", "result=\"accepted\"", "result=\"duplicate\"",
-                                         "result=\"rejected\""};
-    pw_metrics_t *m = pw_service_metrics(svc);
-    if (!m)
-        return;
-    pw_metrics_describe(m, "pathways_partner_events_total", "counter",
-                        "Partner events acknowledged, by result.");
     for (size_t i = 0; i < job->batch->n_events; i++)
-        if (job->ev[i].result >= ACCEPTED && job->ev[i].result <= REJECTED)
-            pw_metrics_add(m, "pathways_partner_events_total", labels[job->ev[i].result], 1);
+        pw_ack_count(pw_service_metrics(svc), job->ev[i].result);
 }
 
 uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint8_t *data,
@@ -316,38 +287,28 @@ uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint
 {
     job_t job = {.today = pw_date_today(),
                  .max_future_days = pw_service_config(svc)->max_future_days};
-    uint8_t *bad = NULL, *out = NULL;
-    job.batch = pw_decode_publish_batch_max(data, len, pw_service_config(svc)->max_message_bytes);
-    if (!job.batch)
-        return reply_error("", "malformed_batch", "the bytes are not a PublishBatch", reply_len);
-    size_t n = job.batch->n_events;
-    if (n > PW_MAX_BATCH_EVENTS) {
-        char text[96];
-        snprintf(text, sizeof text, "a batch holds at most %u events", PW_MAX_BATCH_EVENTS);
-        out = reply_error(job.batch->batch_id, "batch_too_large", text, reply_len);
+    pw_batch_t b;
+    uint8_t *out = NULL;
+    if (pw_batch_open(&b, &pathways__v1__publish_batch__descriptor,
+                      &pathways__v1__employee_event__descriptor, data, len,
+                      pw_service_config(svc)->max_message_bytes, &out, reply_len) != 0)
+        return out;
+    job.batch = (Pathways__V1__PublishBatch *)b.msg;
+    job.ev = calloc(b.n ? b.n : 1, sizeof *job.ev);
+    if (!job.ev)
         goto done;
-    }
-    bad = calloc(n ? n : 1, 1);
-    job.ev = calloc(n ? n : 1, sizeof *job.ev);
-    if (!bad || !job.ev)
-        goto done;
-    if (len && elig_wire_check_batch(data, len, bad, n) != 0) {
-        out = reply_error("", "malformed_batch", "a text field holds invalid UTF-8", reply_len);
-        goto done;
-    }
-    validate_all(&job, bad, pw_service_peer(svc));
+    validate_all(&job, b.bad, pw_service_peer(svc));
     if (run_transaction(self, svc, &job) != 0) {
-        out = reply_error(job.batch->batch_id, "unavailable",
-                          "the batch could not be stored; retry it", reply_len);
+        out = reply_error(b.batch_id, "unavailable", "the batch could not be stored; retry it",
+                          reply_len);
         goto done;
     }
     count_results(svc, &job);
     out = reply_acks(&job, reply_len);
 done:
-    free(bad);
     free(job.ev);
     free(job.emps);
     free(job.as_of);
-    pw_free_publish_batch(&job.batch);
+    pw_batch_close(&b);
     return out;
 }

@@ -350,7 +350,10 @@ static int f_root(parse_t *p, const char *key, const yaml_node_t *k, const yaml_
         return each_field(p, v, "criteria", f_criterion, NULL);
     if (strcmp(key, "employers") == 0)
         return each_field(p, v, "employers", f_employer, NULL);
-    return fail(p, k, "unknown key '%s' (expected program, name, criteria, employers)", key);
+    if (strcmp(key, "at_risk") == 0)
+        return 0; /* enrollment's section (services/enrollment/at_risk.h) */
+    return fail(p, k, "unknown key '%s' (expected program, name, criteria, employers, at_risk)",
+                key);
 }
 
 static int program_root(parse_t *p, const yaml_node_t *root)

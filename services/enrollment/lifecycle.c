@@ -87,6 +87,10 @@ static const char *SQL_FLAG =
     " review_reason = CASE WHEN $2::boolean THEN $3 ELSE '' END, updated_at = now()"
     " WHERE id = $1 AND review_flag <> $2::boolean RETURNING id";
 
+static const char *SQL_AT_RISK =
+    "UPDATE enrollment.enrollment SET at_risk = true, at_risk_reason = $2, updated_at = now()"
+    " WHERE id = $1 AND NOT at_risk RETURNING id";
+
 static const char *SQL_AUDIT =
     "INSERT INTO enrollment.transition (enrollment_id, from_state, to_state, reason_code,"
     " reason, actor, cause_event_id, facts, kind, effective_date)"
@@ -152,6 +156,7 @@ static enr_result_t announce(const enr_emitter_t *emit, const char *type, enr_st
     ev.credential = (char *)(to == ENR_STATE_CERTIFIED ? nz(c->credential) : "");
     ev.new_role = (char *)(to == ENR_STATE_PLACED ? nz(c->new_role) : "");
     ev.review_flag = strcmp(type, ENR_EVENT_REVIEW_FLAGGED) == 0;
+    ev.at_risk = strcmp(type, ENR_EVENT_AT_RISK) == 0;
     ev.historical = c->historical != 0;
     if (emit->fn(emit->ctx, ENR_STREAM, type, key, NULL, &ev.base) != 0) {
         snprintf(err, errlen, "cannot append EnrollmentChanged");
@@ -370,4 +375,28 @@ enr_result_t enr_lifecycle_flag(pw_db_t *db, const enr_emitter_t *emit, int64_t 
         return r;
     return announce(emit, flag ? ENR_EVENT_REVIEW_FLAGGED : ENR_EVENT_REVIEW_CLEARED, state,
                     ENR_STATE_NONE, c, err, errlen);
+}
+
+enr_result_t enr_lifecycle_at_risk(pw_db_t *db, const enr_emitter_t *emit, int64_t id,
+                                   enr_state_t state, const enr_change_t *c, char *err,
+                                   size_t errlen)
+{
+    char idtext[24];
+    snprintf(idtext, sizeof idtext, "%" PRId64, id);
+    const char *p[2] = {idtext, nz(c->reason)};
+    PGresult *res = pw_db_prepared(db, "enr_at_risk", SQL_AT_RISK, 2, p);
+    if (!res) {
+        set_err(err, errlen, "flag enrollment at risk", db);
+        return ENR_ERR_DB;
+    }
+    int changed = PQntuples(res);
+    PQclear(res);
+    if (changed != 1) {
+        snprintf(err, errlen, "enrollment %" PRId64 " is already flagged at risk", id);
+        return ENR_ERR_STALE;
+    }
+    enr_result_t r = audit(db, id, state, state, "at_risk_flagged", c, err, errlen);
+    if (r != ENR_OK)
+        return r;
+    return announce(emit, ENR_EVENT_AT_RISK, state, ENR_STATE_NONE, c, err, errlen);
 }

@@ -17,7 +17,9 @@
  * unchanged state in from_state and to_state UNSPECIFIED. */
 #define ENR_EVENT_REVIEW_FLAGGED "org.pathways.enrollment.review_flagged.v1"
 #define ENR_EVENT_REVIEW_CLEARED "org.pathways.enrollment.review_cleared.v1"
-#define ENR_ACTOR_SYSTEM         "system"
+/* An at-risk flag raised by a rule of the program's at_risk section. */
+#define ENR_EVENT_AT_RISK "org.pathways.enrollment.at_risk_flagged.v1"
+#define ENR_ACTOR_SYSTEM  "system"
 /* An invitation withdrawn because the employee stopped being eligible; a
  * later invitation re-opens it (enr_lifecycle_create_many). */
 #define ENR_REASON_ELIGIBILITY_LOST "eligibility_lost"
@@ -103,5 +105,14 @@ enr_result_t enr_lifecycle_move(pw_db_t *db, const enr_emitter_t *emit, int64_t 
 enr_result_t enr_lifecycle_flag(pw_db_t *db, const enr_emitter_t *emit, int64_t id,
                                 enr_state_t state, int flag, const enr_change_t *c, char *err,
                                 size_t errlen) __attribute__((warn_unused_result));
+
+/* Raises the at-risk flag of enrollment id, currently in state, with
+ * c->reason_code (the rule) and c->reason; audits it (kind
+ * at_risk_flagged) and announces it (ENR_EVENT_AT_RISK). Returns ENR_OK,
+ * ENR_ERR_STALE when it was already raised (nothing written), or
+ * ENR_ERR_DB. */
+enr_result_t enr_lifecycle_at_risk(pw_db_t *db, const enr_emitter_t *emit, int64_t id,
+                                   enr_state_t state, const enr_change_t *c, char *err,
+                                   size_t errlen) __attribute__((warn_unused_result));
 
 #endif

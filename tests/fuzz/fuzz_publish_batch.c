@@ -11,7 +11,7 @@
 #include "pathways/codec.h"
 #include "pathways/date.h"
 #include "validate.h"
-#include "wire.h"
+#include "pathways/partner.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!bad)
         abort();
     int32_t today = pw_date_from_ymd(2026, 6, 1);
-    if (elig_wire_check_batch(data, size, bad, n) == 0) {
+    if (pw_wire_check_batch(&pathways__v1__employee_event__descriptor, data, size, bad, n) == 0) {
         for (size_t i = 0; i < n; i++) {
             elig_reason_t why;
             if (bad[i] || elig_validate_event(batch->events[i], today, 366, &why) != 0)

@@ -12,61 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpus.h"
 #include "pathways/codec.h"
 
-#define MAX_EVENTS   8 /* distinct event specs per case */
-#define MAX_OWNED    32
-#define EVENTS_FIELD 2  /* PublishBatch.events */
-#define DATA_FIELD   11 /* EmployeeEvent.data */
-
-/* ---- bytes ---- */
-
-typedef struct {
-    uint8_t *p;
-    size_t len, cap;
-} buf_t;
-
-static void put(buf_t *b, const void *data, size_t n)
-{
-    if (b->len + n > b->cap) {
-        b->cap = (b->len + n) * 2 + 64;
-        b->p = realloc(b->p, b->cap);
-        assert_non_null(b->p);
-    }
-    if (n)
-        memcpy(b->p + b->len, data, n);
-    b->len += n;
-}
-
-static void put_varint(buf_t *b, uint64_t v)
-{
-    uint8_t byte;
-    do {
-        byte = (uint8_t)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            byte |= 0x80;
-        put(b, &byte, 1);
-    } while (v);
-}
-
-/* A length-delimited field. */
-static void put_field(buf_t *b, uint32_t number, const void *data, size_t n)
-{
-    put_varint(b, (uint64_t)number << 3 | 2);
-    put_varint(b, n);
-    put(b, data, n);
-}
-
-static void put_hex(buf_t *b, const char *hex)
-{
-    for (size_t i = 0; hex[i] && hex[i + 1]; i += 2) {
-        unsigned v;
-        assert_int_equal(sscanf(hex + i, "%2x", &v), 1);
-        uint8_t byte = (uint8_t)v;
-        put(b, &byte, 1);
-    }
-}
+#define MAX_EVENTS 8  /* distinct event specs per case */
+#define DATA_FIELD 11 /* EmployeeEvent.data */
 
 /* ---- one case's events ---- */
 
@@ -83,8 +33,7 @@ typedef struct {
     const char *name;
     event_t ev[MAX_EVENTS];
     size_t n;
-    char *owned[MAX_OWNED];
-    size_t n_owned;
+    corpus_owned_t owned;
 } build_t;
 
 static void base_event(event_t *e, const char *base, const char *name, size_t i)
@@ -116,27 +65,6 @@ static void base_event(event_t *e, const char *base, const char *name, size_t i)
     e->data.email = "pat@example.org";
     e->hours.per_week = 40;
     e->data.scheduled_hours = &e->hours;
-}
-
-/* A string value: "text", {"repeat": "x", "count": n}, or null (absent). */
-static const char *string_value(build_t *b, json_t *v)
-{
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_object(v) && json_object_get(v, "repeat")) {
-        const char *unit = json_string_value(json_object_get(v, "repeat"));
-        size_t count = (size_t)json_integer_value(json_object_get(v, "count"));
-        size_t ulen = strlen(unit);
-        char *s = calloc(ulen * count + 1, 1);
-        assert_non_null(s);
-        for (size_t i = 0; i < count; i++)
-            memcpy(s + i * ulen, unit, ulen);
-        assert_true(b->n_owned < MAX_OWNED);
-        b->owned[b->n_owned++] = s;
-        return s;
-    }
-    assert_true(json_is_null(v));
-    return "";
 }
 
 /* {"hex": "..."}: the field is sent as raw bytes appended to the event (a
@@ -195,20 +123,7 @@ static void set_field(build_t *b, event_t *e, const char *path, json_t *v)
     char *msg = in_data ? (char *)&e->data : (char *)&e->ev;
     if (in_data)
         e->ev.data = &e->data;
-    switch (f->type) {
-    case PROTOBUF_C_TYPE_STRING:
-        *(const char **)(msg + f->offset) = string_value(b, v);
-        break;
-    case PROTOBUF_C_TYPE_ENUM:
-    case PROTOBUF_C_TYPE_INT32:
-        *(int *)(msg + f->offset) = (int)json_integer_value(v);
-        break;
-    case PROTOBUF_C_TYPE_INT64:
-        *(int64_t *)(msg + f->offset) = (int64_t)json_integer_value(v);
-        break;
-    default:
-        fail_msg("case %s: field %s cannot be set", b->name, path);
-    }
+    corpus_set_scalar(msg, f, v, &b->owned, b->name);
 }
 
 static void build_event(build_t *b, json_t *spec, size_t i)
@@ -225,83 +140,26 @@ static void build_event(build_t *b, json_t *spec, size_t i)
         e->copies = (size_t)json_integer_value(json_object_get(spec, "copies"));
 }
 
-/* The PublishBatch bytes, assembled field by field. */
-static void encode_batch(build_t *b, json_t *c, buf_t *out)
+static corpus_event_t event_of(void *ctx, json_t *spec, size_t i)
 {
-    json_t *batch_id = json_object_get(c, "batch_id");
-    if (json_is_object(batch_id)) {
-        buf_t raw = {0};
-        put_hex(&raw, json_string_value(json_object_get(batch_id, "hex")));
-        put_field(out, 1, raw.p, raw.len);
-        free(raw.p);
-    } else {
-        const char *id = batch_id ? json_string_value(batch_id) : b->name;
-        put_field(out, 1, id, strlen(id));
-    }
-    for (size_t i = 0; i < b->n; i++) {
-        size_t len;
-        uint8_t *bytes = pw_msg_encode(&b->ev[i].ev.base, 0, &len);
-        assert_non_null(bytes);
-        buf_t one = {0};
-        put(&one, bytes, len);
-        put(&one, b->ev[i].raw.p, b->ev[i].raw.len);
-        for (size_t k = 0; k < b->ev[i].copies; k++)
-            put_field(out, EVENTS_FIELD, one.p, one.len);
-        free(bytes);
-        free(one.p);
-    }
+    build_t *b = ctx;
+    build_event(b, spec, i);
+    b->n = i + 1;
+    return (corpus_event_t){&b->ev[i].ev.base, &b->ev[i].raw, b->ev[i].copies};
 }
 
-/* The body frame: built from events, or "body": {"hex"}, {"random"},
- * {"truncate": n} (drop the last n bytes) or {"oversize": true} (the limit + 1 bytes) or {"oversize": N} (N times it). */
+/* The body frame: built from events field by field, or "body": {"hex"},
+ * {"random"}, {"truncate": n}, {"oversize": true | N} (corpus.h). */
 static void build_body(size_t max_message, build_t *b, json_t *c, buf_t *out)
 {
-    json_t *body = json_object_get(c, "body");
-    json_t *events = json_object_get(c, "events");
-    size_t i;
-    json_t *spec;
-    json_array_foreach(events, i, spec)
-    {
-        assert_true(i < MAX_EVENTS);
-        build_event(b, spec, i);
-        b->n = i + 1;
-    }
-    if (body && json_object_get(body, "hex")) {
-        put_hex(out, json_string_value(json_object_get(body, "hex")));
-    } else if (body && json_object_get(body, "random")) {
-        json_t *r = json_object_get(body, "random");
-        uint64_t x = (uint64_t)json_integer_value(json_object_get(r, "seed")) | 1;
-        size_t n = (size_t)json_integer_value(json_object_get(r, "len"));
-        for (size_t k = 0; k < n; k++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            uint8_t byte = (uint8_t)(x >> 24);
-            put(out, &byte, 1);
-        }
-    } else if (body && json_object_get(body, "oversize")) {
-        /* true: one byte over the limit; a number N: N times the limit */
-        json_t *o = json_object_get(body, "oversize");
-        size_t n = json_is_integer(o) ? max_message * (size_t)json_integer_value(o) : max_message + 1;
-        uint8_t *fill = malloc(n);
-        assert_non_null(fill);
-        memset(fill, 0x0a, n);
-        put(out, fill, n);
-        free(fill);
-    } else {
-        encode_batch(b, c, out);
-        if (body && json_object_get(body, "truncate")) {
-            size_t cut = (size_t)json_integer_value(json_object_get(body, "truncate"));
-            assert_true(cut < out->len);
-            out->len -= cut;
-        }
-    }
+    corpus_build_body(c, b->name, max_message, MAX_EVENTS, event_of, b, out);
 }
 
 static void build_free(build_t *b)
 {
     for (size_t i = 0; i < b->n; i++)
         free(b->ev[i].raw.p);
-    for (size_t i = 0; i < b->n_owned; i++)
-        free(b->owned[i]);
+    corpus_owned_free(&b->owned);
 }
 
 #endif

@@ -13,7 +13,7 @@
 
 #include "eligibility/facts.h"
 #include "eligibility/validate.h"
-#include "eligibility/wire.h"
+#include "pathways/partner.h"
 #include "pathways/date.h"
 
 #define HIRED "org.pathways.employee.hired.v1"
@@ -277,7 +277,8 @@ static void test_wire_flags_nul_and_bad_utf8(void **state)
     f->data.family_name = "Zyxw";
     f->ev.id = "evt-1";
     uint8_t *buf = encode_batch(f, 3, &len);
-    assert_int_equal(elig_wire_check_batch(buf, len, bad, 3), 0);
+    assert_int_equal(
+        pw_wire_check_batch(&pathways__v1__employee_event__descriptor, buf, len, bad, 3), 0);
     assert_int_equal(bad[0] + bad[1] + bad[2], 0);
     /* A NUL inside the second event's nested family_name. */
     uint8_t *p = find(buf, len, "Zyxw");
@@ -286,17 +287,21 @@ static void test_wire_flags_nul_and_bad_utf8(void **state)
     /* Invalid UTF-8 in the third event's id. */
     uint8_t *q = find(p, len - (size_t)(p - buf), "evt-1");
     q[0] = 0xff;
-    assert_int_equal(elig_wire_check_batch(buf, len, bad, 3), 0);
+    assert_int_equal(
+        pw_wire_check_batch(&pathways__v1__employee_event__descriptor, buf, len, bad, 3), 0);
     assert_int_equal(bad[0], 0);
     assert_int_equal(bad[1], 1);
     assert_int_equal(bad[2], 1);
     /* Truncated bytes are malformed, never read past the end. */
     int truncated_rejected = 0;
     for (size_t cut = 1; cut < len; cut += 7)
-        truncated_rejected += elig_wire_check_batch(buf, len - cut, bad, 3) != 0;
+        truncated_rejected += pw_wire_check_batch(&pathways__v1__employee_event__descriptor, buf,
+                                                  len - cut, bad, 3) != 0;
     assert_true(truncated_rejected > 0);
     uint8_t junk[] = {0x12, 0xff, 0xff, 0xff, 0xff, 0x0f};
-    assert_int_equal(elig_wire_check_batch(junk, sizeof junk, bad, 3), -1);
+    assert_int_equal(
+        pw_wire_check_batch(&pathways__v1__employee_event__descriptor, junk, sizeof junk, bad, 3),
+        -1);
     free(buf);
 }
 

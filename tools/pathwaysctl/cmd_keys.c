@@ -103,30 +103,45 @@ static int run_sql(pw_db_t *db, const char *what, const char *sql, int n, const 
 }
 
 static const char *const REGISTER_SQL =
-    "WITH k AS (INSERT INTO auth.key (key_id, public_key, role, employer, name, created_by)"
-    " VALUES ($1, $2, $3, nullif($4, ''), $5, $6) ON CONFLICT DO NOTHING RETURNING key_id)"
+    "WITH k AS (INSERT INTO auth.key (key_id, public_key, role, employer, provider, name,"
+    " created_by) VALUES ($1, $2, $3, nullif($4, ''), nullif($7, ''), $5, $6)"
+    " ON CONFLICT DO NOTHING RETURNING key_id)"
     " INSERT INTO auth.key_audit (actor, action, key_id, detail)"
-    " SELECT $6, 'register', key_id, jsonb_build_object('role', $3::text, 'employer', $4::text)"
-    " FROM k";
+    " SELECT $6, 'register', key_id, jsonb_build_object('role', $3::text, 'employer', $4::text,"
+    " 'provider', $7::text) FROM k";
+
+/* The role a registration asks for: --employer (partner), --provider
+ * (provider) or --role; exactly one of them. Returns 0 or -1. */
+static int register_role(const char *employer, const char *provider, const char *role,
+                         pw_role_t *out)
+{
+    if ((*employer != 0) + (*provider != 0) + (role != NULL) != 1)
+        return -1;
+    *out = *employer ? PW_ROLE_PARTNER : PW_ROLE_PROVIDER;
+    return role && (pw_role_parse(role, out) != 0 || *out == PW_ROLE_PARTNER ||
+                    *out == PW_ROLE_PROVIDER)
+               ? -1
+               : 0;
+}
 
 static int keys_register(ctl_t *ctl, int argc, char **argv)
 {
-    static const char *const names[] = {"employer", "role", "name", NULL};
-    const char *vals[OPTS_MAX] = {"", NULL, ""};
+    static const char *const names[] = {"employer", "role", "name", "provider", NULL};
+    const char *vals[OPTS_MAX] = {"", NULL, "", ""};
     int rc = take_options(argc, argv, names, vals,
-                          "usage: pathwaysctl keys register PUBLIC_FILE (--employer E | --role "
-                          "admin|read_only|service) [--name LABEL]\n\n"
-                          "A partner key publishes for exactly one employer. A service key is a\n"
-                          "service's own key: it may subscribe to the other services' event\n"
-                          "streams and nothing else.\n");
+                          "usage: pathwaysctl keys register PUBLIC_FILE (--employer E | --provider "
+                          "P | --role admin|read_only|service) [--name LABEL]\n\n"
+                          "A partner key publishes for exactly one employer. A provider key\n"
+                          "publishes progress for the cohorts of exactly one training provider\n"
+                          "and reads their rosters. A service key is a service's own key: it may\n"
+                          "subscribe to the other services' event streams and nothing else.\n");
     if (rc >= 0)
         return rc;
-    const char *employer = vals[0], *role = vals[1], *name = vals[2];
-    pw_role_t r = PW_ROLE_PARTNER;
-    if (optind + 1 != argc || (!*employer) == !role ||
-        (role && (pw_role_parse(role, &r) != 0 || r == PW_ROLE_PARTNER)))
-        return fprintf(stderr, "keys register: PUBLIC_FILE and either --employer E or --role "
-                               "admin|read_only|service\n"),
+    const char *employer = vals[0], *role = vals[1], *name = vals[2], *provider = vals[3];
+    pw_role_t r;
+    if (optind + 1 != argc || register_role(employer, provider, role, &r) != 0)
+        return fprintf(stderr, "keys register: PUBLIC_FILE and one of --employer E, --provider P "
+                               "or --role admin|read_only|service\n"),
                CTL_USAGE;
     char z85[PW_Z85_KEY_LEN + 1], id[PW_KEY_ID_MAX];
     if (read_public(argv[optind], z85, id) != 0)
@@ -134,20 +149,20 @@ static int keys_register(ctl_t *ctl, int argc, char **argv)
     pw_db_t *db = ctl_db_connect(ctl);
     if (!db)
         return CTL_FAIL;
-    const char *params[] = {id, z85, pw_role_name(r), employer, name, actor()};
-    int rows = run_sql(db, "register", REGISTER_SQL, 6, params);
+    const char *params[] = {id, z85, pw_role_name(r), employer, name, actor(), provider};
+    int rows = run_sql(db, "register", REGISTER_SQL, 7, params);
     pw_db_destroy(&db);
     if (rows == 0)
         fprintf(stderr, "keys register: key %s is already registered\n", id);
     if (rows != 1)
         return CTL_FAIL;
-    printf("key %s registered: role %s%s%s\n", id, pw_role_name(r), *employer ? ", employer " : "",
-           employer);
+    printf("key %s registered: role %s%s%s%s%s\n", id, pw_role_name(r),
+           *employer ? ", employer " : "", employer, *provider ? ", provider " : "", provider);
     return CTL_OK;
 }
 
 static const char *const LIST_SQL =
-    "SELECT key_id, role, coalesce(employer, '') AS employer, name,"
+    "SELECT key_id, role, coalesce(employer, provider, '') AS employer, name,"
     " CASE WHEN revoked_at IS NOT NULL THEN 'revoked'"
     "      WHEN expires_at IS NOT NULL AND expires_at <= now() THEN 'expired'"
     "      WHEN expires_at IS NOT NULL THEN 'expiring'"
@@ -165,7 +180,7 @@ static int keys_list(ctl_t *ctl, int argc, char **argv)
     if (db && !r)
         fprintf(stderr, "keys list: %s", pw_db_error(db));
     if (r) {
-        printf("%-16s  %-9s  %-10s  %-16s  %-20s  %s\n", "KEY", "ROLE", "STATUS", "EMPLOYER",
+        printf("%-16s  %-9s  %-10s  %-16s  %-20s  %s\n", "KEY", "ROLE", "STATUS", "ORGANIZATION",
                "EXPIRES", "NAME");
         for (int i = 0; i < PQntuples(r); i++)
             printf("%-16s  %-9s  %-10s  %-16s  %-20s  %s\n", pw_db_get(r, i, "key_id"),
@@ -226,9 +241,10 @@ static const char *const ROTATE_SQL =
     "WITH old AS (UPDATE auth.key SET replaced_by = $2,"
     "   expires_at = least(coalesce(expires_at, 'infinity'), now() + $3::interval)"
     "   WHERE key_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"
-    "   RETURNING role, employer, name),"
-    " new AS (INSERT INTO auth.key (key_id, public_key, role, employer, name, created_by)"
-    "   SELECT $2, $4, role, employer, name, $5 FROM old RETURNING key_id)"
+    "   RETURNING role, employer, provider, name),"
+    " new AS (INSERT INTO auth.key (key_id, public_key, role, employer, provider, name,"
+    "   created_by) SELECT $2, $4, role, employer, provider, name, $5 FROM old"
+    "   RETURNING key_id)"
     " INSERT INTO auth.key_audit (actor, action, key_id, detail)"
     " SELECT $5, 'rotate', $1, jsonb_build_object('new_key', key_id, 'overlap', $3::text)"
     " FROM new";
@@ -270,8 +286,8 @@ int ctl_keys(ctl_t *ctl, int argc, char **argv)
 {
     static const ctl_command_t commands[] = {
         {"generate", "write a new key pair (public + 0600 secret file)", keys_generate},
-        {"register", "allow a public key: --employer E (partner) or --role", keys_register},
-        {"list", "registered keys with role, employer and status", keys_list},
+        {"register", "allow a public key: --employer E, --provider P or --role", keys_register},
+        {"list", "registered keys with role, organization and status", keys_list},
         {"revoke", "refuse a key from now on (no restart needed)", keys_revoke},
         {"rotate", "replace a key; both valid during --overlap", keys_rotate},
         {NULL, NULL, NULL},

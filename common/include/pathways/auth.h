@@ -35,20 +35,26 @@
 #define PW_KEY_ID_LEN         16
 #define PW_KEY_ID_MAX         (PW_KEY_ID_LEN + 1)
 #define PW_EMPLOYER_MAX       128
+#define PW_PROVIDER_MAX       128
 #define PW_Z85_KEY_LEN        40
 
 /* Roles in increasing order of power for pw_auth_require_role: a partner
  * publishes for its own employer only; read_only reads reports; admin may
  * do everything on the command endpoints. service stands apart: a service's
  * key may subscribe to the other services' event streams and do nothing
- * else (its requests are refused). PW_ROLE_NONE is a key that is no longer
- * registered. */
+ * else (its requests are refused). provider stands apart too: a training
+ * provider's key speaks for one provider id, publishes progress for the
+ * cohorts that provider runs and reads their rosters (request types that
+ * name it explicitly with PW_ROLE_BIT(PW_ROLE_PROVIDER)); for
+ * pw_auth_require_role it ranks with partner. PW_ROLE_NONE is a key that is
+ * no longer registered. */
 typedef enum {
     PW_ROLE_NONE = 0,
     PW_ROLE_PARTNER,
     PW_ROLE_READ_ONLY,
     PW_ROLE_ADMIN,
-    PW_ROLE_SERVICE
+    PW_ROLE_SERVICE,
+    PW_ROLE_PROVIDER
 } pw_role_t;
 
 /* A set of roles, as a bit mask: PW_ROLE_BIT(PW_ROLE_PARTNER) | ... */
@@ -59,10 +65,11 @@ typedef struct {
     char key_id[PW_KEY_ID_MAX]; /* "dev" when authentication is off */
     pw_role_t role;
     char employer[PW_EMPLOYER_MAX]; /* partners only, else "" */
+    char provider[PW_PROVIDER_MAX]; /* providers only, else "" */
     int authenticated;              /* 0 in development mode */
 } pw_peer_t;
 
-/* "partner" | "read_only" | "admin" | "service" | "none". */
+/* "partner" | "read_only" | "admin" | "service" | "provider" | "none". */
 const char *pw_role_name(pw_role_t role);
 /* Parses a role name; returns 0, or -1 on anything else ("none" too). */
 int pw_role_parse(const char *text, pw_role_t *out);
@@ -76,7 +83,10 @@ void pw_peer_dev(pw_peer_t *out);
 /* Partners may publish only for their own employer; admins for any (for
  * operators' backfills); read-only keys never. */
 int pw_auth_may_publish(const pw_peer_t *peer, const char *employer, char *why, size_t whylen);
-/* The peer's role must be at least min. */
+/* Providers may act only for their own provider id; admins for any. */
+int pw_auth_may_act_for_provider(const pw_peer_t *peer, const char *provider, char *why,
+                                 size_t whylen);
+/* The peer's role must be at least min (a provider ranks with partner). */
 int pw_auth_require_role(const pw_peer_t *peer, pw_role_t min, char *why, size_t whylen);
 
 /* Writes the key id of a 32-byte public key (hex, PW_KEY_ID_LEN digits). */

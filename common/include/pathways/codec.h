@@ -14,6 +14,7 @@
 #include "pathways/v1/envelope.pb-c.h"
 #include "pathways/v1/notification.pb-c.h"
 #include "pathways/v1/partner.pb-c.h"
+#include "pathways/v1/progress.pb-c.h"
 
 /* The default bound for any message (PATHWAYS_MAX_MESSAGE_BYTES overrides
  * it where the configuration reaches: sockets, stream envelopes, partner

@@ -1,5 +1,7 @@
-/* Wire-level string checks guided by the generated descriptors. */
-#include "wire.h"
+/* Wire-level string checks of a partner batch, guided by the generated
+ * descriptors (see pathways/partner.h). Moved from services/eligibility
+ * (wire.c) so the provider path in enrollment uses the same walk. */
+#include "pathways/partner.h"
 
 #include <protobuf-c/protobuf-c.h>
 
@@ -91,7 +93,8 @@ static int check_message(const ProtobufCMessageDescriptor *d, const uint8_t *p, 
     return ok;
 }
 
-int elig_wire_check_batch(const uint8_t *data, size_t len, uint8_t *bad, size_t n)
+int pw_wire_check_batch(const ProtobufCMessageDescriptor *event, const uint8_t *data, size_t len,
+                        uint8_t *bad, size_t n)
 {
     const uint8_t *p = data, *end = data + len;
     size_t index = 0;
@@ -109,7 +112,7 @@ int elig_wire_check_batch(const uint8_t *data, size_t len, uint8_t *bad, size_t 
         if (number == 1 && plen && !pw_utf8_valid((const char *)payload, plen))
             return -1;
         if (number == 2) {
-            int ok = check_message(&pathways__v1__employee_event__descriptor, payload, plen, 1);
+            int ok = check_message(event, payload, plen, 1);
             if (ok < 0)
                 return -1;
             if (index < n)

@@ -1,5 +1,5 @@
 /* libyaml document -> jansson tree (yamlfile.h). */
-#include "yamlfile.h"
+#include "pathways/yamlfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,7 +87,7 @@ static json_t *load(yaml_parser_t *parser, const char *name, char *err, size_t e
     return out;
 }
 
-json_t *ntf_yaml_parse(const char *text, size_t len, const char *name, char *err, size_t errlen)
+json_t *pw_yaml_parse(const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
@@ -100,7 +100,7 @@ json_t *ntf_yaml_parse(const char *text, size_t len, const char *name, char *err
     return out;
 }
 
-json_t *ntf_yaml_load(const char *path, char *err, size_t errlen)
+json_t *pw_yaml_load(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -120,7 +120,7 @@ json_t *ntf_yaml_load(const char *path, char *err, size_t errlen)
     return out;
 }
 
-int ntf_yaml_int(const json_t *v, long min, long max, long *out)
+int pw_yaml_int(const json_t *v, long min, long max, long *out)
 {
     long n;
     if (json_is_integer(v)) {
