@@ -30,6 +30,7 @@ function(pw_add_c_tests kind)
     add_executable(${exe} "${src}")
     set_target_properties(${exe} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
     target_include_directories(${exe} PRIVATE "${PROJECT_SOURCE_DIR}/tests/lib")
+    target_compile_definitions(${exe} PRIVATE PW_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     target_link_libraries(${exe} PRIVATE pathways_testlib ${cores} pathways_common
                           PkgConfig::CMOCKA)
     add_test(NAME ${kind}/${name} COMMAND ${exe})

@@ -6,29 +6,13 @@
 #include <string.h>
 
 #include "pathways/date.h"
-
-typedef Pathways__V1__ProgressEvent__DetailCase detail_t;
+#include "pathways/progress_event.h"
 
 #define D(x) PATHWAYS__V1__PROGRESS_EVENT__DETAIL_##x
 
 const char *enr_progress_kind(const enr_progress_event_t *ev)
 {
-    switch (ev->detail_case) {
-    case D(ATTENDANCE):
-        return "attendance";
-    case D(MODULE_COMPLETED):
-        return "module_completed";
-    case D(EXAM):
-        return "exam";
-    case D(CREDENTIAL):
-        return "credential";
-    case D(COMPLETED):
-        return "completed";
-    case D(WITHDRAWN):
-        return "withdrawn";
-    default:
-        return NULL;
-    }
+    return pw_progress_kind_name(ev->detail_case);
 }
 
 static int printable(const char *s)

@@ -27,6 +27,7 @@
 #include "pathways/auth.h"
 #include "pathways/codec.h"
 #include "pathways/config.h"
+#include "pathways/progress_event.h"
 #include "pathways/service.h"
 #include "testdb.h"
 
@@ -48,13 +49,7 @@ static fixture_t *the_fixture;
 /* ---- one case's events ---- */
 
 typedef struct {
-    Pathways__V1__ProgressEvent ev;
-    Pathways__V1__SessionAttendance attendance;
-    Pathways__V1__ModuleCompleted module;
-    Pathways__V1__ExamAttempted exam;
-    Pathways__V1__CredentialEarned credential;
-    Pathways__V1__ProgramCompleted completed;
-    Pathways__V1__ProgramWithdrawn withdrawn;
+    pw_progress_event_t p; /* the event and room for its detail */
     char id[96];
     buf_t raw;
     size_t copies;
@@ -74,44 +69,26 @@ typedef struct {
 static void base_event(event_t *e, const char *kind, const char *name, size_t i)
 {
     memset(e, 0, sizeof *e);
-    pathways__v1__progress_event__init(&e->ev);
-    pathways__v1__session_attendance__init(&e->attendance);
-    pathways__v1__module_completed__init(&e->module);
-    pathways__v1__exam_attempted__init(&e->exam);
-    pathways__v1__credential_earned__init(&e->credential);
-    pathways__v1__program_completed__init(&e->completed);
-    pathways__v1__program_withdrawn__init(&e->withdrawn);
+    pw_progress_event_init(&e->p);
     snprintf(e->id, sizeof e->id, "%s-%zu", name, i);
-    e->ev.id = e->id;
-    e->ev.source = "college";
-    e->ev.cohort_id = "c-college";
-    e->ev.employer = "acme";
-    e->ev.employee = "p1";
-    e->ev.date = "2026-05-04";
+    e->p.ev.id = e->id;
+    e->p.ev.source = "college";
+    e->p.ev.cohort_id = "c-college";
+    e->p.ev.employer = "acme";
+    e->p.ev.employee = "p1";
+    e->p.ev.date = "2026-05-04";
     e->copies = 1;
-    e->attendance.session_id = "s1";
-    e->attendance.status = PATHWAYS__V1__ATTENDANCE_STATUS__ATTENDANCE_STATUS_EXCUSED;
-    e->module.module_id = "m1";
-    e->exam.exam_id = "x1";
-    e->exam.result = PATHWAYS__V1__EXAM_RESULT__EXAM_RESULT_PASSED;
-    e->credential.issuer = "NHA";
-    e->credential.credential_id = "N-1";
-    e->credential.credential = "CCMA";
-    e->withdrawn.reason_code = "moved_away";
-#define PICK(word, CASE, field, member)                                                            \
-    if (strcmp(kind, word) == 0) {                                                                 \
-        e->ev.detail_case = PATHWAYS__V1__PROGRESS_EVENT__DETAIL_##CASE;                           \
-        e->ev.field = &e->member;                                                                  \
-        return;                                                                                    \
-    }
-    PICK("attendance", ATTENDANCE, attendance, attendance)
-    PICK("module", MODULE_COMPLETED, module_completed, module)
-    PICK("exam", EXAM, exam, exam)
-    PICK("credential", CREDENTIAL, credential, credential)
-    PICK("completed", COMPLETED, completed, completed)
-    PICK("withdrawn", WITHDRAWN, withdrawn, withdrawn)
-#undef PICK
-    assert_string_equal(kind, "none");
+    e->p.attendance.session_id = "s1";
+    e->p.attendance.status = PATHWAYS__V1__ATTENDANCE_STATUS__ATTENDANCE_STATUS_EXCUSED;
+    e->p.module.module_id = "m1";
+    e->p.exam.exam_id = "x1";
+    e->p.exam.result = PATHWAYS__V1__EXAM_RESULT__EXAM_RESULT_PASSED;
+    e->p.credential.issuer = "NHA";
+    e->p.credential.credential_id = "N-1";
+    e->p.credential.credential = "CCMA";
+    e->p.withdrawn.reason_code = "moved_away";
+    if (strcmp(kind, "none") != 0)
+        assert_int_equal(pw_progress_event_set_kind(&e->p, kind), 0);
 }
 
 /* The message a path's field lives in: the event ("id") or its detail
@@ -121,18 +98,18 @@ static ProtobufCMessage *holder(event_t *e, const char *path, const char **field
     const char *dot = strchr(path, '.');
     *field = dot ? dot + 1 : path;
     if (!dot)
-        return &e->ev.base;
+        return &e->p.ev.base;
     size_t n = (size_t)(dot - path);
     if (!strncmp(path, "attendance", n))
-        return &e->attendance.base;
+        return &e->p.attendance.base;
     if (!strncmp(path, "exam", n))
-        return &e->exam.base;
+        return &e->p.exam.base;
     if (!strncmp(path, "credential", n))
-        return &e->credential.base;
+        return &e->p.credential.base;
     if (!strncmp(path, "withdrawn", n))
-        return &e->withdrawn.base;
+        return &e->p.withdrawn.base;
     if (!strncmp(path, "module", n))
-        return &e->module.base;
+        return &e->p.module.base;
     return NULL;
 }
 
@@ -145,7 +122,7 @@ static void set_field(build_t *b, event_t *e, const char *path, json_t *v)
     if (!f)
         fail_msg("case %s: no field %s in the contract", b->name, path);
     if (json_is_object(v) && json_object_get(v, "hex")) {
-        assert_true(m == &e->ev.base); /* raw bytes: top-level fields only */
+        assert_true(m == &e->p.ev.base); /* raw bytes: top-level fields only */
         buf_t bytes = {0};
         put_hex(&bytes, json_string_value(json_object_get(v, "hex")));
         put_field(&e->raw, f->id, bytes.p, bytes.len);
@@ -169,7 +146,7 @@ static corpus_event_t event_of(void *ctx, json_t *spec, size_t i)
     json_object_foreach(json_object_get(spec, "set"), path, v) set_field(b, e, path, v);
     json_t *copies = json_object_get(spec, "copies");
     e->copies = copies ? (size_t)json_integer_value(copies) : 1;
-    return (corpus_event_t){&e->ev.base, &e->raw, e->copies};
+    return (corpus_event_t){&e->p.ev.base, &e->raw, e->copies};
 }
 
 static void build_free(build_t *b)
@@ -223,7 +200,7 @@ static int check_alive(fixture_t *f, verdict_t *v)
     char id[64];
     snprintf(id, sizeof id, "probe-%d", ++f->probes);
     base_event(&e, "attendance", id, 0);
-    Pathways__V1__ProgressEvent *evs[1] = {&e.ev};
+    Pathways__V1__ProgressEvent *evs[1] = {&e.p.ev};
     Pathways__V1__ProgressBatch batch = PATHWAYS__V1__PROGRESS_BATCH__INIT;
     batch.batch_id = id;
     batch.n_events = 1;

@@ -410,6 +410,18 @@ e2e_split_by_employee() {
 }
 
 # e2e_ctl ARGS...: runs pathwaysctl from PATHWAYS_BIN.
+# e2e_event TYPE SUBJECT DATE DATA_JSON: one partner event line (JSON) for
+# pathways-publish, from employer $E2E_EVENT_SOURCE (acme), with ids ev-0001,
+# ev-0002... numbered across the test. Call it in the test's shell (not in
+# a subshell) so the numbering goes on.
+E2E_EVENT_N=0
+E2E_EVENT_SOURCE="${E2E_EVENT_SOURCE:-acme}"
+e2e_event() {
+    E2E_EVENT_N=$((E2E_EVENT_N + 1))
+    printf '{"specversion":"1.0","id":"ev-%04d","source":"%s","type":"org.pathways.employee.%s.v1","time":"2026-11-01T09:00:%02dZ","subject":"%s","effective_date":"%s","data":%s}\n' \
+        "$E2E_EVENT_N" "$E2E_EVENT_SOURCE" "$1" "$((E2E_EVENT_N % 60))" "$2" "$3" "$4"
+}
+
 e2e_ctl() {
     "$PATHWAYS_BIN/pathwaysctl" "$@"
 }

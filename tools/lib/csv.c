@@ -131,3 +131,30 @@ int csv_next(csv_t *c, char **fields, size_t *n, long *line, char *err, size_t e
         return 1;
     }
 }
+
+int csv_header_bind(const csv_column_t *cols, size_t ncols, const char *known, char *const *fields,
+                    size_t n, int *at, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < ncols; i++)
+        at[i] = -1;
+    for (size_t f = 0; f < n; f++) {
+        size_t i = 0;
+        while (i < ncols && strcmp(cols[i].name, fields[f]) != 0)
+            i++;
+        if (i == ncols)
+            return snprintf(err, errlen, "unknown column '%.40s' (columns: %s)", fields[f], known),
+                   -1;
+        if (at[i] >= 0)
+            return snprintf(err, errlen, "column '%s' appears twice", cols[i].name), -1;
+        at[i] = (int)f;
+    }
+    for (size_t i = 0; i < ncols; i++)
+        if (cols[i].required && at[i] < 0)
+            return snprintf(err, errlen, "column '%s' is required", cols[i].name), -1;
+    return 0;
+}
+
+const char *csv_field(char *const *fields, size_t n, int at)
+{
+    return at >= 0 && (size_t)at < n ? fields[at] : "";
+}

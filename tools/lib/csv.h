@@ -27,4 +27,21 @@ void csv_init(csv_t *c, char *text, size_t len);
  * byte), with the reason in err; reading resumes on the next line. */
 int csv_next(csv_t *c, char **fields, size_t *n, long *line, char *err, size_t errlen);
 
+/* A column a file's header may name; required ones must be there. */
+typedef struct {
+    const char *name;
+    int required;
+} csv_column_t;
+
+/* Binds a header record (fields[0..n)) to the known columns: at[i] is the
+ * field index of cols[i], or -1 when absent. Returns 0, or -1 with err for
+ * an unknown or repeated column or a missing required one; known lists the
+ * columns for the message. */
+int csv_header_bind(const csv_column_t *cols, size_t ncols, const char *known, char *const *fields,
+                    size_t n, int *at, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* The field at index at of a record, or "" when the column is absent. */
+const char *csv_field(char *const *fields, size_t n, int at);
+
 #endif

@@ -2,6 +2,8 @@
  * enrollment_import.h. */
 #include "enrollment_import.h"
 
+#include "csv.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,29 +54,20 @@ const char *imp_columns(void)
 
 int imp_header(imp_header_t *h, char *const *fields, size_t n, char *err, size_t errlen)
 {
+    csv_column_t cols[N_COLUMNS];
+    int at[N_COLUMNS];
     for (size_t i = 0; i < N_COLUMNS; i++)
-        *column_at(h, i) = -1;
-    for (size_t f = 0; f < n; f++) {
-        size_t i = 0;
-        while (i < N_COLUMNS && strcmp(COLUMNS[i].name, fields[f]) != 0)
-            i++;
-        if (i == N_COLUMNS)
-            return snprintf(err, errlen, "unknown column '%.40s' (columns: %s)", fields[f],
-                            imp_columns()),
-                   -1;
-        if (*column_at(h, i) >= 0)
-            return snprintf(err, errlen, "column '%s' appears twice", COLUMNS[i].name), -1;
-        *column_at(h, i) = (int)f;
-    }
+        cols[i] = (csv_column_t){COLUMNS[i].name, COLUMNS[i].required};
+    if (csv_header_bind(cols, N_COLUMNS, imp_columns(), fields, n, at, err, errlen) != 0)
+        return -1;
     for (size_t i = 0; i < N_COLUMNS; i++)
-        if (COLUMNS[i].required && *column_at(h, i) < 0)
-            return snprintf(err, errlen, "column '%s' is required", COLUMNS[i].name), -1;
+        *column_at(h, i) = at[i];
     return 0;
 }
 
 static const char *field(char *const *fields, size_t n, int at)
 {
-    return at >= 0 && (size_t)at < n ? fields[at] : "";
+    return csv_field(fields, n, at);
 }
 
 /* An optional date: "" or a real YYYY-MM-DD not after today. */

@@ -56,20 +56,31 @@ static feed_event_t *next_slot(feed_t *feed)
 
 int feed_add_event(feed_t *feed, const Pathways__V1__EmployeeEvent *ev, long line)
 {
+    return feed_add_message(feed, &ev->base, ev->id, ev->source, ev->subject, line);
+}
+
+int feed_add_unreadable(feed_t *feed, long line, const char *reason)
+{
+    return add_unreadable(feed, line, reason);
+}
+
+int feed_add_message(feed_t *feed, const ProtobufCMessage *msg, const char *id, const char *source,
+                     const char *subject, long line)
+{
     char reason[REASON_MAX];
     feed_event_t *slot = next_slot(feed);
     if (!slot)
         return -1;
-    slot->bytes = pw_msg_encode(&ev->base, PW_MAX_MESSAGE_BYTES / 2, &slot->len);
+    slot->bytes = pw_msg_encode(msg, PW_MAX_MESSAGE_BYTES / 2, &slot->len);
     if (!slot->bytes) {
         snprintf(reason, sizeof reason, "event larger than %u bytes", PW_MAX_MESSAGE_BYTES / 2);
         return add_unreadable(feed, line, reason);
     }
-    if (!(slot->id = strdup(ev->id))) {
+    if (!(slot->id = strdup(id))) {
         free(slot->bytes);
         return -1;
     }
-    slot->shard_key = shard_key(ev->source, ev->subject);
+    slot->shard_key = shard_key(source, subject);
     slot->line = line;
     feed->count++;
     return 0;

@@ -1,6 +1,7 @@
 /* A partner feed loaded for publishing: every readable line converted to an
- * EmployeeEvent and kept encoded (compact), with the outcome each event gets
- * from the server. Unreadable lines are kept as (line, reason). */
+ * event (an EmployeeEvent, or a provider's ProgressEvent) and kept encoded
+ * (compact), with the outcome each event gets from the server. Unreadable
+ * lines are kept as (line, reason). */
 #ifndef PATHWAYS_PUBLISH_FEED_H
 #define PATHWAYS_PUBLISH_FEED_H
 
@@ -19,9 +20,9 @@ typedef enum {
 
 typedef struct {
     char *id;       /* the partner's event id */
-    uint8_t *bytes; /* the encoded pathways.v1.EmployeeEvent */
+    uint8_t *bytes; /* the encoded event (field 2 of the batch) */
     size_t len;
-    uint64_t shard_key; /* hash of (source, subject): one employee, one connection */
+    uint64_t shard_key; /* hash of (source, subject): one person, one connection */
     long line;
     feed_result_t result;
     char *reason; /* "code: text" for a rejection, else NULL */
@@ -51,6 +52,13 @@ feed_t *feed_new(void);
 /* Adds ev (copied, encoded) as read from line. An event too large to send
  * is listed as unreadable. Returns 0 or -1 on out-of-memory. */
 int feed_add_event(feed_t *feed, const Pathways__V1__EmployeeEvent *ev, long line)
+    __attribute__((warn_unused_result));
+/* Same for any event message: id names it in acknowledgements, (source,
+ * subject) picks its connection. */
+int feed_add_message(feed_t *feed, const ProtobufCMessage *msg, const char *id, const char *source,
+                     const char *subject, long line) __attribute__((warn_unused_result));
+/* Lists line as unreadable with reason. Returns 0 or -1 on out-of-memory. */
+int feed_add_unreadable(feed_t *feed, long line, const char *reason)
     __attribute__((warn_unused_result));
 
 /* Records the server's verdict for an event (reason may be NULL). */

@@ -1,6 +1,10 @@
 /* pathways-publish: sends a partner feed (JSON lines) to eligibility's
  * command endpoint as PublishBatch messages and reports how every event was
- * acknowledged. Exit 0 when every readable event got an answer (accepted,
+ * acknowledged. With --progress (and as pathways-progress, the same program
+ * built with PUBLISH_PROGRESS_TOOL) it sends a training provider's progress
+ * export (CSV, progress_csv.h) to enrollment's command endpoint as
+ * ProgressBatch messages, with the same batching, acknowledgement and
+ * retry. Exit 0 when every readable event got an answer (accepted,
  * duplicate or rejected), 1 when some stayed unacknowledged, 2 on usage
  * errors. */
 #include <czmq.h>
@@ -14,7 +18,16 @@
 #include "feed.h"
 #include "pathways/codec.h"
 #include "pathways/config.h"
+#include "progress_csv.h"
 #include "sender.h"
+
+#ifdef PUBLISH_PROGRESS_TOOL
+#define TOOL          "pathways-progress"
+#define PROGRESS_MODE 1
+#else
+#define TOOL          "pathways-publish"
+#define PROGRESS_MODE 0
+#endif
 
 #define SHOW_REJECTIONS 10
 #define SHOW_UNREADABLE 20
@@ -24,6 +37,8 @@ typedef struct {
     const char *file;
     char endpoint[PW_ENDPOINT_MAX];
     int json;
+    int progress;         /* a provider's progress export (CSV) */
+    const char *provider; /* its provider id */
     sender_opts_t send;
 } options_t;
 
@@ -34,6 +49,17 @@ typedef struct {
 
 static void usage(FILE *f)
 {
+    if (PROGRESS_MODE)
+        fprintf(f,
+                "usage: pathways-progress --provider ID --file PROGRESS.csv [--batch N]\n"
+                "                         [--endpoint tcp://HOST:PORT] [--timeout-ms MS]\n"
+                "                         [--retries N] [--json] [--quiet]\n"
+                "\n"
+                "Sends a training provider's progress export to pathways-enrollment, with\n"
+                "the provider's key (PATHWAYS_CURVE_CLIENT_SECRET_FILE). The header names\n"
+                "the columns: %s.\n"
+                "Options as for pathways-publish; --endpoint defaults to enrollment's.\n\n",
+                progress_csv_columns());
     fprintf(f,
             "usage: pathways-publish --file EVENTS.jsonl [--batch N] [--connections N]\n"
             "                        [--window N] [--endpoint tcp://HOST:PORT]\n"
@@ -50,7 +76,10 @@ static void usage(FILE *f)
             "  --timeout-ms MS   wait for an acknowledgement (default 10000)\n"
             "  --retries N       resends of an unacknowledged event (default 20)\n"
             "  --json            print the result as JSON\n"
-            "  --quiet           do not report timeouts and refused batches on stderr\n",
+            "  --quiet           do not report timeouts and refused batches on stderr\n"
+            "  --progress        the file is a provider's progress export (CSV), sent to\n"
+            "                    enrollment (what pathways-progress does); needs\n"
+            "  --provider ID     the training provider the export belongs to\n",
             PW_MAX_BATCH_EVENTS);
 }
 
@@ -78,6 +107,8 @@ static int parse_options(int argc, char **argv, options_t *o)
         {"retries", required_argument, NULL, 'r'},
         {"json", no_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
+        {"progress", no_argument, NULL, 'p'},
+        {"provider", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -111,20 +142,27 @@ static int parse_options(int argc, char **argv, options_t *o)
         case 'q':
             o->send.verbose = 0;
             break;
+        case 'p':
+            o->progress = 1;
+            break;
+        case 'P':
+            o->provider = optarg;
+            break;
         case 'h':
             return 1;
         default:
             return 2;
         }
         if (bad)
-            return fprintf(stderr, "pathways-publish: bad value for --%s: '%s'\n",
-                           longopts[li].name, optarg),
+            return fprintf(stderr, TOOL ": bad value for --%s: '%s'\n", longopts[li].name, optarg),
                    2;
     }
     if (optind < argc)
-        return fprintf(stderr, "pathways-publish: unexpected argument '%s'\n", argv[optind]), 2;
+        return fprintf(stderr, TOOL ": unexpected argument '%s'\n", argv[optind]), 2;
     if (!o->file)
-        return fprintf(stderr, "pathways-publish: --file is required\n"), 2;
+        return fprintf(stderr, TOOL ": --file is required\n"), 2;
+    if (o->progress != (o->provider != NULL))
+        return fprintf(stderr, TOOL ": --progress and --provider ID go together\n"), 2;
     return 0;
 }
 
@@ -180,43 +218,54 @@ static void print_json(const feed_t *feed, const totals_t *t)
     json_decref(doc);
 }
 
-static feed_t *load(const char *path)
+static feed_t *load(const options_t *o)
 {
     char err[256];
+    const char *path = o->file;
+    if (o->progress) {
+        feed_t *feed = progress_csv_load(path, o->provider, err, sizeof err);
+        if (!feed)
+            fprintf(stderr, TOOL ": %s\n", err);
+        return feed;
+    }
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "pathways-publish: cannot open %s: %s\n", path, strerror(errno));
+        fprintf(stderr, TOOL ": cannot open %s: %s\n", path, strerror(errno));
         return NULL;
     }
     feed_t *feed = feed_load(f, err, sizeof err);
     if (f != stdin)
         fclose(f);
     if (!feed)
-        fprintf(stderr, "pathways-publish: %s: %s\n", path, err);
+        fprintf(stderr, TOOL ": %s: %s\n", path, err);
     return feed;
 }
 
 int main(int argc, char **argv)
 {
-    options_t o = {0};
+    options_t o = {.progress = PROGRESS_MODE};
     char err[512];
     sender_opts_init(&o.send);
+    o.send.tool = TOOL;
     int rc = parse_options(argc, argv, &o);
     if (rc) {
         usage(rc == 1 ? stdout : stderr);
         return rc == 1 ? 0 : 2;
     }
-    if (sender_default_endpoint(o.endpoint, sizeof o.endpoint, err, sizeof err) < 0) {
-        fprintf(stderr, "pathways-publish: %s\n", err);
+    if (o.progress)
+        o.send.batch_type = "pathways.v1.ProgressBatch";
+    if (sender_service_endpoint(o.progress ? PW_SVC_ENROLLMENT : PW_SVC_ELIGIBILITY, o.endpoint,
+                                sizeof o.endpoint, err, sizeof err) < 0) {
+        fprintf(stderr, TOOL ": %s\n", err);
         return 2;
     }
     o.send.endpoint = o.endpoint;
     zsys_handler_set(NULL); /* let Ctrl-C stop the tool */
-    feed_t *feed = load(o.file);
+    feed_t *feed = load(&o);
     if (!feed)
         return 1;
     if (sender_run(feed, &o.send, err, sizeof err) < 0)
-        fprintf(stderr, "pathways-publish: %s\n", err);
+        fprintf(stderr, TOOL ": %s\n", err);
     totals_t t = count(feed);
     if (o.json)
         print_json(feed, &t);

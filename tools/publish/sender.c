@@ -135,30 +135,42 @@ static int take_fresh(worker_t *w, batch_t *b)
     return 0;
 }
 
-/* Encodes and sends b. Returns 0, or -1 when it could not be sent now. */
+/* Appends a length-delimited field (number, bytes) to out at *used. */
+static size_t put_field(uint8_t *out, size_t used, unsigned number, const uint8_t *data, size_t len)
+{
+    uint64_t v = (uint64_t)number << 3 | 2;
+    for (int pass = 0; pass < 2; pass++, v = len) {
+        do {
+            out[used++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+            v >>= 7;
+        } while (v);
+    }
+    memcpy(out + used, data, len);
+    return used + len;
+}
+
+/* Builds b's batch on the wire (batch_id = 1, each event's stored bytes =
+ * 2: the layout of every partner batch) and sends it under the configured
+ * type. Returns 0, or -1 when it could not be sent now. */
 static int send_batch(worker_t *w, batch_t *b)
 {
-    Pathways__V1__EmployeeEvent **events = calloc(b->n, sizeof *events);
-    int rc = -1;
-    if (!events)
+    size_t cap = BATCH_OVERHEAD;
+    for (size_t k = 0; k < b->n; k++)
+        cap += w->feed->events[b->idx[k]].len + EVENT_OVERHEAD;
+    uint8_t *bytes = malloc(cap);
+    if (!bytes)
         return -1;
-    size_t k;
-    for (k = 0; k < b->n; k++) {
-        const feed_event_t *ev = &w->feed->events[b->idx[k]];
-        if (!(events[k] = pw_decode_employee_event(ev->bytes, ev->len)))
-            goto done;
-    }
     snprintf(b->id, sizeof b->id, "%ld-c%d-b%lu", (long)getpid(), w->conn, ++w->sent);
-    Pathways__V1__PublishBatch msg = PATHWAYS__V1__PUBLISH_BATCH__INIT;
-    msg.batch_id = b->id;
-    msg.n_events = b->n;
-    msg.events = events;
-    rc = pwt_client_send_msg(w->client, &msg.base, w->err, sizeof w->err);
+    size_t used = put_field(bytes, 0, 1, (const uint8_t *)b->id, strlen(b->id));
+    for (size_t k = 0; k < b->n; k++) {
+        const feed_event_t *ev = &w->feed->events[b->idx[k]];
+        used = put_field(bytes, used, 2, ev->bytes, ev->len);
+    }
+    int rc = pwt_client_send(w->client, w->opts->batch_type, bytes, used);
+    if (rc != 0)
+        snprintf(w->err, sizeof w->err, "the connection cannot take a batch now");
     b->deadline = pw_mono_ms() + w->opts->timeout_ms;
-done:
-    for (size_t i = 0; i < k; i++)
-        pw_free_employee_event(&events[i]);
-    free(events);
+    free(bytes);
     return rc;
 }
 
@@ -238,7 +250,7 @@ static int apply_ack(worker_t *w, const batch_t *b, const Pathways__V1__PublishA
             feed_set_result(ev, r, a->reason_code, a->reason);
     }
     if (*ack->error_code && w->opts->verbose)
-        fprintf(stderr, "pathways-publish: batch %s refused (%s: %s), resending\n", b->id,
+        fprintf(stderr, "%s: batch %s refused (%s: %s), resending\n", w->opts->tool, b->id,
                 ack->error_code, ack->error);
     int rc = requeue(w, again, n_again, b->attempt + 1);
     free(again);
@@ -248,13 +260,13 @@ static int apply_ack(worker_t *w, const batch_t *b, const Pathways__V1__PublishA
 static int on_reply(worker_t *w, const char *type, const uint8_t *data, size_t len)
 {
     if (strcmp(type, ACK_TYPE) != 0) {
-        fprintf(stderr, "pathways-publish: unexpected reply %.80s from %s\n", type,
+        fprintf(stderr, "%s: unexpected reply %.80s from %s\n", w->opts->tool, type,
                 w->opts->endpoint);
         return 0;
     }
     Pathways__V1__PublishAck *ack = pw_decode_publish_ack(data, len);
     if (!ack) {
-        fprintf(stderr, "pathways-publish: undecodable PublishAck (%zu bytes)\n", len);
+        fprintf(stderr, "%s: undecodable PublishAck (%zu bytes)\n", w->opts->tool, len);
         return 0;
     }
     int rc = 0;
@@ -276,9 +288,9 @@ static int on_timeout(worker_t *w)
 {
     if (w->opts->verbose)
         fprintf(stderr,
-                "pathways-publish: connection %d: no acknowledgement within %d ms from %s, "
+                "%s: connection %d: no acknowledgement within %d ms from %s, "
                 "resending %zu batch(es)\n",
-                w->conn, w->opts->timeout_ms, w->opts->endpoint, w->window.count);
+                w->opts->tool, w->conn, w->opts->timeout_ms, w->opts->endpoint, w->window.count);
     while (w->window.count) {
         batch_t b = queue_pop(&w->window, w->window.count - 1);
         int rc = requeue(w, b.idx, b.n, b.attempt + 1);
@@ -313,7 +325,7 @@ static int step(worker_t *w)
     if (got == 1)
         rc = on_reply(w, type, data, len);
     else if (got < 0)
-        fprintf(stderr, "pathways-publish: %s\n", w->err);
+        fprintf(stderr, "%s: %s\n", w->opts->tool, w->err);
     else if (w->window.count && w->window.items[0].deadline <= pw_mono_ms())
         rc = on_timeout(w);
     free(type);
@@ -443,16 +455,23 @@ void sender_opts_init(sender_opts_t *o)
                          .connections = 1,
                          .timeout_ms = 10000,
                          .retries = 20,
-                         .verbose = 1};
+                         .verbose = 1,
+                         .batch_type = "pathways.v1.PublishBatch",
+                         .tool = "pathways-publish"};
 }
 
-int sender_default_endpoint(char *endpoint, size_t len, char *err, size_t errlen)
+int sender_service_endpoint(int service, char *endpoint, size_t len, char *err, size_t errlen)
 {
     pw_config_t cfg;
     if (*endpoint)
         return 0;
     if (pw_config_load(&cfg, err, errlen) < 0)
         return -1;
-    pw_config_endpoint(&cfg, PW_SVC_ELIGIBILITY, PW_PORT_COMMAND, 0, endpoint, len);
+    pw_config_endpoint(&cfg, (pw_service_id_t)service, PW_PORT_COMMAND, 0, endpoint, len);
     return 0;
+}
+
+int sender_default_endpoint(char *endpoint, size_t len, char *err, size_t errlen)
+{
+    return sender_service_endpoint(PW_SVC_ELIGIBILITY, endpoint, len, err, errlen);
 }

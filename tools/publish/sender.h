@@ -1,5 +1,7 @@
-/* Publishes a loaded feed to eligibility's command endpoint as PublishBatch
- * messages and records each event's acknowledgement in the feed.
+/* Publishes a loaded feed to a partner endpoint as batches (PublishBatch to
+ * eligibility; a provider's ProgressBatch to enrollment: both are
+ * [batch_id = 1][repeated event = 2], answered by PublishAck) and records
+ * each event's acknowledgement in the feed.
  *
  * Events are sharded by a hash of (source, subject) over N connections, so
  * one employee's events always travel through the same DEALER, in file
@@ -26,22 +28,27 @@
 
 typedef struct {
     const char *endpoint;
-    int batch;       /* events per batch (1..PW_MAX_BATCH_EVENTS) */
-    int window;      /* outstanding batches per connection (>= 1) */
-    int connections; /* DEALER sockets, one thread each (>= 1) */
-    int timeout_ms;  /* wait for an acknowledgement before resending */
-    int retries;     /* resends of an unacknowledged event */
-    int verbose;     /* report timeouts and batch errors on stderr */
+    int batch;              /* events per batch (1..PW_MAX_BATCH_EVENTS) */
+    int window;             /* outstanding batches per connection (>= 1) */
+    int connections;        /* DEALER sockets, one thread each (>= 1) */
+    int timeout_ms;         /* wait for an acknowledgement before resending */
+    int retries;            /* resends of an unacknowledged event */
+    int verbose;            /* report timeouts and batch errors on stderr */
+    const char *batch_type; /* the type frame: "pathways.v1.PublishBatch" (default) */
+    const char *tool;       /* names the program in messages ("pathways-publish") */
 } sender_opts_t;
 
 /* The defaults: batches of 500, window 1, one connection, 10 s timeout,
- * 20 retries, verbose; endpoint NULL. */
+ * 20 retries, verbose, PublishBatch, pathways-publish; endpoint NULL. */
 void sender_opts_init(sender_opts_t *o);
 
 /* When endpoint (len bytes) is empty, fills it with eligibility's command
  * endpoint from the environment (PATHWAYS_PORT_BASE...). Returns 0, or -1
  * with the reason in err. */
 int sender_default_endpoint(char *endpoint, size_t len, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+/* Same with service's command endpoint (PW_SVC_ENROLLMENT for providers). */
+int sender_service_endpoint(int service, char *endpoint, size_t len, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 /* Sends every event of feed and stores the results in it (events never

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# End-to-end provider path (issue 18) with the four real services: a
+# training provider's key drives a cohort's participant from first
+# attendance to certification by progress events alone (pathways-progress
+# from a CSV export), is refused for another provider's cohort, resends a
+# batch that is then all DUPLICATE with nothing applied twice; another
+# participant's absences raise the at-risk flag, which is delivered by
+# SMTP to the program coordinator and the employer's HR contact (real SMTP
+# sink on loopback).
+set -euo pipefail
+source "$(dirname "$0")/../lib/e2e.sh"
+
+e2e_init provider_progress
+bin=$PATHWAYS_BIN
+# The services' clock (pw_date_today): October for admission, then the end
+# of November for the training.
+export PATHWAYS_CLOCK_FILE="$E2E_WORK/clock"
+set_today() {
+    echo "$1" >"$PATHWAYS_CLOCK_FILE.tmp"
+    mv -f "$PATHWAYS_CLOCK_FILE.tmp" "$PATHWAYS_CLOCK_FILE"
+}
+set_today 2026-10-20
+e2e_start_all
+e2e_ctl employer add acme --name "Acme Health" >/dev/null || e2e_fail "employer add"
+
+hired='{"job_family":"food_service","job_title":"Cook","status":"active","employment_type":"full_time","scheduled_hours":40.0,"standing":"good","hire_date":"2024-01-02","given_name":"NAME","family_name":"Diaz","email":"EMAIL","language":"en"}'
+for who in a1 a2 a3 a4; do
+    h=${hired/EMAIL/$who@example.org}
+    e2e_event hired "$who" 2024-01-02 "${h/NAME/Ana-$who}"
+done >"$E2E_WORK/hired.jsonl"
+"$bin/pathways-publish" --file "$E2E_WORK/hired.jsonl" >/dev/null || e2e_fail "publish hires"
+e2e_ctl wait-idle --timeout 60 >/dev/null || e2e_fail "not idle after hires"
+
+# Two providers, one cohort each; staff admit the participants.
+e2e_ctl cohort create ccma-college --name "CCMA at the college" --provider college \
+    --serves acme --start 2026-11-02 --end 2027-06-30 --capacity 10 --status open >/dev/null ||
+    e2e_fail "cohort create college"
+e2e_ctl cohort create ccma-other --name "CCMA elsewhere" --provider other \
+    --serves acme --start 2026-11-02 --end 2027-06-30 --capacity 10 --status open >/dev/null ||
+    e2e_fail "cohort create other"
+# Admitted in October, before the cohort starts.
+for w in a1 a2 a3 a4; do
+    e2e_ctl enroll apply acme $w >/dev/null || e2e_fail "apply $w"
+done
+for w in a1 a2 a3; do
+    e2e_ctl enroll admit acme $w --cohort ccma-college >/dev/null || e2e_fail "admit $w"
+done
+e2e_ctl enroll admit acme a4 --cohort ccma-other >/dev/null || e2e_fail "admit a4"
+state() { e2e_psql "SELECT state FROM enrollment.enrollment WHERE employee = '$1'"; }
+e2e_assert_eq "enrolled" "enrolled enrolled enrolled enrolled" \
+    "$(for w in a1 a2 a3 a4; do state $w; done | paste -sd ' ')"
+set_today 2026-11-30
+
+# Provider keys, registered like partner keys.
+for p in college other; do
+    "$bin/pathwaysctl" keys generate --out "$E2E_WORK/$p" >/dev/null || e2e_fail "keys generate $p"
+    e2e_ctl keys register "$E2E_WORK/$p" --provider $p --name "$p provider" >/dev/null ||
+        e2e_fail "keys register $p"
+done
+college_key=$("$bin/pathwaysctl" keys list | awk '$4 == "college" {print $1}')
+e2e_assert_eq "provider key listed" provider \
+    "$("$bin/pathwaysctl" keys list | awk '$4 == "college" {print $2}')"
+# progress AS CSV: sends a progress export with a provider's key.
+progress() {
+    local as=$1 file=$2
+    PATHWAYS_CURVE_CLIENT_SECRET_FILE="$E2E_WORK/${as}_secret" \
+        "$bin/pathways-progress" --provider "$as" --file "$file" --quiet --timeout-ms 5000
+}
+# The ZAP handlers re-read the keys every second: wait until college is admitted.
+e2e_wait_until 20 "college key admitted" bash -c "
+    printf 'event_id,cohort_id,employer,employee,date,kind,session_id,status\nwarmup-1,ccma-college,acme,a3,2026-11-02,attendance,s0,excused\n' >'$E2E_WORK/warm.csv'
+    PATHWAYS_CURVE_CLIENT_SECRET_FILE='$E2E_WORK/college_secret' '$bin/pathways-progress' \
+        --provider college --file '$E2E_WORK/warm.csv' --quiet --timeout-ms 1000 --retries 0 |
+        grep -q 'accepted=1\|duplicate=1'"
+
+# 1. From first attendance to certification, by provider events alone.
+cat >"$E2E_WORK/a1.csv" <<'CSV'
+event_id,cohort_id,employer,employee,date,kind,session_id,status,module_id,module_name,exam_id,result,score,issuer,credential_id,credential
+p-1,ccma-college,acme,a1,2026-11-03,attendance,s1,present,,,,,,,,
+p-2,ccma-college,acme,a1,2026-11-04,module_completed,,,m1,Anatomy,,,,,,
+p-3,ccma-college,acme,a1,2026-11-10,exam,,,,,x1,passed,91,,,
+p-4,ccma-college,acme,a1,2026-11-20,completed,,,,,,,,,,
+p-5,ccma-college,acme,a1,2026-11-25,credential,,,,,,,,NHA,CCMA-0001,CCMA
+CSV
+out=$(progress college "$E2E_WORK/a1.csv") || e2e_fail "progress a1: $out"
+e2e_assert_eq "a1 all accepted" "accepted=5 duplicate=0 rejected=0 unreadable=0 unacknowledged=0" \
+    "$(tail -1 <<<"$out")"
+e2e_assert_eq "a1 certified" "certified|CCMA|2026-11-25" \
+    "$(e2e_psql "SELECT state || '|' || credential || '|' || credential_date FROM enrollment.enrollment WHERE employee = 'a1'")"
+e2e_assert_eq "a1 moves by the provider" \
+    "in_training|first_attendance|provider:college key:$college_key|progress:college/p-1 completed|completed|provider:college key:$college_key|progress:college/p-4 certified|certified|provider:college key:$college_key|progress:college/p-5" \
+    "$(e2e_psql "SELECT string_agg(t.to_state || '|' || t.reason_code || '|' || t.actor || '|' || t.cause_event_id, ' ' ORDER BY t.id)
+                 FROM enrollment.transition t JOIN enrollment.enrollment e ON e.id = t.enrollment_id
+                 WHERE e.employee = 'a1' AND t.to_state IN ('in_training', 'completed', 'certified')")"
+e2e_assert_eq "a1 history shows the provider" 3 \
+    "$(e2e_ctl enrollment history acme a1 | grep -c "actor=provider:college")"
+e2e_assert_eq "progress ledger" 5 \
+    "$(e2e_psql "SELECT count(*) FROM enrollment.progress_event WHERE provider = 'college' AND employee = 'a1'")"
+# Staff commands stay available: staff place a1.
+e2e_ctl enroll place acme a1 --role "Medical Assistant" --date 2026-11-30 >/dev/null ||
+    e2e_fail "staff place a1"
+e2e_assert_eq "a1 placed by staff" placed "$(state a1)"
+
+# 2. Another provider's cohort is refused, event by event.
+cat >"$E2E_WORK/wrong.csv" <<'CSV'
+event_id,cohort_id,employer,employee,date,kind,session_id,status
+w-1,ccma-other,acme,a4,2026-11-03,attendance,s1,present
+w-2,ccma-college,acme,a4,2026-11-03,attendance,s1,present
+w-3,ccma-college,acme,a2,2026-12-24,attendance,s1,present
+w-4,ccma-college,acme,a2,2026-10-01,attendance,s1,present
+CSV
+out=$(progress college "$E2E_WORK/wrong.csv") || e2e_fail "progress wrong: $out"
+e2e_assert_eq "refusals" "forbidden_cohort not_in_cohort future_date outside_cohort_dates" \
+    "$(grep -o '^rejected w-[0-9] (line [0-9]*): [a-z_]*' <<<"$out" | awk '{print $NF}' | paste -sd ' ')"
+e2e_assert_eq "a4 untouched" enrolled "$(state a4)"
+out=$(progress other "$E2E_WORK/a1.csv") || e2e_fail "progress as other: $out"
+e2e_assert_eq "other's key on college's cohort" "accepted=0 duplicate=0 rejected=5 unreadable=0 unacknowledged=0" \
+    "$(tail -1 <<<"$out")"
+e2e_assert_eq "other's refusal reason" 5 "$(grep -c 'forbidden_cohort' <<<"$out")"
+
+# 3. A resent batch: every event DUPLICATE, nothing applied twice.
+head_before=$(e2e_psql "SELECT seq FROM stream.head WHERE stream = 'enrollment'")
+audit_before=$(e2e_psql "SELECT count(*) FROM enrollment.transition")
+out=$(progress college "$E2E_WORK/a1.csv") || e2e_fail "resend: $out"
+e2e_assert_eq "resend all duplicate" "accepted=0 duplicate=5 rejected=0 unreadable=0 unacknowledged=0" \
+    "$(tail -1 <<<"$out")"
+e2e_assert_eq "no new stream events" "$head_before" \
+    "$(e2e_psql "SELECT seq FROM stream.head WHERE stream = 'enrollment'")"
+e2e_assert_eq "no new audit rows" "$audit_before" "$(e2e_psql "SELECT count(*) FROM enrollment.transition")"
+e2e_assert_eq "ledger unchanged" 5 \
+    "$(e2e_psql "SELECT count(*) FROM enrollment.progress_event WHERE provider = 'college' AND employee = 'a1'")"
+
+# 4. Revocation: the college key is refused from the next request on.
+e2e_ctl keys revoke "$college_key" >/dev/null || e2e_fail "revoke"
+e2e_wait_until 20 "revoked key refused" bash -c "
+    ! PATHWAYS_CURVE_CLIENT_SECRET_FILE='$E2E_WORK/college_secret' '$bin/pathways-progress' \
+        --provider college --file '$E2E_WORK/warm.csv' --quiet --timeout-ms 1000 --retries 0 |
+        grep -q 'duplicate=1'"
+echo "provider progress: ok"
