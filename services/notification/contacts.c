@@ -83,7 +83,12 @@ static int check_links(json_t *root, const char *section, char *err, size_t errl
     json_object_foreach(json_object_get(root, section), id, o)
     {
         const char *prov = str(o, "provider"), *start = str(o, "start_date");
+        const char *coordinator = str(o, "coordinator_email");
         int32_t day;
+        if (coordinator && !ntf_address_valid(coordinator)) {
+            snprintf(err, errlen, "%s/%s: coordinator_email is a bare address", section, id);
+            return -1;
+        }
         if (!json_is_object(o) || (prov && !json_object_get(providers, prov)) ||
             (start && pw_date_parse(start, &day) != 0)) {
             snprintf(err, errlen,
@@ -150,6 +155,17 @@ void ntf_contacts_destroy(ntf_contacts_t **p)
 static json_t *entry(const ntf_contacts_t *c, const char *section, const char *id)
 {
     return id && *id ? json_object_get(json_object_get(c->root, section), id) : NULL;
+}
+
+const char *ntf_contacts_coordinator_email(const ntf_contacts_t *c, const char *program)
+{
+    const char *e = str(entry(c, "programs", program), "coordinator_email");
+    return e && *e ? e : NULL;
+}
+
+const char *ntf_contacts_coordinator_language(const ntf_contacts_t *c, const char *program)
+{
+    return str(entry(c, "programs", program), "coordinator_language");
 }
 
 const char *ntf_contacts_hr_email(const ntf_contacts_t *c, const char *employer)

@@ -9,7 +9,9 @@
  *   providers:
  *     college: {name: ..., webhook_url: https://..., secret_env: VAR | secret_file: PATH}
  *   programs:
- *     mapp: {provider: college}          # the provider of a program's cohorts
+ *     mapp: {provider: college,          # the provider of a program's cohorts
+ *            coordinator_email: c@x.org, # the program coordinator (at-risk notices)
+ *            coordinator_language: en}
  *   cohorts:
  *     c1: {provider: college, start_date: 2027-03-01}
  *
@@ -43,6 +45,10 @@ void ntf_contacts_destroy(ntf_contacts_t **p);
 const char *ntf_contacts_hr_email(const ntf_contacts_t *c, const char *employer);
 const char *ntf_contacts_hr_language(const ntf_contacts_t *c, const char *employer);
 const char *ntf_contacts_employer_name(const ntf_contacts_t *c, const char *employer);
+
+/* The program coordinator's email / language, or NULL. Borrowed. */
+const char *ntf_contacts_coordinator_email(const ntf_contacts_t *c, const char *program);
+const char *ntf_contacts_coordinator_language(const ntf_contacts_t *c, const char *program);
 
 /* The training provider of a cohort (its own, else the program's).
  * Returns 0 with out filled (borrowed strings), or -1 when none is known. */

@@ -49,12 +49,18 @@ static void directory(const ntf_row_t *row, ntf_target_t *out)
 static ntf_outcome_t contact(const ntf_contacts_t *c, const ntf_row_t *row, ntf_target_t *out,
                              char *err, size_t errlen)
 {
-    if (strcmp(row->recipient, NTF_RECIPIENT_HR) == 0) {
-        const char *email = c ? ntf_contacts_hr_email(c, row->employer) : NULL;
-        const char *lang = c ? ntf_contacts_hr_language(c, row->employer) : NULL;
+    int hr = strcmp(row->recipient, NTF_RECIPIENT_HR) == 0;
+    if (hr || strcmp(row->recipient, NTF_RECIPIENT_COORDINATOR) == 0) {
+        const char *email = !c   ? NULL
+                            : hr ? ntf_contacts_hr_email(c, row->employer)
+                                 : ntf_contacts_coordinator_email(c, row->program);
+        const char *lang = !c   ? NULL
+                           : hr ? ntf_contacts_hr_language(c, row->employer)
+                                : ntf_contacts_coordinator_language(c, row->program);
         if (!email) {
-            snprintf(err, errlen, "no_contact: no HR contact configured for employer %s",
-                     row->employer);
+            snprintf(err, errlen, "no_contact: no %s configured for %s %s",
+                     hr ? "HR contact" : "program coordinator", hr ? "employer" : "program",
+                     hr ? row->employer : row->program);
             return NTF_OUTCOME_NO_CONTACT;
         }
         snprintf(out->address, sizeof out->address, "%s", email);

@@ -31,6 +31,7 @@ static const struct {
     {"seat_opened", COHORT_VARS}, {"cohort_starting", START_VARS},
     {"exited", REASON_VARS},      {"paused", REASON_VARS},
     {"withdrawn", REASON_VARS},   {"invitation_withdrawn", REASON_VARS},
+    {"at_risk", REASON_VARS},
 };
 
 const char *const *ntf_trigger_vars(const char *trigger)
@@ -49,6 +50,7 @@ static const struct {
     {NTF_RECIPIENT_EMPLOYEE, NTF_CHANNEL_EMAIL},
     {NTF_RECIPIENT_HR, NTF_CHANNEL_EMAIL},
     {NTF_RECIPIENT_PROVIDER, NTF_CHANNEL_WEBHOOK},
+    {NTF_RECIPIENT_COORDINATOR, NTF_CHANNEL_EMAIL},
 };
 #define N_ALLOWED (sizeof ALLOWED / sizeof ALLOWED[0])
 
@@ -82,8 +84,8 @@ static int check_route(const char *prog, const char *trig, json_t *route, char *
     }
     if (allowed_index(to, ch) < 0) {
         snprintf(err, errlen,
-                 "%s/%s: recipient \"%s\" cannot use channel \"%s\" (employee and hr: email;"
-                 " provider: webhook)",
+                 "%s/%s: recipient \"%s\" cannot use channel \"%s\" (employee, hr and"
+                 " coordinator: email; provider: webhook)",
                  prog, trig, to, ch);
         return -1;
     }

@@ -8,7 +8,8 @@
  *
  * Recipients: "employee" (email, address from the recipient directory),
  * "hr" (email, the employer's HR contact from contacts.yaml), "provider"
- * (webhook, the training provider from contacts.yaml). */
+ * (webhook, the training provider from contacts.yaml), "coordinator"
+ * (email, the program coordinator from contacts.yaml). */
 #ifndef PATHWAYS_NOTIFICATION_ROUTES_H
 #define PATHWAYS_NOTIFICATION_ROUTES_H
 
@@ -17,8 +18,10 @@
 #define NTF_RECIPIENT_EMPLOYEE "employee"
 #define NTF_RECIPIENT_HR       "hr"
 #define NTF_RECIPIENT_PROVIDER "provider"
-#define NTF_CHANNEL_EMAIL      "email"
-#define NTF_CHANNEL_WEBHOOK    "webhook"
+/* The program's coordinator (email, contacts.yaml programs/<p>). */
+#define NTF_RECIPIENT_COORDINATOR "coordinator"
+#define NTF_CHANNEL_EMAIL         "email"
+#define NTF_CHANNEL_WEBHOOK       "webhook"
 
 #define NTF_MAX_ROUTES    8 /* recipients of one trigger */
 #define NTF_MAX_REMINDERS 8 /* reminder offsets of one program */

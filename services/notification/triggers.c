@@ -13,6 +13,8 @@
 
 const char *ntf_trigger_for(const Pathways__V1__EnrollmentChanged *e)
 {
+    if (e->at_risk)
+        return NTF_TRIGGER_AT_RISK;
     switch (e->to_state) {
     case S(INVITED):
         return "invitation";
@@ -46,6 +48,8 @@ static int has_contact(const ntf_triggers_t *t, const char *recipient, const cha
         return t->contacts && ntf_contacts_hr_email(t->contacts, employer) != NULL;
     if (strcmp(recipient, NTF_RECIPIENT_PROVIDER) == 0)
         return t->contacts && ntf_contacts_provider(t->contacts, program, cohort_id, &p) == 0;
+    if (strcmp(recipient, NTF_RECIPIENT_COORDINATOR) == 0)
+        return t->contacts && ntf_contacts_coordinator_email(t->contacts, program) != NULL;
     return 1;
 }
 
@@ -113,14 +117,15 @@ static pw_apply_t collect(const ntf_triggers_t *t, const pw_event_t *ev, size_t 
         snprintf(err, errlen, "undecodable EnrollmentChanged payload (%zu bytes)", ev->payload_len);
         return PW_APPLY_REJECT;
     }
-    if (e->to_state == S(UNSPECIFIED) || e->historical)
+    if ((e->to_state == S(UNSPECIFIED) && !e->at_risk) || e->historical)
         return PW_APPLY_OK; /* a review flag, or history being recorded: no news */
     if (!valid_event(e, ev)) {
         snprintf(err, errlen, "EnrollmentChanged without employer, employee or event id");
         return PW_APPLY_REJECT;
     }
     const char *trigger = ntf_trigger_for(e);
-    int oom = ntf_reminders_follow(&w->reminders, t, ord, ev->event_id, e) != 0;
+    /* An at-risk flag is no transition: the reminders stand. */
+    int oom = !e->at_risk && ntf_reminders_follow(&w->reminders, t, ord, ev->event_id, e) != 0;
     if (!oom && trigger) {
         d->context = context_of(e);
         ntf_enqueue_t base = {ev->event_id, trigger,    NULL, e->employer,

@@ -10,7 +10,8 @@
  *   enrollment comes from WAITLISTED, EXITED -> exited, PAUSED -> paused,
  *   WITHDRAWN -> withdrawn, or invitation_withdrawn when it comes from
  *   INVITED (the employee stopped being eligible, or staff withdrew the
- *   invitation). Other states, and events recorded from history
+ *   invitation); an at-risk flag (EnrollmentChanged.at_risk, no state
+ *   change) -> at_risk. Other states, and events recorded from history
  *   (EnrollmentChanged.historical, an import), notify nobody.
  * HR and provider routes are queued only when contacts.yaml names the
  * employer's HR contact / the cohort's provider, so an employer without
@@ -32,6 +33,7 @@
 #define NTF_TRIGGER_SEAT      "seat_opened"
 #define NTF_TRIGGER_REMINDER  "cohort_starting"
 #define NTF_TRIGGER_UNINVITED "invitation_withdrawn"
+#define NTF_TRIGGER_AT_RISK   "at_risk"
 
 /* The context of the enrollment consumer; everything borrowed. */
 typedef struct {

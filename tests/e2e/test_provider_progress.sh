@@ -20,6 +20,21 @@ set_today() {
     mv -f "$PATHWAYS_CLOCK_FILE.tmp" "$PATHWAYS_CLOCK_FILE"
 }
 set_today 2026-10-20
+# A real SMTP server on loopback, and contacts: acme's HR and MAPP's
+# coordinator (at-risk notices go to both, routing.yaml).
+/usr/bin/python3 "${PATHWAYS_SOURCE:?}/tests/lib/smtp_sink.py" --out "$E2E_WORK/mail.jsonl" \
+    --ready "$E2E_WORK/smtp.ready" >"$E2E_WORK/smtp.log" 2>&1 &
+E2E_PIDS[smtp]=$!
+e2e_wait_until 20 "smtp sink ready" test -s "$E2E_WORK/smtp.ready"
+export PATHWAYS_SMTP_URL="smtp://127.0.0.1:$(cat "$E2E_WORK/smtp.ready")"
+export PATHWAYS_SMTP_FROM="Pathways <noreply@pathways.test>"
+cat >"$E2E_WORK/contacts.yaml" <<'YAML'
+employers:
+  acme: {name: Acme Health, hr_email: hr@acme.example, hr_language: en}
+programs:
+  mapp: {coordinator_email: coordinator@collab.example, coordinator_language: en}
+YAML
+export PATHWAYS_NOTIFICATION_CONTACTS="$E2E_WORK/contacts.yaml"
 e2e_start_all
 e2e_ctl employer add acme --name "Acme Health" >/dev/null || e2e_fail "employer add"
 
@@ -130,7 +145,40 @@ e2e_assert_eq "no new audit rows" "$audit_before" "$(e2e_psql "SELECT count(*) F
 e2e_assert_eq "ledger unchanged" 5 \
     "$(e2e_psql "SELECT count(*) FROM enrollment.progress_event WHERE provider = 'college' AND employee = 'a1'")"
 
-# 4. Revocation: the college key is refused from the next request on.
+# 4. At risk: a2 misses three sessions within four weeks, a3 fails an exam
+# (deploy/programs/mapp.yaml, at_risk); the flag is raised once, audited
+# with the provider as actor, and the coordinator and HR are emailed.
+cat >"$E2E_WORK/risk.csv" <<'CSV'
+event_id,cohort_id,employer,employee,date,kind,session_id,status,exam_id,result
+r-1,ccma-college,acme,a2,2026-11-03,attendance,s1,present,,
+r-2,ccma-college,acme,a2,2026-11-10,attendance,s2,absent,,
+r-3,ccma-college,acme,a2,2026-11-17,attendance,s3,excused,,
+r-4,ccma-college,acme,a2,2026-11-18,attendance,s4,absent,,
+r-5,ccma-college,acme,a3,2026-11-03,attendance,s1,present,,
+r-6,ccma-college,acme,a3,2026-11-20,exam,,,x1,failed
+CSV
+out=$(progress college "$E2E_WORK/risk.csv") || e2e_fail "progress risk: $out"
+e2e_assert_eq "two absences (and an excused one): not yet" f \
+    "$(e2e_psql "SELECT at_risk FROM enrollment.enrollment WHERE employee = 'a2'")"
+e2e_assert_eq "a3 failed exam flagged" "true|failed_exam" \
+    "$(e2e_psql "SELECT at_risk || '|' || t.reason_code FROM enrollment.enrollment e JOIN enrollment.transition t ON t.enrollment_id = e.id AND t.kind = 'at_risk_flagged' WHERE employee = 'a3'")"
+printf 'event_id,cohort_id,employer,employee,date,kind,session_id,status\nr-7,ccma-college,acme,a2,2026-11-24,attendance,s5,absent\nr-8,ccma-college,acme,a2,2026-11-25,attendance,s6,absent\n' \
+    >"$E2E_WORK/risk2.csv"
+out=$(progress college "$E2E_WORK/risk2.csv") || e2e_fail "progress risk2: $out"
+e2e_assert_eq "a2 flagged once, by the provider" \
+    "true|absences|3 absences from 2026-11-10 to 2026-11-24 (rule: 3 within 28 days)|provider:college key:$college_key" \
+    "$(e2e_psql "SELECT e.at_risk || '|' || t.reason_code || '|' || t.reason || '|' || t.actor FROM enrollment.enrollment e JOIN enrollment.transition t ON t.enrollment_id = e.id AND t.kind = 'at_risk_flagged' WHERE employee = 'a2'")"
+e2e_assert_eq "a2 still in training" in_training "$(state a2)"
+e2e_wait_until 30 "at-risk notices sent" bash -c "[ \"\$('$E2E_PSQL' -X -tA -d '$PATHWAYS_DATABASE_URL' -c \"SELECT count(*) FROM notification.outbox WHERE trigger = 'at_risk' AND state = 'sent'\")\" = 4 ]"
+e2e_assert_eq "at-risk recipients" \
+    "a2:coordinator:coordinator@collab.example a2:hr:hr@acme.example a3:coordinator:coordinator@collab.example a3:hr:hr@acme.example" \
+    "$(e2e_psql "SELECT string_agg(employee || ':' || recipient || ':' || address, ' ' ORDER BY employee, recipient) FROM notification.outbox WHERE trigger = 'at_risk'")"
+e2e_assert_eq "coordinator mail delivered by SMTP" 2 \
+    "$(grep -c '"rcpt_tos": \["coordinator@collab.example"\].*may be at risk in cohort ccma-college' "$E2E_WORK/mail.jsonl")"
+e2e_assert_eq "HR mail names the reason" 1 \
+    "$(grep '"rcpt_tos": \["hr@acme.example"\]' "$E2E_WORK/mail.jsonl" | grep -c '3 absences from 2026-11-10 to 2026-11-24')"
+
+# 5. Revocation: the college key is refused from the next request on.
 e2e_ctl keys revoke "$college_key" >/dev/null || e2e_fail "revoke"
 e2e_wait_until 20 "revoked key refused" bash -c "
     ! PATHWAYS_CURVE_CLIENT_SECRET_FILE='$E2E_WORK/college_secret' '$bin/pathways-progress' \

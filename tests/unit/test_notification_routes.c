@@ -64,6 +64,7 @@ static void test_bad_routing_fails_at_load(void **state)
         {"to: employee, channel: email", "to: employee, channel: webhook", "cannot use"},
         {"[7, 1]", "[7, soon]", "reminder_days"},
         {"es: MAPP-es", "de: MAPP-de", "language 2"},
+        {"to: provider, channel: webhook", "to: coordinator, channel: webhook", "cannot use"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *at = strstr(ROUTING, cases[i].from);
@@ -76,6 +77,15 @@ static void test_bad_routing_fails_at_load(void **state)
     }
     assert_null(ntf_routes_parse("programs: [\n", err, sizeof err));
     assert_null(ntf_routes_parse("other: 1\n", err, sizeof err));
+    /* The at-risk trigger goes to the program coordinator by email. */
+    snprintf(text, sizeof text, "%s      at_risk:\n        - {to: coordinator, channel: email}\n",
+             ROUTING);
+    ntf_routes_t *r = ntf_routes_parse(text, err, sizeof err);
+    assert_non_null(r);
+    ntf_route_t to[NTF_MAX_ROUTES];
+    assert_int_equal(ntf_routes_for(r, "mapp", "at_risk", to, NTF_MAX_ROUTES), 1);
+    assert_string_equal(to[0].recipient, "coordinator");
+    ntf_routes_destroy(&r);
 }
 
 static void test_contacts(void **state)
@@ -84,12 +94,14 @@ static void test_contacts(void **state)
     char err[256];
     const char *text = "employers:\n  acme: {name: Acme, hr_email: hr@acme.example}\n"
                        "providers:\n  col: {webhook_url: 'https://col.example/h'}\n"
-                       "programs:\n  mapp: {provider: col}\n"
+                       "programs:\n  mapp: {provider: col, coordinator_email: co@x.example}\n"
                        "cohorts:\n  c1: {start_date: 2027-03-01}\n";
     ntf_contacts_t *c = ntf_contacts_parse(text, "k", err, sizeof err);
     assert_non_null(c);
     assert_string_equal(ntf_contacts_hr_email(c, "acme"), "hr@acme.example");
     assert_null(ntf_contacts_hr_email(c, "other"));
+    assert_string_equal(ntf_contacts_coordinator_email(c, "mapp"), "co@x.example");
+    assert_null(ntf_contacts_coordinator_email(c, "nursing"));
     ntf_provider_t p;
     assert_int_equal(ntf_contacts_provider(c, "mapp", "c1", &p), 0);
     assert_string_equal(p.webhook_url, "https://col.example/h");
@@ -106,6 +118,9 @@ static void test_contacts(void **state)
                                    err, sizeof err));
     assert_null(
         ntf_contacts_parse("cohorts:\n  c: {start_date: tomorrow}\n", "k", err, sizeof err));
+    assert_null(ntf_contacts_parse("programs:\n  m: {coordinator_email: 'a@b\r\nBcc: z'}\n", "k",
+                                   err, sizeof err));
+    assert_non_null(strstr(err, "coordinator_email"));
 }
 
 /* Writes the routing and one template tree under dir; returns 0. */
