@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "contact.h"
 #include "determination.h"
 #include "pathways/log.h"
 #include "pathways/partner.h"
@@ -49,6 +50,10 @@ static uint8_t *on_request(void *ctx, pw_service_t *svc, const char *type, const
         *reply_type = PW_ACK_TYPE;
         return enr_progress_answer(&call, data, len, reply_len);
     }
+    if (strcmp(type, ENR_ROSTER_REQUEST_TYPE) == 0) {
+        *reply_type = ENR_ROSTER_TYPE;
+        return enr_roster_answer(&call, data, len, reply_len);
+    }
     *reply_type = ENR_RESULT_TYPE;
     return enr_command_answer(&s, type, data, len, reply_len);
 }
@@ -88,7 +93,10 @@ int enr_service_attach(enr_service_t *self, pw_service_t *svc)
                                  enr_apply_determinations, &self->emit) != 0 ||
         pw_service_on_request(svc, on_request, self) != 0 ||
         pw_service_require(svc, ENR_COMMAND_TYPE, PW_ROLE_ADMIN) != 0 ||
-        pw_service_require_roles(svc, ENR_PROGRESS_TYPE, providers) != 0)
+        pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, ENR_EMPLOYEE_STREAM, enr_apply_contacts,
+                                 NULL) != 0 ||
+        pw_service_require_roles(svc, ENR_PROGRESS_TYPE, providers) != 0 ||
+        pw_service_require_roles(svc, ENR_ROSTER_REQUEST_TYPE, providers) != 0)
         return -1;
     return 0;
 }

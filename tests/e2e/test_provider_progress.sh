@@ -178,7 +178,27 @@ e2e_assert_eq "coordinator mail delivered by SMTP" 2 \
 e2e_assert_eq "HR mail names the reason" 1 \
     "$(grep '"rcpt_tos": \["hr@acme.example"\]' "$E2E_WORK/mail.jsonl" | grep -c '3 absences from 2026-11-10 to 2026-11-24')"
 
-# 5. Revocation: the college key is refused from the next request on.
+# 5. The provider's roster: name, preferred channel, start date (and state),
+# nothing else about the employee; another provider's key is refused.
+as_provider() { # PROVIDER ARGS...: pathwaysctl with the provider's key
+    local p=$1
+    shift
+    PATHWAYS_CURVE_CLIENT_SECRET_FILE="$E2E_WORK/${p}_secret" "$bin/pathwaysctl" "$@"
+}
+roster=$(as_provider college provider roster ccma-college) || e2e_fail "roster: $roster"
+e2e_assert_eq "college roster" \
+    "employer,employee,name,preferred_channel,start_date,state|acme,a1,Ana-a1,email,2026-11-02,placed|acme,a2,Ana-a2,email,2026-11-02,in_training|acme,a3,Ana-a3,email,2026-11-02,in_training" \
+    "$(paste -sd '|' <<<"$roster")"
+e2e_assert_eq "roster JSON keys" "employee employer name preferred_channel start_date state" \
+    "$(as_provider college provider roster ccma-college --json | jq -r '.entries[0] | keys | join(" ")')"
+if err=$(as_provider other provider roster ccma-college 2>&1); then
+    e2e_fail "another provider read college's roster: $err"
+fi
+e2e_assert_eq "other provider refused" 1 "$(grep -c 'refused: forbidden_cohort' <<<"$err")"
+e2e_assert_eq "other provider's own roster" "acme,a4,Ana-a4,email,2026-11-02,enrolled" \
+    "$(as_provider other provider roster ccma-other | tail -n +2)"
+
+# 6. Revocation: the college key is refused from the next request on.
 e2e_ctl keys revoke "$college_key" >/dev/null || e2e_fail "revoke"
 e2e_wait_until 20 "revoked key refused" bash -c "
     ! PATHWAYS_CURVE_CLIENT_SECRET_FILE='$E2E_WORK/college_secret' '$bin/pathways-progress' \

@@ -60,5 +60,6 @@ int ctl_team(ctl_t *ctl, int argc, char **argv);
 int ctl_notifications(ctl_t *ctl, int argc, char **argv);
 int ctl_preferences(ctl_t *ctl, int argc, char **argv);
 int ctl_keys(ctl_t *ctl, int argc, char **argv);
+int ctl_provider(ctl_t *ctl, int argc, char **argv);
 
 #endif

@@ -29,6 +29,7 @@ static const ctl_command_t COMMANDS[] = {
     {"cohort", "training cohorts (create, update, list, show)", ctl_cohort},
     {"team", "action teams (list, join, leave, org-add)", ctl_team},
     {"keys", "CURVE keys: generate, register, list, revoke, rotate", ctl_keys},
+    {"provider", "training providers: roster of a cohort (with the provider's key)", ctl_provider},
     {NULL, NULL, NULL},
 };
 

@@ -39,3 +39,17 @@ ALTER TABLE enrollment.transition DROP CONSTRAINT IF EXISTS transition_kind_chec
 ALTER TABLE enrollment.transition ADD CONSTRAINT transition_kind_check
     CHECK (kind IN ('transition', 'review_flagged', 'review_cleared', 'at_risk_flagged',
                     'at_risk_cleared'));
+
+-- The little a training provider's roster shows about a participant, kept
+-- from the "employee" stream: the given name (effective-dated: a late
+-- event never overwrites a newer name) and whether an email address is on
+-- file (the preferred channel then is email). Nothing else of the
+-- employee record reaches enrollment.
+CREATE TABLE enrollment.contact (
+    employer      text    NOT NULL,
+    employee      text    NOT NULL,
+    given_name    text    NOT NULL DEFAULT '',
+    name_as_of    date,
+    email_on_file boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (employer, employee)
+);
