@@ -317,9 +317,10 @@ static int move(const enr_progress_ctx_t *ctx, const enr_progress_event_t *ev, t
     return 0;
 }
 
-/* The program's at-risk rule, after an absence or a failed exam. */
+/* The program's at-risk rule, after an absence or a failed exam; *fired
+ * names the rule that raised the flag now, else stays NULL. */
 static int at_risk(const enr_progress_ctx_t *ctx, const enr_progress_event_t *ev, const target_t *t,
-                   const char *cause, char *err, size_t errlen)
+                   const char *cause, const char **fired, char *err, size_t errlen)
 {
     const enr_at_risk_rule_t *rule = enr_at_risk_for(ctx->rules, t->program);
     char reason[256] = "";
@@ -354,7 +355,39 @@ static int at_risk(const enr_progress_ctx_t *ctx, const enr_progress_event_t *ev
     c.reason_code = code;
     c.reason = reason;
     enr_result_t rc = enr_lifecycle_at_risk(ctx->db, ctx->emit, t->id, t->state, &c, err, errlen);
+    if (rc == ENR_OK)
+        *fired = code;
     return rc == ENR_OK || rc == ENR_ERR_STALE ? 0 : -1;
+}
+
+/* Appends the accepted event to stream "progress" for reporting. */
+static int announce(const enr_progress_ctx_t *ctx, const enr_progress_event_t *ev,
+                    const target_t *t, const char *fired, const char *cause, char *err,
+                    size_t errlen)
+{
+    const char *status, *item;
+    json_t *detail = NULL;
+    char key[2 * ENR_PROGRESS_ID_MAX + 2];
+    describe(ev, &status, &item, &detail);
+    json_decref(detail);
+    snprintf(key, sizeof key, "%s/%s", ev->employer, ev->employee);
+    Pathways__V1__ProgressRecorded r = PATHWAYS__V1__PROGRESS_RECORDED__INIT;
+    r.provider = ev->source;
+    r.event_id = ev->id;
+    r.cohort_id = ev->cohort_id;
+    r.employer = ev->employer;
+    r.employee = ev->employee;
+    r.program = (char *)t->program;
+    r.kind = (char *)enr_progress_kind(ev);
+    r.status = ev->detail_case == D(WITHDRAWN) ? "" : (char *)status;
+    r.date = ev->date;
+    r.at_risk = (char *)(fired ? fired : "");
+    if (ctx->emit->fn(ctx->emit->ctx, ENR_PROGRESS_STREAM, ENR_PROGRESS_RECORDED_V1, key, cause,
+                      &r.base) != 0) {
+        snprintf(err, errlen, "cannot append ProgressRecorded");
+        return -1;
+    }
+    return 0;
 }
 
 int enr_progress_apply(const enr_progress_ctx_t *ctx, const enr_progress_event_t *ev, int *result,
@@ -384,7 +417,9 @@ int enr_progress_apply(const enr_progress_ctx_t *ctx, const enr_progress_event_t
     }
     *result = PW_ACK_ACCEPTED;
     why->code[0] = why->text[0] = '\0';
-    if (fx.to != ENR_STATE_NONE && move(ctx, ev, &t, &fx, cause, err, errlen) != 0)
+    const char *fired = NULL;
+    if ((fx.to != ENR_STATE_NONE && move(ctx, ev, &t, &fx, cause, err, errlen) != 0) ||
+        at_risk(ctx, ev, &t, cause, &fired, err, errlen) != 0)
         return -1;
-    return at_risk(ctx, ev, &t, cause, err, errlen);
+    return announce(ctx, ev, &t, fired, cause, err, errlen);
 }

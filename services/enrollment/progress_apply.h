@@ -7,8 +7,9 @@
  * completion in_training -> completed, a credential completed ->
  * certified, a withdrawal -> withdrawn (its seat goes to the waitlist),
  * each audited with the provider as actor and the event as cause; then the
- * program's at-risk rule (at_risk.h) may raise the flag. A rejected event
- * writes nothing. */
+ * program's at-risk rule (at_risk.h) may raise the flag; the event is
+ * appended to stream "progress" (ProgressRecorded). A rejected event writes
+ * nothing. */
 #ifndef PATHWAYS_ENROLLMENT_PROGRESS_APPLY_H
 #define PATHWAYS_ENROLLMENT_PROGRESS_APPLY_H
 
@@ -19,6 +20,9 @@
 
 /* The cause of a provider's change in the audit: "progress:<provider>/<id>". */
 #define ENR_PROGRESS_CAUSE "progress:"
+/* Every accepted event is appended to this stream (ProgressRecorded). */
+#define ENR_PROGRESS_STREAM      "progress"
+#define ENR_PROGRESS_RECORDED_V1 "org.pathways.progress.recorded.v1"
 
 typedef struct {
     pw_db_t *db;

@@ -11,6 +11,7 @@
 #include "health.h"
 #include "pathways/log.h"
 #include "pbjson.h"
+#include "report_msg.h"
 #include "report_request.h"
 #include "svg.h"
 
@@ -110,12 +111,12 @@ static const char *arg(const pw_http_request_t *req, const char *name)
     return v ? v : "";
 }
 
+/* The slice named s (report_slice_name's words), or an invalid value the
+ * request then refuses. */
 static Pathways__V1__ReportSlice slice_arg(const char *s)
 {
-    static const char *const names[] = {"all",    "program",    "employer",
-                                        "cohort", "job_family", "period"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(s, names[i]) == 0)
+    for (int i = 0; i <= PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_PROVIDER; i++)
+        if (strcmp(s, report_slice_name((Pathways__V1__ReportSlice)i)) == 0)
             return (Pathways__V1__ReportSlice)i;
     return (Pathways__V1__ReportSlice)-1;
 }

@@ -12,10 +12,10 @@
 #include "pathways/log.h"
 
 /* The order dimensions are tried in: the most asked-for first. */
-static const int DIM_ORDER[DISC_NDIMS] = {DISC_PROGRAM, DISC_EMPLOYER, DISC_JOB_FAMILY, DISC_PERIOD,
-                                          DISC_COHORT};
-static const char *const DIM_COLUMNS[DISC_NDIMS] = {"program", "employer", "cohort", "job_family",
-                                                    "period"};
+static const int DIM_ORDER[DISC_NDIMS] = {DISC_PROGRAM, DISC_EMPLOYER, DISC_JOB_FAMILY,
+                                          DISC_PERIOD,  DISC_PROVIDER, DISC_COHORT};
+static const char *const DIM_COLUMNS[DISC_NDIMS] = {"program",    "employer", "cohort",
+                                                    "job_family", "period",   "provider"};
 #define MAX_CACHED 16
 
 typedef struct {

@@ -1,8 +1,8 @@
 /* Linked-table disclosure control for protected figures: the cover-table
  * rule. Every table a role can ask for on one report date (any slice, any
  * filter, any report) is a set of counts over the same people, classified
- * by some of five dimensions (program, employer, cohort, job family,
- * period). Their cover table is the cross-classification of all the
+ * by some of six dimensions (program, employer, cohort, job family,
+ * period, training provider). Their cover table is the cross-classification of all the
  * dimensions that are published, further split by the status a figure
  * reveals (separated or not, at risk at a time point, milestones reached).
  * A dimension is published only when every non-empty cell of that cover
@@ -11,7 +11,9 @@
  * subtracting published figures: such a derived count is 0 or at least the
  * threshold, never a small group. No complementary cell is needed, because
  * no published table has a withheld cell. The dimensions are tried in a
- * fixed order (program, employer, job family, period, cohort); one that
+ * fixed order (program, employer, job family, period, provider, cohort):
+ * a cohort has one provider, so trying the provider before the cohort
+ * changes nothing for the cohort (its classes are the same). One that
  * would break the rule is left out entirely (its slices and filters are
  * withheld). See services/reporting/README.md ("Disclosure control"). */
 #ifndef PATHWAYS_REPORTING_DISCLOSURE_H
@@ -22,7 +24,15 @@
 
 #include "pathways/db.h"
 
-enum { DISC_PROGRAM, DISC_EMPLOYER, DISC_COHORT, DISC_JOB_FAMILY, DISC_PERIOD, DISC_NDIMS };
+enum {
+    DISC_PROGRAM,
+    DISC_EMPLOYER,
+    DISC_COHORT,
+    DISC_JOB_FAMILY,
+    DISC_PERIOD,
+    DISC_PROVIDER,
+    DISC_NDIMS
+};
 #define DISC_BIT(d) (1u << (unsigned)(d))
 /* Set in a mask when the undivided table ("all") passes. */
 #define DISC_BASE (1u << DISC_NDIMS)

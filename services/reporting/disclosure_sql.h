@@ -3,7 +3,9 @@
  * reveal, in the same columns: grp (p participants, c comparison, o
  * enrollments, s employees), program, employer, cohort, job_family, period
  * (the calendar year of the time origin), day and event (retention
- * follow-up), status (outcomes, summary) and n.
+ * follow-up), status (outcomes, summary), n and provider (the training
+ * provider of the cohort, from stream "progress"; outcomes only, "-"
+ * elsewhere: the provider slice is for the outcomes report).
  *
  * Retention mirrors retention_sql.h without filters. A comparison member
  * belongs to every cohort slice whose participants share its stratum, so
@@ -48,11 +50,17 @@ static const char SQL_DISCLOSURE_RETENTION[] =
     " WHERE c.grp = 'c')," RETENTION_FOLLOWUP_SQL
     " SELECT grp, program, employer, cohort, job_family, period,"
     "  (CASE WHEN event THEN sep_on ELSE censor_on END) - origin AS day, event::int AS event,"
-    "  ''::text AS status, count(*) AS n"
+    "  ''::text AS status, count(*) AS n, '-'::text AS provider"
     " FROM obs GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
 
 /* An exit by termination is dated by the termination's effective date (the
  * enrollment service records the day it processed it); see outcomes.c. */
+/* The training provider of an enrollment's cohort: the one its progress
+ * events name (stream "progress"), else "(unknown)". */
+#define DISCLOSURE_PROVIDER_SQL                                                                    \
+    "COALESCE((SELECT min(p.provider) FROM reporting.progress p"                                   \
+    " WHERE p.cohort_id = en.cohort_id), '(unknown)')"
+
 #define DISCLOSURE_EXIT_ON_SQL                                                                     \
     "CASE WHEN en.state = 'exited' AND en.exit_reason = 'terminated' AND e.terminated_on IS NOT"   \
     " NULL THEN GREATEST(en.enrolled_on, LEAST(en.exited_on, e.terminated_on))"                    \
@@ -68,18 +76,22 @@ static const char SQL_DISCLOSURE_OUTCOMES[] =
     "  CASE WHEN en.state = 'withdrawn' AND en.withdrawn_on <= $1::date"
     "   THEN 'withdrawn:' || COALESCE(en.exit_reason, 'unspecified')"
     "   WHEN en.state = 'exited' AND (" DISCLOSURE_EXIT_ON_SQL ") <= $1::date"
-    "   THEN 'exited:' || COALESCE(en.exit_reason, 'unspecified') END) AS status,"
-    " count(*) AS n"
+    "   THEN 'exited:' || COALESCE(en.exit_reason, 'unspecified') END,"
+    "  EXISTS (SELECT 1 FROM reporting.progress p WHERE p.employer = en.employer"
+    "   AND p.employee = en.employee AND p.program = en.program AND p.at_risk <> ''"
+    "   AND p.event_date <= $1::date)) AS status,"
+    " count(*) AS n, " DISCLOSURE_PROVIDER_SQL " AS provider"
     " FROM reporting.enrollment en LEFT JOIN reporting.employee e"
     "  ON e.employer = en.employer AND e.employee = en.employee"
     " WHERE en.enrolled_on IS NOT NULL AND en.enrolled_on <= $1::date"
-    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 11";
 
 static const char SQL_DISCLOSURE_SUMMARY[] =
     "SELECT 's'::text AS grp, '' AS program, employer, '' AS cohort, '' AS job_family,"
     " '' AS period, 0 AS day, 0 AS event,"
     " COALESCE(outcome, 'none') || '/' || (status IS NOT DISTINCT FROM 'terminated') AS status,"
-    " count(*) AS n FROM reporting.employee WHERE seen_employee AND $1::date IS NOT NULL"
+    " count(*) AS n, '-'::text AS provider"
+    " FROM reporting.employee WHERE seen_employee AND $1::date IS NOT NULL"
     " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
 
 #endif

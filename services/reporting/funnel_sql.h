@@ -84,7 +84,7 @@ static const char SQL_DISCLOSURE_FUNNEL[] =
                       " '-'::text AS period, 0 AS day, 0 AS event,"
                       " concat_ws('/', eligible, invited, applied, enrolled, in_training,"
                       "  completed, certified, placed, open_invitation, waitlisted, seat, left_as)"
-                      "  AS status, count(*) AS n"
+                      "  AS status, count(*) AS n, '-'::text AS provider"
                       " FROM fp GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
 
 #endif

@@ -12,16 +12,26 @@
 /* The enrollments a report covers, with their slice. Milestones count when
  * reached on or before the report date; an exit by termination counts from
  * the termination's effective date (exit_on), not the day it was
- * processed. */
+ * processed. The training providers' progress by the report date: sessions
+ * attended, missed and excused, and the day the at-risk flag was raised. */
 #define OUTCOMES_BASE_SQL                                                                          \
     "WITH en AS (SELECT en.*, " DISCLOSURE_EXIT_ON_SQL                                             \
-    " AS exit_on, CASE $8::text WHEN 'program' THEN en.program"                                    \
+    " AS exit_on, pr.present, pr.absent, pr.excused, pr.at_risk_on,"                               \
+    " CASE $8::text WHEN 'program' THEN en.program"                                                \
     "  WHEN 'employer' THEN en.employer"                                                           \
+    "  WHEN 'provider' THEN " DISCLOSURE_PROVIDER_SQL                                              \
     "  WHEN 'job_family' THEN COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown')"      \
     "  WHEN 'period' THEN to_char(en.enrolled_on, 'YYYY') WHEN 'all' THEN 'all'"                   \
     "  ELSE COALESCE(en.cohort_id, '(none)') END AS slice"                                         \
     " FROM reporting.enrollment en LEFT JOIN reporting.employee e"                                 \
     "  ON e.employer = en.employer AND e.employee = en.employee"                                   \
+    " LEFT JOIN LATERAL (SELECT"                                                                   \
+    "  count(*) FILTER (WHERE p.kind = 'attendance' AND p.status = 'present') AS present,"         \
+    "  count(*) FILTER (WHERE p.kind = 'attendance' AND p.status = 'absent') AS absent,"           \
+    "  count(*) FILTER (WHERE p.kind = 'attendance' AND p.status = 'excused') AS excused,"         \
+    "  min(p.event_date) FILTER (WHERE p.at_risk <> '') AS at_risk_on"                             \
+    "  FROM reporting.progress p WHERE p.employer = en.employer AND p.employee = en.employee"      \
+    "  AND p.program = en.program AND p.event_date <= $1::date) pr ON true"                        \
     " WHERE en.enrolled_on IS NOT NULL AND en.enrolled_on <= $1::date"                             \
     "  AND ($2::text IS NULL OR en.program = $2::text)"                                            \
     "  AND ($3::text IS NULL OR en.employer = $3::text)"                                           \
@@ -39,7 +49,12 @@ static const char SQL_OUTCOMES[] = OUTCOMES_BASE_SQL
     " count(*) FILTER (WHERE state = 'withdrawn' AND withdrawn_on <= $1::date) AS withdrawn,"
     " count(*) FILTER (WHERE state = 'exited' AND exit_on <= $1::date) AS exited,"
     " percentile_cont(0.5) WITHIN GROUP (ORDER BY placed_on - enrolled_on)"
-    "  FILTER (WHERE placed_on <= $1::date) AS median_days"
+    "  FILTER (WHERE placed_on <= $1::date) AS median_days,"
+    " percentile_cont(0.5) WITHIN GROUP (ORDER BY certified_on - enrolled_on)"
+    "  FILTER (WHERE certified_on <= $1::date) AS median_cert_days,"
+    " COALESCE(sum(present), 0) AS present, COALESCE(sum(absent), 0) AS absent,"
+    " COALESCE(sum(excused), 0) AS excused,"
+    " count(*) FILTER (WHERE at_risk_on <= $1::date) AS at_risk"
     " FROM en GROUP BY GROUPING SETS ((slice), ())"
     " ORDER BY GROUPING(slice), slice COLLATE \"C\"";
 
@@ -49,10 +64,26 @@ static const char SQL_EXITS[] =
                       "  OR (state = 'exited' AND exit_on <= $1::date)"
                       " GROUP BY 1 ORDER BY COALESCE(exit_reason, 'unspecified') COLLATE \"C\"";
 
-/* The count columns of a row, in cell order. */
-enum { C_ENROLLED, C_COMPLETED, C_CERTIFIED, C_PLACED, C_WITHDRAWN, C_EXITED, NCOLS };
-static const char *const COLUMNS[NCOLS] = {"enrolled", "completed", "certified",
-                                           "placed",   "withdrawn", "exited"};
+/* The count columns of a row, in cell order: the milestones (suppressed
+ * with complements, C_MILESTONES of them), then the providers' progress
+ * (withheld with their row). */
+enum {
+    C_ENROLLED,
+    C_COMPLETED,
+    C_CERTIFIED,
+    C_PLACED,
+    C_WITHDRAWN,
+    C_EXITED,
+    C_PRESENT,
+    C_ABSENT,
+    C_EXCUSED,
+    C_AT_RISK,
+    NCOLS
+};
+#define C_MILESTONES C_PRESENT
+static const char *const COLUMNS[NCOLS] = {"enrolled",  "completed", "certified", "placed",
+                                           "withdrawn", "exited",    "present",   "absent",
+                                           "excused",   "at_risk"};
 
 /* Every count of the report in one array: rows (the total last) then exit
  * reasons; with their suppression marks. */
@@ -114,24 +145,24 @@ static int table_suppress(table_t *t, unsigned threshold)
     for (size_t r = 0; r < t->nrows; r++)
         if (suppress_small(t->v[cell(r, C_ENROLLED)], threshold))
             memset(&t->s[cell(r, 0)], 1, NCOLS);
-    size_t *idx = calloc(NCOLS * t->nrows + t->nexits + 2, sizeof *idx);
-    suppress_group_t g[NCOLS + 1];
+    size_t *idx = calloc(C_MILESTONES * t->nrows + t->nexits + 2, sizeof *idx);
+    suppress_group_t g[C_MILESTONES + 1];
     if (!idx)
         return -1;
     size_t used = 0;
-    for (int c = 0; c < NCOLS; c++) {
+    for (int c = 0; c < C_MILESTONES; c++) {
         g[c].cells = &idx[used];
         g[c].n = t->nrows;
         for (size_t r = 0; r < t->nrows; r++)
             idx[used++] = cell(r, c);
     }
-    g[NCOLS].cells = &idx[used];
-    g[NCOLS].n = t->nexits + 2;
+    g[C_MILESTONES].cells = &idx[used];
+    g[C_MILESTONES].n = t->nexits + 2;
     for (size_t k = 0; k < t->nexits; k++)
         idx[used++] = t->nrows * NCOLS + k;
     idx[used++] = cell(total, C_WITHDRAWN);
     idx[used++] = cell(total, C_EXITED);
-    int rc = suppress_apply(t->v, t->ncells, g, NCOLS + 1, threshold, t->s);
+    int rc = suppress_apply(t->v, t->ncells, g, C_MILESTONES + 1, threshold, t->s);
     free(idx);
     return rc < 0 ? -1 : 0;
 }
@@ -151,8 +182,10 @@ static Pathways__V1__OutcomeRow *make_row(report_msg_t *m, const table_t *t, siz
         return NULL;
     int is_total = pw_db_get_i64(t->rows, (int)r, "is_total") != 0;
     o->slice = report_msg_str(m, is_total ? "total" : pw_db_get(t->rows, (int)r, "slice"));
-    Pathways__V1__Count **counts[NCOLS] = {&o->enrolled, &o->completed, &o->certified,
-                                           &o->placed,   &o->withdrawn, &o->exited};
+    Pathways__V1__Count **counts[NCOLS] = {
+        &o->enrolled,         &o->completed, &o->certified,        &o->placed,
+        &o->withdrawn,        &o->exited,    &o->sessions_present, &o->sessions_absent,
+        &o->sessions_excused, &o->at_risk};
     for (int c = 0; c < NCOLS; c++)
         *counts[c] = report_msg_count(m, t->v[cell(r, c)], t->s[cell(r, c)]);
     o->completion_rate = rate(m, t, r, C_COMPLETED);
@@ -163,6 +196,11 @@ static Pathways__V1__OutcomeRow *make_row(report_msg_t *m, const table_t *t, siz
     o->median_days_to_placement = report_msg_figure(
         m, median_hidden ? 0.0 : strtod(pw_db_get(t->rows, (int)r, "median_days"), NULL),
         median_hidden);
+    int cert_hidden = t->s[cell(r, C_CERTIFIED)] || t->v[cell(r, C_CERTIFIED)] < threshold ||
+                      pw_db_isnull(t->rows, (int)r, "median_cert_days");
+    o->median_days_to_certification = report_msg_figure(
+        m, cert_hidden ? 0.0 : strtod(pw_db_get(t->rows, (int)r, "median_cert_days"), NULL),
+        cert_hidden);
     return o;
 }
 

@@ -287,6 +287,42 @@ static const stream_t NOTIFICATION = {REPORTING_TYPE_NOTIFICATION,
                                       &REPORTING_NOTIFICATIONS,
                                       NULL};
 
+/* ---- progress stream ---- */
+
+static const char *progress_row(const ProtobufCMessage *msg, const pw_event_t *ev, slot_t *slot,
+                                fold_row_t *r, fold_row_t *unused)
+{
+    const Pathways__V1__ProgressRecorded *m = (const Pathways__V1__ProgressRecorded *)msg;
+    (void)unused;
+    const char **v = r->v;
+    memset(r, 0, sizeof *r);
+    const char *day;
+    int32_t days;
+    const char *texts[] = {m->provider, m->event_id, m->cohort_id, m->employer, m->employee,
+                           m->program,  m->kind,     m->status,    m->at_risk};
+    if (!opt(m->provider) || !opt(m->event_id) || !opt(m->cohort_id) || !opt(m->employer) ||
+        !opt(m->employee) || !opt(m->program) || !opt(m->kind))
+        return "progress event without provider, id, cohort, person, program or kind";
+    if (!texts_ok(texts, sizeof texts / sizeof texts[0]))
+        return "progress event with oversized or invalid text";
+    if (reporting_date_field(m->date, &day, &days) != 0 || !day)
+        return "progress event with an invalid date";
+    snprintf(slot->seq, sizeof slot->seq, "%" PRId64, ev->seq);
+    const char *vals[PR_NCOLS] = {m->provider, m->event_id, m->cohort_id, m->employer,
+                                  m->employee, m->program,  m->kind,      m->status,
+                                  day,         m->at_risk,  slot->seq};
+    memcpy(v, vals, sizeof vals);
+    return NULL;
+}
+
+static const stream_t PROGRESS = {REPORTING_TYPE_PROGRESS,
+                                  0,
+                                  &pathways__v1__progress_recorded__descriptor,
+                                  "undecodable ProgressRecorded",
+                                  progress_row,
+                                  &REPORTING_PROGRESS,
+                                  NULL};
+
 static int reads_type(const stream_t *s, const pw_event_t *ev)
 {
     if (!ev->type)
@@ -375,6 +411,13 @@ pw_apply_t reporting_apply_notification_batch(void *ctx, pw_db_t *db, const pw_e
     return apply_stream(&NOTIFICATION, db, evs, n, err, errlen);
 }
 
+pw_apply_t reporting_apply_progress_batch(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                          char *err, size_t errlen)
+{
+    (void)ctx;
+    return apply_stream(&PROGRESS, db, evs, n, err, errlen);
+}
+
 /* ---- one event at a time: a batch of one ---- */
 
 pw_apply_t reporting_apply_employee(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
@@ -414,6 +457,7 @@ int reporting_projection_register(pw_service_t *svc)
         {PW_SVC_ELIGIBILITY, "eligibility", reporting_apply_eligibility_batch},
         {PW_SVC_ENROLLMENT, "enrollment", reporting_apply_enrollment_batch},
         {PW_SVC_NOTIFICATION, "notification", reporting_apply_notification_batch},
+        {PW_SVC_ENROLLMENT, "progress", reporting_apply_progress_batch},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         if (pw_service_consume_batch(svc, subs[i].owner, subs[i].stream, subs[i].apply, NULL) !=

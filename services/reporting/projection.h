@@ -20,6 +20,7 @@
 #define REPORTING_TYPE_DETERMINED    "org.pathways.eligibility.determined.v1"
 #define REPORTING_TYPE_ENROLLMENT    "org.pathways.enrollment.changed.v1"
 #define REPORTING_TYPE_NOTIFICATION  "org.pathways.notification.changed.v1"
+#define REPORTING_TYPE_PROGRESS      "org.pathways.progress.recorded.v1"
 #define REPORTING_EMPLOYEE_TYPE_STEM "org.pathways.employee."
 
 /* Longest text the projections accept in any payload field; longer values
@@ -51,6 +52,8 @@ pw_apply_t reporting_apply_eligibility(void *ctx, pw_db_t *db, const pw_event_t 
                                        size_t errlen);
 pw_apply_t reporting_apply_enrollment(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
                                       size_t errlen);
+pw_apply_t reporting_apply_progress_batch(void *ctx, pw_db_t *db, const pw_event_t *evs, size_t n,
+                                          char *err, size_t errlen);
 pw_apply_t reporting_apply_notification(void *ctx, pw_db_t *db, const pw_event_t *ev, char *err,
                                         size_t errlen);
 

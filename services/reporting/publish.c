@@ -77,6 +77,7 @@ static unsigned need_of(const report_params_t *p, int with_slice)
         {"cohort", DISC_BIT(DISC_COHORT)},
         {"job_family", DISC_BIT(DISC_JOB_FAMILY)},
         {"period", DISC_BIT(DISC_PERIOD)},
+        {"provider", DISC_BIT(DISC_PROVIDER)},
         {REPORT_SLICE_EMPLOYER_ROLE, DISC_BIT(DISC_EMPLOYER) | DISC_BIT(DISC_JOB_FAMILY)},
     };
     unsigned need =
@@ -238,6 +239,11 @@ static void mask_outcome_row(Pathways__V1__OutcomeRow *o, unsigned people, unsig
     withhold_figure(o->certification_rate);
     withhold_figure(o->placement_rate);
     withhold_figure(o->median_days_to_placement);
+    withhold_figure(o->median_days_to_certification);
+    Pathways__V1__Count *progress[] = {o->sessions_present, o->sessions_absent, o->sessions_excused,
+                                       o->at_risk};
+    for (size_t k = 0; k < sizeof progress / sizeof progress[0]; k++)
+        withhold_count(progress[k]);
 }
 
 int publish_outcomes(pw_db_t *db, const report_params_t *p, Pathways__V1__OutcomesReply *r)

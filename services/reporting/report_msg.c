@@ -89,6 +89,8 @@ const char *report_slice_name(Pathways__V1__ReportSlice s)
         return "job_family";
     case PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_PERIOD:
         return "period";
+    case PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_PROVIDER:
+        return "provider";
     default:
         return "all";
     }

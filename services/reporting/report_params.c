@@ -55,7 +55,7 @@ int report_params_from(const Pathways__V1__ReportFilter *f, Pathways__V1__Report
         snprintf(err, errlen, "filter text too long or not UTF-8");
         return -1;
     }
-    if ((unsigned)slice > PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_PERIOD) {
+    if ((unsigned)slice > PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_PROVIDER) {
         snprintf(err, errlen, "unknown slice %d", (int)slice);
         return -1;
     }

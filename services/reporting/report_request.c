@@ -162,6 +162,10 @@ static ProtobufCMessage *compute(pw_db_t *db, const cost_config_t *costs, const 
     report_params_t p;
     if (report_params_from(filter_of(q), k->dflt, &p, err, errlen) != 0)
         return NULL;
+    if (strcmp(p.slice, "provider") == 0 && k->query != &pathways__v1__outcomes_query__descriptor) {
+        snprintf(err, errlen, "the provider slice is for the outcomes report");
+        return NULL;
+    }
     if (view == REPORT_VIEW_EXACT && p.release)
         view = REPORT_VIEW_PROTECTED;
     if (view == REPORT_VIEW_PROTECTED && publish_params(&p, err, errlen) != 0)

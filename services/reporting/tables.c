@@ -346,3 +346,23 @@ const fold_table_t REPORTING_NOTIFICATIONS = {
         " (EXCLUDED.channel, EXCLUDED.state, EXCLUDED.attempts, EXCLUDED.last_seq)",
     .merge = merge_notification,
 };
+
+/* ---- provider progress: reporting.progress ---- */
+
+static const char *const PR_COLS[PR_NCOLS] = {"provider",   "event_id", "cohort_id", "employer",
+                                              "employee",   "program",  "kind",      "status",
+                                              "event_date", "at_risk",  "last_seq"};
+
+const fold_table_t REPORTING_PROGRESS = {
+    .name = "progress",
+    .nkey = 2,
+    .ncols = PR_NCOLS,
+    .cols = PR_COLS,
+    .write_name = "reporting_progress_write",
+    .write_sql =
+        "INSERT INTO reporting.progress (provider, event_id, cohort_id, employer, employee,"
+        " program, kind, status, event_date, at_risk, last_seq)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+        " $6::text[], $7::text[], $8::text[], $9::date[], $10::text[], $11::bigint[])"
+        " ON CONFLICT DO NOTHING",
+};

@@ -92,10 +92,27 @@ enum {
     NO_NCOLS
 };
 
+/* reporting.progress (insert-only). */
+enum {
+    PR_PROVIDER,
+    PR_EVENT_ID,
+    PR_COHORT,
+    PR_EMPLOYER,
+    PR_EMPLOYEE,
+    PR_PROGRAM,
+    PR_KIND,
+    PR_STATUS,
+    PR_DATE,
+    PR_AT_RISK,
+    PR_LAST_SEQ,
+    PR_NCOLS
+};
+
 extern const fold_table_t REPORTING_FACTS;
 extern const fold_table_t REPORTING_HISTORY;
 extern const fold_table_t REPORTING_DETERMINATIONS;
 extern const fold_table_t REPORTING_ENROLLMENTS;
 extern const fold_table_t REPORTING_NOTIFICATIONS;
+extern const fold_table_t REPORTING_PROGRESS;
 
 #endif

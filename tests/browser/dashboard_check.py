@@ -82,6 +82,28 @@ def api_count(c):
     return WITHHELD if c["suppressed"] else str(c["value"])
 
 
+def api_figure(f, fmt):
+    return WITHHELD if f["suppressed"] else fmt(f["value"])
+
+
+PROGRESS = ("sessions_present", "sessions_absent", "sessions_excused", "at_risk")
+
+
+def expected_providers(doc):
+    """The training providers panel against the page's API (outcomes by
+    provider)."""
+    want = {}
+    for r in doc["rows"] + ([doc["total"]] if doc.get("total") else []):
+        k = "prov:%s:" % r["slice"]
+        for c in ("enrolled", "completed", "certified") + PROGRESS:
+            want[k + c] = api_count(r[c])
+        for c in ("completion_rate", "certification_rate"):
+            want[k + c] = api_figure(r[c], pct)
+        want[k + "median_cert_days"] = api_figure(r["median_days_to_certification"],
+                                                  lambda v: "%.1f" % v)
+    return want
+
+
 def expected_funnel(funnel, cohorts):
     want = {}
     for k in FUNNEL:
@@ -111,6 +133,10 @@ def expected(retention, outcomes, cost):
             want[k + c] = WITHHELD if r[c] is None else pct(r[c])
         m = r["median_days_to_placement"]
         want[k + "median_days"] = WITHHELD if m is None else "%.1f" % m
+        m = r["median_days_to_certification"]
+        want[k + "median_cert_days"] = WITHHELD if m is None else "%.1f" % m
+        for c in PROGRESS:
+            want[k + c] = count(r[c])
     for r in outcomes["exits"]:
         want["exit:" + r["reason"]] = count(r["people"])
     for r in cost["rows"]:
@@ -148,6 +174,9 @@ FINAL = {
     "out:emp-b:enrolled": WITHHELD,
     "out:emp-c:enrolled": WITHHELD,
     "out:total:enrolled": "43",
+    "prov:college:enrolled": "28",
+    "prov:academy:enrolled": "15",
+    "prov:academy:sessions_present": WITHHELD,
     "cost:emp-a|clerical:participants": WITHHELD,
     "ret:emp-a:participants:m6": WITHHELD,
     "ret:emp-a:participants:m12": WITHHELD,
@@ -215,6 +244,7 @@ def main(argv):
     want = expected(*docs)
     want.update(expected_funnel(api_json(url, "/api/funnel"),
                                 api_json(url, "/api/funnel", slice="cohort")))
+    want.update(expected_providers(api_json(url, "/api/outcomes", slice="provider")))
     problems = []
     driver = Driver(port, os.path.join(work, "chromedriver.log"))
     try:

@@ -56,6 +56,13 @@ SELECT pg_temp.quit('emp-a', 'ac', 1, 4, 50), pg_temp.quit('emp-a', 'ac', 5, 8, 
 SELECT pg_temp.people('emp-b', 'bp', 8, 'clerical', 'c2');
 SELECT pg_temp.people('emp-b', 'bc', 30, 'clerical', NULL);
 SELECT pg_temp.people('emp-c', 'cp', 15, 'food_service', 'c3');
+-- Training providers' progress (issue 18): c1 and c2 by college, c3 by
+-- academy; one attended session each, on the day after enrolling.
+INSERT INTO reporting.progress (provider, event_id, cohort_id, employer, employee, program, kind,
+  status, event_date, last_seq)
+  SELECT CASE cohort_id WHEN 'c3' THEN 'academy' ELSE 'college' END, 'a-' || employee, cohort_id,
+  employer, employee, 'mapp', 'attendance', 'present', enrolled_on + 1, 1
+  FROM reporting.enrollment WHERE cohort_id IS NOT NULL;
 UPDATE reporting.enrollment SET completed_on = '2025-06-01'
   WHERE cohort_id = 'c1' AND split_part(employee, '-', 2)::int <= 15;
 UPDATE reporting.enrollment SET certified_on = '2025-07-01'

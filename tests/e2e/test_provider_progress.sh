@@ -198,6 +198,33 @@ e2e_assert_eq "other provider refused" 1 "$(grep -c 'refused: forbidden_cohort' 
 e2e_assert_eq "other provider's own roster" "acme,a4,Ana-a4,email,2026-11-02,enrolled" \
     "$(as_provider other provider roster ccma-other | tail -n +2)"
 
+# The streams carry only fields their consumers read (progress: reporting;
+# enrollment's at_risk flag: notification).
+for s in progress enrollment; do
+    "$bin/pathways-stream-audit" "$PATHWAYS_DATABASE_URL" "$PATHWAYS_SOURCE/tests/security/stream_fields.tsv" \
+        "$s" >"$E2E_WORK/audit-$s.txt" || e2e_fail "stream $s audit: $(cat "$E2E_WORK/audit-$s.txt")"
+done
+e2e_wait_until 30 "reporting has the progress" bash -c "[ \"\$('$E2E_PSQL' -X -tA -d '$PATHWAYS_DATABASE_URL' -c 'SELECT count(*) FROM reporting.progress')\" = \"\$('$E2E_PSQL' -X -tA -d '$PATHWAYS_DATABASE_URL' -c 'SELECT count(*) FROM enrollment.progress_event')\" ]"
+# Outcomes by provider (exact view, an administrator): certification and
+# time to certification, attendance and at-risk counts.
+e2e_ctl report outcomes --slice provider --as-of 2026-11-30 --format json >"$E2E_WORK/by-provider.json" ||
+    e2e_fail "report outcomes by provider"
+e2e_assert_eq "college row" "college|3|1|1|36|3|4|2|2" \
+    "$(jq -r '.rows[] | select(.slice == "college") | [.slice, .enrolled, .completed, .certified, .median_days_to_certification, .sessions_present, .sessions_absent, .sessions_excused, .at_risk] | map(tostring) | join("|")' "$E2E_WORK/by-provider.json")"
+# ccma-other has no progress yet: its provider is not known to reporting.
+e2e_assert_eq "cohort without progress" "(unknown)|1" \
+    "$(jq -r '.rows[] | select(.slice == "(unknown)") | [.slice, .enrolled] | map(tostring) | join("|")' "$E2E_WORK/by-provider.json")"
+if err=$(e2e_ctl report retention --slice provider 2>&1); then
+    e2e_fail "retention by provider accepted: $err"
+fi
+e2e_assert_eq "provider slice only for outcomes" 1 "$(grep -c 'the provider slice is for the outcomes report' <<<"$err")"
+# Protected figures (as released, on a quarter's last day): college's 3
+# participants are a group of 1 to 10, so the provider breakdown is
+# withheld whole (services/reporting/README.md, disclosure control).
+e2e_assert_eq "protected: provider rows withheld" "true true true" \
+    "$(e2e_ctl report outcomes --slice provider --as-of 2026-12-31 --format json --release |
+        jq -r '.rows[] | select(.slice == "college") | [.enrolled == null, .certified == null, .at_risk == null] | map(tostring) | join(" ")')"
+
 # 6. Revocation: the college key is refused from the next request on.
 e2e_ctl keys revoke "$college_key" >/dev/null || e2e_fail "revoke"
 e2e_wait_until 20 "revoked key refused" bash -c "

@@ -22,6 +22,7 @@
 #include "pathways/v1/employee.pb-c.h"
 #include "pathways/v1/enrollment.pb-c.h"
 #include "pathways/v1/notification.pb-c.h"
+#include "pathways/v1/progress.pb-c.h"
 
 #define MAX_RULES 256
 #define MAX_SEEN  512
@@ -50,6 +51,7 @@ static const struct {
     {"eligibility", &pathways__v1__determination__descriptor},
     {"enrollment", &pathways__v1__enrollment_changed__descriptor},
     {"notification", &pathways__v1__notification_changed__descriptor},
+    {"progress", &pathways__v1__progress_recorded__descriptor},
 };
 
 static int allowed(const char *stream, const char *path)

@@ -22,8 +22,8 @@ typedef struct {
     int exits;
 } evidence_opts_t;
 
-static const char *const SLICES[] = {"all",    "program",    "employer",
-                                     "cohort", "job_family", "period"};
+static const char *const SLICES[] = {"all",        "program", "employer", "cohort",
+                                     "job_family", "period",  "provider"};
 
 static int parse_slice(const char *s, Pathways__V1__ReportSlice *out)
 {
@@ -37,7 +37,7 @@ static void evidence_help(const char *name, const char *what, const char *extra)
 {
     printf("usage: pathwaysctl report %s [--program P] [--employer E] [--cohort C]\n"
            "       [--job-family F] [--from DATE] [--to DATE] [--as-of DATE]\n"
-           "       [--slice all|program|employer|cohort|job_family|period]\n"
+           "       [--slice all|program|employer|cohort|job_family|period|provider]\n"
            "       [--format table|csv|json] [--release]%s\n\n%s\n"
            "An administrator's key gets the exact figures, marked \"exact: not for\n"
            "release\"; --release (and every other key) gets the protected figures,\n"

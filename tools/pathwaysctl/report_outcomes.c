@@ -24,7 +24,7 @@ static json_t *figure_json(const Pathways__V1__Figure *f)
 
 static json_t *outcome_row(const Pathways__V1__OutcomeRow *o)
 {
-    return json_pack(
+    json_t *row = json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "slice", o->slice, "enrolled",
         ctl_count_json(o->enrolled), "completed", ctl_count_json(o->completed), "certified",
         ctl_count_json(o->certified), "placed", ctl_count_json(o->placed), "withdrawn",
@@ -32,6 +32,17 @@ static json_t *outcome_row(const Pathways__V1__OutcomeRow *o)
         figure_json(o->completion_rate), "certification_rate", figure_json(o->certification_rate),
         "placement_rate", figure_json(o->placement_rate), "median_days_to_placement",
         figure_json(o->median_days_to_placement));
+    /* The training providers' figures (issue 18). */
+    json_t *more =
+        json_pack("{s:o, s:o, s:o, s:o, s:o}", "median_days_to_certification",
+                  figure_json(o->median_days_to_certification), "sessions_present",
+                  ctl_count_json(o->sessions_present), "sessions_absent",
+                  ctl_count_json(o->sessions_absent), "sessions_excused",
+                  ctl_count_json(o->sessions_excused), "at_risk", ctl_count_json(o->at_risk));
+    if (row && more)
+        json_object_update(row, more);
+    json_decref(more);
+    return row;
 }
 
 static json_t *outcomes_flatten(const ProtobufCMessage *m)
@@ -77,6 +88,11 @@ static void outcomes_table(const json_t *doc, int exits)
         {"CERTIFICATION", report_text_pct, "certification_rate"},
         {"PLACEMENT", report_text_pct, "placement_rate"},
         {"MEDIAN DAYS TO PLACEMENT", text_days, "median_days_to_placement"},
+        {"MEDIAN DAYS TO CERTIFICATION", text_days, "median_days_to_certification"},
+        {"PRESENT", report_text_plain, "sessions_present"},
+        {"ABSENT", report_text_plain, "sessions_absent"},
+        {"EXCUSED", report_text_plain, "sessions_excused"},
+        {"AT RISK", report_text_plain, "at_risk"},
     };
     static const report_col_t exit_cols[] = {
         {"REASON", report_text_plain, "reason"},
@@ -98,8 +114,10 @@ const ctl_evidence_t CTL_EVIDENCE_OUTCOMES = {
     .name = "outcomes",
     .what = "Per cohort (or --slice): enrolled, completed, certified, placed, withdrawn,\n"
             "exited, the completion/certification/placement rates, the median days from\n"
-            "enrollment to placement, and withdrawals and exits by reason (--exits: that\n"
-            "table only, e.g. for CSV).",
+            "enrollment to placement and to certification, the sessions the training\n"
+            "providers reported (present, absent, excused), the people flagged at risk,\n"
+            "and withdrawals and exits by reason (--exits: that table only, e.g. for\n"
+            "CSV). --slice provider: by training provider (outcomes only).",
     .extra_usage = " [--exits]",
     .query = outcomes_query,
     .reply = &pathways__v1__outcomes_reply__descriptor,

@@ -1,5 +1,6 @@
 // Pathways dashboard: reads the reporting service's JSON API and renders
-// the funnel, cohorts, retention, outcomes, cost and queue panels;
+// the funnel, cohorts, retention, outcomes, training providers, cost and
+// queue panels;
 // refreshes itself. Every figure carries data-k (a stable key) so tests
 // can read the page. The API's figures are the protected ones: a
 // suppressed figure is shown as "withheld", never as its placeholder 0.
@@ -99,6 +100,9 @@ function renderRetention(doc, params) {
 
 const OUTCOME_COUNTS = ['enrolled', 'completed', 'certified', 'placed', 'withdrawn', 'exited'];
 const OUTCOME_RATES = ['completion_rate', 'certification_rate', 'placement_rate'];
+// The training providers' figures (attendance events, people at risk).
+const PROGRESS_COUNTS = ['sessions_present', 'sessions_absent', 'sessions_excused', 'at_risk'];
+const days = (v) => num(v, 1);
 
 function outcomeRow(o) {
   const tr = document.createElement('tr');
@@ -106,8 +110,27 @@ function outcomeRow(o) {
   cell(tr, o.slice, null, 'text');
   for (const c of OUTCOME_COUNTS) cell(tr, count(o[c]), k + c);
   for (const r of OUTCOME_RATES) cell(tr, figure(o[r], pct), k + r);
-  cell(tr, figure(o.median_days_to_placement, (v) => num(v, 1)), k + 'median_days');
+  cell(tr, figure(o.median_days_to_placement, days), k + 'median_days');
+  cell(tr, figure(o.median_days_to_certification, days), k + 'median_cert_days');
+  for (const c of PROGRESS_COUNTS) cell(tr, count(o[c]), k + c);
   return tr;
+}
+
+function providerRow(o) {
+  const tr = document.createElement('tr');
+  const k = 'prov:' + o.slice + ':';
+  cell(tr, o.slice, null, 'text');
+  for (const c of ['enrolled', 'completed', 'certified']) cell(tr, count(o[c]), k + c);
+  for (const r of ['completion_rate', 'certification_rate']) cell(tr, figure(o[r], pct), k + r);
+  cell(tr, figure(o.median_days_to_certification, days), k + 'median_cert_days');
+  for (const c of PROGRESS_COUNTS) cell(tr, count(o[c]), k + c);
+  return tr;
+}
+
+function renderProviders(doc) {
+  const rows = doc.rows.map(providerRow);
+  if (doc.total) rows.push(providerRow(doc.total));
+  fill('provider-rows', rows);
 }
 
 function renderOutcomes(doc) {
@@ -230,14 +253,19 @@ async function refresh() {
     funnelParams.delete('slice');
     const cohortParams = new URLSearchParams(funnelParams);
     cohortParams.set('slice', 'cohort');
-    const [funnel, cohorts, ret, out, cost, queues] = await Promise.all([
+    // The providers panel: outcomes by training provider, same filters.
+    const providerParams = new URLSearchParams(funnelParams);
+    providerParams.set('slice', 'provider');
+    const [funnel, cohorts, ret, out, providers, cost, queues] = await Promise.all([
       getJSON('/api/funnel', funnelParams), getJSON('/api/funnel', cohortParams),
       getJSON('/api/retention', params), getJSON('/api/outcomes', params),
+      getJSON('/api/outcomes', providerParams),
       getJSON('/api/cost', params), getJSON('/api/queues', new URLSearchParams())]);
     renderFunnel(funnel);
     renderCohorts(cohorts);
     renderRetention(ret, params);
     renderOutcomes(out);
+    renderProviders(providers);
     renderCost(cost);
     renderQueues(queues);
     status.textContent = 'Report date ' + ret.as_of + '; updated ' + new Date().toLocaleTimeString()
