@@ -108,10 +108,9 @@ void pw_buf_printf(pw_buf_t *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void pw_buf_json_strn(pw_buf_t *b, const char *s, size_t len)
+void pw_buf_json_escaped(pw_buf_t *b, const char *s, size_t len)
 {
     const char *p = s ? s : "", *end = p + (s ? len : 0), *run = p;
-    pw_buf_append(b, "\"", 1);
     while (p < end) {
         unsigned char c = (unsigned char)*p;
         if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
@@ -126,6 +125,12 @@ void pw_buf_json_strn(pw_buf_t *b, const char *s, size_t len)
         run = p;
     }
     pw_buf_append(b, run, (size_t)(p - run));
+}
+
+void pw_buf_json_strn(pw_buf_t *b, const char *s, size_t len)
+{
+    pw_buf_append(b, "\"", 1);
+    pw_buf_json_escaped(b, s, len);
     pw_buf_append(b, "\"", 1);
 }
 

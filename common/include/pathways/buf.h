@@ -46,6 +46,8 @@ void pw_buf_printf(pw_buf_t *b, const char *fmt, ...) __attribute__((format(prin
  * takes len bytes, embedded NULs included (written as \u0000). */
 void pw_buf_json_str(pw_buf_t *b, const char *s);
 void pw_buf_json_strn(pw_buf_t *b, const char *s, size_t len);
+/* The same escaping without the quotes (text inside a JSON template). */
+void pw_buf_json_escaped(pw_buf_t *b, const char *s, size_t len);
 /* JSON: appends "key":"value", with a leading comma unless first is
  * non-zero. */
 void pw_buf_json_kv(pw_buf_t *b, int first, const char *key, const char *value);
