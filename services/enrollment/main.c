@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "determination.h"
+#include "pathways/topology.h"
 #include "pathways/config.h"
 #include "pathways/log.h"
 #include "pathways/service.h"
@@ -64,7 +65,7 @@ int main(int argc, char **argv)
     if (!svc)
         return 1;
     enr_emitter_t emit = {emit_to_service, svc};
-    if (pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, ENR_ELIGIBILITY_STREAM,
+    if (pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, PW_STREAM_ELIGIBILITY,
                                  enr_apply_determinations, &emit) != 0 ||
         pw_service_on_request(svc, on_request, &emit) != 0 ||
         pw_service_require(svc, ENR_COMMAND_TYPE, PW_ROLE_ADMIN) != 0)

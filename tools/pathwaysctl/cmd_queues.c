@@ -137,12 +137,14 @@ static size_t lagging(const ctl_queues_t *q, FILE *out)
         const ctl_head_t *h = &q->heads[i];
         if (h->head <= 0)
             continue;
-        for (const char *const *c = ctl_expected_consumers(h->stream); *c; c++) {
+        const char *expected[PW_SVC_COUNT + 1];
+        pw_topology_consumers(h->stream, expected);
+        for (const char *const *c = expected; *c; c++) {
             const ctl_offset_t *o = ctl_queues_find(q, *c, h->stream, h->partition);
             if (o && o->offset == h->head)
                 continue;
             n++;
-            if (out && o)
+            if (out && o && !o->missing)
                 fprintf(out, "  %-14s on %s/%d: offset %lld of %lld (lag %lld, oldest %.1f s)\n",
                         *c, h->stream, h->partition, (long long)o->offset, (long long)h->head,
                         (long long)(h->head - o->offset), o->age_seconds);
@@ -331,8 +333,8 @@ static void print_queues_table(const ctl_window_t *w, int64_t window_ms)
         printf("%-14s %4d %-14s %10lld %10lld %8lld %9.1f %5lld %-8s %-7s %s\n", s->last.stream,
                s->last.partition, s->last.consumer, (long long)s->last.head,
                (long long)s->last.offset, (long long)v.lag, s->last.age_seconds,
-               (long long)s->last.dead_letters, ctl_qstatus_name(v.status), ctl_trend_name(v.trend),
-               v.detail);
+               (long long)s->last.dead_letters, pw_queue_status_name(v.status),
+               ctl_trend_name(v.trend), v.detail);
     }
 }
 
@@ -349,8 +351,9 @@ static void print_queues_json(const ctl_window_t *w, int64_t window_ms, int comp
                       "head", (json_int_t)s->last.head, "offset", (json_int_t)s->last.offset, "lag",
                       (json_int_t)v.lag, "oldest_age_seconds", s->last.age_seconds, "dead_letters",
                       (json_int_t)s->last.dead_letters, "retry_attempts", s->last.retry_attempts,
-                      "status", ctl_qstatus_name(v.status), "lag_trend", ctl_trend_name(v.trend),
-                      "offset_moved", (json_int_t)v.moved, "detail", v.detail));
+                      "status", pw_queue_status_name(v.status), "lag_trend",
+                      ctl_trend_name(v.trend), "offset_moved", (json_int_t)v.moved, "detail",
+                      v.detail));
     }
     json_t *doc =
         json_pack("{s:f, s:o}", "window_seconds", (double)window_ms / 1000.0, "queues", rows);
