@@ -13,6 +13,7 @@
 #include "pathways/date.h"
 #include "lagwindow.h"
 #include "queues.h"
+#include "intopt.h"
 
 #define POLL_MS              200
 #define DEFAULT_IDLE_TIMEOUT 60
@@ -33,7 +34,6 @@ static int parse(int argc, char **argv, int allow_json, int allow_timeout, queue
         {NULL, 0, NULL, 0},
     };
     int c;
-    char *end;
     optind = 0;
     while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
         if (c == 'h')
@@ -41,10 +41,8 @@ static int parse(int argc, char **argv, int allow_json, int allow_timeout, queue
         if (c == 'j' && allow_json) {
             o->json = 1;
         } else if (c == 't' && allow_timeout) {
-            long v = strtol(optarg, &end, 10);
-            if (*end || end == optarg || v < 0 || v > 86400)
-                return fprintf(stderr, "%s: --timeout: seconds expected\n", argv[0]), 2;
-            o->timeout_s = (int)v;
+            if (pwt_int_option(argv[0], "--timeout", optarg, 0, 86400, &o->timeout_s) != 0)
+                return 2;
         } else {
             if (c != '?')
                 fprintf(stderr, "%s: unknown option\n", argv[0]);
@@ -251,19 +249,6 @@ typedef struct {
     int window_s, interval_ms;
 } queues_opts_t;
 
-static int parse_int_opt(const char *name, const char *text, long lo, long hi, int *out)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (*end || end == text || v < lo || v > hi) {
-        fprintf(stderr, "pathwaysctl queues: %s: %ld..%ld expected, got '%s'\n", name, lo, hi,
-                text);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
 /* Returns 0, 1 for --help, 2 on a usage error. */
 static int parse_queues(int argc, char **argv, queues_opts_t *o)
 {
@@ -286,11 +271,13 @@ static int parse_queues(int argc, char **argv, queues_opts_t *o)
         else if (c == 'w')
             o->watch = 1;
         else if (c == 'W')
-            bad = parse_int_opt("--window", optarg, 1, QUEUES_MAX_WINDOW_S, &o->window_s);
+            bad = pwt_int_option("pathwaysctl queues", "--window", optarg, 1, QUEUES_MAX_WINDOW_S,
+                                 &o->window_s);
         else if (c == 'i')
-            bad = parse_int_opt("--interval", optarg, 100, 60000, &o->interval_ms);
+            bad = pwt_int_option("pathwaysctl queues", "--interval", optarg, 100, 60000,
+                                 &o->interval_ms);
         else if (c == 'n')
-            bad = parse_int_opt("--count", optarg, 1, 1000000, &o->count);
+            bad = pwt_int_option("pathwaysctl queues", "--count", optarg, 1, 1000000, &o->count);
         else
             bad = 1;
     }
