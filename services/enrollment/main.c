@@ -8,7 +8,6 @@
 #include "determination.h"
 #include "pathways/topology.h"
 #include "pathways/config.h"
-#include "pathways/log.h"
 #include "pathways/service.h"
 
 /* Lifecycle events go to the runtime's appender; it writes them just before
@@ -55,11 +54,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "pathways-enrollment: %s\n", err);
         return 2;
     }
-    pw_log_level_t level = PW_LOG_INFO;
-    if (pw_log_level_parse(cfg.log_level, &level) != 0)
-        level = PW_LOG_INFO;
-    pw_log_init("enrollment", level);
-
     int rc = 1;
     pw_service_t *svc = pw_service_new(PW_SVC_ENROLLMENT, &cfg);
     if (!svc)

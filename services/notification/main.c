@@ -141,19 +141,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "pathways-notification: %s\n", err);
         return 2;
     }
-    pw_log_level_t level = PW_LOG_INFO;
-    if (pw_log_level_parse(cfg.log_level, &level) != 0)
-        level = PW_LOG_INFO;
-    pw_log_init("notification", level);
     setup_t s = {.cfg = &cfg};
     int rc = 1;
-    if (load(&s, err, sizeof err) != 0) {
+    /* The service first: it sets up logging for what follows. */
+    pw_service_t *svc = pw_service_new(PW_SVC_NOTIFICATION, &cfg);
+    if (svc && load(&s, err, sizeof err) != 0)
         pw_error("notification data: %s", err);
-    } else {
-        pw_service_t *svc = pw_service_new(PW_SVC_NOTIFICATION, &cfg);
-        rc = svc ? run(svc, &s) : 1;
-        pw_service_destroy(&svc);
-    }
+    else if (svc)
+        rc = run(svc, &s);
+    pw_service_destroy(&svc);
     ntf_contacts_destroy(&s.contacts);
     ntf_catalog_destroy(&s.catalog);
     return rc;
