@@ -11,6 +11,7 @@
 
 #include "pathways/service.h"
 #include "pathways/topology.h"
+#include "eligibility/eligibility.h"
 #include "reporting/projection.h"
 
 static pw_apply_t ok_batch(void *ctx, pw_db_t *db, const pw_event_t *ev, size_t n, char *err,
@@ -77,8 +78,9 @@ static void test_checks(void **state)
     assert_int_equal(pw_topology_check_owner(PW_SVC_REPORTING, NULL, err, sizeof err), -1);
 }
 
-/* The runtime refuses what the table does not list, and reporting's real
- * registration (every stream) passes. */
+/* The runtime refuses what the table does not list, and the services' real
+ * registrations (eligibility's and reporting's, which consume from library
+ * code) pass. */
 static void test_runtime(void **state)
 {
     (void)state;
@@ -98,6 +100,13 @@ static void test_runtime(void **state)
     assert_non_null(svc);
     assert_int_equal(reporting_projection_register(svc), 0);
     pw_service_destroy(&svc);
+    svc = pw_service_new(PW_SVC_ELIGIBILITY, &cfg);
+    elig_service_t *elig = elig_service_new();
+    assert_non_null(svc);
+    assert_non_null(elig);
+    assert_int_equal(elig_service_attach(elig, svc), 0);
+    pw_service_destroy(&svc);
+    elig_service_destroy(&elig);
 }
 
 int main(void)

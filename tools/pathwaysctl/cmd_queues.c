@@ -64,6 +64,8 @@ static void print_table(const ctl_queues_t *q)
            "OFFSET", "HEAD", "LAG", "AGE_S", "DEAD");
     for (size_t i = 0; i < q->noffsets; i++) {
         const ctl_offset_t *o = &q->offsets[i];
+        if (o->missing)
+            continue; /* no offset row: wait-idle and queues report it */
         printf("%-16s %-16s %9d %12lld %12lld %10lld %10.1f %6lld\n", o->consumer, o->stream,
                o->partition, (long long)o->offset, (long long)o->head,
                (long long)(o->head - o->offset), o->age_seconds, (long long)o->dead_letters);
@@ -79,6 +81,8 @@ static void print_json(const ctl_queues_t *q)
                                                  (json_int_t)q->heads[i].head));
     for (size_t i = 0; i < q->noffsets; i++) {
         const ctl_offset_t *o = &q->offsets[i];
+        if (o->missing)
+            continue;
         json_array_append_new(
             consumers,
             json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:f, s:I}", "consumer", o->consumer, "stream",

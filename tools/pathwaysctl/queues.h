@@ -13,8 +13,7 @@
 #include "pathways/queue_health.h"
 #include "pathways/topology.h"
 
-#define CTL_NAME_MAX  64
-#define CTL_ERROR_MAX 200
+#define CTL_NAME_MAX 64
 
 typedef struct {
     char stream[CTL_NAME_MAX];
