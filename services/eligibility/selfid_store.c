@@ -35,11 +35,8 @@ static int run(pw_db_t *db, const Pathways__V1__PublishBatch *batch,
     }
     if (n == 0)
         return 0;
-    for (int c = 0; c < C_COUNT; c++) {
-        params[c] = elig_buf_array(&cols[c]);
-        if (!elig_buf_ok(&cols[c]))
-            return -1;
-    }
+    if (elig_buf_arrays(cols, C_COUNT, params) != 0)
+        return -1;
     PGresult *res = pw_db_prepared(db, "elig_selfid_store", INSERT_SQL, C_COUNT, params);
     if (!res)
         return -1;
@@ -51,10 +48,8 @@ int elig_selfid_store(pw_db_t *db, const Pathways__V1__PublishBatch *batch,
                       const elig_event_state_t *states)
 {
     elig_buf_t cols[C_COUNT];
-    for (int c = 0; c < C_COUNT; c++)
-        elig_buf_init(&cols[c]);
+    elig_buf_init_all(cols, C_COUNT);
     int rc = run(db, batch, states, cols);
-    for (int c = 0; c < C_COUNT; c++)
-        elig_buf_release(&cols[c]);
+    elig_buf_release_all(cols, C_COUNT);
     return rc;
 }

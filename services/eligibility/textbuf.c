@@ -162,3 +162,25 @@ const char *elig_buf_array(elig_buf_t *b)
     elig_buf_puts(b, "}");
     return elig_buf_str(b);
 }
+
+int elig_buf_arrays(elig_buf_t *cols, int n, const char **params)
+{
+    int ok = 1;
+    for (int c = 0; c < n; c++) {
+        params[c] = elig_buf_array(&cols[c]);
+        ok &= elig_buf_ok(&cols[c]);
+    }
+    return ok ? 0 : -1;
+}
+
+void elig_buf_init_all(elig_buf_t *cols, int n)
+{
+    for (int c = 0; c < n; c++)
+        elig_buf_init(&cols[c]);
+}
+
+void elig_buf_release_all(elig_buf_t *cols, int n)
+{
+    for (int c = 0; c < n; c++)
+        elig_buf_release(&cols[c]);
+}

@@ -45,5 +45,12 @@ void elig_buf_arr_add_i64(elig_buf_t *b, int64_t v);
 /* Adds a date (days since the epoch) or NULL for INT32_MIN. */
 void elig_buf_arr_add_date(elig_buf_t *b, int32_t days);
 const char *elig_buf_array(elig_buf_t *b);
+/* Inits, or releases, n buffers (the columns of one statement). */
+void elig_buf_init_all(elig_buf_t *cols, int n);
+void elig_buf_release_all(elig_buf_t *cols, int n);
+/* Closes n column buffers into params[0..n-1] (borrowed). Returns 0, or
+ * -1 when any ran out of memory. */
+int elig_buf_arrays(elig_buf_t *cols, int n, const char **params)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cost.h"
+#include "equity.h"
 #include "funnel.h"
 #include "outcomes.h"
 #include "pathways/log.h"
@@ -25,6 +26,7 @@ typedef struct {
     Pathways__V1__ReportSlice dflt; /* the slice when the filter names none */
     runner_fn run;
     publish_fn publish;
+    int protected_only; /* answered with protected figures whoever asks */
 } report_kind_t;
 
 static ProtobufCMessage *run_retention(pw_db_t *db, const cost_config_t *costs,
@@ -100,15 +102,35 @@ static int publish_funnel_reply(pw_db_t *db, const report_params_t *p, const Pro
     return publish_funnel(db, p, (Pathways__V1__FunnelReply *)out);
 }
 
+static ProtobufCMessage *run_equity(pw_db_t *db, const cost_config_t *costs,
+                                    const report_params_t *p, const ProtobufCMessage *q, char *err,
+                                    size_t errlen)
+{
+    (void)costs, (void)q;
+    Pathways__V1__EquityReply *out = equity_report(db, p, err, errlen);
+    return out ? &out->base : NULL;
+}
+
+static int publish_equity_reply(pw_db_t *db, const report_params_t *p, const ProtobufCMessage *q,
+                                ProtobufCMessage *out)
+{
+    (void)q;
+    return publish_equity(db, p, (Pathways__V1__EquityReply *)out);
+}
+
 static const report_kind_t KINDS[] = {
     {&pathways__v1__retention_query__descriptor, &pathways__v1__retention_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_retention, publish_retention_reply},
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_retention, publish_retention_reply,
+     0},
     {&pathways__v1__outcomes_query__descriptor, &pathways__v1__outcomes_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_COHORT, run_outcomes, publish_outcomes_reply},
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_COHORT, run_outcomes, publish_outcomes_reply, 0},
     {&pathways__v1__cost_query__descriptor, &pathways__v1__cost_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_cost, publish_cost_reply},
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_cost, publish_cost_reply, 0},
     {&pathways__v1__funnel_query__descriptor, &pathways__v1__funnel_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_funnel, publish_funnel_reply},
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_funnel, publish_funnel_reply, 0},
+    /* Self-identification: no exact view, not even for administrators. */
+    {&pathways__v1__equity_query__descriptor, &pathways__v1__equity_reply__descriptor,
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_equity, publish_equity_reply, 1},
 };
 #define NKINDS (sizeof KINDS / sizeof KINDS[0])
 
@@ -162,7 +184,7 @@ static ProtobufCMessage *compute(pw_db_t *db, const cost_config_t *costs, const 
     report_params_t p;
     if (report_params_from(filter_of(q), k->dflt, &p, err, errlen) != 0)
         return NULL;
-    if (view == REPORT_VIEW_EXACT && p.release)
+    if (view == REPORT_VIEW_EXACT && (p.release || k->protected_only))
         view = REPORT_VIEW_PROTECTED;
     if (view == REPORT_VIEW_PROTECTED && publish_params(&p, err, errlen) != 0)
         return NULL;
