@@ -3,8 +3,8 @@
  * the group's eligible and its representation ratio (share among those
  * who reached the stage over share among the eligible); see EquityRow in
  * report.proto. The only reader of self-identification (selfid_sql.h).
- * The computation withholds nothing; the equity report is always
- * answered with protected figures (publish_equity). */
+ * The computation withholds nothing: its protected figures come from the
+ * publication layer (publish_equity), as for every report. */
 #ifndef PATHWAYS_REPORTING_EQUITY_H
 #define PATHWAYS_REPORTING_EQUITY_H
 

@@ -26,7 +26,6 @@ typedef struct {
     Pathways__V1__ReportSlice dflt; /* the slice when the filter names none */
     runner_fn run;
     publish_fn publish;
-    int protected_only; /* answered with protected figures whoever asks */
 } report_kind_t;
 
 static ProtobufCMessage *run_retention(pw_db_t *db, const cost_config_t *costs,
@@ -120,17 +119,15 @@ static int publish_equity_reply(pw_db_t *db, const report_params_t *p, const Pro
 
 static const report_kind_t KINDS[] = {
     {&pathways__v1__retention_query__descriptor, &pathways__v1__retention_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_retention, publish_retention_reply,
-     0},
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_retention, publish_retention_reply},
     {&pathways__v1__outcomes_query__descriptor, &pathways__v1__outcomes_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_COHORT, run_outcomes, publish_outcomes_reply, 0},
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_COHORT, run_outcomes, publish_outcomes_reply},
     {&pathways__v1__cost_query__descriptor, &pathways__v1__cost_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_cost, publish_cost_reply, 0},
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_cost, publish_cost_reply},
     {&pathways__v1__funnel_query__descriptor, &pathways__v1__funnel_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_funnel, publish_funnel_reply, 0},
-    /* Self-identification: no exact view, not even for administrators. */
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_funnel, publish_funnel_reply},
     {&pathways__v1__equity_query__descriptor, &pathways__v1__equity_reply__descriptor,
-     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_equity, publish_equity_reply, 1},
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_equity, publish_equity_reply},
 };
 #define NKINDS (sizeof KINDS / sizeof KINDS[0])
 
@@ -184,7 +181,7 @@ static ProtobufCMessage *compute(pw_db_t *db, const cost_config_t *costs, const 
     report_params_t p;
     if (report_params_from(filter_of(q), k->dflt, &p, err, errlen) != 0)
         return NULL;
-    if (view == REPORT_VIEW_EXACT && (p.release || k->protected_only))
+    if (view == REPORT_VIEW_EXACT && p.release)
         view = REPORT_VIEW_PROTECTED;
     if (view == REPORT_VIEW_PROTECTED && publish_params(&p, err, errlen) != 0)
         return NULL;

@@ -8,7 +8,8 @@
 #       computation from the population below (equity_check.py);
 #   (b) the small groups (3 asian, 2 protected veterans) are withheld with
 #       their whole field, and nothing derivable from totals, filters or the
-#       funnel gives a group of 1 to 10 (equity_check.py);
+#       funnel gives a group of 1 to 10; an administrator's exact figures
+#       are marked not for release (equity_check.py);
 #   (c) a program file that reads a self-ID field is refused with FILE:LINE;
 #   (d) self-ID never reaches a stream, the eligibility facts, any other
 #       table, or `eligibility explain`; PostgreSQL refuses it to every role

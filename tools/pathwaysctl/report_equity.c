@@ -92,10 +92,12 @@ static void equity_table(const json_t *doc, int exits)
         {"REPR PLACED", text_ratio, "placed_representation"},
     };
     (void)exits;
-    printf("Equity view as of %s: voluntary self-identification groups against the eligible\n"
-           "(* withheld: a field is shown only where no group of 1 to %d can be derived)\n",
-           json_string_value(json_object_get(doc, "as_of")),
-           (int)json_integer_value(json_object_get(doc, "threshold")) - 1);
+    int threshold = (int)json_integer_value(json_object_get(doc, "threshold"));
+    printf("Equity view as of %s: voluntary self-identification groups against the eligible\n",
+           json_string_value(json_object_get(doc, "as_of")));
+    if (threshold > 1)
+        printf("(* withheld: a field is shown only where no group of 1 to %d can be derived)\n",
+               threshold - 1);
     report_print_table(stdout, json_object_get(doc, "rows"), cols, sizeof cols / sizeof cols[0]);
 }
 
@@ -106,8 +108,8 @@ const ctl_evidence_t CTL_EVIDENCE_EQUITY = {
             "and not_asked are groups of their own): eligible, invited, enrolled,\n"
             "completed, certified, placed by the report date, each stage's rate over the\n"
             "group's eligible, and its representation ratio (the group's share among\n"
-            "those who reached the stage over its share among the eligible). Always the\n"
-            "protected figures, whatever the key; --slice and --from/--to are refused.",
+            "those who reached the stage over its share among the eligible). --slice\n"
+            "and --from/--to are refused.",
     .extra_usage = "",
     .query = equity_query,
     .reply = &pathways__v1__equity_reply__descriptor,
