@@ -17,11 +17,9 @@
 usage: equity_check.py PEOPLE_TSV DASHBOARD_URL
 """
 import json
-import os
-import subprocess
 import sys
-import urllib.parse
-import urllib.request
+
+from report_client import ctl, http_get
 
 K = 11
 AS_OF = "2026-09-30"  # today 2026-11-30: the end of the last whole quarter
@@ -38,8 +36,6 @@ WITHHELD = {"race_ethnicity", "veteran_status"}
 FILTERS = [(), ("--cohort", "(none)"), ("--cohort", "c2023"), ("--cohort", "c2024"),
            ("--employer", "acme"), ("--job-family", "food_service"), ("--program", "mapp")]
 
-CTL = os.path.join(os.environ["PATHWAYS_BIN"], "pathwaysctl")
-KEYS = os.environ["E2E_KEYS"]
 PEOPLE, DASH = sys.argv[1:3]
 problems = []
 
@@ -87,14 +83,6 @@ def expected(pop, flt):
     return out
 
 
-def ctl(role, *args):
-    env = dict(os.environ, PATHWAYS_CURVE_CLIENT_SECRET_FILE=f"{KEYS}/{role}_secret")
-    run = subprocess.run([CTL, *args], env=env, capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(f"pathwaysctl {' '.join(args)} as {role} failed: {run.stderr.strip()}")
-    return run.stdout
-
-
 def equity(role, flt=(), *extra):
     doc = json.loads(ctl(role, "report", "equity", "--format", "json", *flt, *extra))
     rows = {}
@@ -104,9 +92,7 @@ def equity(role, flt=(), *extra):
 
 
 def dashboard(path, **args):
-    url = f"{DASH}{path}?{urllib.parse.urlencode(args)}"
-    with urllib.request.urlopen(url, timeout=30) as r:
-        return json.loads(r.read().decode())
+    return json.loads(http_get(DASH, path, **args))
 
 
 def same(a, b):

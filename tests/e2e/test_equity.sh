@@ -82,13 +82,8 @@ e2e_assert_eq "nothing of the rejected event stored" "0 77" \
 
 # --- past cohorts, imported -------------------------------------------------------
 echo 2026-11-30 >"$clock"
-for c in c2023:2023-03-01:2023-12-15 c2024:2024-03-01:2024-12-13; do
-    IFS=: read -r cid start end <<<"$c"
-    e2e_ctl cohort create "$cid" --provider "Bay Community College" --serves acme \
-        --start "$start" --end "$end" --capacity 100 --status open >/dev/null || e2e_fail "cohort $cid"
-    e2e_ctl cohort update "$cid" --status in_progress >/dev/null || e2e_fail "start $cid"
-    e2e_ctl cohort update "$cid" --status finished >/dev/null || e2e_fail "finish $cid"
-done
+e2e_past_cohort c2023 2023-03-01 2023-12-15 acme 100
+e2e_past_cohort c2024 2024-03-01 2024-12-13 acme 100
 csv="$E2E_WORK/history.csv"
 echo "employer,employee,cohort,applied,admitted,started,completed,certified,placed,withdrawn,exited,reason_code,reason,credential,new_role,eligibility_exception" >"$csv"
 while IFS=$'\t' read -r id kind _; do
