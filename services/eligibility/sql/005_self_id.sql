@@ -30,8 +30,10 @@ REVOKE ALL ON selfid.answer FROM PUBLIC;
 
 -- Rights for the service roles that exist (common/003_auth.sql creates
 -- them when the migrating role may): INSERT only for eligibility (a plain
--- INSERT needs no SELECT), SELECT only for reporting.
-DO $$
+-- INSERT needs no SELECT), SELECT only for reporting. A DBA who creates the
+-- roles later runs SELECT selfid.grant_rights() beside
+-- auth.grant_service_rights().
+CREATE FUNCTION selfid.grant_rights() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pathways_eligibility') THEN
         GRANT USAGE ON SCHEMA selfid TO pathways_eligibility;
@@ -43,3 +45,5 @@ BEGIN
     END IF;
 END
 $$;
+REVOKE ALL ON FUNCTION selfid.grant_rights() FROM PUBLIC;
+SELECT selfid.grant_rights();
