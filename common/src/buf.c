@@ -205,3 +205,25 @@ const char *pw_buf_array(pw_buf_t *b)
     }
     return pw_buf_str(b);
 }
+
+void pw_buf_init_all(pw_buf_t *cols, int n)
+{
+    for (int c = 0; c < n; c++)
+        pw_buf_init(&cols[c]);
+}
+
+void pw_buf_release_all(pw_buf_t *cols, int n)
+{
+    for (int c = 0; c < n; c++)
+        pw_buf_release(&cols[c]);
+}
+
+int pw_buf_arrays(pw_buf_t *cols, int n, const char **params)
+{
+    int ok = 1;
+    for (int c = 0; c < n; c++) {
+        params[c] = pw_buf_array(&cols[c]);
+        ok &= pw_buf_ok(&cols[c]);
+    }
+    return ok ? 0 : -1;
+}

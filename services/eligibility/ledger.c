@@ -41,11 +41,8 @@ static int run(pw_db_t *db, const Pathways__V1__PublishBatch *batch, elig_event_
     }
     if (n == 0)
         return 0;
-    for (int c = 0; c < C_COUNT; c++) {
-        params[c] = pw_buf_array(&cols[c]);
-        if (!pw_buf_ok(&cols[c]))
-            return -1;
-    }
+    if (pw_buf_arrays(cols, C_COUNT, params) != 0)
+        return -1;
     params[C_COUNT] = batch->batch_id;
     PGresult *res = pw_db_prepared(db, "elig_ledger_record", RECORD_SQL, C_COUNT + 1, params);
     if (!res)
@@ -66,10 +63,8 @@ int elig_ledger_record(pw_db_t *db, const Pathways__V1__PublishBatch *batch,
                        elig_event_state_t *states)
 {
     pw_buf_t cols[C_COUNT];
-    for (int c = 0; c < C_COUNT; c++)
-        pw_buf_init(&cols[c]);
+    pw_buf_init_all(cols, C_COUNT);
     int rc = run(db, batch, states, cols);
-    for (int c = 0; c < C_COUNT; c++)
-        pw_buf_release(&cols[c]);
+    pw_buf_release_all(cols, C_COUNT);
     return rc;
 }

@@ -179,3 +179,8 @@ int ctl_report_cost(ctl_t *ctl, int argc, char **argv)
 {
     return run_evidence(ctl, argc, argv, &CTL_EVIDENCE_COST);
 }
+
+int ctl_report_equity(ctl_t *ctl, int argc, char **argv)
+{
+    return run_evidence(ctl, argc, argv, &CTL_EVIDENCE_EQUITY);
+}

@@ -64,5 +64,11 @@ void pw_buf_arr_add_i64(pw_buf_t *b, int64_t v);
 /* Adds a date (days since the epoch, as YYYY-MM-DD), or NULL for INT32_MIN. */
 void pw_buf_arr_add_date(pw_buf_t *b, int32_t days);
 const char *pw_buf_array(pw_buf_t *b);
+/* The columns of one statement: inits, or releases, n buffers. */
+void pw_buf_init_all(pw_buf_t *cols, int n);
+void pw_buf_release_all(pw_buf_t *cols, int n);
+/* Closes n column buffers into params[0..n-1] (borrowed). Returns 0, or
+ * -1 when any ran out of memory. */
+int pw_buf_arrays(pw_buf_t *cols, int n, const char **params) __attribute__((warn_unused_result));
 
 #endif
