@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pathways/yamlfile.h"
+#include "pathways/yaml.h"
 
 #define MAX_PROGRAMS 32
 #define MAX_ABSENCES 100

@@ -7,7 +7,9 @@
 
 #include "pathways/stream.h"
 
-#define ENR_EMPLOYEE_STREAM "employee"
+#include "pathways/topology.h"
+
+#define ENR_EMPLOYEE_STREAM PW_STREAM_EMPLOYEE
 
 /* pw_apply_batch_fn for stream "employee" (ctx unused): one statement per
  * batch. Returns PW_APPLY_REJECT for an undecodable event or a bad

@@ -1,8 +1,9 @@
 /* pathways-enrollment: the program lifecycle. Consumes the "eligibility"
  * stream (invite, exit, pause/resume, flag), answers EnrollmentCommand on
  * its command endpoint, and training providers' ProgressBatch and
- * ProviderRosterRequest (progress.h), and owns the "enrollment" stream.
- * main() only loads config, wires handlers (service.h), runs. */
+ * ProviderRosterRequest (progress.h), and owns the "enrollment" and
+ * "progress" streams. main() only loads config, wires handlers
+ * (service.h), runs. */
 #include <stdio.h>
 
 #include "pathways/config.h"
@@ -23,11 +24,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "pathways-enrollment: %s\n", err);
         return 2;
     }
-    pw_log_level_t level = PW_LOG_INFO;
-    if (pw_log_level_parse(cfg.log_level, &level) != 0)
-        level = PW_LOG_INFO;
-    pw_log_init("enrollment", level);
-
     int rc = 1;
     pw_service_t *svc = pw_service_new(PW_SVC_ENROLLMENT, &cfg);
     enr_service_t *enr = svc ? enr_service_new(err, sizeof err) : NULL;

@@ -14,6 +14,7 @@
 #define PATHWAYS_ENROLLMENT_PROGRESS_APPLY_H
 
 #include "at_risk.h"
+#include "pathways/topology.h"
 #include "lifecycle.h"
 #include "pathways/partner.h"
 #include "progress_check.h"
@@ -21,7 +22,7 @@
 /* The cause of a provider's change in the audit: "progress:<provider>/<id>". */
 #define ENR_PROGRESS_CAUSE "progress:"
 /* Every accepted event is appended to this stream (ProgressRecorded). */
-#define ENR_PROGRESS_STREAM      "progress"
+#define ENR_PROGRESS_STREAM      PW_STREAM_PROGRESS
 #define ENR_PROGRESS_RECORDED_V1 "org.pathways.progress.recorded.v1"
 
 typedef struct {

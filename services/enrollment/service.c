@@ -9,6 +9,7 @@
 #include "contact.h"
 #include "determination.h"
 #include "pathways/log.h"
+#include "pathways/topology.h"
 #include "pathways/partner.h"
 #include "progress.h"
 
@@ -89,7 +90,7 @@ int enr_service_attach(enr_service_t *self, pw_service_t *svc)
 {
     unsigned providers = PW_ROLE_BIT(PW_ROLE_PROVIDER) | PW_ROLE_BIT(PW_ROLE_ADMIN);
     self->emit = (enr_emitter_t){emit_to_service, svc};
-    if (pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, ENR_ELIGIBILITY_STREAM,
+    if (pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, PW_STREAM_ELIGIBILITY,
                                  enr_apply_determinations, &self->emit) != 0 ||
         pw_service_on_request(svc, on_request, self) != 0 ||
         pw_service_require(svc, ENR_COMMAND_TYPE, PW_ROLE_ADMIN) != 0 ||

@@ -9,7 +9,7 @@
 #include "message.h"
 #include "pathways/date.h"
 #include "settings.h"
-#include "pathways/yamlfile.h"
+#include "pathways/yaml.h"
 
 struct ntf_contacts {
     json_t *root; /* validated; providers carry a resolved "secret" */

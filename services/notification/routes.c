@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pathways/yamlfile.h"
+#include "pathways/yaml.h"
 
 struct ntf_routes {
     json_t *programs; /* program -> {languages, names, reminder_days, triggers} */

@@ -2,20 +2,19 @@
  * rule. Every table a role can ask for on one report date (any slice, any
  * filter, any report) is a set of counts over the same people, classified
  * by some of six dimensions (program, employer, cohort, job family,
- * period, training provider). Their cover table is the cross-classification of all the
- * dimensions that are published, further split by the status a figure
- * reveals (separated or not, at risk at a time point, milestones reached).
- * A dimension is published only when every non-empty cell of that cover
- * table holds at least the threshold. Every published figure is then a sum
- * of whole cover cells, and so is anything obtained by adding or
- * subtracting published figures: such a derived count is 0 or at least the
- * threshold, never a small group. No complementary cell is needed, because
- * no published table has a withheld cell. The dimensions are tried in a
- * fixed order (program, employer, job family, period, provider, cohort):
- * a cohort has one provider, so trying the provider before the cohort
- * changes nothing for the cohort (its classes are the same). One that
- * would break the rule is left out entirely (its slices and filters are
- * withheld). See services/reporting/README.md ("Disclosure control"). */
+ * period, training provider), and for the funnel's people also by six
+ * self-identification fields (the equity report). Their cover table is the cross-classification of
+ * all the dimensions that are published, further split by the status a figure reveals (separated or
+ * not, at risk at a time point, milestones reached). A dimension is published only when every
+ * non-empty cell of that cover table holds at least the threshold. Every published figure is then a
+ * sum of whole cover cells, and so is anything obtained by adding or subtracting published figures:
+ * such a derived count is 0 or at least the threshold, never a small group. No complementary cell
+ * is needed, because no published table has a withheld cell. The dimensions are tried in a fixed
+ * order (program, employer, job family, period, provider, cohort, then the self-identification
+ * fields: gender, age band, race/ethnicity, veteran status, disability status, preferred language):
+ * a cohort has one provider, so trying the provider before the cohort changes nothing for the
+ * cohort (its classes are the same). One that would break the rule is left out entirely (its slices
+ * and filters are withheld). See services/reporting/README.md ("Disclosure control"). */
 #ifndef PATHWAYS_REPORTING_DISCLOSURE_H
 #define PATHWAYS_REPORTING_DISCLOSURE_H
 
@@ -23,7 +22,12 @@
 #include <stdint.h>
 
 #include "pathways/db.h"
+#include "pathways/selfid.h"
 
+/* DISC_SELFID + i: voluntary self-identification field i (proto order,
+ * pathways/selfid.h); only the funnel's plan has them (the equity report's
+ * groups). They are tried after every other dimension, so adding them
+ * changed nothing another report publishes. */
 enum {
     DISC_PROGRAM,
     DISC_EMPLOYER,
@@ -31,7 +35,8 @@ enum {
     DISC_JOB_FAMILY,
     DISC_PERIOD,
     DISC_PROVIDER,
-    DISC_NDIMS
+    DISC_SELFID,
+    DISC_NDIMS = DISC_SELFID + PW_SELFID_NFIELDS
 };
 #define DISC_BIT(d) (1u << (unsigned)(d))
 /* Set in a mask when the undivided table ("all") passes. */

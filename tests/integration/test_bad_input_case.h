@@ -15,8 +15,9 @@
 #include "corpus.h"
 #include "pathways/codec.h"
 
-#define MAX_EVENTS 8  /* distinct event specs per case */
-#define DATA_FIELD 11 /* EmployeeEvent.data */
+#define MAX_EVENTS   8  /* distinct event specs per case */
+#define DATA_FIELD   11 /* EmployeeEvent.data */
+#define SELFID_FIELD 12 /* EmployeeEvent.self_id */
 
 /* ---- one case's events ---- */
 
@@ -24,6 +25,7 @@ typedef struct {
     Pathways__V1__EmployeeEvent ev;
     Pathways__V1__EmployeeFacts data;
     Pathways__V1__ScheduledHours hours;
+    Pathways__V1__SelfIdentification self_id;
     char id[96], subject[96];
     buf_t raw;     /* fields appended to the encoded event */
     size_t copies; /* how many times the event is sent */
@@ -41,6 +43,7 @@ static void base_event(event_t *e, const char *base, const char *name, size_t i)
     pathways__v1__employee_event__init(&e->ev);
     pathways__v1__employee_facts__init(&e->data);
     pathways__v1__scheduled_hours__init(&e->hours);
+    pathways__v1__self_identification__init(&e->self_id);
     snprintf(e->id, sizeof e->id, "%s-%zu", name, i);
     snprintf(e->subject, sizeof e->subject, "E-%s-%zu", name, i);
     e->ev.id = e->id;
@@ -68,15 +71,17 @@ static void base_event(event_t *e, const char *base, const char *name, size_t i)
 }
 
 /* {"hex": "..."}: the field is sent as raw bytes appended to the event (a
- * later occurrence wins; a second "data" is merged into the first). */
-static void set_raw(event_t *e, int in_data, uint32_t number, const char *hex)
+ * later occurrence wins; a second "data" or "self_id" is merged into the
+ * first). parent: 0 for the event's own fields, else the sub-message's
+ * field number. */
+static void set_raw(event_t *e, uint32_t parent, uint32_t number, const char *hex)
 {
     buf_t bytes = {0};
     put_hex(&bytes, hex);
-    if (in_data) {
+    if (parent) {
         buf_t inner = {0};
         put_field(&inner, number, bytes.p, bytes.len);
-        put_field(&e->raw, DATA_FIELD, inner.p, inner.len);
+        put_field(&e->raw, parent, inner.p, inner.len);
         free(inner.p);
     } else {
         put_field(&e->raw, number, bytes.p, bytes.len);
@@ -109,20 +114,34 @@ static void set_field(build_t *b, event_t *e, const char *path, json_t *v)
         set_hours(e, v);
         return;
     }
-    int in_data = strncmp(path, "data.", 5) == 0;
-    const ProtobufCMessageDescriptor *d = in_data ? &pathways__v1__employee_facts__descriptor
-                                                  : &pathways__v1__employee_event__descriptor;
+    /* The sub-message a path names: data.*, self_id.*, else the event. */
+    const struct {
+        const char *prefix;
+        uint32_t number;
+        const ProtobufCMessageDescriptor *d;
+        char *msg;
+    } subs[] = {
+        {"data.", DATA_FIELD, &pathways__v1__employee_facts__descriptor, (char *)&e->data},
+        {"self_id.", SELFID_FIELD, &pathways__v1__self_identification__descriptor,
+         (char *)&e->self_id},
+        {"", 0, &pathways__v1__employee_event__descriptor, (char *)&e->ev},
+    };
+    size_t k = 0;
+    while (strncmp(path, subs[k].prefix, strlen(subs[k].prefix)) != 0)
+        k++;
     const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(d, in_data ? path + 5 : path);
+        protobuf_c_message_descriptor_get_field_by_name(subs[k].d, path + strlen(subs[k].prefix));
     if (!f)
         fail_msg("case %s: no field %s in the contract", b->name, path);
     if (json_is_object(v) && json_object_get(v, "hex")) {
-        set_raw(e, in_data, f->id, json_string_value(json_object_get(v, "hex")));
+        set_raw(e, subs[k].number, f->id, json_string_value(json_object_get(v, "hex")));
         return;
     }
-    char *msg = in_data ? (char *)&e->data : (char *)&e->ev;
-    if (in_data)
+    char *msg = subs[k].msg;
+    if (subs[k].number == DATA_FIELD)
         e->ev.data = &e->data;
+    else if (subs[k].number == SELFID_FIELD)
+        e->ev.self_id = &e->self_id;
     corpus_set_scalar(msg, f, v, &b->owned, b->name);
 }
 
