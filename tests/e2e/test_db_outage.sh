@@ -18,14 +18,8 @@ PG_SH="$here/../lib/pg.sh"
 # the block is claimed now (e2e_init keeps it).
 pw_claim_port_block || exit 1
 pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/pathways-e2e-pgfreeze.XXXXXX")
-pg_port=""
-for p in $(seq $((PATHWAYS_PORT_BASE + 90)) $((PATHWAYS_PORT_BASE + 99))); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-        pg_port=$p
-        break
-    fi
-done
-[ -n "$pg_port" ] || { echo "FAIL: no free port for the private cluster" >&2 && exit 1; }
+pg_port=$(pw_free_port $((PATHWAYS_PORT_BASE + 90)) $((PATHWAYS_PORT_BASE + 99))) ||
+    { echo "FAIL: no free port for the private cluster" >&2 && exit 1; }
 trap '"$PG_SH" stop "$pg_dir/pg"; rm -rf "$pg_dir"' EXIT
 PATHWAYS_TEST_DATABASE_URL=$("$PG_SH" start "$pg_dir/pg" "$pg_port") ||
     { echo "FAIL: could not start the private cluster" >&2 && exit 1; }
