@@ -30,13 +30,14 @@
 #include "pathways/config.h"
 #include "pathways/service.h"
 #include "testdb.h"
+#include "testports.h"
 
-#define TODAY         "2026-06-01"
-#define PORT_BASE     "8800"
-#define MAX_MSG       "1048576" /* ZMQ_MAXMSGSIZE for this test: 1 MiB */
-#define REPLY_WAIT_MS 5000
-#define SILENCE_MS    1000 /* how long "no reply" is waited for */
-#define DEFAULT_TYPE  "pathways.v1.PublishBatch"
+#define TODAY            "2026-06-01"
+#define PORT_SEARCH_FROM 8800
+#define MAX_MSG          "1048576" /* ZMQ_MAXMSGSIZE for this test: 1 MiB */
+#define REPLY_WAIT_MS    5000
+#define SILENCE_MS       1000 /* how long "no reply" is waited for */
+#define DEFAULT_TYPE     "pathways.v1.PublishBatch"
 
 typedef struct {
     pw_db_t *db;
@@ -432,7 +433,7 @@ static int group_setup(void **state)
     setenv("PATHWAYS_CURVE_SECRET_FILE", secret, 1);
     setenv("PATHWAYS_TODAY", TODAY, 1);
     setenv("PATHWAYS_MAX_MESSAGE_BYTES", MAX_MSG, 1);
-    setenv("PATHWAYS_PORT_BASE", getenv("PATHWAYS_BAD_INPUT_PORT_BASE") ?: PORT_BASE, 1);
+    pw_test_claim_ports(PORT_SEARCH_FROM); /* a free block, chosen now */
     assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);
     f.svc = pw_service_new(PW_SVC_ELIGIBILITY, &f.cfg);
     f.elig = elig_service_new();
