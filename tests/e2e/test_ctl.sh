@@ -20,12 +20,7 @@ src=${PATHWAYS_SOURCE:-$(cd "$here/../.." && pwd)}
 
 e2e_init ctl
 e2e_start_all
-"$PATHWAYS_BIN/pathways-synth" --employers 1 --employees 40 --seed 5 --today "$PATHWAYS_TODAY" \
-    --out "$E2E_WORK/events.jsonl" --employers-out "$E2E_WORK/employers.tsv" \
-    --expect "$E2E_WORK/expected.json" >/dev/null
-e2e_ctl employer import "$E2E_WORK/employers.tsv" >/dev/null || e2e_fail "employer import"
-"$PATHWAYS_BIN/pathways-publish" --file "$E2E_WORK/events.jsonl" --quiet >/dev/null || e2e_fail "publish"
-e2e_ctl wait-idle --timeout 60 >/dev/null || e2e_fail "not idle after the feed"
+e2e_feed 40 5
 
 # --- config ------------------------------------------------------------------------
 cfg=$(PATHWAYS_BATCH_MAX=77 PATHWAYS_SMTP_PASSWORD=hunter2 e2e_ctl config --json) ||

@@ -21,7 +21,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/e2e.sh"
 src=${PATHWAYS_SOURCE:-$(cd "$here/../.." && pwd)}
-PG_SH="$here/../lib/pg.sh"
 MON="$src/deploy/monitoring"
 
 fail() {
@@ -46,22 +45,16 @@ export NODE_PATH="$tools/node_modules"
 
 # Ports: services a at base+10..42, b at base+60..92; Prometheus base+93,
 # a refusing SMTP port base+94, the cluster the first free of base+95..99.
-pw_claim_port_block || exit 1
+e2e_own_cluster 95 99
 prom_port=$((PATHWAYS_PORT_BASE + 93))
 smtp_port=$((PATHWAYS_PORT_BASE + 94))
-pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/pathways-e2e-alerts.XXXXXX")
-pg_port=$(pw_free_port $((PATHWAYS_PORT_BASE + 95)) $((PATHWAYS_PORT_BASE + 99))) ||
-    fail "no free port for the private cluster"
 prom_pid=""
 cleanup() {
     _e2e_cleanup
     [ -z "$prom_pid" ] || { kill "$prom_pid" 2>/dev/null && wait "$prom_pid"; } || true
-    "$PG_SH" stop "$pg_dir/pg" >/dev/null 2>&1 || true
-    rm -rf "$pg_dir"
+    e2e_own_cluster_stop
 }
 trap cleanup EXIT
-PATHWAYS_TEST_DATABASE_URL=$("$PG_SH" start "$pg_dir/pg" "$pg_port") || fail "could not start the private cluster"
-export PATHWAYS_TEST_DATABASE_URL
 
 E2E_LEAST_PRIVILEGE=0 # the test's trigger is made as the superuser
 E2E_TWO_INSTANCES=1
@@ -170,7 +163,7 @@ cat "$E2E_WORK/refs.out"
 refs_ok || e2e_fail "monitoring references missing (above)"
 
 # --- the database stops -------------------------------------------------------------
-"$PG_SH" stop "$pg_dir/pg" >/dev/null
+e2e_own_cluster_stop
 for svc in "${E2E_SERVICES[@]}"; do
     fires PathwaysDatabaseDown service="$svc"
 done
