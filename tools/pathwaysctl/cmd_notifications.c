@@ -66,16 +66,20 @@ static json_t *state_counts(pw_db_t *db)
     return o;
 }
 
+/* "by state: dead=1 sent=7": the states that have notifications, by name. */
 static void print_counts(pw_db_t *db)
 {
+    static const char *const BY_NAME[] = {"cancelled", "dead",    "queued",
+                                          "retrying",  "sending", "sent"};
     json_t *counts = state_counts(db);
-    const char *state;
-    json_t *n;
     if (!counts)
         return;
     printf("\nby state:");
-    json_object_foreach(counts, state, n)
-        printf(" %s=%lld", state, (long long)json_integer_value(n));
+    for (size_t k = 0; k < sizeof BY_NAME / sizeof BY_NAME[0]; k++) {
+        json_int_t n = json_integer_value(json_object_get(counts, BY_NAME[k]));
+        if (n)
+            printf(" %s=%lld", BY_NAME[k], (long long)n);
+    }
     printf("\n");
     json_decref(counts);
 }
