@@ -8,6 +8,7 @@
 
 #include "pathways/codec.h"
 #include "pathways/date.h"
+#include "pathways/hash.h"
 #include "pathways/log.h"
 #include "pathways/stream.h"
 #include "stream_internal.h"
@@ -158,9 +159,7 @@ void pw_appender_truncate(pw_appender_t *a, size_t mark)
 
 uint32_t pw_stream_partition_of(const char *key, uint32_t partitions)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (const unsigned char *s = (const unsigned char *)key; *s; s++)
-        h = (h ^ *s) * 16777619u;
+    uint32_t h = pw_fnv1a32(PW_FNV32_BASIS, key, strlen(key));
     return partitions > 1 ? h % partitions : 0;
 }
 

@@ -2,6 +2,8 @@
  * fwrite under the stdio lock so lines from threads never interleave. */
 #include "pathways/log.h"
 
+#include "pathways/json.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -39,22 +41,20 @@ int pw_log_enabled(pw_log_level_t level)
     return level >= log_min;
 }
 
-/* Appends s to buf as a JSON string body (no quotes), truncating safely. */
+/* Appends s to buf as a JSON string body (no quotes) with the common
+ * escaper, stopping before a character that would not fit whole. */
 static size_t json_escape(char *buf, size_t cap, size_t pos, const char *s)
 {
-    for (; s && *s && pos + 7 < cap; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            buf[pos++] = '\\';
-            buf[pos++] = (char)c;
-        } else if (c == '\n') {
-            buf[pos++] = '\\';
-            buf[pos++] = 'n';
-        } else if (c < 0x20) {
-            pos += (size_t)snprintf(buf + pos, cap - pos, "\\u%04x", c);
-        } else {
-            buf[pos++] = (char)c;
-        }
+    size_t left = s ? strlen(s) : 0;
+    while (left > 0) {
+        char esc[PW_JSON_ESC_MAX];
+        size_t used, n = pw_json_escape_char(s, left, esc, &used);
+        if (pos + n + 1 >= cap)
+            break;
+        memcpy(buf + pos, esc, n);
+        pos += n;
+        s += used;
+        left -= used;
     }
     return pos;
 }

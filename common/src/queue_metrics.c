@@ -1,13 +1,17 @@
 /* Queue health as Prometheus gauges, named after the Kafka exporter's
  * conventions (topic -> stream, consumergroup -> consumer): stream heads,
  * each consumer's offset, lag in events and in seconds (the age of the
- * oldest event it has not applied), and dead letters waiting. Every
- * service exports its own consumers' figures and the heads of all streams. */
+ * oldest event it has not applied), its status and dead letters waiting.
+ * Every service exports its own consumers' figures and the heads of all
+ * streams. The figures and the status come from the common queue-health
+ * module (pathways/queue_health.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pathways/db.h"
 #include "pathways/metrics.h"
+#include "pathways/queue_health.h"
 #include "queue_metrics.h"
 
 void pw_queue_metrics_describe(pw_metrics_t *m)
@@ -20,6 +24,9 @@ void pw_queue_metrics_describe(pw_metrics_t *m)
                         "events committed but not yet applied by the consumer");
     pw_metrics_describe(m, "pathways_consumergroup_lag_seconds", "gauge",
                         "age of the oldest event the consumer has not applied");
+    pw_metrics_describe(m, "pathways_consumergroup_status", "gauge",
+                        "1 for the consumer's queue-health status (ok, stalled, stopped; "
+                        "README \"Queue health\"), 0 for the others");
     pw_metrics_describe(m, "pathways_dead_letters", "gauge",
                         "dead letters not replayed, per consumer and stream");
 }
@@ -41,35 +48,42 @@ static int refresh_heads(pw_db_t *db, pw_metrics_t *m)
     return 0;
 }
 
+/* Sets one row's offset, lag and status gauges. */
+static void set_row(pw_metrics_t *m, const pw_queue_row_t *r)
+{
+    char labels[192];
+    snprintf(labels, sizeof labels, "consumergroup=\"%s\",stream=\"%s\",partition=\"%d\"",
+             r->consumer, r->stream, r->partition);
+    pw_metrics_set(m, "pathways_consumergroup_current_offset", labels, (double)r->offset);
+    pw_metrics_set(m, "pathways_consumergroup_lag", labels, (double)(r->head - r->offset));
+    pw_metrics_set(m, "pathways_consumergroup_lag_seconds", labels, r->age_seconds);
+    pw_queue_verdict_t v = pw_queue_judge_row(r, PW_QUEUE_WINDOW_SECONDS);
+    for (int s = PW_QUEUE_OK; s <= PW_QUEUE_STOPPED; s++) {
+        char sl[256];
+        snprintf(sl, sizeof sl, "%s,status=\"%s\"", labels,
+                 pw_queue_status_name((pw_queue_status_t)s));
+        pw_metrics_set(m, "pathways_consumergroup_status", sl, (int)v.status == s ? 1.0 : 0.0);
+    }
+}
+
 static int refresh_consumer(pw_db_t *db, pw_metrics_t *m, const char *consumer)
 {
-    const char *params[] = {consumer};
-    PGresult *r = pw_db_prepared(
-        db, "qm_offsets",
-        "SELECT o.stream, o.partition, o.seq AS offset, h.seq - o.seq AS lag, "
-        "coalesce(extract(epoch FROM now() - e.appended_at), 0) AS lag_seconds, "
-        "(SELECT count(*) FROM stream.dead_letter d WHERE d.consumer = o.consumer AND "
-        "d.stream = o.stream AND d.replayed_at IS NULL) AS dead "
-        "FROM stream.consumer_offset o JOIN stream.head h USING (stream, partition) "
-        "LEFT JOIN stream.event e ON e.stream = o.stream AND e.partition = o.partition AND "
-        "e.seq = o.seq + 1 WHERE o.consumer = $1",
-        1, params);
-    if (!r)
+    pw_queue_row_t *rows;
+    size_t n;
+    if (pw_queue_rows_load(db, consumer, 0, &rows, &n) != 0)
         return -1;
-    for (int i = 0; i < PQntuples(r); i++) {
-        char labels[192], dl[160];
-        snprintf(labels, sizeof labels, "consumergroup=\"%s\",stream=\"%s\",partition=\"%s\"",
-                 consumer, pw_db_get(r, i, "stream"), pw_db_get(r, i, "partition"));
-        snprintf(dl, sizeof dl, "consumer=\"%s\",stream=\"%s\"", consumer,
-                 pw_db_get(r, i, "stream"));
-        pw_metrics_set(m, "pathways_consumergroup_current_offset", labels,
-                       (double)pw_db_get_i64(r, i, "offset"));
-        pw_metrics_set(m, "pathways_consumergroup_lag", labels, (double)pw_db_get_i64(r, i, "lag"));
-        pw_metrics_set(m, "pathways_consumergroup_lag_seconds", labels,
-                       atof(pw_db_get(r, i, "lag_seconds")));
-        pw_metrics_set(m, "pathways_dead_letters", dl, (double)pw_db_get_i64(r, i, "dead"));
+    for (size_t i = 0; i < n; i++) {
+        set_row(m, &rows[i]);
+        if (i > 0 && strcmp(rows[i].stream, rows[i - 1].stream) == 0)
+            continue; /* the stream's dead letters are set from its first row */
+        int64_t dead = 0;
+        for (size_t j = i; j < n && strcmp(rows[j].stream, rows[i].stream) == 0; j++)
+            dead += rows[j].dead_letters;
+        char dl[160];
+        snprintf(dl, sizeof dl, "consumer=\"%s\",stream=\"%s\"", consumer, rows[i].stream);
+        pw_metrics_set(m, "pathways_dead_letters", dl, (double)dead);
     }
-    PQclear(r);
+    free(rows);
     return 0;
 }
 

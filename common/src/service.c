@@ -16,6 +16,7 @@
 #include "pathways/http.h"
 #include "pathways/log.h"
 #include "pathways/migrate.h"
+#include "pathways/topology.h"
 #include "gate.h"
 #include "queue_metrics.h"
 #include "service_internal.h"
@@ -78,6 +79,11 @@ int pw_service_on_request(pw_service_t *svc, pw_request_fn fn, void *ctx)
 
 static int add_consumer(pw_service_t *svc, consumer_spec_t spec)
 {
+    char err[256];
+    if (pw_topology_check_consumer(svc->id, spec.owner, spec.stream, err, sizeof err) != 0) {
+        pw_error("cannot consume: %s", err);
+        return -1;
+    }
     if (svc->nconsumers == MAX_CONSUMERS || !spec.fn == !spec.batch_fn)
         return -1;
     svc->consumers[svc->nconsumers++] = spec;
@@ -154,6 +160,11 @@ void pw_service_stop(pw_service_t *svc)
 int pw_service_append(pw_service_t *svc, const char *stream, const char *type, const char *key,
                       const char *event_id, const ProtobufCMessage *payload)
 {
+    char err[256];
+    if (pw_topology_check_owner(svc->id, stream, err, sizeof err) != 0) {
+        pw_error("cannot append: %s", err);
+        return -1;
+    }
     return pw_appender_add_msg(svc->appender, stream, type, key, event_id, payload);
 }
 

@@ -64,8 +64,8 @@ static const char STORE_SQL[] =
     " held_since = EXCLUDED.held_since, updated_at = now()";
 
 struct elig_det_batch {
-    elig_buf_t cols[C_COUNT];
-    elig_buf_t scratch;
+    pw_buf_t cols[C_COUNT];
+    pw_buf_t scratch;
     size_t count;
 };
 
@@ -75,8 +75,8 @@ elig_det_batch_t *elig_det_batch_new(void)
     if (!b)
         return NULL;
     for (int c = 0; c < C_COUNT; c++)
-        elig_buf_init(&b->cols[c]);
-    elig_buf_init(&b->scratch);
+        pw_buf_init(&b->cols[c]);
+    pw_buf_init(&b->scratch);
     return b;
 }
 
@@ -85,8 +85,8 @@ void elig_det_batch_destroy(elig_det_batch_t **p)
     if (!p || !*p)
         return;
     for (int c = 0; c < C_COUNT; c++)
-        elig_buf_release(&(*p)->cols[c]);
-    elig_buf_release(&(*p)->scratch);
+        pw_buf_release(&(*p)->cols[c]);
+    pw_buf_release(&(*p)->scratch);
     free(*p);
     *p = NULL;
 }
@@ -94,7 +94,7 @@ void elig_det_batch_destroy(elig_det_batch_t **p)
 void elig_det_batch_clear(elig_det_batch_t *b)
 {
     for (int c = 0; c < C_COUNT; c++)
-        elig_buf_clear(&b->cols[c]);
+        pw_buf_clear(&b->cols[c]);
     b->count = 0;
 }
 
@@ -103,53 +103,53 @@ size_t elig_det_batch_count(const elig_det_batch_t *b)
     return b->count;
 }
 
-void elig_det_criteria_json(const elig_result_t *r, elig_buf_t *out)
+void elig_det_criteria_json(const elig_result_t *r, pw_buf_t *out)
 {
-    elig_buf_puts(out, "[");
+    pw_buf_puts(out, "[");
     for (size_t i = 0; i < r->n_criteria; i++) {
         const elig_criterion_t *c = &r->criteria[i];
-        elig_buf_puts(out, i ? ",{" : "{");
-        elig_buf_json_kv(out, 1, "name", c->name);
-        elig_buf_json_kv(out, 0, "result", elig_criterion_result_name(c->result));
-        elig_buf_json_kv(out, 0, "observed", c->observed);
-        elig_buf_json_kv(out, 0, "required", c->required);
-        elig_buf_json_kv(out, 0, "reason", c->reason);
-        elig_buf_puts(out, "}");
+        pw_buf_puts(out, i ? ",{" : "{");
+        pw_buf_json_kv(out, 1, "name", c->name);
+        pw_buf_json_kv(out, 0, "result", elig_criterion_result_name(c->result));
+        pw_buf_json_kv(out, 0, "observed", c->observed);
+        pw_buf_json_kv(out, 0, "required", c->required);
+        pw_buf_json_kv(out, 0, "reason", c->reason);
+        pw_buf_puts(out, "}");
     }
-    elig_buf_puts(out, "]");
+    pw_buf_puts(out, "]");
 }
 
-static void json_date(elig_buf_t *out, const char *key, int32_t days)
+static void json_date(pw_buf_t *out, const char *key, int32_t days)
 {
     char d[PW_DATE_LEN] = "";
     if (days != ELIG_NO_DATE)
         pw_date_format(days, d);
-    elig_buf_json_kv(out, 0, key, d);
+    pw_buf_json_kv(out, 0, key, d);
 }
 
-void elig_det_facts_json(const elig_facts_t *f, elig_buf_t *out)
+void elig_det_facts_json(const elig_facts_t *f, pw_buf_t *out)
 {
-    elig_buf_puts(out, "{");
-    elig_buf_json_kv(out, 1, "job_family", f->job_family);
-    elig_buf_json_kv(out, 0, "job_title", f->job_title);
-    elig_buf_json_kv(out, 0, "status", elig_status_name(f->status));
-    elig_buf_json_kv(out, 0, "status_raw", f->status_raw);
-    elig_buf_json_kv(out, 0, "employment_type", elig_type_name(f->employment_type));
-    elig_buf_json_kv(out, 0, "employment_type_raw", f->employment_type_raw);
+    pw_buf_puts(out, "{");
+    pw_buf_json_kv(out, 1, "job_family", f->job_family);
+    pw_buf_json_kv(out, 0, "job_title", f->job_title);
+    pw_buf_json_kv(out, 0, "status", elig_status_name(f->status));
+    pw_buf_json_kv(out, 0, "status_raw", f->status_raw);
+    pw_buf_json_kv(out, 0, "employment_type", elig_type_name(f->employment_type));
+    pw_buf_json_kv(out, 0, "employment_type_raw", f->employment_type_raw);
     if (f->has_hours)
-        elig_buf_printf(out, ",\"scheduled_hours\":%.17g", f->scheduled_hours);
+        pw_buf_printf(out, ",\"scheduled_hours\":%.17g", f->scheduled_hours);
     else
-        elig_buf_puts(out, ",\"scheduled_hours\":null");
-    elig_buf_json_kv(out, 0, "standing", elig_standing_name(f->standing));
-    elig_buf_json_kv(out, 0, "standing_raw", f->standing_raw);
+        pw_buf_puts(out, ",\"scheduled_hours\":null");
+    pw_buf_json_kv(out, 0, "standing", elig_standing_name(f->standing));
+    pw_buf_json_kv(out, 0, "standing_raw", f->standing_raw);
     json_date(out, "hire_date", f->hire_date);
     json_date(out, "period_start", f->period_start);
-    elig_buf_printf(out, ",\"employer_participates\":%s",
-                    f->employer_participates < 0 ? "null"
-                    : f->employer_participates   ? "true"
-                                                 : "false");
-    elig_buf_json_kv(out, 0, "program_state", f->program_state);
-    elig_buf_puts(out, "}");
+    pw_buf_printf(out, ",\"employer_participates\":%s",
+                  f->employer_participates < 0 ? "null"
+                  : f->employer_participates   ? "true"
+                                               : "false");
+    pw_buf_json_kv(out, 0, "program_state", f->program_state);
+    pw_buf_puts(out, "}");
 }
 
 int elig_det_batch_add(elig_det_batch_t *b, const elig_rules_t *rules, const elig_facts_t *f,
@@ -157,33 +157,33 @@ int elig_det_batch_add(elig_det_batch_t *b, const elig_rules_t *rules, const eli
                        const char *signature, const char *cause_event_id, int published)
 {
     char held[ELIG_SPELL_TEXT_MAX];
-    elig_buf_t *c = b->cols;
-    elig_buf_arr_add(&c[C_EMPLOYER], f->employer);
-    elig_buf_arr_add(&c[C_EMPLOYEE], f->employee);
-    elig_buf_arr_add(&c[C_PROGRAM], rules->program);
-    elig_buf_arr_add(&c[C_OUTCOME], elig_outcome_name(r->outcome));
-    elig_buf_arr_add(&c[C_PREVIOUS], elig_outcome_name(previous_outcome));
-    elig_buf_clear(&b->scratch);
+    pw_buf_t *c = b->cols;
+    pw_buf_arr_add(&c[C_EMPLOYER], f->employer);
+    pw_buf_arr_add(&c[C_EMPLOYEE], f->employee);
+    pw_buf_arr_add(&c[C_PROGRAM], rules->program);
+    pw_buf_arr_add(&c[C_OUTCOME], elig_outcome_name(r->outcome));
+    pw_buf_arr_add(&c[C_PREVIOUS], elig_outcome_name(previous_outcome));
+    pw_buf_clear(&b->scratch);
     elig_det_criteria_json(r, &b->scratch);
-    elig_buf_arr_add(&c[C_CRITERIA], elig_buf_str(&b->scratch));
-    elig_buf_arr_add_i64(&c[C_RULE_VERSION], rules->version);
-    elig_buf_clear(&b->scratch);
+    pw_buf_arr_add(&c[C_CRITERIA], pw_buf_str(&b->scratch));
+    pw_buf_arr_add_i64(&c[C_RULE_VERSION], rules->version);
+    pw_buf_clear(&b->scratch);
     if (published)
         elig_det_facts_json(f, &b->scratch);
-    elig_buf_arr_add(&c[C_FACTS], published ? elig_buf_str(&b->scratch) : NULL);
-    elig_buf_arr_add_date(&c[C_ELIGIBLE_FROM], r->eligible_from);
-    elig_buf_arr_add_date(&c[C_AS_OF], r->as_of);
-    elig_buf_arr_add(&c[C_CAUSE], cause_event_id ? cause_event_id : "");
-    elig_buf_arr_add(&c[C_PUBLISHED], published ? "t" : "f");
-    elig_buf_arr_add(&c[C_SIGNATURE], signature);
-    elig_buf_arr_add_date(&c[C_SINCE], r->eligible_since);
-    elig_buf_arr_add_date(&c[C_UNTIL], r->eligible_until);
+    pw_buf_arr_add(&c[C_FACTS], published ? pw_buf_str(&b->scratch) : NULL);
+    pw_buf_arr_add_date(&c[C_ELIGIBLE_FROM], r->eligible_from);
+    pw_buf_arr_add_date(&c[C_AS_OF], r->as_of);
+    pw_buf_arr_add(&c[C_CAUSE], cause_event_id ? cause_event_id : "");
+    pw_buf_arr_add(&c[C_PUBLISHED], published ? "t" : "f");
+    pw_buf_arr_add(&c[C_SIGNATURE], signature);
+    pw_buf_arr_add_date(&c[C_SINCE], r->eligible_since);
+    pw_buf_arr_add_date(&c[C_UNTIL], r->eligible_until);
     elig_spell_format(spell, held, sizeof held);
-    elig_buf_arr_add(&c[C_HELD], held);
-    if (!elig_buf_ok(&b->scratch))
+    pw_buf_arr_add(&c[C_HELD], held);
+    if (!pw_buf_ok(&b->scratch))
         return -1;
     for (int i = 0; i < C_COUNT; i++)
-        if (!elig_buf_ok(&c[i]))
+        if (!pw_buf_ok(&c[i]))
             return -1;
     b->count++;
     return 0;
@@ -195,8 +195,8 @@ int elig_det_batch_store(elig_det_batch_t *b, pw_db_t *db)
     if (b->count == 0)
         return 0;
     for (int c = 0; c < C_COUNT; c++) {
-        params[c] = elig_buf_array(&b->cols[c]);
-        if (!elig_buf_ok(&b->cols[c]))
+        params[c] = pw_buf_array(&b->cols[c]);
+        if (!pw_buf_ok(&b->cols[c]))
             return -1;
     }
     PGresult *res = pw_db_prepared(db, "elig_det_store", STORE_SQL, C_COUNT, params);

@@ -10,7 +10,7 @@
 #include "pathways/db.h"
 #include "rules.h"
 #include "spell.h"
-#include "textbuf.h"
+#include "pathways/buf.h"
 
 typedef struct elig_det_batch elig_det_batch_t;
 
@@ -54,7 +54,7 @@ void elig_det_msg_build(elig_det_msg_t *m, const elig_rules_t *rules, const elig
 
 /* The JSON stored for the criteria and the frozen decision facts (no
  * contact details), appended to out. */
-void elig_det_criteria_json(const elig_result_t *r, elig_buf_t *out);
-void elig_det_facts_json(const elig_facts_t *f, elig_buf_t *out);
+void elig_det_criteria_json(const elig_result_t *r, pw_buf_t *out);
+void elig_det_facts_json(const elig_facts_t *f, pw_buf_t *out);
 
 #endif

@@ -6,7 +6,7 @@
 
 #include "facts.h"
 #include "pathways/log.h"
-#include "textbuf.h"
+#include "pathways/buf.h"
 
 #define ACCEPTED PATHWAYS__V1__ACK_RESULT__ACK_RESULT_ACCEPTED
 #define REJECTED PATHWAYS__V1__ACK_RESULT__ACK_RESULT_REJECTED
@@ -73,17 +73,17 @@ uint8_t *elig_admin_error(const char *request_id, const char *code, const char *
 /* Runs the upsert; returns 1 created, 0 updated, -1 on a database error. */
 static int upsert(pw_db_t *db, const Pathways__V1__EmployerUpsert *u)
 {
-    elig_buf_t programs;
-    elig_buf_init(&programs);
+    pw_buf_t programs;
+    pw_buf_init(&programs);
     for (size_t i = 0; i < u->n_programs; i++)
-        elig_buf_arr_add(&programs, u->programs[i]);
+        pw_buf_arr_add(&programs, u->programs[i]);
     if (u->n_programs == 0)
-        elig_buf_arr_add(&programs, ELIG_DEFAULT_PROGRAM);
-    const char *params[4] = {u->employer, u->name, u->hr_contact_email, elig_buf_array(&programs)};
+        pw_buf_arr_add(&programs, ELIG_DEFAULT_PROGRAM);
+    const char *params[4] = {u->employer, u->name, u->hr_contact_email, pw_buf_array(&programs)};
     PGresult *res = NULL;
-    if (elig_buf_ok(&programs) && pw_db_ensure(db) == 0)
+    if (pw_buf_ok(&programs) && pw_db_ensure(db) == 0)
         res = pw_db_prepared(db, "elig_employer_upsert", UPSERT_SQL, 4, params);
-    elig_buf_release(&programs);
+    pw_buf_release(&programs);
     if (!res)
         return -1;
     int created = PQntuples(res) == 1 && strcmp(pw_db_get(res, 0, "created"), "t") == 0;
@@ -128,16 +128,16 @@ uint8_t *elig_employer_handle_admin(pw_service_t *svc, const uint8_t *data, size
 int elig_employer_check(pw_db_t *db, const Pathways__V1__PublishBatch *batch,
                         elig_event_state_t *states)
 {
-    elig_buf_t names;
+    pw_buf_t names;
     zhash_t *known = zhash_new();
     int rc = -1;
-    elig_buf_init(&names);
+    pw_buf_init(&names);
     for (size_t i = 0; i < batch->n_events; i++)
         if (states[i].result == ACCEPTED)
-            elig_buf_arr_add(&names, batch->events[i]->source);
-    const char *params[1] = {elig_buf_array(&names)};
+            pw_buf_arr_add(&names, batch->events[i]->source);
+    const char *params[1] = {pw_buf_array(&names)};
     PGresult *res = NULL;
-    if (known && elig_buf_ok(&names))
+    if (known && pw_buf_ok(&names))
         res = pw_db_prepared(db, "elig_employer_known", KNOWN_SQL, 1, params);
     if (res) {
         for (int r = 0; r < PQntuples(res); r++)
@@ -153,6 +153,6 @@ int elig_employer_check(pw_db_t *db, const Pathways__V1__PublishBatch *batch,
     }
     PQclear(res);
     zhash_destroy(&known);
-    elig_buf_release(&names);
+    pw_buf_release(&names);
     return rc;
 }

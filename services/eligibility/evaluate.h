@@ -8,10 +8,11 @@
 
 #include "determination.h"
 #include "pathways/service.h"
+#include "pathways/topology.h"
 #include "registry.h"
 #include "rules.h"
 
-#define ELIG_STREAM_ELIGIBILITY "eligibility"
+#define ELIG_STREAM_ELIGIBILITY PW_STREAM_ELIGIBILITY
 #define ELIG_TYPE_DETERMINED    "org.pathways.eligibility.determined.v1"
 
 typedef struct {

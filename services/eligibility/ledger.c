@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "textbuf.h"
+#include "pathways/buf.h"
 
 enum { C_EMPLOYER, C_EVENT_ID, C_EMPLOYEE, C_TYPE, C_EFFECTIVE, C_ORD, C_COUNT };
 
@@ -21,7 +21,7 @@ static const char RECORD_SQL[] =
 #define DUPLICATE PATHWAYS__V1__ACK_RESULT__ACK_RESULT_DUPLICATE
 
 static int run(pw_db_t *db, const Pathways__V1__PublishBatch *batch, elig_event_state_t *states,
-               elig_buf_t *cols)
+               pw_buf_t *cols)
 {
     const char *params[C_COUNT + 1];
     size_t n = 0;
@@ -29,23 +29,20 @@ static int run(pw_db_t *db, const Pathways__V1__PublishBatch *batch, elig_event_
         const Pathways__V1__EmployeeEvent *e = batch->events[i];
         if (states[i].result != ACCEPTED)
             continue;
-        elig_buf_arr_add(&cols[C_EMPLOYER], e->source);
-        elig_buf_arr_add(&cols[C_EVENT_ID], e->id);
-        elig_buf_arr_add(&cols[C_EMPLOYEE], e->subject);
-        elig_buf_arr_add(&cols[C_TYPE], e->type);
-        elig_buf_arr_add(&cols[C_EFFECTIVE], e->effective_date);
-        elig_buf_arr_add_i64(&cols[C_ORD], (int64_t)i);
+        pw_buf_arr_add(&cols[C_EMPLOYER], e->source);
+        pw_buf_arr_add(&cols[C_EVENT_ID], e->id);
+        pw_buf_arr_add(&cols[C_EMPLOYEE], e->subject);
+        pw_buf_arr_add(&cols[C_TYPE], e->type);
+        pw_buf_arr_add(&cols[C_EFFECTIVE], e->effective_date);
+        pw_buf_arr_add_i64(&cols[C_ORD], (int64_t)i);
         /* Presumed duplicate until the insert says it is new. */
         states[i].result = DUPLICATE;
         n++;
     }
     if (n == 0)
         return 0;
-    for (int c = 0; c < C_COUNT; c++) {
-        params[c] = elig_buf_array(&cols[c]);
-        if (!elig_buf_ok(&cols[c]))
-            return -1;
-    }
+    if (pw_buf_arrays(cols, C_COUNT, params) != 0)
+        return -1;
     params[C_COUNT] = batch->batch_id;
     PGresult *res = pw_db_prepared(db, "elig_ledger_record", RECORD_SQL, C_COUNT + 1, params);
     if (!res)
@@ -65,11 +62,9 @@ static int run(pw_db_t *db, const Pathways__V1__PublishBatch *batch, elig_event_
 int elig_ledger_record(pw_db_t *db, const Pathways__V1__PublishBatch *batch,
                        elig_event_state_t *states)
 {
-    elig_buf_t cols[C_COUNT];
-    for (int c = 0; c < C_COUNT; c++)
-        elig_buf_init(&cols[c]);
+    pw_buf_t cols[C_COUNT];
+    pw_buf_init_all(cols, C_COUNT);
     int rc = run(db, batch, states, cols);
-    for (int c = 0; c < C_COUNT; c++)
-        elig_buf_release(&cols[c]);
+    pw_buf_release_all(cols, C_COUNT);
     return rc;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "pathways/codec.h"
-#include "textbuf.h"
+#include "pathways/buf.h"
 
 #define STATE_PREFIX "ENROLLMENT_STATE_"
 
@@ -40,7 +40,7 @@ static void state_name(int state, char *out, size_t len)
 
 /* Adds ev's row to cols (or nothing, for a change that names no state).
  * Returns 0, or -1 when the payload does not decode. */
-static int add_event(elig_buf_t *cols, const pw_event_t *ev, char *err, size_t errlen)
+static int add_event(pw_buf_t *cols, const pw_event_t *ev, char *err, size_t errlen)
 {
     Pathways__V1__EnrollmentChanged *c = pw_decode_enrollment_changed(ev->payload, ev->payload_len);
     char state[40];
@@ -50,23 +50,23 @@ static int add_event(elig_buf_t *cols, const pw_event_t *ev, char *err, size_t e
     }
     state_name(c->to_state, state, sizeof state);
     if (*c->employer && *c->employee && *c->program && *state) {
-        elig_buf_arr_add(&cols[C_EMPLOYER], c->employer);
-        elig_buf_arr_add(&cols[C_EMPLOYEE], c->employee);
-        elig_buf_arr_add(&cols[C_PROGRAM], c->program);
-        elig_buf_arr_add(&cols[C_STATE], state);
+        pw_buf_arr_add(&cols[C_EMPLOYER], c->employer);
+        pw_buf_arr_add(&cols[C_EMPLOYEE], c->employee);
+        pw_buf_arr_add(&cols[C_PROGRAM], c->program);
+        pw_buf_arr_add(&cols[C_STATE], state);
     }
     pw_free_enrollment_changed(&c);
     return 0;
 }
 
-static pw_apply_t upsert(pw_db_t *db, elig_buf_t *cols, char *err, size_t errlen)
+static pw_apply_t upsert(pw_db_t *db, pw_buf_t *cols, char *err, size_t errlen)
 {
     const char *params[C_COUNT];
     if (cols[C_EMPLOYER].items == 0)
         return PW_APPLY_OK;
     for (int k = 0; k < C_COUNT; k++) {
-        params[k] = elig_buf_array(&cols[k]);
-        if (!elig_buf_ok(&cols[k])) {
+        params[k] = pw_buf_array(&cols[k]);
+        if (!pw_buf_ok(&cols[k])) {
             snprintf(err, errlen, "participation: out of memory");
             return PW_APPLY_RETRY;
         }
@@ -84,16 +84,16 @@ pw_apply_t elig_participation_apply(void *ctx, pw_db_t *db, const pw_event_t *ev
                                     char *err, size_t errlen)
 {
     (void)ctx;
-    elig_buf_t cols[C_COUNT];
+    pw_buf_t cols[C_COUNT];
     pw_apply_t out = PW_APPLY_OK;
     for (int k = 0; k < C_COUNT; k++)
-        elig_buf_init(&cols[k]);
+        pw_buf_init(&cols[k]);
     for (size_t i = 0; i < n && out == PW_APPLY_OK; i++)
         if (add_event(cols, &evs[i], err, errlen) != 0)
             out = PW_APPLY_REJECT;
     if (out == PW_APPLY_OK)
         out = upsert(db, cols, err, errlen);
     for (int k = 0; k < C_COUNT; k++)
-        elig_buf_release(&cols[k]);
+        pw_buf_release(&cols[k]);
     return out;
 }

@@ -14,8 +14,9 @@
 
 #include "pathways/db.h"
 #include "pathways/stream.h"
+#include "pathways/topology.h"
 
-#define ELIG_STREAM_ENROLLMENT "enrollment"
+#define ELIG_STREAM_ENROLLMENT PW_STREAM_ENROLLMENT
 
 /* The pw_apply_batch_fn for stream "enrollment" (ctx unused): upserts the
  * states of evs[0..n) (EnrollmentChanged) in one statement; a batch with an

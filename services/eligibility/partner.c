@@ -15,6 +15,7 @@
 #include "pathways/date.h"
 #include "pathways/log.h"
 #include "registry.h"
+#include "selfid_store.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -212,6 +213,7 @@ static int run_steps(elig_partner_t *self, pw_service_t *svc, job_t *job)
     pw_db_t *db = pw_service_db(svc);
     if (elig_employer_check(db, job->batch, job->ev) != 0 || dedupe_in_batch(job) != 0 ||
         elig_ledger_record(db, job->batch, job->ev) != 0 ||
+        elig_selfid_store(db, job->batch, job->ev) != 0 ||
         load_employees(job, db, self->rules->program) != 0 || date_states(job) != 0)
         return -1;
     elig_det_batch_clear(self->dets);

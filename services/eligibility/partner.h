@@ -16,10 +16,11 @@
 #include <stdint.h>
 
 #include "pathways/service.h"
+#include "pathways/topology.h"
 #include "evaluate.h"
 #include "rules.h"
 
-#define ELIG_STREAM_EMPLOYEE "employee"
+#define ELIG_STREAM_EMPLOYEE PW_STREAM_EMPLOYEE
 
 typedef struct elig_partner elig_partner_t;
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "selfid_guard.h"
+
 static const char *const ENROLLMENT_STATES[] = {
     "invited",   "applied", "enrolled",  "waitlisted", "in_training", "completed",
     "certified", "placed",  "withdrawn", "exited",     "paused",
@@ -395,7 +397,9 @@ int elig_program_parse(const char *text, size_t len, const char *source, elig_ru
         yaml_parser_delete(&parser);
         return -1;
     }
-    int rc = program_root(&p, yaml_document_get_root_node(&doc));
+    int rc = elig_selfid_guard(&doc, p.source, err, errlen, line);
+    if (rc == 0)
+        rc = program_root(&p, yaml_document_get_root_node(&doc));
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     return rc;

@@ -9,7 +9,7 @@
 
 #include "pathways/date.h"
 #include "rules.h"
-#include "textbuf.h"
+#include "pathways/buf.h"
 
 /* Columns written by save, in parameter order. */
 // clang-format off
@@ -225,10 +225,10 @@ static void read_context(const cols_t *c, int row, elig_employee_t *e)
 
 int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
 {
-    elig_buf_t keys[2];
+    pw_buf_t keys[2];
     int rc = -1;
-    elig_buf_init(&keys[0]);
-    elig_buf_init(&keys[1]);
+    pw_buf_init(&keys[0]);
+    pw_buf_init(&keys[1]);
     for (size_t i = 0; i < n; i++) {
         char employer[sizeof emps[i].facts.employer], employee[sizeof emps[i].facts.employee];
         snprintf(employer, sizeof employer, "%s", emps[i].facts.employer);
@@ -236,11 +236,11 @@ int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, 
         elig_facts_init(&emps[i].facts, employer, employee);
         emps[i].exists = emps[i].dirty = emps[i].outcome = 0;
         emps[i].signature[0] = emps[i].last_event_id[0] = '\0';
-        elig_buf_arr_add(&keys[0], employer);
-        elig_buf_arr_add(&keys[1], employee);
+        pw_buf_arr_add(&keys[0], employer);
+        pw_buf_arr_add(&keys[1], employee);
     }
-    const char *params[3] = {program, elig_buf_array(&keys[0]), elig_buf_array(&keys[1])};
-    if (!elig_buf_ok(&keys[0]) || !elig_buf_ok(&keys[1]))
+    const char *params[3] = {program, pw_buf_array(&keys[0]), pw_buf_array(&keys[1])};
+    if (!pw_buf_ok(&keys[0]) || !pw_buf_ok(&keys[1]))
         goto done;
     PGresult *res = pw_db_prepared(db, "elig_registry_load", LOAD_SQL, 3, params);
     if (!res)
@@ -259,8 +259,8 @@ int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, 
     PQclear(res);
     rc = 0;
 done:
-    elig_buf_release(&keys[0]);
-    elig_buf_release(&keys[1]);
+    pw_buf_release(&keys[0]);
+    pw_buf_release(&keys[1]);
     return rc;
 }
 
@@ -317,43 +317,43 @@ int elig_registry_page(pw_db_t *db, const char *program, const elig_scope_t *sco
     return 0;
 }
 
-static void add_row(elig_buf_t *cols, const elig_employee_t *e)
+static void add_row(pw_buf_t *cols, const elig_employee_t *e)
 {
     const elig_facts_t *f = &e->facts;
     char hours[32];
-    elig_buf_arr_add(&cols[C_EMPLOYER], f->employer);
-    elig_buf_arr_add(&cols[C_EMPLOYEE], f->employee);
-    elig_buf_arr_add(&cols[C_JOB_FAMILY], f->job_family);
-    elig_buf_arr_add(&cols[C_JOB_TITLE], f->job_title);
-    elig_buf_arr_add(&cols[C_STATUS], elig_status_name(f->status));
-    elig_buf_arr_add(&cols[C_STATUS_RAW], f->status_raw);
-    elig_buf_arr_add(&cols[C_TYPE], elig_type_name(f->employment_type));
-    elig_buf_arr_add(&cols[C_TYPE_RAW], f->employment_type_raw);
+    pw_buf_arr_add(&cols[C_EMPLOYER], f->employer);
+    pw_buf_arr_add(&cols[C_EMPLOYEE], f->employee);
+    pw_buf_arr_add(&cols[C_JOB_FAMILY], f->job_family);
+    pw_buf_arr_add(&cols[C_JOB_TITLE], f->job_title);
+    pw_buf_arr_add(&cols[C_STATUS], elig_status_name(f->status));
+    pw_buf_arr_add(&cols[C_STATUS_RAW], f->status_raw);
+    pw_buf_arr_add(&cols[C_TYPE], elig_type_name(f->employment_type));
+    pw_buf_arr_add(&cols[C_TYPE_RAW], f->employment_type_raw);
     snprintf(hours, sizeof hours, "%.17g", f->scheduled_hours);
-    elig_buf_arr_add(&cols[C_HOURS], f->has_hours ? hours : NULL);
-    elig_buf_arr_add(&cols[C_STANDING], elig_standing_name(f->standing));
-    elig_buf_arr_add(&cols[C_STANDING_RAW], f->standing_raw);
-    elig_buf_arr_add_date(&cols[C_HIRE_DATE], f->hire_date);
-    elig_buf_arr_add_date(&cols[C_PERIOD_START], f->period_start);
-    elig_buf_arr_add(&cols[C_GIVEN_NAME], f->given_name);
-    elig_buf_arr_add(&cols[C_FAMILY_NAME], f->family_name);
-    elig_buf_arr_add(&cols[C_EMAIL], f->email);
-    elig_buf_arr_add(&cols[C_PHONE], f->phone);
-    elig_buf_arr_add(&cols[C_LANGUAGE], f->language);
-    elig_buf_arr_add(&cols[C_REASON_CODE], f->reason_code);
+    pw_buf_arr_add(&cols[C_HOURS], f->has_hours ? hours : NULL);
+    pw_buf_arr_add(&cols[C_STANDING], elig_standing_name(f->standing));
+    pw_buf_arr_add(&cols[C_STANDING_RAW], f->standing_raw);
+    pw_buf_arr_add_date(&cols[C_HIRE_DATE], f->hire_date);
+    pw_buf_arr_add_date(&cols[C_PERIOD_START], f->period_start);
+    pw_buf_arr_add(&cols[C_GIVEN_NAME], f->given_name);
+    pw_buf_arr_add(&cols[C_FAMILY_NAME], f->family_name);
+    pw_buf_arr_add(&cols[C_EMAIL], f->email);
+    pw_buf_arr_add(&cols[C_PHONE], f->phone);
+    pw_buf_arr_add(&cols[C_LANGUAGE], f->language);
+    pw_buf_arr_add(&cols[C_REASON_CODE], f->reason_code);
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
-        elig_buf_arr_add_date(&cols[C_JOB_EFF + g], f->group_date[g]);
-    elig_buf_arr_add(&cols[C_LAST_EVENT_ID], e->last_event_id);
+        pw_buf_arr_add_date(&cols[C_JOB_EFF + g], f->group_date[g]);
+    pw_buf_arr_add(&cols[C_LAST_EVENT_ID], e->last_event_id);
 }
 
 int elig_registry_save(pw_db_t *db, const elig_employee_t *emps, size_t n)
 {
-    elig_buf_t cols[C_COUNT];
+    pw_buf_t cols[C_COUNT];
     const char *params[C_COUNT];
     size_t dirty = 0;
     int rc = -1, ok = 1;
     for (int c = 0; c < C_COUNT; c++)
-        elig_buf_init(&cols[c]);
+        pw_buf_init(&cols[c]);
     for (size_t i = 0; i < n; i++) {
         if (emps[i].dirty) {
             add_row(cols, &emps[i]);
@@ -365,8 +365,8 @@ int elig_registry_save(pw_db_t *db, const elig_employee_t *emps, size_t n)
         goto done;
     }
     for (int c = 0; c < C_COUNT; c++) {
-        params[c] = elig_buf_array(&cols[c]);
-        ok &= elig_buf_ok(&cols[c]);
+        params[c] = pw_buf_array(&cols[c]);
+        ok &= pw_buf_ok(&cols[c]);
     }
     if (ok) {
         PGresult *res = pw_db_prepared(db, "elig_registry_save", SAVE_SQL, C_COUNT, params);
@@ -375,6 +375,6 @@ int elig_registry_save(pw_db_t *db, const elig_employee_t *emps, size_t n)
     }
 done:
     for (int c = 0; c < C_COUNT; c++)
-        elig_buf_release(&cols[c]);
+        pw_buf_release(&cols[c]);
     return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "facts.h"
 #include "pathways/date.h"
+#include "pathways/selfid.h"
 
 int elig_reason_set(elig_reason_t *why, const char *code, const char *fmt, ...)
 {
@@ -184,6 +185,25 @@ static int check_required(const Pathways__V1__EmployeeEvent *ev, elig_reason_t *
     return 0;
 }
 
+/* Voluntary self-identification: each answer a word of its field's
+ * vocabulary. The value is not echoed (it is the employee's answer, and
+ * the reason goes back to the partner and into logs). */
+static int check_self_id(const Pathways__V1__SelfIdentification *s, elig_reason_t *why)
+{
+    size_t bad;
+    if (!s || pw_selfid_check(s, &bad) == 0)
+        return 0;
+    const pw_selfid_field_t *f = pw_selfid_field(bad);
+    char words[224] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < f->nwords && used < sizeof words; k++) {
+        int n = snprintf(words + used, sizeof words - used, "%s%s", k ? ", " : "", f->words[k]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return elig_reason_set(why, "unknown_self_id_value",
+                           "self_id.%s is not a word of its vocabulary (%s)", f->name, words);
+}
+
 int elig_validate_event(const Pathways__V1__EmployeeEvent *ev, int32_t today,
                         int32_t max_future_days, elig_reason_t *why)
 {
@@ -193,8 +213,10 @@ int elig_validate_event(const Pathways__V1__EmployeeEvent *ev, int32_t today,
     if (check_attributes(ev, why) ||
         check_effective_date(ev->effective_date, today, max_future_days, why))
         return -1;
-    if (ev->data && (check_texts(ev->data, why) ||
-                     check_values(ev->data, today, max_future_days, why)))
+    if (ev->data &&
+        (check_texts(ev->data, why) || check_values(ev->data, today, max_future_days, why)))
+        return -1;
+    if (check_self_id(ev->self_id, why))
         return -1;
     return check_required(ev, why);
 }

@@ -39,7 +39,6 @@
 #include "lifecycle.h"
 #include "pathways/stream.h"
 
-#define ENR_ELIGIBILITY_STREAM "eligibility"
 /* The foundation has one program; a determination without one means it. */
 #define ENR_DEFAULT_PROGRAM   "mapp"
 #define ENR_REASON_TERMINATED "terminated"

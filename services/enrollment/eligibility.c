@@ -8,6 +8,7 @@
 
 #include "determination.h"
 #include "facts.h"
+#include "pathways/topology.h"
 #include "pathways/codec.h"
 
 /* The decision and, beside it, the stream event it came from. */
@@ -36,7 +37,7 @@ static int from_stream(const PGresult *res, char **facts, char **failing)
     free(bytes);
     if (!d)
         return -1;
-    enr_source_t src = {ENR_ELIGIBILITY_STREAM, (uint32_t)pw_db_get_i64(res, 0, "source_partition"),
+    enr_source_t src = {PW_STREAM_ELIGIBILITY, (uint32_t)pw_db_get_i64(res, 0, "source_partition"),
                         pw_db_get_i64(res, 0, "source_seq")};
     *facts = enr_facts_json(d, &src, ENR_FACTS_FULL);
     *failing = enr_facts_failing(d);
@@ -90,7 +91,7 @@ int enr_eligibility_check(pw_db_t *db, const char *employer, const char *employe
 {
     if (facts)
         *facts = NULL;
-    const char *p[4] = {employer, employee, program, ENR_ELIGIBILITY_STREAM};
+    const char *p[4] = {employer, employee, program, PW_STREAM_ELIGIBILITY};
     PGresult *res = pw_db_prepared(db, "enr_det_check", SQL_CHECK, 4, p);
     if (!res) {
         snprintf(why, whylen, "read determination: %s", pw_db_error(db));

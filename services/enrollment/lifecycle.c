@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pathways/topology.h"
 #include "pathways/pgarray.h"
 
 #define ENR_KEY_MAX 512
@@ -153,7 +154,7 @@ static enr_result_t announce(const enr_emitter_t *emit, const char *type, enr_st
     ev.new_role = (char *)(to == ENR_STATE_PLACED ? nz(c->new_role) : "");
     ev.review_flag = strcmp(type, ENR_EVENT_REVIEW_FLAGGED) == 0;
     ev.historical = c->historical != 0;
-    if (emit->fn(emit->ctx, ENR_STREAM, type, key, NULL, &ev.base) != 0) {
+    if (emit->fn(emit->ctx, PW_STREAM_ENROLLMENT, type, key, NULL, &ev.base) != 0) {
         snprintf(err, errlen, "cannot append EnrollmentChanged");
         return ENR_ERR_DB;
     }

@@ -11,7 +11,6 @@
 #include "pathways/db.h"
 #include "transitions.h"
 
-#define ENR_STREAM     "enrollment"
 #define ENR_EVENT_TYPE "org.pathways.enrollment.changed.v1"
 /* A review flag set or cleared: EnrollmentChanged with review_flag, the
  * unchanged state in from_state and to_state UNSPECIFIED. */

@@ -6,8 +6,8 @@
 
 #include "command.h"
 #include "determination.h"
+#include "pathways/topology.h"
 #include "pathways/config.h"
-#include "pathways/log.h"
 #include "pathways/service.h"
 
 /* Lifecycle events go to the runtime's appender; it writes them just before
@@ -54,17 +54,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "pathways-enrollment: %s\n", err);
         return 2;
     }
-    pw_log_level_t level = PW_LOG_INFO;
-    if (pw_log_level_parse(cfg.log_level, &level) != 0)
-        level = PW_LOG_INFO;
-    pw_log_init("enrollment", level);
-
     int rc = 1;
     pw_service_t *svc = pw_service_new(PW_SVC_ENROLLMENT, &cfg);
     if (!svc)
         return 1;
     enr_emitter_t emit = {emit_to_service, svc};
-    if (pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, ENR_ELIGIBILITY_STREAM,
+    if (pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, PW_STREAM_ELIGIBILITY,
                                  enr_apply_determinations, &emit) != 0 ||
         pw_service_on_request(svc, on_request, &emit) != 0 ||
         pw_service_require(svc, ENR_COMMAND_TYPE, PW_ROLE_ADMIN) != 0)

@@ -9,7 +9,7 @@
 #include "message.h"
 #include "pathways/date.h"
 #include "settings.h"
-#include "yamlfile.h"
+#include "pathways/yaml.h"
 
 struct ntf_contacts {
     json_t *root; /* validated; providers carry a resolved "secret" */
@@ -127,14 +127,14 @@ ntf_contacts_t *ntf_contacts_load(const char *path, const char *default_secret, 
 {
     if (!path || !*path)
         return ntf_contacts_parse("{}", default_secret, err, errlen);
-    json_t *root = ntf_yaml_load(path, err, errlen);
+    json_t *root = pw_yaml_load(path, err, errlen);
     return root ? validate(root, path, default_secret, err, errlen) : NULL;
 }
 
 ntf_contacts_t *ntf_contacts_parse(const char *text, const char *default_secret, char *err,
                                    size_t errlen)
 {
-    json_t *root = ntf_yaml_parse(text, strlen(text), "contacts", err, errlen);
+    json_t *root = pw_yaml_parse(text, strlen(text), "contacts", err, errlen);
     return root ? validate(root, "contacts", default_secret, err, errlen) : NULL;
 }
 

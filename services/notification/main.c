@@ -10,6 +10,7 @@
 #include "channel.h"
 #include "contacts.h"
 #include "delivery.h"
+#include "pathways/topology.h"
 #include "pathways/config.h"
 #include "pathways/log.h"
 #include "pathways/service.h"
@@ -94,10 +95,10 @@ static int run(pw_service_t *svc, const setup_t *s)
     ntf_delivery_t *delivery = delivery_new(s, svc, &pub);
     int rc = 1;
     if (!delivery ||
-        pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, NTF_EMPLOYEE_STREAM, ntf_apply_employee,
+        pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, PW_STREAM_EMPLOYEE, ntf_apply_employee,
                                  NULL) != 0 ||
-        pw_service_consume_batch(svc, PW_SVC_ENROLLMENT, NTF_ENROLLMENT_STREAM,
-                                 ntf_apply_enrollment, &triggers) != 0 ||
+        pw_service_consume_batch(svc, PW_SVC_ENROLLMENT, PW_STREAM_ENROLLMENT, ntf_apply_enrollment,
+                                 &triggers) != 0 ||
         pw_service_on_request(svc, ntf_admin_on_request, &pub) != 0 ||
         pw_service_require(svc, NTF_ADMIN_REQUEST_TYPE, PW_ROLE_ADMIN) != 0 ||
         pw_service_every(svc, NTF_DELIVERY_INTERVAL_MS, deliver, delivery) != 0 ||
@@ -140,19 +141,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "pathways-notification: %s\n", err);
         return 2;
     }
-    pw_log_level_t level = PW_LOG_INFO;
-    if (pw_log_level_parse(cfg.log_level, &level) != 0)
-        level = PW_LOG_INFO;
-    pw_log_init("notification", level);
     setup_t s = {.cfg = &cfg};
     int rc = 1;
-    if (load(&s, err, sizeof err) != 0) {
+    /* The service first: it sets up logging for what follows. */
+    pw_service_t *svc = pw_service_new(PW_SVC_NOTIFICATION, &cfg);
+    if (svc && load(&s, err, sizeof err) != 0)
         pw_error("notification data: %s", err);
-    } else {
-        pw_service_t *svc = pw_service_new(PW_SVC_NOTIFICATION, &cfg);
-        rc = svc ? run(svc, &s) : 1;
-        pw_service_destroy(&svc);
-    }
+    else if (svc)
+        rc = run(svc, &s);
+    pw_service_destroy(&svc);
     ntf_contacts_destroy(&s.contacts);
     ntf_catalog_destroy(&s.catalog);
     return rc;

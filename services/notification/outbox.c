@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "pathways/topology.h"
 #include "pathways/codec.h"
 
 #define NTF_KEY_MAX 512
@@ -137,7 +138,7 @@ int ntf_outbox_announce(const ntf_publisher_t *pub, const ntf_announce_t *a, cha
     /* No error text on the stream: no consumer reads it, and a mail
      * server's refusal can quote the address. It stays in
      * notification.attempt, readable by administrators. */
-    if (pub->append(pub->ctx, NTF_STREAM, NTF_EVENT_TYPE, key, NULL, &ev.base) != 0) {
+    if (pub->append(pub->ctx, PW_STREAM_NOTIFICATION, NTF_EVENT_TYPE, key, NULL, &ev.base) != 0) {
         snprintf(err, errlen, "cannot append NotificationChanged");
         return -1;
     }

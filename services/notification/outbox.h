@@ -21,7 +21,6 @@
 #include "publisher.h"
 #include "routes.h"
 
-#define NTF_STREAM     "notification"
 #define NTF_EVENT_TYPE "org.pathways.notification.changed.v1"
 
 /* A notification to queue; strings borrowed. */

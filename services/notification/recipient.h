@@ -13,8 +13,6 @@
 #include "pathways/db.h"
 #include "pathways/stream.h"
 
-#define NTF_EMPLOYEE_STREAM "employee"
-
 /* pw_apply_batch_fn for stream "employee" (ctx unused): the whole batch
  * in one statement, which also makes rows waiting for an address that
  * arrives in it due now. Returns PW_APPLY_REJECT when an event is undecodable

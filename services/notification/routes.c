@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "yamlfile.h"
+#include "pathways/yaml.h"
 
 struct ntf_routes {
     json_t *programs; /* program -> {languages, names, reminder_days, triggers} */
@@ -155,7 +155,7 @@ static int check_reminders(const char *prog, json_t *p, char *err, size_t errlen
                  NTF_MAX_REMINDERS);
         return -1;
     }
-    json_array_foreach(days, i, d) if (ntf_yaml_int(d, 0, 365, &v) != 0)
+    json_array_foreach(days, i, d) if (pw_yaml_int(d, 0, 365, &v) != 0)
     {
         snprintf(err, errlen, "%s: reminder_days: whole days 0..365 expected", prog);
         return -1;
@@ -195,13 +195,13 @@ static ntf_routes_t *validate(json_t *root, const char *name, char *err, size_t 
 
 ntf_routes_t *ntf_routes_load(const char *path, char *err, size_t errlen)
 {
-    json_t *root = ntf_yaml_load(path, err, errlen);
+    json_t *root = pw_yaml_load(path, err, errlen);
     return root ? validate(root, path, err, errlen) : NULL;
 }
 
 ntf_routes_t *ntf_routes_parse(const char *text, char *err, size_t errlen)
 {
-    json_t *root = ntf_yaml_parse(text, strlen(text), "routing", err, errlen);
+    json_t *root = pw_yaml_parse(text, strlen(text), "routing", err, errlen);
     return root ? validate(root, "routing", err, errlen) : NULL;
 }
 
@@ -275,7 +275,7 @@ size_t ntf_routes_reminders(const ntf_routes_t *r, const char *prog, int *out, s
     size_t n = 0, i;
     json_t *d;
     long v;
-    json_array_foreach(days, i, d) if (n < max && ntf_yaml_int(d, 0, 365, &v) == 0) out[n++] =
+    json_array_foreach(days, i, d) if (n < max && pw_yaml_int(d, 0, 365, &v) == 0) out[n++] =
         (int)v;
     return n;
 }

@@ -137,7 +137,8 @@ static int put(pw_buf_t *b, const char *s, size_t len)
     return pw_buf_add(b, s, len);
 }
 
-static const char *escape_char(unsigned char c, ntf_escape_t esc, char tmp[8])
+/* HTML and header escapes; JSON goes through the common escaper. */
+static const char *escape_char(unsigned char c, ntf_escape_t esc)
 {
     switch (esc) {
     case NTF_ESCAPE_HEADER:
@@ -149,18 +150,6 @@ static const char *escape_char(unsigned char c, ntf_escape_t esc, char tmp[8])
                : c == '"'  ? "&quot;"
                : c == '\'' ? "&#39;"
                            : NULL;
-    case NTF_ESCAPE_JSON:
-        if (c == '"' || c == '\\') {
-            tmp[0] = '\\';
-            tmp[1] = (char)c;
-            tmp[2] = '\0';
-            return tmp;
-        }
-        if (c < 0x20 || c == 0x7f) {
-            snprintf(tmp, 8, "\\u%04x", c);
-            return tmp;
-        }
-        return NULL;
     default:
         return NULL;
     }
@@ -168,10 +157,13 @@ static const char *escape_char(unsigned char c, ntf_escape_t esc, char tmp[8])
 
 static int put_escaped(pw_buf_t *b, const char *v, ntf_escape_t esc)
 {
+    if (esc == NTF_ESCAPE_JSON) {
+        pw_buf_json_escaped(b, v, strlen(v));
+        return pw_buf_ok(b) ? 0 : -1;
+    }
     const char *run = v;
     for (const char *p = v; *p; p++) {
-        char tmp[8];
-        const char *rep = escape_char((unsigned char)*p, esc, tmp);
+        const char *rep = escape_char((unsigned char)*p, esc);
         if (!rep)
             continue;
         if (put(b, run, (size_t)(p - run)) != 0 || put(b, rep, strlen(rep)) != 0)

@@ -27,7 +27,6 @@
 #include "publisher.h"
 #include "routes.h"
 
-#define NTF_ENROLLMENT_STREAM "enrollment"
 #define NTF_REASON_PROMOTED   "promoted_from_waitlist"
 #define NTF_TRIGGER_SEAT      "seat_opened"
 #define NTF_TRIGGER_REMINDER  "cohort_starting"

@@ -1,13 +1,13 @@
 /* Replacement-cost configuration: a flat list of (employer, role, cost,
- * source) entries read with libyaml's document API; see cost_config.h. */
+ * source) entries read with the common YAML reader; see cost_config.h. */
 #include "cost_config.h"
 
-#include <errno.h>
-#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
+
+#include "pathways/yaml.h"
 
 #define COST_MAX_ENTRIES 4096
 #define COST_MAX_USD     10000000.0
@@ -64,79 +64,76 @@ void cost_config_destroy(cost_config_t **p)
     *p = NULL;
 }
 
-static const char *scalar(yaml_document_t *d, yaml_node_t *n)
+/* Writes "path:line: reason" about v into err; returns -1. */
+static int fail(const pw_yaml_t *y, const json_t *v, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int fail(const pw_yaml_t *y, const json_t *v, char *err, size_t errlen, const char *fmt, ...)
 {
-    (void)d;
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+    char why[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    snprintf(err, errlen, "%s:%zu: %s", pw_yaml_name(y), pw_yaml_line(y, v), why);
+    return -1;
 }
 
 /* Reads {cost: N, source: S} into an entry. Returns 0 or -1 with err. */
-static int read_cost(yaml_document_t *d, yaml_node_t *n, cost_config_t *c, const char *employer,
+static int read_cost(const pw_yaml_t *y, const json_t *n, cost_config_t *c, const char *employer,
                      const char *role, char *err, size_t errlen)
 {
-    const char *cost = NULL, *source = NULL;
-    if (!n || n->type != YAML_MAPPING_NODE)
-        return snprintf(err, errlen, "%s/%s: {cost, source} expected", employer, role), -1;
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        const char *k = scalar(d, yaml_document_get_node(d, p->key));
-        const char *v = scalar(d, yaml_document_get_node(d, p->value));
-        if (k && strcmp(k, "cost") == 0)
-            cost = v;
-        else if (k && strcmp(k, "source") == 0)
-            source = v;
-    }
-    char *end = NULL;
-    errno = 0;
-    double usd = cost ? strtod(cost, &end) : NAN;
-    if (!cost || errno || *end || !(usd >= 0 && usd <= COST_MAX_USD))
-        return snprintf(err, errlen, "%s/%s: cost 0..%.0f expected", employer, role, COST_MAX_USD),
-               -1;
+    if (!json_is_object(n))
+        return fail(y, n, err, errlen, "%s/%s: {cost, source} expected", employer, role);
+    double usd;
+    if (pw_yaml_number(json_object_get(n, "cost"), 0, COST_MAX_USD, &usd) != 0)
+        return fail(y, n, err, errlen, "%s/%s: cost 0..%.0f expected", employer, role,
+                    COST_MAX_USD);
+    const char *source = json_string_value(json_object_get(n, "source"));
     if (!source || !*source)
-        return snprintf(err, errlen, "%s/%s: every cost needs its source", employer, role), -1;
+        return fail(y, n, err, errlen, "%s/%s: every cost needs its source", employer, role);
     if (add_entry(c, employer, role, usd, source) != 0)
-        return snprintf(err, errlen, "too many cost entries"), -1;
+        return fail(y, n, err, errlen, "too many cost entries");
     return 0;
 }
 
 /* Reads a mapping of role -> cost for one employer (COST_ANY for "roles"). */
-static int read_roles(yaml_document_t *d, yaml_node_t *n, cost_config_t *c, const char *employer,
+static int read_roles(const pw_yaml_t *y, const json_t *n, cost_config_t *c, const char *employer,
                       char *err, size_t errlen)
 {
-    if (!n || n->type != YAML_MAPPING_NODE)
-        return snprintf(err, errlen, "%s: a mapping of roles expected", employer), -1;
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        const char *role = scalar(d, yaml_document_get_node(d, p->key));
-        if (!role ||
-            read_cost(d, yaml_document_get_node(d, p->value), c, employer, role, err, errlen) != 0)
-            return role ? -1 : (snprintf(err, errlen, "%s: bad role key", employer), -1);
+    const char *role;
+    const json_t *v;
+    if (!json_is_object(n))
+        return fail(y, n, err, errlen, "%s: a mapping of roles expected", employer);
+    json_object_foreach((json_t *)n, role, v)
+    {
+        if (read_cost(y, v, c, employer, role, err, errlen) != 0)
+            return -1;
     }
     return 0;
 }
 
-static int read_root(yaml_document_t *d, cost_config_t *c, char *err, size_t errlen)
+static int read_root(const pw_yaml_t *y, cost_config_t *c, char *err, size_t errlen)
 {
-    yaml_node_t *root = yaml_document_get_root_node(d);
-    if (!root || root->type != YAML_MAPPING_NODE)
-        return snprintf(err, errlen, "a mapping with default/roles/employers expected"), -1;
-    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
-         p++) {
-        const char *k = scalar(d, yaml_document_get_node(d, p->key));
-        yaml_node_t *v = yaml_document_get_node(d, p->value);
+    const json_t *root = pw_yaml_root(y);
+    const char *k, *employer;
+    const json_t *v, *roles;
+    if (!json_is_object(root))
+        return fail(y, root, err, errlen, "a mapping with default/roles/employers expected");
+    json_object_foreach((json_t *)root, k, v)
+    {
         int rc = 0;
-        if (k && strcmp(k, "default") == 0)
-            rc = read_cost(d, v, c, COST_ANY, COST_ANY, err, errlen);
-        else if (k && strcmp(k, "roles") == 0)
-            rc = read_roles(d, v, c, COST_ANY, err, errlen);
-        else if (k && strcmp(k, "employers") == 0 && v && v->type == YAML_MAPPING_NODE) {
-            for (yaml_node_pair_t *e = v->data.mapping.pairs.start;
-                 rc == 0 && e < v->data.mapping.pairs.top; e++) {
-                const char *employer = scalar(d, yaml_document_get_node(d, e->key));
-                rc = employer ? read_roles(d, yaml_document_get_node(d, e->value), c, employer, err,
-                                           errlen)
-                              : -1;
+        if (strcmp(k, "default") == 0)
+            rc = read_cost(y, v, c, COST_ANY, COST_ANY, err, errlen);
+        else if (strcmp(k, "roles") == 0)
+            rc = read_roles(y, v, c, COST_ANY, err, errlen);
+        else if (strcmp(k, "employers") == 0 && json_is_object(v)) {
+            json_object_foreach((json_t *)v, employer, roles)
+            {
+                if ((rc = read_roles(y, roles, c, employer, err, errlen)) != 0)
+                    break;
             }
         } else
-            return snprintf(err, errlen, "unknown key '%s'", k ? k : "?"), -1;
+            return fail(y, v, err, errlen, "unknown key '%s'", k);
         if (rc != 0)
             return -1;
     }
@@ -145,31 +142,15 @@ static int read_root(yaml_document_t *d, cost_config_t *c, char *err, size_t err
 
 cost_config_t *cost_config_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return snprintf(err, errlen, "%s: %s", path, strerror(errno)), NULL;
-    yaml_parser_t parser;
-    yaml_document_t doc;
+    pw_yaml_t *y = pw_yaml_open(path, err, errlen);
+    if (!y)
+        return NULL;
     cost_config_t *c = calloc(1, sizeof *c);
-    int loaded = 0;
-    if (c && yaml_parser_initialize(&parser)) {
-        yaml_parser_set_input_file(&parser, f);
-        loaded = yaml_parser_load(&parser, &doc);
-        if (!loaded)
-            snprintf(err, errlen, "%s: line %zu: %s", path, parser.problem_mark.line + 1,
-                     parser.problem ? parser.problem : "YAML error");
-        yaml_parser_delete(&parser);
-    }
-    fclose(f);
-    if (loaded) {
-        char why[200] = "";
-        if (read_root(&doc, c, why, sizeof why) != 0) {
-            snprintf(err, errlen, "%s: %s", path, why);
-            cost_config_destroy(&c);
-        }
-        yaml_document_delete(&doc);
-    } else
+    if (!c)
+        snprintf(err, errlen, "out of memory");
+    else if (read_root(y, c, err, errlen) != 0)
         cost_config_destroy(&c);
+    pw_yaml_destroy(&y);
     /* Without a default line in the file, the built-in one applies. */
     if (c && cost_config_lookup(c, "", "", NULL) < 0 &&
         add_entry(c, COST_ANY, COST_ANY, COST_DEFAULT_USD, COST_DEFAULT_SOURCE) != 0)

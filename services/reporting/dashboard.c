@@ -146,14 +146,18 @@ static ProtobufCMessage *run_report(reporting_dashboard_t *d, const pw_http_requ
     Pathways__V1__OutcomesQuery oq = PATHWAYS__V1__OUTCOMES_QUERY__INIT;
     Pathways__V1__CostQuery cq = PATHWAYS__V1__COST_QUERY__INIT;
     Pathways__V1__FunnelQuery fq = PATHWAYS__V1__FUNNEL_QUERY__INIT;
-    rq.filter = oq.filter = cq.filter = fq.filter = &f;
+    Pathways__V1__EquityQuery eq = PATHWAYS__V1__EQUITY_QUERY__INIT;
+    rq.filter = oq.filter = cq.filter = fq.filter = eq.filter = &f;
     rq.curves = 1;
     cq.horizon_months = (uint32_t)strtoul(arg(req, "horizon"), NULL, 10);
     const struct {
         const char *name;
         const ProtobufCMessage *query;
-    } reports[] = {
-        {"retention", &rq.base}, {"outcomes", &oq.base}, {"cost", &cq.base}, {"funnel", &fq.base}};
+    } reports[] = {{"retention", &rq.base},
+                   {"outcomes", &oq.base},
+                   {"cost", &cq.base},
+                   {"funnel", &fq.base},
+                   {"equity", &eq.base}};
     const ProtobufCMessage *q = NULL;
     for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
         if (strcmp(kind, reports[i].name) == 0)
@@ -170,7 +174,7 @@ static ProtobufCMessage *run_report(reporting_dashboard_t *d, const pw_http_requ
 
 static int is_report(const char *kind)
 {
-    static const char *const names[] = {"retention", "outcomes", "cost", "funnel"};
+    static const char *const names[] = {"retention", "outcomes", "cost", "funnel", "equity"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(kind, names[i]) == 0)
             return 1;

@@ -12,10 +12,21 @@
 #include "pathways/log.h"
 
 /* The order dimensions are tried in: the most asked-for first. */
-static const int DIM_ORDER[DISC_NDIMS] = {DISC_PROGRAM, DISC_EMPLOYER, DISC_JOB_FAMILY, DISC_PERIOD,
-                                          DISC_COHORT};
-static const char *const DIM_COLUMNS[DISC_NDIMS] = {"program", "employer", "cohort", "job_family",
-                                                    "period"};
+static const int DIM_ORDER[DISC_NDIMS] = {DISC_PROGRAM,    DISC_EMPLOYER,   DISC_JOB_FAMILY,
+                                          DISC_PERIOD,     DISC_COHORT,     DISC_SELFID + 1,
+                                          DISC_SELFID + 2, DISC_SELFID + 0, DISC_SELFID + 4,
+                                          DISC_SELFID + 5, DISC_SELFID + 3};
+static const char *const DIM_COLUMNS[DISC_NDIMS] = {"program",
+                                                    "employer",
+                                                    "cohort",
+                                                    "job_family",
+                                                    "period",
+                                                    "sid_race_ethnicity",
+                                                    "sid_gender",
+                                                    "sid_age_band",
+                                                    "sid_preferred_language",
+                                                    "sid_veteran_status",
+                                                    "sid_disability_status"};
 #define MAX_CACHED 16
 
 typedef struct {
@@ -157,6 +168,10 @@ static unsigned compute_mask(const disclosure_t *d, int group, disc_reveal_t wha
         return 0;
     unsigned dims = 0;
     for (int i = 0; i < DISC_NDIMS; i++) {
+        /* A plan without the dimension (self-identification outside the
+         * funnel's): it splits nothing, and is never asked for. */
+        if (PQfnumber(d->res, DIM_COLUMNS[DIM_ORDER[i]]) < 0)
+            continue;
         unsigned tried = dims | DISC_BIT(DIM_ORDER[i]);
         rc = classes_pass(d, group, tried, what, t);
         if (rc < 0)

@@ -2,7 +2,8 @@
  * rule. Every table a role can ask for on one report date (any slice, any
  * filter, any report) is a set of counts over the same people, classified
  * by some of five dimensions (program, employer, cohort, job family,
- * period). Their cover table is the cross-classification of all the
+ * period), and for the funnel's people also by six self-identification
+ * fields (the equity report). Their cover table is the cross-classification of all the
  * dimensions that are published, further split by the status a figure
  * reveals (separated or not, at risk at a time point, milestones reached).
  * A dimension is published only when every non-empty cell of that cover
@@ -11,7 +12,9 @@
  * subtracting published figures: such a derived count is 0 or at least the
  * threshold, never a small group. No complementary cell is needed, because
  * no published table has a withheld cell. The dimensions are tried in a
- * fixed order (program, employer, job family, period, cohort); one that
+ * fixed order (program, employer, job family, period, cohort, then the
+ * self-identification fields: gender, age band, race/ethnicity, veteran
+ * status, disability status, preferred language); one that
  * would break the rule is left out entirely (its slices and filters are
  * withheld). See services/reporting/README.md ("Disclosure control"). */
 #ifndef PATHWAYS_REPORTING_DISCLOSURE_H
@@ -21,8 +24,21 @@
 #include <stdint.h>
 
 #include "pathways/db.h"
+#include "pathways/selfid.h"
 
-enum { DISC_PROGRAM, DISC_EMPLOYER, DISC_COHORT, DISC_JOB_FAMILY, DISC_PERIOD, DISC_NDIMS };
+/* DISC_SELFID + i: voluntary self-identification field i (proto order,
+ * pathways/selfid.h); only the funnel's plan has them (the equity report's
+ * groups). They are tried after every other dimension, so adding them
+ * changed nothing another report publishes. */
+enum {
+    DISC_PROGRAM,
+    DISC_EMPLOYER,
+    DISC_COHORT,
+    DISC_JOB_FAMILY,
+    DISC_PERIOD,
+    DISC_SELFID,
+    DISC_NDIMS = DISC_SELFID + PW_SELFID_NFIELDS
+};
 #define DISC_BIT(d) (1u << (unsigned)(d))
 /* Set in a mask when the undivided table ("all") passes. */
 #define DISC_BASE (1u << DISC_NDIMS)

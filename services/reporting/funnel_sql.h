@@ -12,6 +12,7 @@
 #define PATHWAYS_REPORTING_FUNNEL_SQL_H
 
 #include "disclosure_sql.h"
+#include "selfid_sql.h"
 
 #define FUNNEL_PEOPLE_SQL                                                                          \
     "WITH el AS (SELECT employer, employee, outcome_program AS program"                            \
@@ -38,7 +39,7 @@
     "   WHEN en.state = 'exited' AND en.exit_on <= $1::date THEN 'exited' END AS left_as"          \
     "  FROM el FULL JOIN en ON en.employer = el.employer AND en.employee = el.employee"            \
     "   AND en.program = el.program),"                                                             \
-    " fp AS (SELECT st.employer, st.program, st.cohort,"                                           \
+    " fp AS (SELECT st.employer, st.employee, st.program, st.cohort,"                              \
     "  COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"              \
     "  st.eligible, st.invited, st.applied, st.enrolled, st.in_training, st.completed,"            \
     "  st.certified, st.placed, st.left_as,"                                                       \
@@ -78,13 +79,15 @@ static const char SQL_FUNNEL[] =
 /* The funnel's people by class for disclosure.c: what a funnel figure
  * reveals of a person is the whole row (every stage, the state on the
  * report date, whether they left), so that is the status. The funnel has
- * no period dimension. */
-static const char SQL_DISCLOSURE_FUNNEL[] =
-    FUNNEL_PEOPLE_SQL " SELECT 'f'::text AS grp, program, employer, cohort, job_family,"
-                      " '-'::text AS period, 0 AS day, 0 AS event,"
-                      " concat_ws('/', eligible, invited, applied, enrolled, in_training,"
-                      "  completed, certified, placed, open_invitation, waitlisted, seat, left_as)"
-                      "  AS status, count(*) AS n"
-                      " FROM fp GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+ * no period dimension. The equity report's people are the same, split
+ * further by their self-identification answers (selfid_sql.h): one cover
+ * table for the funnel and the equity report. */
+static const char SQL_DISCLOSURE_FUNNEL[] = FUNNEL_PEOPLE_SQL
+    "," SELFID_PEOPLE_SQL " SELECT 'f'::text AS grp, program, employer, cohort, job_family,"
+    " '-'::text AS period, 0 AS day, 0 AS event,"
+    " concat_ws('/', eligible, invited, applied, enrolled, in_training,"
+    "  completed, certified, placed, open_invitation, waitlisted, seat, left_as)"
+    "  AS status," SELFID_COLUMNS_SQL ", count(*) AS n"
+    " FROM eq GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15";
 
 #endif

@@ -9,12 +9,14 @@
 
 #include "pathways/db.h"
 
-/* A consumer behind for longer than this without moving is "stalled". */
-#define HEALTH_STALL_SECONDS 60
-
 /* {"consumers":[{consumer, stream, partition, offset, head, lag,
- * lag_seconds, dead_letters, retrying, status}], "deliveries":{state: n},
- * "dead_letters": n}. Returns NULL on a database error. Caller decrefs. */
+ * lag_seconds, dead_letters, retrying, status, detail}],
+ * "deliveries":{state: n}, "dead_letters": n}. The rows, status
+ * (ok / stalled / stopped) and detail are the common queue-health
+ * module's (pathways/queue_health.h), judged over PW_QUEUE_WINDOW_SECONDS;
+ * consumers the topology lists without an offset yet are rows too.
+ * retrying is the failed attempts on the event after the offset. Returns
+ * NULL on a database error. Caller decrefs. */
 json_t *health_queues(pw_db_t *db);
 
 #endif

@@ -21,21 +21,19 @@ int main(void)
         fprintf(stderr, "pathways-reporting: %s\n", err);
         return 2;
     }
-    pw_log_level_t level = PW_LOG_INFO;
-    if (pw_log_level_parse(cfg.log_level, &level) != 0)
-        level = PW_LOG_INFO;
-    pw_log_init("reporting", level);
-    cost_config_t *costs = cost_config_from_env(err, sizeof err);
-    if (!costs) {
-        pw_error("replacement costs (%s): %s", COST_CONFIG_ENV, err);
-        return 2;
-    }
-
     int rc = 1;
     reporting_dashboard_t *dash = NULL;
+    cost_config_t *costs = NULL;
+    /* The service first: it sets up logging for what follows. */
     pw_service_t *svc = pw_service_new(PW_SVC_REPORTING, &cfg);
     if (!svc) {
-        pw_error("out of memory");
+        fprintf(stderr, "pathways-reporting: out of memory\n");
+        return 1;
+    }
+    costs = cost_config_from_env(err, sizeof err);
+    if (!costs) {
+        pw_error("replacement costs (%s): %s", COST_CONFIG_ENV, err);
+        rc = 2;
         goto done;
     }
     if (reporting_projection_register(svc) != 0 || reporting_request_register(svc, costs) != 0)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathways/topology.h"
 #include "pathways/codec.h"
 #include "pathways/date.h"
 #include "pathways/log.h"
@@ -410,10 +411,10 @@ int reporting_projection_register(pw_service_t *svc)
         const char *stream;
         pw_apply_batch_fn apply;
     } subs[] = {
-        {PW_SVC_ELIGIBILITY, "employee", reporting_apply_employee_batch},
-        {PW_SVC_ELIGIBILITY, "eligibility", reporting_apply_eligibility_batch},
-        {PW_SVC_ENROLLMENT, "enrollment", reporting_apply_enrollment_batch},
-        {PW_SVC_NOTIFICATION, "notification", reporting_apply_notification_batch},
+        {PW_SVC_ELIGIBILITY, PW_STREAM_EMPLOYEE, reporting_apply_employee_batch},
+        {PW_SVC_ELIGIBILITY, PW_STREAM_ELIGIBILITY, reporting_apply_eligibility_batch},
+        {PW_SVC_ENROLLMENT, PW_STREAM_ENROLLMENT, reporting_apply_enrollment_batch},
+        {PW_SVC_NOTIFICATION, PW_STREAM_NOTIFICATION, reporting_apply_notification_batch},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         if (pw_service_consume_batch(svc, subs[i].owner, subs[i].stream, subs[i].apply, NULL) !=

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "disclosure.h"
+#include "equity.h"
 #include "funnel.h"
 #include "km.h"
 #include "pathways/log.h"
@@ -305,15 +306,57 @@ static void mask_funnel_row(Pathways__V1__FunnelRow *row, unsigned status, unsig
         withhold_count(counts[k]);
 }
 
-int publish_funnel(pw_db_t *db, const report_params_t *p, Pathways__V1__FunnelReply *r)
+/* The dimensions the funnel's people (and the equity report's) may be
+ * shown by, for figures revealing a whole funnel row. Returns 0 or -1. */
+static int funnel_status_mask(pw_db_t *db, const report_params_t *p, unsigned *status)
 {
     disclosure_t *d = disclosure_load(db, DISC_FUNNEL, p->as_of, p->threshold);
     if (!d)
         return -1;
-    unsigned status = disclosure_mask(d, DISC_PEOPLE, DISC_STATUS, 0);
+    *status = disclosure_mask(d, DISC_PEOPLE, DISC_STATUS, 0);
     disclosure_destroy(&d);
+    return 0;
+}
+
+int publish_funnel(pw_db_t *db, const report_params_t *p, Pathways__V1__FunnelReply *r)
+{
+    unsigned status;
+    if (funnel_status_mask(db, p, &status) != 0)
+        return -1;
     for (size_t i = 0; i < r->n_rows; i++)
         mask_funnel_row(r->rows[i], status, need_of(p, 1));
     mask_funnel_row(r->total, status, need_of(p, 0));
+    return 0;
+}
+
+/* ---- equity ---- */
+
+/* A group is shown whole when the funnel's people, split by the field's
+ * answers on top of the filters' dimensions and everything a row reveals,
+ * pass; a field's total (the funnel's total) needs the filters only. */
+static void mask_equity_row(Pathways__V1__EquityRow *row, unsigned status, unsigned need)
+{
+    int field = pw_selfid_field_index(row->field);
+    if (strcmp(row->group, "total") != 0)
+        need |= field >= 0 ? DISC_BIT(DISC_SELFID + field) : ~0u;
+    if (disclosure_allows(status, need))
+        return;
+    Pathways__V1__Count *counts[EQUITY_NCOUNTS];
+    Pathways__V1__Figure *figures[EQUITY_NFIGURES];
+    equity_row_counts(row, counts);
+    equity_row_figures(row, figures);
+    for (size_t k = 0; k < EQUITY_NCOUNTS; k++)
+        withhold_count(counts[k]);
+    for (size_t k = 0; k < EQUITY_NFIGURES; k++)
+        withhold_figure(figures[k]);
+}
+
+int publish_equity(pw_db_t *db, const report_params_t *p, Pathways__V1__EquityReply *r)
+{
+    unsigned status;
+    if (funnel_status_mask(db, p, &status) != 0)
+        return -1;
+    for (size_t i = 0; i < r->n_rows; i++)
+        mask_equity_row(r->rows[i], status, need_of(p, 0));
     return 0;
 }

@@ -43,6 +43,13 @@ int publish_cost(pw_db_t *db, const report_params_t *p, unsigned horizon_months,
 int publish_funnel(pw_db_t *db, const report_params_t *p, Pathways__V1__FunnelReply *r)
     __attribute__((warn_unused_result));
 
+/* The equity report: each self-identification field's groups are shown
+ * whole when the funnel's cover table, split further by that field's
+ * answers, passes for the filters' dimensions; else every figure of them
+ * is withheld (the field's total is the funnel's total). */
+int publish_equity(pw_db_t *db, const report_params_t *p, Pathways__V1__EquityReply *r)
+    __attribute__((warn_unused_result));
+
 /* The summary's protected figures: headcount and eligibility columns by
  * employer when the rule clears them; program and notification columns
  * always withheld (the outcomes report carries them). Names of withheld

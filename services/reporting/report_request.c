@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cost.h"
+#include "equity.h"
 #include "funnel.h"
 #include "outcomes.h"
 #include "pathways/log.h"
@@ -100,6 +101,22 @@ static int publish_funnel_reply(pw_db_t *db, const report_params_t *p, const Pro
     return publish_funnel(db, p, (Pathways__V1__FunnelReply *)out);
 }
 
+static ProtobufCMessage *run_equity(pw_db_t *db, const cost_config_t *costs,
+                                    const report_params_t *p, const ProtobufCMessage *q, char *err,
+                                    size_t errlen)
+{
+    (void)costs, (void)q;
+    Pathways__V1__EquityReply *out = equity_report(db, p, err, errlen);
+    return out ? &out->base : NULL;
+}
+
+static int publish_equity_reply(pw_db_t *db, const report_params_t *p, const ProtobufCMessage *q,
+                                ProtobufCMessage *out)
+{
+    (void)q;
+    return publish_equity(db, p, (Pathways__V1__EquityReply *)out);
+}
+
 static const report_kind_t KINDS[] = {
     {&pathways__v1__retention_query__descriptor, &pathways__v1__retention_reply__descriptor,
      PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_retention, publish_retention_reply},
@@ -109,6 +126,8 @@ static const report_kind_t KINDS[] = {
      PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_cost, publish_cost_reply},
     {&pathways__v1__funnel_query__descriptor, &pathways__v1__funnel_reply__descriptor,
      PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_funnel, publish_funnel_reply},
+    {&pathways__v1__equity_query__descriptor, &pathways__v1__equity_reply__descriptor,
+     PATHWAYS__V1__REPORT_SLICE__REPORT_SLICE_UNSPECIFIED, run_equity, publish_equity_reply},
 };
 #define NKINDS (sizeof KINDS / sizeof KINDS[0])
 

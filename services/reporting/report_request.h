@@ -17,6 +17,7 @@
 #define REPORT_TYPE_OUTCOMES   "pathways.v1.OutcomesQuery"
 #define REPORT_TYPE_COST       "pathways.v1.CostQuery"
 #define REPORT_TYPE_FUNNEL     "pathways.v1.FunnelQuery"
+#define REPORT_TYPE_EQUITY     "pathways.v1.EquityQuery"
 #define REPORT_ERR_BAD_REQUEST "bad_request"
 #define REPORT_ERR_UNAVAILABLE "unavailable"
 

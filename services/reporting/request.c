@@ -159,8 +159,8 @@ static uint8_t *on_request(void *ctx, pw_service_t *svc, const char *type, const
 /* Reports need at least a read-only key (with CURVE on); partners may not
  * read them. Anything else falls to the runtime's default: admin only. */
 static const char *const READ_ONLY_TYPES[] = {REPORTING_REQUEST_TYPE, REPORT_TYPE_RETENTION,
-                                              REPORT_TYPE_OUTCOMES, REPORT_TYPE_COST,
-                                              REPORT_TYPE_FUNNEL};
+                                              REPORT_TYPE_OUTCOMES,   REPORT_TYPE_COST,
+                                              REPORT_TYPE_FUNNEL,     REPORT_TYPE_EQUITY};
 
 int reporting_request_register(pw_service_t *svc, const cost_config_t *costs)
 {

@@ -175,7 +175,7 @@ EARLY = {
 QUEUES = {
     "queue:demo:audit:lag": "2",
     "queue:demo:audit:dead_letters": "1",
-    "queue:demo:audit:status": "behind",
+    "queue:demo:audit:status": "stopped",
 }
 KNOWN_SETS = {"final": FINAL, "early": EARLY}
 

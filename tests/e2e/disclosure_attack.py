@@ -14,12 +14,10 @@ usage: disclosure_attack.py DASHBOARD_URL AS_OF DAY_BEFORE DAY
 """
 import json
 import math
-import os
 import re
-import subprocess
 import sys
-import urllib.parse
-import urllib.request
+
+from report_client import ctl, http_get
 
 K = 11
 Z95 = 1.959963984540054
@@ -28,20 +26,10 @@ FILTERS = {"employer": "--employer", "cohort": "--cohort", "job_family": "--job-
 OUTCOME_COLUMNS = ["enrolled", "completed", "certified", "placed", "withdrawn", "exited"]
 GROUP_COUNTS = ["people", "separations", "censored"]
 
-CTL = os.path.join(os.environ["PATHWAYS_BIN"], "pathwaysctl")
-KEYS = os.environ["E2E_KEYS"]
 DASH, AS_OF, DAY_BEFORE, DAY = sys.argv[1:5]
 
 recovered = []
 routes_tried = {}
-
-
-def ctl(role, *args):
-    env = dict(os.environ, PATHWAYS_CURVE_CLIENT_SECRET_FILE=f"{KEYS}/{role}_secret")
-    run = subprocess.run([CTL, *args], env=env, capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(f"pathwaysctl {' '.join(args)} as {role} failed: {run.stderr.strip()}")
-    return run.stdout
 
 
 _cache = {}
@@ -198,9 +186,7 @@ def greenwood_n(s, lower):
 
 
 def dashboard(path, **args):
-    url = f"{DASH}{path}?{urllib.parse.urlencode(args)}"
-    with urllib.request.urlopen(url, timeout=30) as r:
-        return r.read().decode()
+    return http_get(DASH, path, **args)
 
 
 def count(c):

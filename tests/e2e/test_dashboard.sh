@@ -74,9 +74,11 @@ INSERT INTO reporting.enrollment (employer, employee, program, state, state_sinc
   ever_invited, invited_on, applied_on, last_seq)
   SELECT 'emp-b', 'bc-' || g, 'mapp', 'waitlisted', '2025-02-15', 'c2', true, '2025-02-01',
   '2025-02-10', 1 FROM generate_series(13, 24) g;
--- Queue state of a stream nobody here consumes: head 5, offset 3, a dead letter.
+-- Queue state of a stream nobody here consumes: head 5, offset 3 and still
+-- for ten minutes, no lease (stopped), a dead letter.
 INSERT INTO stream.head (stream, partition, seq) VALUES ('demo', 0, 5);
-INSERT INTO stream.consumer_offset (consumer, stream, partition, seq) VALUES ('audit', 'demo', 0, 3);
+INSERT INTO stream.consumer_offset (consumer, stream, partition, seq, updated_at)
+  VALUES ('audit', 'demo', 0, 3, now() - interval '10 minutes');
 INSERT INTO stream.dead_letter (consumer, stream, partition, seq, type, event_id, payload,
   attempts, reason) VALUES ('audit', 'demo', 0, 2, 't', 'e2', '\\x00', 5, 'crafted');
 INSERT INTO reporting.notification (notification_id, employer, employee, trigger, state, last_seq)

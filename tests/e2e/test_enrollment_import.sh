@@ -47,10 +47,7 @@ e2e_assert_eq "first eligible" "2023-01-02" \
 echo 2026-11-30 >"$clock"
 for c in c2023:2023-03-01:2023-12-15 c2024:2024-03-01:2024-12-13; do
     IFS=: read -r id start end <<<"$c"
-    e2e_ctl cohort create "$id" --provider "Bay Community College" --serves acme \
-        --start "$start" --end "$end" --capacity 400 --status open >/dev/null || e2e_fail "cohort $id"
-    e2e_ctl cohort update "$id" --status in_progress >/dev/null || e2e_fail "start $id"
-    e2e_ctl cohort update "$id" --status finished >/dev/null || e2e_fail "finish $id"
+    e2e_past_cohort "$id" "$start" "$end" acme 400
 done
 
 # The file: five shapes of history over 300 employees, bad rows at known lines.

@@ -94,6 +94,10 @@ wait_metric "enrollment processed (metric)" enrollment \
 [ "$(metric enrollment 'pathways_batch_commit_seconds_count')" -gt 0 ] ||
     [ "$(metric eligibility 'pathways_batch_commit_seconds_count')" -gt 0 ] ||
     e2e_fail "no batch commit was observed in pathways_batch_commit_seconds"
+wait_metric "enrollment's queue-health status ok (metric)" enrollment \
+    'pathways_consumergroup_status{consumergroup="enrollment",stream="eligibility",partition="0",status="ok"}' 1
+e2e_assert_eq "enrollment's status stopped (metric)" 0 "$(metric enrollment \
+    'pathways_consumergroup_status{consumergroup="enrollment",stream="eligibility",partition="0",status="stopped"}')"
 e2e_assert_eq "every queue ok when idle" "ok" \
     "$(e2e_ctl queues --json --window 1 | jq -r '[.queues[].status] | unique | join(",")')"
 e2e_assert_eq "employees whose latest event is not applied" 0 "$(unapplied)"

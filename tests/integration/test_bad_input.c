@@ -60,7 +60,7 @@ static fixture_t *the_fixture;
 /* ---- what is stored ---- */
 
 typedef struct {
-    long partner_event, employee, determination, stream, stream_employee;
+    long partner_event, employee, determination, stream, stream_employee, selfid;
 } counts_t;
 
 static counts_t snapshot(fixture_t *f)
@@ -71,13 +71,14 @@ static counts_t snapshot(fixture_t *f)
         " (SELECT count(*) FROM eligibility.employee) AS employee,"
         " (SELECT count(*) FROM eligibility.determination) AS determination,"
         " (SELECT count(*) FROM stream.event) AS stream,"
-        " (SELECT count(*) FROM stream.event WHERE stream = 'employee') AS stream_employee",
+        " (SELECT count(*) FROM stream.event WHERE stream = 'employee') AS stream_employee,"
+        " (SELECT count(*) FROM selfid.answer) AS selfid",
         0, NULL);
     if (!r)
         fail_msg("snapshot failed: %s", pw_db_error(f->db));
-    counts_t c = {pw_db_get_i64(r, 0, "partner_event"), pw_db_get_i64(r, 0, "employee"),
-                  pw_db_get_i64(r, 0, "determination"), pw_db_get_i64(r, 0, "stream"),
-                  pw_db_get_i64(r, 0, "stream_employee")};
+    counts_t c = {pw_db_get_i64(r, 0, "partner_event"),   pw_db_get_i64(r, 0, "employee"),
+                  pw_db_get_i64(r, 0, "determination"),   pw_db_get_i64(r, 0, "stream"),
+                  pw_db_get_i64(r, 0, "stream_employee"), pw_db_get_i64(r, 0, "selfid")};
     PQclear(r);
     return c;
 }
@@ -252,8 +253,12 @@ static int check_stored(const counts_t *a, const counts_t *z, verdict_t *v)
         return failf(v, "stored %ld ledger rows and %ld employee stream rows for %d accepted", pe,
                      se, v->accepted);
     if (v->accepted == 0 && (z->employee != a->employee || z->stream != a->stream ||
-                             z->determination != a->determination))
-        return failf(v, "a rejected-only batch changed employees/determinations/streams");
+                             z->determination != a->determination || z->selfid != a->selfid))
+        return failf(v, "a rejected-only batch changed employees/determinations/streams/"
+                        "self-identification");
+    if (z->selfid - a->selfid > v->accepted)
+        return failf(v, "stored %ld self-identification rows for %d accepted",
+                     z->selfid - a->selfid, v->accepted);
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #define MAX_OWNED    32
 #define EVENTS_FIELD 2  /* PublishBatch.events */
 #define DATA_FIELD   11 /* EmployeeEvent.data */
+#define SELFID_FIELD 12 /* EmployeeEvent.self_id */
 
 /* ---- bytes ---- */
 
@@ -74,6 +75,7 @@ typedef struct {
     Pathways__V1__EmployeeEvent ev;
     Pathways__V1__EmployeeFacts data;
     Pathways__V1__ScheduledHours hours;
+    Pathways__V1__SelfIdentification self_id;
     char id[96], subject[96];
     buf_t raw;     /* fields appended to the encoded event */
     size_t copies; /* how many times the event is sent */
@@ -92,6 +94,7 @@ static void base_event(event_t *e, const char *base, const char *name, size_t i)
     pathways__v1__employee_event__init(&e->ev);
     pathways__v1__employee_facts__init(&e->data);
     pathways__v1__scheduled_hours__init(&e->hours);
+    pathways__v1__self_identification__init(&e->self_id);
     snprintf(e->id, sizeof e->id, "%s-%zu", name, i);
     snprintf(e->subject, sizeof e->subject, "E-%s-%zu", name, i);
     e->ev.id = e->id;
@@ -140,15 +143,17 @@ static const char *string_value(build_t *b, json_t *v)
 }
 
 /* {"hex": "..."}: the field is sent as raw bytes appended to the event (a
- * later occurrence wins; a second "data" is merged into the first). */
-static void set_raw(event_t *e, int in_data, uint32_t number, const char *hex)
+ * later occurrence wins; a second "data" or "self_id" is merged into the
+ * first). parent: 0 for the event's own fields, else the sub-message's
+ * field number. */
+static void set_raw(event_t *e, uint32_t parent, uint32_t number, const char *hex)
 {
     buf_t bytes = {0};
     put_hex(&bytes, hex);
-    if (in_data) {
+    if (parent) {
         buf_t inner = {0};
         put_field(&inner, number, bytes.p, bytes.len);
-        put_field(&e->raw, DATA_FIELD, inner.p, inner.len);
+        put_field(&e->raw, parent, inner.p, inner.len);
         free(inner.p);
     } else {
         put_field(&e->raw, number, bytes.p, bytes.len);
@@ -181,20 +186,34 @@ static void set_field(build_t *b, event_t *e, const char *path, json_t *v)
         set_hours(e, v);
         return;
     }
-    int in_data = strncmp(path, "data.", 5) == 0;
-    const ProtobufCMessageDescriptor *d = in_data ? &pathways__v1__employee_facts__descriptor
-                                                  : &pathways__v1__employee_event__descriptor;
+    /* The sub-message a path names: data.*, self_id.*, else the event. */
+    const struct {
+        const char *prefix;
+        uint32_t number;
+        const ProtobufCMessageDescriptor *d;
+        char *msg;
+    } subs[] = {
+        {"data.", DATA_FIELD, &pathways__v1__employee_facts__descriptor, (char *)&e->data},
+        {"self_id.", SELFID_FIELD, &pathways__v1__self_identification__descriptor,
+         (char *)&e->self_id},
+        {"", 0, &pathways__v1__employee_event__descriptor, (char *)&e->ev},
+    };
+    size_t k = 0;
+    while (strncmp(path, subs[k].prefix, strlen(subs[k].prefix)) != 0)
+        k++;
     const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(d, in_data ? path + 5 : path);
+        protobuf_c_message_descriptor_get_field_by_name(subs[k].d, path + strlen(subs[k].prefix));
     if (!f)
         fail_msg("case %s: no field %s in the contract", b->name, path);
     if (json_is_object(v) && json_object_get(v, "hex")) {
-        set_raw(e, in_data, f->id, json_string_value(json_object_get(v, "hex")));
+        set_raw(e, subs[k].number, f->id, json_string_value(json_object_get(v, "hex")));
         return;
     }
-    char *msg = in_data ? (char *)&e->data : (char *)&e->ev;
-    if (in_data)
+    char *msg = subs[k].msg;
+    if (subs[k].number == DATA_FIELD)
         e->ev.data = &e->data;
+    else if (subs[k].number == SELFID_FIELD)
+        e->ev.self_id = &e->self_id;
     switch (f->type) {
     case PROTOBUF_C_TYPE_STRING:
         *(const char **)(msg + f->offset) = string_value(b, v);
@@ -253,7 +272,8 @@ static void encode_batch(build_t *b, json_t *c, buf_t *out)
 }
 
 /* The body frame: built from events, or "body": {"hex"}, {"random"},
- * {"truncate": n} (drop the last n bytes) or {"oversize": true} (the limit + 1 bytes) or {"oversize": N} (N times it). */
+ * {"truncate": n} (drop the last n bytes) or {"oversize": true} (the limit + 1 bytes) or
+ * {"oversize": N} (N times it). */
 static void build_body(size_t max_message, build_t *b, json_t *c, buf_t *out)
 {
     json_t *body = json_object_get(c, "body");
@@ -280,7 +300,8 @@ static void build_body(size_t max_message, build_t *b, json_t *c, buf_t *out)
     } else if (body && json_object_get(body, "oversize")) {
         /* true: one byte over the limit; a number N: N times the limit */
         json_t *o = json_object_get(body, "oversize");
-        size_t n = json_is_integer(o) ? max_message * (size_t)json_integer_value(o) : max_message + 1;
+        size_t n =
+            json_is_integer(o) ? max_message * (size_t)json_integer_value(o) : max_message + 1;
         uint8_t *fill = malloc(n);
         assert_non_null(fill);
         memset(fill, 0x0a, n);

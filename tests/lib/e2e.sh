@@ -409,6 +409,16 @@ e2e_split_by_employee() {
     }' "$1"
 }
 
+# e2e_past_cohort ID START END EMPLOYER CAPACITY: a cohort of EMPLOYER that
+# ran from START to END (created, started and finished), for imported
+# history.
+e2e_past_cohort() {
+    e2e_ctl cohort create "$1" --provider "Bay Community College" --serves "$4" \
+        --start "$2" --end "$3" --capacity "$5" --status open >/dev/null || e2e_fail "cohort $1"
+    e2e_ctl cohort update "$1" --status in_progress >/dev/null || e2e_fail "start $1"
+    e2e_ctl cohort update "$1" --status finished >/dev/null || e2e_fail "finish $1"
+}
+
 # e2e_ctl ARGS...: runs pathwaysctl from PATHWAYS_BIN.
 e2e_ctl() {
     "$PATHWAYS_BIN/pathwaysctl" "$@"

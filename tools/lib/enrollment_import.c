@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pathways/hash.h"
+
 #define ST(x) PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_##x
 
 /* The columns and where the header keeps each. */
@@ -175,9 +177,7 @@ int imp_row(const imp_header_t *h, char *const *fields, size_t n, const char *to
 /* FNV-1a, 64 bits, continued from h over s and a separator. */
 static uint64_t fnv(uint64_t h, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ *p) * 0x100000001b3ULL;
-    return (h ^ 0x1f) * 0x100000001b3ULL;
+    return pw_fnv1a64(pw_fnv1a64_str(h, s), "\x1f", 1);
 }
 
 void imp_key(const imp_row_t *r, char out[IMP_KEY_LEN])
@@ -186,7 +186,7 @@ void imp_key(const imp_row_t *r, char out[IMP_KEY_LEN])
                            r->left,       r->exit ? "exit" : "", r->reason_code, r->reason,
                            r->credential, r->new_role,           r->exception};
     /* Two FNV runs from different bases: 128 bits against collisions. */
-    uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+    uint64_t a = PW_FNV64_BASIS, b = 0x84222325cbf29ce4ULL;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         a = fnv(a, parts[i]);
         b = fnv(b, parts[i]);

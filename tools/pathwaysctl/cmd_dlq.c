@@ -17,6 +17,7 @@
 #include "idset.h"
 #include "pathways/date.h"
 #include "queues.h"
+#include "intopt.h"
 
 #define DLQ_DEFAULT_LIMIT 100
 #define DLQ_MAX_IDS       1000 /* on the command line */
@@ -32,9 +33,9 @@ typedef struct {
 /* Adds a dead-letter id given on the command line. Returns 0 or -1. */
 static int add_id(dlq_opts_t *o, const char *text)
 {
-    char *end;
-    long long v = strtoll(text, &end, 10);
-    if (*end || end == text || v <= 0 || o->ids.n == DLQ_MAX_IDS || id_set_add(&o->ids, v) != 0) {
+    int64_t v;
+    if (pwt_parse_i64(text, 1, INT64_MAX, &v) != 0 || o->ids.n == DLQ_MAX_IDS ||
+        id_set_add(&o->ids, v) != 0) {
         fprintf(stderr, "pathwaysctl dlq: '%s' is not a dead-letter id (at most %d)\n", text,
                 DLQ_MAX_IDS);
         return -1;
@@ -44,7 +45,6 @@ static int add_id(dlq_opts_t *o, const char *text)
 
 static int parse_opt(dlq_opts_t *o, int c)
 {
-    char *end;
     switch (c) {
     case 'c':
         o->consumer = optarg;
@@ -65,13 +65,9 @@ static int parse_opt(dlq_opts_t *o, int c)
         o->dry_run = 1;
         return 0;
     case 'l':
-    case 'w': {
-        long v = strtol(optarg, &end, 10);
-        if (*end || end == optarg || v < 0 || v > 1000000)
-            return fprintf(stderr, "pathwaysctl dlq: a number expected, got '%s'\n", optarg), -1;
-        *(c == 'l' ? &o->limit : &o->wait_s) = (int)v;
-        return 0;
-    }
+    case 'w':
+        return pwt_int_option("pathwaysctl dlq", c == 'l' ? "--limit" : "--wait", optarg, 0,
+                              1000000, c == 'l' ? &o->limit : &o->wait_s);
     default:
         return -1;
     }

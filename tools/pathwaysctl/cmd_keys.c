@@ -12,6 +12,7 @@
 #include "ctl.h"
 #include "json_out.h"
 #include "pathways/auth.h"
+#include "intopt.h"
 
 #define DEFAULT_OVERLAP "24h"
 
@@ -212,18 +213,23 @@ static int keys_revoke(ctl_t *ctl, int argc, char **argv)
 /* "24h", "30m", "90s", "2d" or plain seconds; -1 when malformed. */
 static long parse_duration(const char *text)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
+    char digits[24];
+    size_t n = strspn(text, "0123456789");
+    const char *end = text + n;
     long unit = !*end               ? 1
                 : !strcmp(end, "s") ? 1
                 : !strcmp(end, "m") ? 60
                 : !strcmp(end, "h") ? 3600
                 : !strcmp(end, "d") ? 86400
                                     : 0;
-    if (errno || end == text || v < 0 || !unit || v > 366L * 86400 / unit)
+    int64_t v;
+    if (!unit || n >= sizeof digits)
         return -1;
-    return v * unit;
+    memcpy(digits, text, n);
+    digits[n] = '\0';
+    if (pwt_parse_i64(digits, 0, 366L * 86400 / unit, &v) != 0)
+        return -1;
+    return (long)v * unit;
 }
 
 /* The old key stays valid until the overlap ends, then expires; the new

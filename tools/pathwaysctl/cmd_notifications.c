@@ -13,6 +13,7 @@
 #include "json_out.h"
 #include "queues.h"
 #include "pathways/codec.h"
+#include "intopt.h"
 
 #define LIST_DEFAULT_LIMIT 50
 #define REQUEST_TYPE       "pathways.v1.NotificationAdminReply"
@@ -102,8 +103,10 @@ static int list(ctl_t *ctl, int argc, char **argv)
             state = optarg;
         else if (c == 'e')
             employer = optarg;
+        else if (c == 'l' && pwt_parse_int(optarg, 1, 100000, &limit) != 0)
+            limit = -1; /* refused below */
         else if (c == 'l')
-            limit = atoi(optarg);
+            continue;
         else if (c == 'j')
             json = 1;
         else

@@ -14,6 +14,10 @@
 
 #include "ctl.h"
 #include "queues.h"
+#include "intopt.h"
+
+/* Partitions are numbered from 0; PATHWAYS_STREAM_PARTITIONS is 64 at most. */
+#define OFFSETS_MAX_PARTITION 63
 
 typedef struct {
     const char *consumer, *stream, *to_seq, *to_time, *reason;
@@ -38,7 +42,6 @@ static int parse(int argc, char **argv, reset_opts_t *o)
         {NULL, 0, NULL, 0},
     };
     int c;
-    char *end;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (c == 'h')
@@ -53,7 +56,7 @@ static int parse(int argc, char **argv, reset_opts_t *o)
             o->apply = 1;
         else if (c == 'j')
             o->json = 1;
-        else if (c == 'p' && (o->partition = (int)strtol(optarg, &end, 10)) >= 0 && !*end)
+        else if (c == 'p' && pwt_parse_int(optarg, 0, OFFSETS_MAX_PARTITION, &o->partition) == 0)
             continue;
         else
             return 2;
@@ -64,7 +67,8 @@ static int parse(int argc, char **argv, reset_opts_t *o)
     o->stream = argv[optind + 1];
     if (!o->to_seq == !o->to_time)
         return fprintf(stderr, "offsets reset: give exactly one of --to-seq N, --to-time T\n"), 2;
-    if (o->to_seq && (strtoll(o->to_seq, &end, 10) < 0 || *end || end == o->to_seq))
+    int64_t seq;
+    if (o->to_seq && pwt_parse_i64(o->to_seq, 0, INT64_MAX, &seq) != 0)
         return fprintf(stderr, "offsets reset: --to-seq: a seq >= 0 expected\n"), 2;
     return 0;
 }

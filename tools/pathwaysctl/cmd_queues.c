@@ -13,6 +13,7 @@
 #include "pathways/date.h"
 #include "lagwindow.h"
 #include "queues.h"
+#include "intopt.h"
 
 #define POLL_MS              200
 #define DEFAULT_IDLE_TIMEOUT 60
@@ -33,7 +34,6 @@ static int parse(int argc, char **argv, int allow_json, int allow_timeout, queue
         {NULL, 0, NULL, 0},
     };
     int c;
-    char *end;
     optind = 0;
     while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
         if (c == 'h')
@@ -41,10 +41,8 @@ static int parse(int argc, char **argv, int allow_json, int allow_timeout, queue
         if (c == 'j' && allow_json) {
             o->json = 1;
         } else if (c == 't' && allow_timeout) {
-            long v = strtol(optarg, &end, 10);
-            if (*end || end == optarg || v < 0 || v > 86400)
-                return fprintf(stderr, "%s: --timeout: seconds expected\n", argv[0]), 2;
-            o->timeout_s = (int)v;
+            if (pwt_int_option(argv[0], "--timeout", optarg, 0, 86400, &o->timeout_s) != 0)
+                return 2;
         } else {
             if (c != '?')
                 fprintf(stderr, "%s: unknown option\n", argv[0]);
@@ -66,6 +64,8 @@ static void print_table(const ctl_queues_t *q)
            "OFFSET", "HEAD", "LAG", "AGE_S", "DEAD");
     for (size_t i = 0; i < q->noffsets; i++) {
         const ctl_offset_t *o = &q->offsets[i];
+        if (o->missing)
+            continue; /* no offset row: wait-idle and queues report it */
         printf("%-16s %-16s %9d %12lld %12lld %10lld %10.1f %6lld\n", o->consumer, o->stream,
                o->partition, (long long)o->offset, (long long)o->head,
                (long long)(o->head - o->offset), o->age_seconds, (long long)o->dead_letters);
@@ -81,6 +81,8 @@ static void print_json(const ctl_queues_t *q)
                                                  (json_int_t)q->heads[i].head));
     for (size_t i = 0; i < q->noffsets; i++) {
         const ctl_offset_t *o = &q->offsets[i];
+        if (o->missing)
+            continue;
         json_array_append_new(
             consumers,
             json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:f, s:I}", "consumer", o->consumer, "stream",
@@ -137,12 +139,14 @@ static size_t lagging(const ctl_queues_t *q, FILE *out)
         const ctl_head_t *h = &q->heads[i];
         if (h->head <= 0)
             continue;
-        for (const char *const *c = ctl_expected_consumers(h->stream); *c; c++) {
+        const char *expected[PW_SVC_COUNT + 1];
+        pw_topology_consumers(h->stream, expected);
+        for (const char *const *c = expected; *c; c++) {
             const ctl_offset_t *o = ctl_queues_find(q, *c, h->stream, h->partition);
             if (o && o->offset == h->head)
                 continue;
             n++;
-            if (out && o)
+            if (out && o && !o->missing)
                 fprintf(out, "  %-14s on %s/%d: offset %lld of %lld (lag %lld, oldest %.1f s)\n",
                         *c, h->stream, h->partition, (long long)o->offset, (long long)h->head,
                         (long long)(h->head - o->offset), o->age_seconds);
@@ -249,19 +253,6 @@ typedef struct {
     int window_s, interval_ms;
 } queues_opts_t;
 
-static int parse_int_opt(const char *name, const char *text, long lo, long hi, int *out)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (*end || end == text || v < lo || v > hi) {
-        fprintf(stderr, "pathwaysctl queues: %s: %ld..%ld expected, got '%s'\n", name, lo, hi,
-                text);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
 /* Returns 0, 1 for --help, 2 on a usage error. */
 static int parse_queues(int argc, char **argv, queues_opts_t *o)
 {
@@ -284,11 +275,13 @@ static int parse_queues(int argc, char **argv, queues_opts_t *o)
         else if (c == 'w')
             o->watch = 1;
         else if (c == 'W')
-            bad = parse_int_opt("--window", optarg, 1, QUEUES_MAX_WINDOW_S, &o->window_s);
+            bad = pwt_int_option("pathwaysctl queues", "--window", optarg, 1, QUEUES_MAX_WINDOW_S,
+                                 &o->window_s);
         else if (c == 'i')
-            bad = parse_int_opt("--interval", optarg, 100, 60000, &o->interval_ms);
+            bad = pwt_int_option("pathwaysctl queues", "--interval", optarg, 100, 60000,
+                                 &o->interval_ms);
         else if (c == 'n')
-            bad = parse_int_opt("--count", optarg, 1, 1000000, &o->count);
+            bad = pwt_int_option("pathwaysctl queues", "--count", optarg, 1, 1000000, &o->count);
         else
             bad = 1;
     }
@@ -331,8 +324,8 @@ static void print_queues_table(const ctl_window_t *w, int64_t window_ms)
         printf("%-14s %4d %-14s %10lld %10lld %8lld %9.1f %5lld %-8s %-7s %s\n", s->last.stream,
                s->last.partition, s->last.consumer, (long long)s->last.head,
                (long long)s->last.offset, (long long)v.lag, s->last.age_seconds,
-               (long long)s->last.dead_letters, ctl_qstatus_name(v.status), ctl_trend_name(v.trend),
-               v.detail);
+               (long long)s->last.dead_letters, pw_queue_status_name(v.status),
+               ctl_trend_name(v.trend), v.detail);
     }
 }
 
@@ -349,8 +342,9 @@ static void print_queues_json(const ctl_window_t *w, int64_t window_ms, int comp
                       "head", (json_int_t)s->last.head, "offset", (json_int_t)s->last.offset, "lag",
                       (json_int_t)v.lag, "oldest_age_seconds", s->last.age_seconds, "dead_letters",
                       (json_int_t)s->last.dead_letters, "retry_attempts", s->last.retry_attempts,
-                      "status", ctl_qstatus_name(v.status), "lag_trend", ctl_trend_name(v.trend),
-                      "offset_moved", (json_int_t)v.moved, "detail", v.detail));
+                      "status", pw_queue_status_name(v.status), "lag_trend",
+                      ctl_trend_name(v.trend), "offset_moved", (json_int_t)v.moved, "detail",
+                      v.detail));
     }
     json_t *doc =
         json_pack("{s:f, s:o}", "window_seconds", (double)window_ms / 1000.0, "queues", rows);

@@ -252,6 +252,8 @@ int ctl_report(ctl_t *ctl, int argc, char **argv)
          ctl_report_retention},
         {"outcomes", "completion, certification, placement per cohort; exits", ctl_report_outcomes},
         {"cost", "turnover cost avoided per employer and role", ctl_report_cost},
+        {"equity", "participation and outcomes by self-identification group (protected)",
+         ctl_report_equity},
         {NULL, NULL, NULL},
     };
     return ctl_dispatch(ctl, "pathwaysctl report", commands, argc - 1, argv + 1);

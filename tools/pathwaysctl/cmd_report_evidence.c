@@ -13,6 +13,7 @@
 #include "pathways/v1/report.pb-c.h"
 #include "report_evidence.h"
 #include "report_out.h"
+#include "intopt.h"
 
 /* Options every evidence report takes. */
 typedef struct {
@@ -76,9 +77,8 @@ static int parse_evidence(int argc, char **argv, evidence_opts_t *o, const char 
             if (report_fmt_parse(optarg, &o->fmt) != 0)
                 return fprintf(stderr, "report %s: --format table|csv|json\n", name), CTL_USAGE;
         } else if (c == 'H') {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (*end || v < 1 || v > 120)
+            int v;
+            if (pwt_parse_int(optarg, 1, 120, &v) != 0)
                 return fprintf(stderr, "report %s: --horizon 1..120 months\n", name), CTL_USAGE;
             o->horizon = (unsigned)v;
         } else if (c == 'x') {
@@ -183,4 +183,9 @@ int ctl_report_outcomes(ctl_t *ctl, int argc, char **argv)
 int ctl_report_cost(ctl_t *ctl, int argc, char **argv)
 {
     return run_evidence(ctl, argc, argv, &CTL_EVIDENCE_COST);
+}
+
+int ctl_report_equity(ctl_t *ctl, int argc, char **argv)
+{
+    return run_evidence(ctl, argc, argv, &CTL_EVIDENCE_EQUITY);
 }

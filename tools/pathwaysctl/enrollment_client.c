@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "pathways/codec.h"
+#include "intopt.h"
 
 #define RESULT_TYPE   "pathways.v1.EnrollmentResult"
 #define DEFAULT_ACTOR "pathwaysctl"
@@ -71,12 +72,9 @@ static int take_option(int code, const char *name, const char *allowed, ctl_enr_
             return fprintf(stderr, "pathwaysctl: too many --serves\n"), CTL_USAGE;
         o->employers[o->n_employers++] = optarg;
     } else if (code == OPT_CAPACITY) {
-        char *end;
-        errno = 0;
-        long v = strtol(optarg, &end, 10);
-        if (errno || *end || v < 1 || v > 100000)
-            return fprintf(stderr, "pathwaysctl: --capacity: a count, got '%s'\n", optarg),
-                   CTL_USAGE;
+        int v;
+        if (pwt_int_option("pathwaysctl", "--capacity", optarg, 1, 100000, &v) != 0)
+            return CTL_USAGE;
         o->capacity = (unsigned)v;
     } else {
         *(code == OPT_WAITLIST ? &o->waitlist : &o->json) = 1;

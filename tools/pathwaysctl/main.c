@@ -8,6 +8,7 @@
 
 #include "ctl.h"
 #include "pathways/log.h"
+#include "intopt.h"
 
 static const ctl_command_t COMMANDS[] = {
     {"migrate", "apply the pending database migrations of every component", ctl_migrate},
@@ -121,14 +122,8 @@ static int take_globals(ctl_t *ctl, int argc, char **argv)
         if ((v = global_value(argc, argv, &i, "--database-url", &missing))) {
             snprintf(ctl->cfg.database_url, sizeof ctl->cfg.database_url, "%s", v);
         } else if ((v = global_value(argc, argv, &i, "--timeout-ms", &missing))) {
-            char *end;
-            errno = 0;
-            long ms = strtol(v, &end, 10);
-            if (errno || *end || ms < 1 || ms > 3600000) {
-                fprintf(stderr, "pathwaysctl: --timeout-ms: 1..3600000 expected, got '%s'\n", v);
+            if (pwt_int_option("pathwaysctl", "--timeout-ms", v, 1, 3600000, &ctl->timeout_ms) != 0)
                 return -1;
-            }
-            ctl->timeout_ms = (int)ms;
         } else if (missing) {
             fprintf(stderr, "pathwaysctl: %s needs a value\n", argv[i]);
             return -1;

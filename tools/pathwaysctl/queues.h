@@ -1,7 +1,8 @@
 /* The stream plumbing's state as administrators see it, read from the
  * `stream` schema: heads per (stream, partition), and per consumer its
  * offset, lag, the age of its oldest unprocessed event and its dead
- * letters. Also the table of which consumers each stream must reach. */
+ * letters. Which consumers must reach each stream's head is the topology's
+ * (pathways/topology.h). */
 #ifndef PATHWAYS_CTL_QUEUES_H
 #define PATHWAYS_CTL_QUEUES_H
 
@@ -9,9 +10,10 @@
 #include <stdint.h>
 
 #include "pathways/db.h"
+#include "pathways/queue_health.h"
+#include "pathways/topology.h"
 
-#define CTL_NAME_MAX  64
-#define CTL_ERROR_MAX 200
+#define CTL_NAME_MAX 64
 
 typedef struct {
     char stream[CTL_NAME_MAX];
@@ -19,23 +21,9 @@ typedef struct {
     int64_t head;
 } ctl_head_t;
 
-typedef struct {
-    char consumer[CTL_NAME_MAX];
-    char stream[CTL_NAME_MAX];
-    int partition;
-    int64_t offset;
-    int64_t head;
-    double age_seconds;   /* occurred_at of seq offset+1; 0 when caught up */
-    int64_t dead_letters; /* not yet replayed */
-    /* Failed attempts recorded on seq offset+1 (0: none), how long ago the
-     * last one was, and its error: a consumer retrying is alive but stuck. */
-    int retry_attempts;
-    double retry_age_seconds;
-    char last_error[CTL_ERROR_MAX];
-    /* The instance holding an unexpired lease on the partition ("" when
-     * none): a running consumer heartbeats its lease every TTL/3. */
-    char owner[CTL_NAME_MAX];
-} ctl_offset_t;
+/* One consumer on one stream partition (the common queue-health row; a
+ * "missing" row is a consumer the topology lists that has no offset yet). */
+typedef pw_queue_row_t ctl_offset_t;
 
 typedef struct {
     ctl_head_t *heads;
@@ -44,15 +32,11 @@ typedef struct {
     size_t noffsets;
 } ctl_queues_t;
 
-/* Reads heads and offsets. Returns 0, or -1 with the reason in err (q is
+/* Reads heads and offsets (with the missing rows). Returns 0, or -1 with the reason in err (q is
  * left empty). Release with ctl_queues_clear. */
 int ctl_queues_load(pw_db_t *db, ctl_queues_t *q, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 void ctl_queues_clear(ctl_queues_t *q);
-
-/* The consumers that must reach a stream's head before the system is idle:
- * a NULL-terminated list (empty for an unknown stream). */
-const char *const *ctl_expected_consumers(const char *stream);
 
 /* The offset row of (consumer, stream, partition), or NULL. */
 const ctl_offset_t *ctl_queues_find(const ctl_queues_t *q, const char *consumer, const char *stream,

@@ -28,10 +28,12 @@ typedef struct {
 int ctl_report_retention(ctl_t *ctl, int argc, char **argv);
 int ctl_report_outcomes(ctl_t *ctl, int argc, char **argv);
 int ctl_report_cost(ctl_t *ctl, int argc, char **argv);
+int ctl_report_equity(ctl_t *ctl, int argc, char **argv);
 
 extern const ctl_evidence_t CTL_EVIDENCE_RETENTION;
 extern const ctl_evidence_t CTL_EVIDENCE_OUTCOMES;
 extern const ctl_evidence_t CTL_EVIDENCE_COST;
+extern const ctl_evidence_t CTL_EVIDENCE_EQUITY;
 
 /* Flattening helpers: a Count (null when withheld), a double or null,
  * and {"report", "as_of", "threshold", "rows": []}. */

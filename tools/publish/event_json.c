@@ -12,6 +12,7 @@
 
 typedef Pathways__V1__EmployeeEvent event_t;
 typedef Pathways__V1__EmployeeFacts facts_t;
+typedef Pathways__V1__SelfIdentification selfid_t;
 
 /* String fields, located by offset in their message. */
 typedef struct {
@@ -41,6 +42,17 @@ static const str_field_t FACT_STRINGS[] = {
     {"phone", offsetof(facts_t, phone)},
     {"language", offsetof(facts_t, language)},
     {"reason_code", offsetof(facts_t, reason_code)},
+};
+
+/* Voluntary self-identification ("self_id": {...}), words checked by the
+ * server against common/src/selfid.c. */
+static const str_field_t SELFID_STRINGS[] = {
+    {"race_ethnicity", offsetof(selfid_t, race_ethnicity)},
+    {"gender", offsetof(selfid_t, gender)},
+    {"age_band", offsetof(selfid_t, age_band)},
+    {"preferred_language", offsetof(selfid_t, preferred_language)},
+    {"veteran_status", offsetof(selfid_t, veteran_status)},
+    {"disability_status", offsetof(selfid_t, disability_status)},
 };
 
 /* Contract words of an enum, indexed by value; NULL marks a gap. */
@@ -294,6 +306,37 @@ static int take_time(event_t *ev, const json_t *v, char *err, size_t errlen)
     return 0;
 }
 
+static int take_self_id(event_t *ev, const json_t *v, char *err, size_t errlen)
+{
+    if (json_is_null(v))
+        return 0;
+    if (!json_is_object(v)) {
+        fail(err, errlen, "self_id: expected an object, got %s", json_kind(v));
+        return -1;
+    }
+    if (!ev->self_id) {
+        ev->self_id = malloc(sizeof *ev->self_id);
+        if (!ev->self_id) {
+            fail(err, errlen, "self_id: out of memory");
+            return -1;
+        }
+        pathways__v1__self_identification__init(ev->self_id);
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)v, key, value)
+    {
+        const str_field_t *sf = find_str(SELFID_STRINGS, COUNT(SELFID_STRINGS), key);
+        if (!sf) {
+            fail(err, errlen, "self_id.%.60s: unknown field", key);
+            return -1;
+        }
+        if (take_string(ev->self_id, sf, value, "self_id.", err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int take_attribute(event_t *ev, const char *key, const json_t *v, char *err, size_t errlen)
 {
     const str_field_t *sf = find_str(EVENT_STRINGS, COUNT(EVENT_STRINGS), key);
@@ -303,6 +346,8 @@ static int take_attribute(event_t *ev, const char *key, const json_t *v, char *e
         return take_time(ev, v, err, errlen);
     if (strcmp(key, "data") == 0)
         return take_data(ev, v, err, errlen);
+    if (strcmp(key, "self_id") == 0)
+        return take_self_id(ev, v, err, errlen);
     return 0; /* a CloudEvents extension attribute: not in the contract */
 }
 
@@ -376,6 +421,10 @@ void event_json_free(event_t **p)
         free_strings(ev->data, FACT_STRINGS, COUNT(FACT_STRINGS));
         free(ev->data->scheduled_hours);
         free(ev->data);
+    }
+    if (ev->self_id) {
+        free_strings(ev->self_id, SELFID_STRINGS, COUNT(SELFID_STRINGS));
+        free(ev->self_id);
     }
     free_strings(ev, EVENT_STRINGS, COUNT(EVENT_STRINGS));
     free(ev);

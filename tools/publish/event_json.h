@@ -5,9 +5,9 @@
  * - Caught here (the line is "unreadable"): text that is not JSON, invalid
  *   UTF-8, NUL bytes ("\u0000"), lone surrogates, duplicate keys, a value of
  *   the wrong JSON type (number for a string, string for scheduled_hours,
- *   non-object data), a missing or empty "id" (an event without an id cannot
- *   be acknowledged or retried safely), an unknown key inside "data" (a typo
- *   must not silently drop a fact), an enum word the contract does not know
+ *   non-object data or self_id), a missing or empty "id" (an event without an id cannot
+ *   be acknowledged or retried safely), an unknown key inside "data" or
+ *   "self_id" (a typo must not silently drop a fact), an enum word the contract does not know
  *   ("status": "retired"), and a "time" that is not RFC 3339 (the contract
  *   carries it as microseconds, so it cannot pass as text).
  * - Passed through faithfully for the server to judge: dates in

@@ -15,6 +15,7 @@
 #include "pathways/codec.h"
 #include "pathways/config.h"
 #include "sender.h"
+#include "intopt.h"
 
 #define SHOW_REJECTIONS 10
 #define SHOW_UNREADABLE 20
@@ -54,17 +55,6 @@ static void usage(FILE *f)
             PW_MAX_BATCH_EVENTS);
 }
 
-static int parse_int(const char *text, long lo, long hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
 /* Returns 0, 1 for --help, 2 on a usage error (message printed). */
 static int parse_options(int argc, char **argv, options_t *o)
 {
@@ -88,22 +78,22 @@ static int parse_options(int argc, char **argv, options_t *o)
             o->file = optarg;
             break;
         case 'b':
-            bad = parse_int(optarg, 1, PW_MAX_BATCH_EVENTS, &o->send.batch);
+            bad = pwt_parse_int(optarg, 1, PW_MAX_BATCH_EVENTS, &o->send.batch);
             break;
         case 'c':
-            bad = parse_int(optarg, 1, 64, &o->send.connections);
+            bad = pwt_parse_int(optarg, 1, 64, &o->send.connections);
             break;
         case 'w':
-            bad = parse_int(optarg, 1, 64, &o->send.window);
+            bad = pwt_parse_int(optarg, 1, 64, &o->send.window);
             break;
         case 'e':
             snprintf(o->endpoint, sizeof o->endpoint, "%s", optarg);
             break;
         case 't':
-            bad = parse_int(optarg, 1, 3600000, &o->send.timeout_ms);
+            bad = pwt_parse_int(optarg, 1, 3600000, &o->send.timeout_ms);
             break;
         case 'r':
-            bad = parse_int(optarg, 0, 1000, &o->send.retries);
+            bad = pwt_parse_int(optarg, 0, 1000, &o->send.retries);
             break;
         case 'j':
             o->json = 1;

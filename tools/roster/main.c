@@ -20,6 +20,7 @@
 #include "pathways/date.h"
 #include "sender.h"
 #include "state.h"
+#include "intopt.h"
 
 #define SHOW_PROBLEMS 50
 
@@ -49,17 +50,6 @@ static void usage(FILE *f)
                "  --export-id ID  names the export in event ids (default: a hash of the file)\n"
                "  --date D        effective date of the changes (default: today)\n"
                "  --dry-run       print the changes; publish and record nothing\n");
-}
-
-static int parse_int(const char *text, long lo, long hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
 }
 
 static int option(options_t *o, int c)
@@ -93,11 +83,11 @@ static int option(options_t *o, int c)
         snprintf(o->export_date, sizeof o->export_date, "%s", optarg);
         return 0;
     case 'b':
-        return parse_int(optarg, 1, PW_MAX_BATCH_EVENTS, &o->send.batch);
+        return pwt_parse_int(optarg, 1, PW_MAX_BATCH_EVENTS, &o->send.batch);
     case 't':
-        return parse_int(optarg, 1, 3600000, &o->send.timeout_ms);
+        return pwt_parse_int(optarg, 1, 3600000, &o->send.timeout_ms);
     case 'r':
-        return parse_int(optarg, 0, 1000, &o->send.retries);
+        return pwt_parse_int(optarg, 0, 1000, &o->send.retries);
     default:
         return -2;
     }

@@ -8,6 +8,7 @@
 
 #include "evidence.h"
 #include "pathways/date.h"
+#include "selfid.h"
 
 /* One event's place in the global order. */
 typedef struct {
@@ -103,6 +104,11 @@ static int write_event(const sy_workforce_t *w, const ref_t *r, uint64_t n, FILE
     set_str(o, "subject", r->e->id);
     set_date(o, "effective_date", ev->effective);
     json_object_set_new(o, "data", event_data(r->e, ev));
+    /* Voluntary self-identification comes with the first event (the
+     * hire, or the first event of a history that starts before it). */
+    json_t *self_id = r->index == 0 ? sy_selfid_json(w->params.seed, r->employee) : NULL;
+    if (self_id)
+        json_object_set_new(o, "self_id", self_id);
     char *line = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!line)

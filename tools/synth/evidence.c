@@ -2,6 +2,8 @@
  * evidence.h. Mirrors services/reporting/README.md's definitions. */
 #include "evidence.h"
 
+#include "selfid.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,8 +257,9 @@ json_t *sy_evidence_json(const sy_workforce_t *w)
         return NULL;
     n = match(s, n);
     qsort(s, n, sizeof *s, time_cmp);
-    json_t *out = json_pack("{s:o*, s:o*, s:o*}", "outcomes", outcomes_json(w), "retention",
-                            retention_json(s, n), "cost", cost_json(s, n));
+    json_t *out =
+        json_pack("{s:o*, s:o*, s:o*, s:o*}", "outcomes", outcomes_json(w), "retention",
+                  retention_json(s, n), "cost", cost_json(s, n), "equity", sy_equity_json(w));
     free(s);
     return out;
 }

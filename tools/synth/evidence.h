@@ -20,7 +20,8 @@
 #define SY_THRESHOLD 11
 
 /* {"outcomes": {...per cohort and "total"}, "retention": {"participants":
- * {...}, "comparison": {...}, "logrank_p": p}, "cost": {...total}}.
+ * {...}, "comparison": {...}, "logrank_p": p}, "cost": {...total},
+ * "equity": sy_equity_json (selfid.h)}.
  * Returns a new reference, or NULL when out of memory. */
 json_t *sy_evidence_json(const sy_workforce_t *w);
 

@@ -12,6 +12,7 @@
 #include "history.h"
 #include "pathways/date.h"
 #include "workforce.h"
+#include "intopt.h"
 
 #define DEFAULT_EMPLOYERS 4
 #define DEFAULT_EMPLOYEES 3000
@@ -58,19 +59,6 @@ static void usage(FILE *f)
             DEFAULT_EMPLOYERS, DEFAULT_EMPLOYEES, SY_TENURE_MIN_DAYS);
 }
 
-static int parse_count(const char *text, unsigned long long max, unsigned long long *out)
-{
-    char *end;
-    errno = 0;
-    if (!text || !*text || *text == '-')
-        return -1;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Returns 0, 1 for --help, or 2 on a usage error (message printed). */
 static int parse_options(int argc, char **argv, options_t *o)
 {
@@ -91,22 +79,22 @@ static int parse_options(int argc, char **argv, options_t *o)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    unsigned long long v;
+    uint64_t v;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'E':
-            if (parse_count(optarg, MAX_EMPLOYERS, &v) < 0 || v == 0)
+            if (pwt_parse_u64(optarg, 0, MAX_EMPLOYERS, &v) < 0 || v == 0)
                 return fprintf(stderr, "--employers: 1..%d expected\n", MAX_EMPLOYERS), 2;
             o->params.employers = (size_t)v;
             break;
         case 'n':
-            if (parse_count(optarg, MAX_EMPLOYEES, &v) < 0)
+            if (pwt_parse_u64(optarg, 0, MAX_EMPLOYEES, &v) < 0)
                 return fprintf(stderr, "--employees: 0..%d expected\n", MAX_EMPLOYEES), 2;
             o->params.employees = (size_t)v;
             break;
         case 's':
-            if (parse_count(optarg, UINT64_MAX, &v) < 0)
+            if (pwt_parse_u64(optarg, 0, UINT64_MAX, &v) < 0)
                 return fprintf(stderr, "--seed: a non-negative integer expected\n"), 2;
             o->params.seed = v;
             break;
@@ -130,13 +118,13 @@ static int parse_options(int argc, char **argv, options_t *o)
             o->enrollments_out = optarg;
             break;
         case 'S':
-            if (parse_count(optarg, SY_TENURE_MIN_DAYS, &v) < 0 || v == 0 ||
+            if (pwt_parse_u64(optarg, 0, SY_TENURE_MIN_DAYS, &v) < 0 || v == 0 ||
                 SY_TENURE_MIN_DAYS % v != 0)
                 return fprintf(stderr, "--step: a divisor of %d expected\n", SY_TENURE_MIN_DAYS), 2;
             o->params.step = (int32_t)v;
             break;
         case 'Y':
-            if (parse_count(optarg, MAX_HISTORY_YEARS, &v) < 0 || v == 0)
+            if (pwt_parse_u64(optarg, 0, MAX_HISTORY_YEARS, &v) < 0 || v == 0)
                 return fprintf(stderr, "--history-years: 1..%d expected\n", MAX_HISTORY_YEARS), 2;
             o->params.history_days = (int32_t)v * 365;
             break;
