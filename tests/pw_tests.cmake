@@ -7,7 +7,8 @@
 # corpus harness), built once.
 if(NOT TARGET pathways_testlib)
   add_library(pathways_testlib STATIC "${PROJECT_SOURCE_DIR}/tests/lib/testdb.c"
-              "${PROJECT_SOURCE_DIR}/tests/lib/corpus.c")
+              "${PROJECT_SOURCE_DIR}/tests/lib/corpus.c"
+              "${PROJECT_SOURCE_DIR}/tests/lib/testports.c")
   target_include_directories(pathways_testlib PUBLIC "${PROJECT_SOURCE_DIR}/tests/lib")
   target_link_libraries(pathways_testlib PUBLIC pathways_common PkgConfig::CMOCKA)
 endif()

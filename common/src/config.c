@@ -230,6 +230,16 @@ void pw_config_endpoint(const pw_config_t *cfg, pw_service_id_t svc, pw_port_kin
              pw_config_port(cfg, svc, kind));
 }
 
+int pw_config_key_at(size_t i, const char **env, const char **def, const char **help)
+{
+    if (i >= sizeof keys / sizeof keys[0])
+        return -1;
+    *env = keys[i].env;
+    *def = keys[i].def;
+    *help = keys[i].help;
+    return 0;
+}
+
 void pw_config_describe(void *file)
 {
     FILE *f = file;

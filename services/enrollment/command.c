@@ -362,10 +362,17 @@ uint8_t *enr_command_answer(const enr_session_t *s, const char *type, const uint
     enr_touched_t touched = {0};
     const enr_emitter_t *inner = &s->emit;
     recorder_t rec = {&touched, inner};
+    /* An authenticated caller is its key; a name the client gives as well
+     * is kept beside it ("staff@acme via key:ops"), never dropped. */
+    char actor[2 * ENR_TEXT_MAX_LEN + 8];
+    if (s->actor && cmd->actor && *cmd->actor && strcmp(cmd->actor, s->actor) != 0)
+        snprintf(actor, sizeof actor, "%.*s via %s", ENR_TEXT_MAX_LEN + 1, cmd->actor, s->actor);
+    else
+        snprintf(actor, sizeof actor, "%s", s->actor ? s->actor : cmd->actor ? cmd->actor : "");
     enr_cmd_t x = {
         .db = s->db,
         .emit = {record_and_emit, &rec},
-        .actor = s->actor ? s->actor : cmd->actor,
+        .actor = actor,
         .touched = &touched,
         .result = calloc(1, sizeof *x.result),
     };

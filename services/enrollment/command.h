@@ -59,8 +59,9 @@ typedef struct {
     int (*commit)(void *ctx);
     void (*rollback)(void *ctx);
     void *ctx;
-    /* The authenticated caller ("key:<id>"), recorded as the actor instead
-     * of what the command says; NULL in development mode. */
+    /* The authenticated caller ("key:<id>"), recorded as the actor (with
+     * the name the command gives, if any: "NAME via key:<id>"); NULL in
+     * development mode, where the command's actor is taken as it is. */
     const char *actor;
 } enr_session_t;
 

@@ -15,6 +15,7 @@
 
 #define METRIC_DELIVERIES "pathways_notification_deliveries_total"
 #define METRIC_RESENDS    "pathways_notification_resends_total"
+#define METRIC_SECONDS    "pathways_notification_delivery_seconds"
 #define MAX_CONTEXT_VARS  12
 #define LABELS_MAX        96
 
@@ -35,6 +36,40 @@ static const char *channel_label(char *buf, const char *channel)
     return buf;
 }
 
+#define NTF_OUTCOMES 6
+static const char *outcome_label(ntf_outcome_t o)
+{
+    static const char *labels[NTF_OUTCOMES] = {"sent",       "temporary", "permanent",
+                                               "no_address", "opted_out", "no_contact"};
+    return labels[o];
+}
+
+/* Declares the delivery families and starts every (channel, result) counter
+ * at 0, so rate() sees the first failure and a query naming a result finds
+ * its series before the first delivery. */
+static void describe_metrics(pw_metrics_t *m)
+{
+    pw_metrics_describe(m, METRIC_DELIVERIES, "counter",
+                        "Notification delivery attempts by channel and result.");
+    pw_metrics_describe(m, METRIC_RESENDS, "counter",
+                        "Notifications sent again after a crash or a failed record left them"
+                        " in 'sending'; the receiver may have had them already (same"
+                        " Message-ID / Idempotency-Key).");
+    pw_metrics_describe(m, METRIC_SECONDS, "histogram",
+                        "Time to resolve, render and send one notification, by channel"
+                        " (failed attempts included).");
+    const char *channels[] = {NTF_CHANNEL_EMAIL, NTF_CHANNEL_WEBHOOK};
+    for (size_t c = 0; c < sizeof channels / sizeof channels[0]; c++) {
+        char labels[LABELS_MAX];
+        pw_metrics_add(m, METRIC_RESENDS, channel_label(labels, channels[c]), 0);
+        for (int o = 0; o < NTF_OUTCOMES; o++) {
+            snprintf(labels, sizeof labels, "channel=\"%s\",result=\"%s\"", channels[c],
+                     outcome_label((ntf_outcome_t)o));
+            pw_metrics_add(m, METRIC_DELIVERIES, labels, 0);
+        }
+    }
+}
+
 ntf_delivery_t *ntf_delivery_new(const ntf_delivery_opts_t *opts, ntf_channel_t **channel,
                                  const ntf_catalog_t *catalog, const ntf_publisher_t *pub)
 {
@@ -53,18 +88,8 @@ ntf_delivery_t *ntf_delivery_new(const ntf_delivery_opts_t *opts, ntf_channel_t 
     d->catalog = catalog;
     d->pub = pub;
     d->rng = (uint32_t)pw_now_us() ^ ((uint32_t)getpid() << 16) ^ 0x5bd1e995u;
-    if (opts->metrics) {
-        pw_metrics_describe(opts->metrics, METRIC_DELIVERIES, "counter",
-                            "Notification delivery attempts by channel and result.");
-        pw_metrics_describe(opts->metrics, METRIC_RESENDS, "counter",
-                            "Notifications sent again after a crash or a failed record left them"
-                            " in 'sending'; the receiver may have had them already (same"
-                            " Message-ID / Idempotency-Key).");
-        char labels[LABELS_MAX];
-        pw_metrics_add(opts->metrics, METRIC_RESENDS, channel_label(labels, NTF_CHANNEL_EMAIL), 0);
-        pw_metrics_add(opts->metrics, METRIC_RESENDS, channel_label(labels, NTF_CHANNEL_WEBHOOK),
-                       0);
-    }
+    if (opts->metrics)
+        describe_metrics(opts->metrics);
     return d;
 }
 
@@ -138,13 +163,6 @@ static ntf_outcome_t attempt(ntf_delivery_t *d, const ntf_row_t *row, ntf_target
     free(body);
     json_decref(ctx);
     return out;
-}
-
-static const char *outcome_label(ntf_outcome_t o)
-{
-    static const char *labels[] = {"sent",       "temporary", "permanent",
-                                   "no_address", "opted_out", "no_contact"};
-    return labels[o];
 }
 
 /* One delivery's result, kept until the batch's results are recorded. */
@@ -259,7 +277,13 @@ static int round_once(ntf_delivery_t *d, pw_db_t *db)
         ntf_target_t target;
         result_t out = {0};
         memset(&target, 0, sizeof target);
+        int64_t started = pw_now_us();
         out.outcome = attempt(d, &row, &target, out.error, sizeof out.error);
+        if (d->opts.metrics) {
+            char labels[LABELS_MAX];
+            pw_metrics_observe(d->opts.metrics, METRIC_SECONDS, channel_label(labels, row.channel),
+                               (double)(pw_now_us() - started) / 1e6);
+        }
         snprintf(out.address, sizeof out.address, "%s", target.address);
         if (record_one(d, db, &row, &out) != 0)
             rc = -1;

@@ -12,38 +12,22 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/e2e.sh"
-PG_SH="$here/../lib/pg.sh"
 
-# This test's cluster, on a free port of its own block (base+90..99), so
-# the block is claimed now (e2e_init keeps it).
-pw_claim_port_block || exit 1
-pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/pathways-e2e-pgfreeze.XXXXXX")
-pg_port=""
-for p in $(seq $((PATHWAYS_PORT_BASE + 90)) $((PATHWAYS_PORT_BASE + 99))); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-        pg_port=$p
-        break
-    fi
-done
-[ -n "$pg_port" ] || { echo "FAIL: no free port for the private cluster" >&2 && exit 1; }
-trap '"$PG_SH" stop "$pg_dir/pg"; rm -rf "$pg_dir"' EXIT
-PATHWAYS_TEST_DATABASE_URL=$("$PG_SH" start "$pg_dir/pg" "$pg_port") ||
-    { echo "FAIL: could not start the private cluster" >&2 && exit 1; }
-export PATHWAYS_TEST_DATABASE_URL
+# This test's cluster, on a free port of its own block (base+90..99).
+e2e_own_cluster 90 99
 
 # The cluster's processes: the postmaster and its children.
 pg_pids() {
     local pm
-    pm=$(head -1 "$pg_dir/pg/data/postmaster.pid")
+    pm=$(head -1 "$E2E_PG_DIR/pg/data/postmaster.pid")
     echo "$pm" $(ps -o pid= --ppid "$pm")
 }
 freeze() { kill -STOP $(pg_pids); }
 thaw() { kill -CONT $(pg_pids) 2>/dev/null || true; }
 cleanup() {
-    [ -f "$pg_dir/pg/data/postmaster.pid" ] && thaw
+    [ -f "$E2E_PG_DIR/pg/data/postmaster.pid" ] && thaw
     _e2e_cleanup
-    "$PG_SH" stop "$pg_dir/pg"
-    rm -rf "$pg_dir"
+    e2e_own_cluster_stop
 }
 
 e2e_init db_outage
@@ -59,15 +43,8 @@ metric() {
 # E2E_EXIT_STATUS); sets ms to how long it took.
 ms=0
 wait_exit() {
-    local pid=${E2E_PIDS[eligibility]} start deadline
-    start=$(date +%s%N)
-    deadline=$((SECONDS + $1))
-    while kill -0 "$pid" 2>/dev/null; do
-        [ "$SECONDS" -lt "$deadline" ] || e2e_fail "eligibility still running $1 s after the signal"
-        sleep 0.05
-    done
-    ms=$((($(date +%s%N) - start) / 1000000))
-    _e2e_reap eligibility
+    e2e_wait_exit eligibility "$1"
+    ms=$E2E_EXIT_MS
 }
 frozen_and_unready() {
     e2e_wait_until 20 "/readyz says the database does not answer" \
@@ -115,7 +92,7 @@ e2e_wait_ready eligibility
 "$PATHWAYS_BIN/pathways-synth" --employers 1 --employees 5 --seed 9 --today "$PATHWAYS_TODAY" \
     --out "$E2E_WORK/events.jsonl" --employers-out "$E2E_WORK/employers.tsv" \
     --expect "$E2E_WORK/expected.json" >/dev/null
-"$PG_SH" stop "$pg_dir/pg"
+"$E2E_PG_SH" stop "$E2E_PG_DIR/pg"
 e2e_wait_until 20 "/readyz says the database is unavailable" \
     bash -c "curl -s 'http://127.0.0.1:$port/readyz' | grep -q 'database unavailable'"
 e2e_assert_eq "pathways_database_up while stopped" 0 "$(metric pathways_database_up)"
@@ -127,7 +104,7 @@ grep -q 'refused (unavailable' "$E2E_WORK/publish.out" ||
     e2e_fail "the partner was not answered unavailable: $(cat "$E2E_WORK/publish.out")"
 [ "$ms" -lt 8000 ] || e2e_fail "the answer took ${ms} ms (the partner timed out)"
 echo "ok: partner answered unavailable in ${ms} ms during the outage"
-"$PG_SH" start "$pg_dir/pg" "$pg_port" >/dev/null
+"$E2E_PG_SH" start "$E2E_PG_DIR/pg" "$E2E_PG_PORT" >/dev/null
 e2e_wait_until 30 "ready again after the database came back" \
     bash -c "curl -sf 'http://127.0.0.1:$port/readyz' >/dev/null"
 e2e_assert_eq "pathways_database_up after the outage" 1 "$(metric pathways_database_up)"

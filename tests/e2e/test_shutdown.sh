@@ -46,17 +46,7 @@ e2e_wait_ready enrollment
 #    its next batch waits on the lock; SIGTERM starts the drain, which the
 #    second signal cuts short.
 flowing reporting
-PGAPPNAME=shutdown_lock "$E2E_PSQL" -X -q -d "$PATHWAYS_DATABASE_URL" >/dev/null 2>&1 <<'SQL' &
-BEGIN;
-SELECT 1 FROM stream.consumer_offset WHERE consumer = 'reporting' FOR UPDATE;
-SELECT pg_sleep(120);
-SQL
-locker=$!
-release() {
-    e2e_psql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-              WHERE application_name = 'shutdown_lock'" >/dev/null
-    wait "$locker" 2>/dev/null || true
-}
+e2e_hold shutdown_lock "SELECT 1 FROM stream.consumer_offset WHERE consumer = 'reporting' FOR UPDATE"
 reporting_blocked() {
     [ "$(e2e_psql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pathways-reporting'
                    AND wait_event_type = 'Lock'")" -gt 0 ]
@@ -75,7 +65,7 @@ for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && e2e_fail "reporting still running 5 s after the second signal"
 cut_ms=$((($(date +%s%N) - start) / 1000000))
 _e2e_reap reporting
-release
+e2e_release shutdown_lock
 e2e_assert_eq "reporting exit status after a second signal" 1 "$E2E_EXIT_STATUS"
 [ "$cut_ms" -lt 1500 ] || e2e_fail "the second signal took ${cut_ms} ms to end the drain"
 grep -q '"stopped at once"' "$(e2e_log reporting)" || e2e_fail "no stopped-at-once log line"

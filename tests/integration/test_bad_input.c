@@ -30,10 +30,12 @@
 #include "pathways/config.h"
 #include "pathways/service.h"
 #include "testdb.h"
+#include "testports.h"
 
-#define TODAY        "2026-06-01"
-#define MAX_MSG      "1048576" /* ZMQ_MAXMSGSIZE for this test: 1 MiB */
-#define DEFAULT_TYPE "pathways.v1.PublishBatch"
+#define TODAY            "2026-06-01"
+#define PORT_SEARCH_FROM 8800
+#define MAX_MSG          "1048576" /* ZMQ_MAXMSGSIZE for this test: 1 MiB */
+#define DEFAULT_TYPE     "pathways.v1.PublishBatch"
 
 typedef struct {
     corpus_fixture_t fx; /* keys: service, admin, read_only and the senders' */
@@ -262,9 +264,7 @@ static int group_setup(void **state)
     setenv("PATHWAYS_CURVE_SECRET_FILE", secret, 1);
     setenv("PATHWAYS_TODAY", TODAY, 1);
     setenv("PATHWAYS_MAX_MESSAGE_BYTES", MAX_MSG, 1);
-    char base[16];
-    snprintf(base, sizeof base, "%d", corpus_free_port_base(60));
-    setenv("PATHWAYS_PORT_BASE", getenv("PATHWAYS_BAD_INPUT_PORT_BASE") ?: base, 1);
+    pw_test_claim_ports(PORT_SEARCH_FROM); /* a free block, chosen now */
     assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);
     f.fx.svc = pw_service_new(PW_SVC_ELIGIBILITY, &f.cfg);
     f.elig = elig_service_new();

@@ -30,12 +30,13 @@
 #include "pathways/progress_event.h"
 #include "pathways/service.h"
 #include "testdb.h"
+#include "testports.h"
 
-#define TODAY        "2026-06-01"
-#define MAX_MSG      "1048576"
-#define DEFAULT_TYPE "pathways.v1.ProgressBatch"
-#define MAX_EVENTS   8
-#define PORT_SPAN    60 /* the runtime's ports: base + 10 * (service + 1) + kind */
+#define TODAY            "2026-06-01"
+#define MAX_MSG          "1048576"
+#define DEFAULT_TYPE     "pathways.v1.ProgressBatch"
+#define MAX_EVENTS       8
+#define PORT_SEARCH_FROM 8900
 
 typedef struct {
     corpus_fixture_t fx; /* keys: service, admin, read_only and the senders' */
@@ -265,7 +266,7 @@ static void seed(fixture_t *f)
 static int group_setup(void **state)
 {
     static fixture_t f;
-    char url[1024], err[256], secret[600], base[16];
+    char url[1024], err[256], secret[600];
     setenv("PATHWAYS_LOG_LEVEL", "error", 1);
     f.fx.db = pw_testdb_fresh("pathways_it_bad_input_provider", "all", url, sizeof url);
     setenv("PATHWAYS_DATABASE_URL", url, 1);
@@ -278,12 +279,11 @@ static int group_setup(void **state)
     make_key(&f, "other", "provider", NULL, "other");
     seed(&f);
     snprintf(secret, sizeof secret, "%s/service_secret", f.fx.keys);
-    snprintf(base, sizeof base, "%d", corpus_free_port_base(PORT_SPAN));
     setenv("PATHWAYS_CURVE", "on", 1);
     setenv("PATHWAYS_CURVE_SECRET_FILE", secret, 1);
     setenv("PATHWAYS_TODAY", TODAY, 1);
     setenv("PATHWAYS_MAX_MESSAGE_BYTES", MAX_MSG, 1);
-    setenv("PATHWAYS_PORT_BASE", base, 1);
+    pw_test_claim_ports(PORT_SEARCH_FROM); /* a free block, chosen now */
     assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);
     f.fx.svc = pw_service_new(PW_SVC_ENROLLMENT, &f.cfg);
     f.enr = enr_service_new(err, sizeof err);

@@ -20,6 +20,7 @@
 #include "pathways/config.h"
 #include "pathways/service.h"
 #include "testdb.h"
+#include "testports.h"
 
 #define TODAY "2026-06-01"
 
@@ -157,8 +158,7 @@ static int group_setup(void **state)
      * test_auth and end to end. */
     setenv("PATHWAYS_CURVE", "off", 1);
     setenv("PATHWAYS_TODAY", TODAY, 1);
-    if (!getenv("PATHWAYS_PORT_BASE"))
-        setenv("PATHWAYS_PORT_BASE", "7700", 1);
+    pw_test_claim_ports(7700); /* a free block from there, chosen now */
     setenv("PATHWAYS_LOG_LEVEL", "warn", 1);
     char err[256];
     assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);

@@ -21,6 +21,7 @@
 #include "pathways/config.h"
 #include "pathways/service.h"
 #include "testdb.h"
+#include "testports.h"
 
 #define TODAY "2026-06-01"
 
@@ -227,8 +228,7 @@ static int group_setup(void **state)
     setenv("PATHWAYS_CURVE", "off", 1);
     setenv("PATHWAYS_TODAY", TODAY, 1);
     unsetenv("PATHWAYS_CLOCK_FILE");
-    if (!getenv("PATHWAYS_PORT_BASE"))
-        setenv("PATHWAYS_PORT_BASE", "7800", 1);
+    pw_test_claim_ports(7800); /* a free block from there, chosen now */
     setenv("PATHWAYS_LOG_LEVEL", "warn", 1);
     assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);
     f.svc = pw_service_new(PW_SVC_ELIGIBILITY, &f.cfg);

@@ -240,26 +240,6 @@ zmsg_t *corpus_exchange(const char *dir, const char *sender, const char *endpoin
     return reply;
 }
 
-int corpus_free_port_base(int span)
-{
-    srand((unsigned)getpid());
-    for (int attempt = 0; attempt < 200; attempt++) {
-        int base = 20000 + (rand() % 400) * 100, ok = 1;
-        for (int p = base; ok && p < base + span; p++) {
-            int s = socket(AF_INET, SOCK_STREAM, 0);
-            struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
-            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            ok = s >= 0 && bind(s, (struct sockaddr *)&a, sizeof a) == 0;
-            if (s >= 0)
-                close(s);
-        }
-        if (ok)
-            return base;
-    }
-    fail_msg("no free block of %d loopback ports", span);
-    return -1;
-}
-
 static void *run_service(void *svc)
 {
     pw_service_run(svc);

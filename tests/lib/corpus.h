@@ -87,9 +87,6 @@ zsock_t *corpus_dealer(const char *dir, const char *name, const char *endpoint);
  * NULL when none came within wait_ms. */
 zmsg_t *corpus_exchange(const char *dir, const char *sender, const char *endpoint, const char *type,
                         const buf_t *body, int wait_ms);
-/* A free block of span loopback ports (no fixed port: tests run side by
- * side); returns its first port. */
-int corpus_free_port_base(int span);
 /* What every corpus test runs on: the service on its thread, its
  * database, the key folder and a long-lived client (probe). */
 typedef struct {

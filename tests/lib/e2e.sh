@@ -435,3 +435,83 @@ e2e_event() {
 e2e_ctl() {
     "$PATHWAYS_BIN/pathwaysctl" "$@"
 }
+
+# e2e_own_cluster FIRST LAST: a PostgreSQL cluster of this test's own (for a
+# test that stops or freezes it) in E2E_PG_DIR/pg, on the first free port
+# of PATHWAYS_PORT_BASE+FIRST .. +LAST in the test's claimed block
+# (E2E_PG_PORT); exports PATHWAYS_TEST_DATABASE_URL at it. Call before
+# e2e_init; e2e_own_cluster_stop (safe twice) belongs in the EXIT trap.
+E2E_PG_SH="$(dirname "${BASH_SOURCE[0]}")/pg.sh"
+E2E_PG_DIR=""
+E2E_PG_PORT=""
+e2e_own_cluster() {
+    pw_claim_port_block || exit 1
+    E2E_PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pathways-e2e-pg.XXXXXX")
+    trap e2e_own_cluster_stop EXIT
+    E2E_PG_PORT=$(pw_free_port $((PATHWAYS_PORT_BASE + $1)) $((PATHWAYS_PORT_BASE + $2))) ||
+        { echo "FAIL: no free port for the test's own cluster" >&2 && exit 1; }
+    PATHWAYS_TEST_DATABASE_URL=$("$E2E_PG_SH" start "$E2E_PG_DIR/pg" "$E2E_PG_PORT") ||
+        { echo "FAIL: could not start the test's own cluster" >&2 && exit 1; }
+    export PATHWAYS_TEST_DATABASE_URL
+}
+e2e_own_cluster_stop() {
+    [ -n "$E2E_PG_DIR" ] || return 0
+    "$E2E_PG_SH" stop "$E2E_PG_DIR/pg" >/dev/null 2>&1 || true
+    rm -rf "$E2E_PG_DIR"
+    E2E_PG_DIR=""
+}
+
+# e2e_hold NAME SQL: runs SQL (say "SELECT ... FOR UPDATE") in a transaction
+# of a background session named NAME (application_name) that then waits, so
+# its locks stay held until e2e_release NAME.
+e2e_hold() {
+    PGAPPNAME=$1 "$E2E_PSQL" -X -q -d "$PATHWAYS_DATABASE_URL" >/dev/null 2>&1 <<SQL &
+BEGIN;
+$2;
+SELECT pg_sleep(600);
+SQL
+    E2E_HOLDERS[$1]=$!
+    # shellcheck disable=SC2317
+    held() {
+        [ "$(e2e_psql "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$1'
+                       AND query LIKE '%pg_sleep%'")" = 1 ]
+    }
+    e2e_wait_until 20 "session $1 holds its locks" held "$1"
+}
+declare -gA E2E_HOLDERS=()
+e2e_release() {
+    e2e_psql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+              WHERE application_name = '$1'" >/dev/null
+    wait "${E2E_HOLDERS[$1]}" 2>/dev/null || true
+    unset "E2E_HOLDERS[$1]"
+}
+
+# e2e_feed EMPLOYEES SEED: a synthetic workforce of one employer
+# (pathways-synth, oracle in $E2E_WORK/expected.json) registered, published
+# and applied by every consumer.
+e2e_feed() {
+    "$PATHWAYS_BIN/pathways-synth" --employers 1 --employees "$1" --seed "$2" \
+        --today "$PATHWAYS_TODAY" --out "$E2E_WORK/events.jsonl" \
+        --employers-out "$E2E_WORK/employers.tsv" --expect "$E2E_WORK/expected.json" >/dev/null ||
+        e2e_fail "pathways-synth"
+    e2e_ctl employer import "$E2E_WORK/employers.tsv" >/dev/null || e2e_fail "employer import"
+    "$PATHWAYS_BIN/pathways-publish" --file "$E2E_WORK/events.jsonl" --quiet >/dev/null ||
+        e2e_fail "publish"
+    e2e_ctl wait-idle --timeout 60 >/dev/null || e2e_fail "not idle after the feed"
+}
+
+# e2e_wait_exit SERVICE SECONDS: waits for SERVICE (just signalled by the
+# test) to exit; fails the test after SECONDS. Its status is left in
+# E2E_EXIT_STATUS, the milliseconds waited in E2E_EXIT_MS.
+E2E_EXIT_MS=0
+e2e_wait_exit() {
+    local pid=${E2E_PIDS[$1]:?e2e_wait_exit: $1 is not running} start deadline
+    start=$(date +%s%N)
+    deadline=$((SECONDS + $2))
+    while kill -0 "$pid" 2>/dev/null; do
+        [ "$SECONDS" -lt "$deadline" ] || e2e_fail "$1 still running $2 s after the signal"
+        sleep 0.05
+    done
+    E2E_EXIT_MS=$((($(date +%s%N) - start) / 1000000))
+    _e2e_reap "$1"
+}

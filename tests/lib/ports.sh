@@ -69,3 +69,18 @@ pw_claim_port_block() {
     echo "pw_claim_port_block: no free block of $PW_PORT_BLOCK_SIZE ports from $start" >&2
     return 1
 }
+
+# pw_free_port FROM TO: prints the first port of FROM..TO nothing accepts
+# connections on (for a server a test starts inside its block, such as a
+# private PostgreSQL cluster). Returns 1, with a message, when none is.
+pw_free_port() {
+    local p
+    for p in $(seq "$1" "$2"); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    echo "pw_free_port: no free port in $1..$2" >&2
+    return 1
+}

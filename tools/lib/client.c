@@ -195,7 +195,10 @@ int pwt_request(const char *service, const char *endpoint, const ProtobufCMessag
                  service, endpoint, timeout_ms, service,
                  curve_on() ? " (CURVE is on: an unregistered or revoked key is refused at the "
                               "handshake)"
-                            : "");
+                            : " (PATHWAYS_CURVE is off here, so this tool sent no key: a service "
+                              "running with CURVE on ignores such a connection without a word. "
+                              "Set PATHWAYS_CURVE=on, PATHWAYS_CURVE_CLIENT_SECRET_FILE and "
+                              "PATHWAYS_CURVE_SERVER_KEY; deploy/local/dev-keys writes them)");
     if (got != 1)
         goto done;
     if (strcmp(type, reply_type) != 0) {

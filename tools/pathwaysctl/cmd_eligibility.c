@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "json_out.h"
 
 static const char CURRENT_SQL[] =
     "SELECT program, outcome, criteria::text AS criteria, rule_version,"
@@ -90,12 +91,33 @@ static int explain_row(const PGresult *res, int row, const char *employer, const
     return CTL_OK;
 }
 
+/* The determinations of res as {"employer", "employee", "determinations":
+ * [{program, outcome, ..., criteria: [...]}]}, the stored criteria as they
+ * are. */
+static int explain_json(const PGresult *res, const char *employer, const char *employee)
+{
+    static const char *const cols[] = {"program",       "rule_version",   "as_of",
+                                       "eligible_from", "cause_event_id", NULL};
+    json_t *list = json_array();
+    for (int r = 0; r < PQntuples(res); r++) {
+        json_t *d = ctl_json_row(res, r, cols);
+        json_object_set_new(d, "outcome", json_string(outcome_words(pw_db_get(res, r, "outcome"))));
+        json_object_set_new(d, "criteria", json_loads(pw_db_get(res, r, "criteria"), 0, NULL));
+        json_array_append_new(list, d);
+    }
+    ctl_json_print(json_pack("{s:s, s:s, s:o}", "employer", employer, "employee", employee,
+                             "determinations", list));
+    return CTL_OK;
+}
+
 static int explain(ctl_t *ctl, int argc, char **argv)
 {
+    int json = ctl_take_json(&argc, argv);
     if (ctl_wants_help(argc, argv) || argc != 3) {
-        printf("usage: pathwaysctl eligibility explain EMPLOYER EMPLOYEE\n\n"
+        printf("usage: pathwaysctl eligibility explain EMPLOYER EMPLOYEE [--json]\n\n"
                "Prints the employee's current determination in plain language: the outcome,\n"
-               "why, the date it would change on its own, and every criterion's verdict.\n");
+               "why, the date it would change on its own, and every criterion's verdict\n"
+               "(--json: the same as one document, outcomes in words).\n");
         return argc == 3 ? CTL_OK : CTL_USAGE;
     }
     pw_db_t *db = ctl_db_connect(ctl);
@@ -112,7 +134,9 @@ static int explain(ctl_t *ctl, int argc, char **argv)
                 argv[1], argv[2]);
         rc = CTL_FAIL;
     }
-    for (int r = 0; res && r < PQntuples(res); r++)
+    if (rc == CTL_OK && json)
+        rc = explain_json(res, argv[1], argv[2]);
+    for (int r = 0; rc == CTL_OK && !json && r < PQntuples(res); r++)
         if (explain_row(res, r, argv[1], argv[2]) != CTL_OK)
             rc = CTL_FAIL;
     PQclear(res);

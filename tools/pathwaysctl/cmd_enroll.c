@@ -2,6 +2,8 @@
  * pathways-enrollment's command endpoint (apply, admit to a cohort or its
  * waitlist, withdraw/exit, start/complete/certify/place, clear a review
  * flag), and `pathwaysctl enrollment history|list`. */
+#include <czmq.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,8 +15,11 @@ typedef Pathways__V1__EnrollmentCommand cmd_t;
 #define COMMON "key,actor,program,json"
 #define USAGE_TAIL                                                                                 \
     "Common options: --program P (default mapp), --key K (idempotency key; a repeat with\n"        \
-    "the same key returns the first result), --actor A (default $PATHWAYS_ACTOR or\n"              \
-    "pathwaysctl), --json.\n"
+    "the same key returns the first result), --actor A (default $PATHWAYS_ACTOR; with\n"           \
+    "CURVE the service records your key and A beside it, \"A via key:ID\"), --json.\n"             \
+    "apply and admit take --from FILE ('-': stdin) instead of EMPLOYER EMPLOYEE: one\n"            \
+    "\"EMPLOYER EMPLOYEE\" per line (blank lines and # comments skipped); with --key K each\n"     \
+    "line's key is K/EMPLOYER/EMPLOYEE, so the same list can be sent again safely.\n"
 
 static Pathways__V1__EnrollmentRef *ref_of(Pathways__V1__EnrollmentRef *r, const ctl_enr_opts_t *o)
 {
@@ -119,11 +124,13 @@ static void fill_clear(cmd_t *cmd, const ctl_enr_opts_t *o, Pathways__V1__Enroll
 #define ST(x) PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_##x
 
 static const verb_t VERBS[] = {
-    {"apply", COMMON, "apply EMPLOYER EMPLOYEE: invited -> applied (eligibility checked)",
-     fill_apply, 0},
-    {"admit", COMMON ",cohort,waitlist",
-     "admit EMPLOYER EMPLOYEE --cohort C [--waitlist]: applied -> enrolled, or waitlisted\n"
-     "  when the cohort is full and --waitlist is given",
+    {"apply", COMMON ",from",
+     "apply EMPLOYER EMPLOYEE | --from FILE: invited -> applied (eligibility checked)", fill_apply,
+     0},
+    {"admit", COMMON ",cohort,waitlist,from",
+     "admit EMPLOYER EMPLOYEE | --from FILE --cohort C [--waitlist]: applied -> enrolled, or\n"
+     "  waitlisted"
+     " when the cohort is full and --waitlist is given",
      fill_admit, 0},
     {"withdraw", COMMON ",reason-code,reason,date",
      "withdraw EMPLOYER EMPLOYEE --reason-code CODE [--reason TEXT] [--date D]", fill_withdraw, 0},
@@ -151,6 +158,73 @@ static void usage(FILE *f)
     fprintf(f, "\n" USAGE_TAIL);
 }
 
+/* Sends one command for verb v and options o (o->pos names the person). */
+static int run_verb(const ctl_t *ctl, const verb_t *v, const ctl_enr_opts_t *o)
+{
+    cmd_t cmd = PATHWAYS__V1__ENROLLMENT_COMMAND__INIT;
+    Pathways__V1__EnrollmentRef ref;
+    storage_t storage;
+    v->fill(&cmd, o, &ref, &storage);
+    if (v->to_state)
+        cmd.progress->to_state = (Pathways__V1__EnrollmentState)v->to_state;
+    return ctl_enr_call(ctl, &cmd, o, "pathwaysctl enroll");
+}
+
+#define LIST_LINE_MAX 1024
+
+/* --from: verb v for every "EMPLOYER EMPLOYEE" line of the list. Each
+ * line is its own command (its own result or refusal); the exit status is
+ * CTL_FAIL when any line failed. */
+static int run_list(const ctl_t *ctl, const verb_t *v, const ctl_enr_opts_t *opts)
+{
+    int stdin_list = strcmp(opts->from, "-") == 0;
+    FILE *f = stdin_list ? stdin : fopen(opts->from, "r");
+    if (!f) {
+        fprintf(stderr, "pathwaysctl enroll %s: cannot read %s: %s\n", v->verb, opts->from,
+                strerror(errno));
+        return CTL_FAIL;
+    }
+    char line[LIST_LINE_MAX], key[3 * LIST_LINE_MAX];
+    int lineno = 0, done = 0, failed = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *save = NULL, *employer = strtok_r(line, " \t,\r\n", &save);
+        if (!employer || *employer == '#')
+            continue;
+        char *employee = strtok_r(NULL, " \t,\r\n", &save);
+        char *extra = strtok_r(NULL, " \t,\r\n", &save);
+        if (!employee || (extra && *extra != '#')) {
+            fprintf(stderr, "pathwaysctl enroll %s: %s line %d: expected EMPLOYER EMPLOYEE\n",
+                    v->verb, opts->from, lineno);
+            failed++;
+            continue;
+        }
+        ctl_enr_opts_t o = *opts;
+        o.pos[0] = employer;
+        o.pos[1] = employee;
+        o.npos = 2;
+        if (o.key != opts->key_buf) { /* --key K: K/EMPLOYER/EMPLOYEE */
+            snprintf(key, sizeof key, "%s/%s/%s", opts->key, employer, employee);
+            o.key = key;
+        } else {
+            zuuid_t *u = zuuid_new();
+            snprintf(o.key_buf, sizeof o.key_buf, "%s", u ? zuuid_str_canonical(u) : "");
+            zuuid_destroy(&u);
+            o.key = o.key_buf;
+        }
+        if (run_verb(ctl, v, &o) == CTL_OK)
+            done++;
+        else
+            failed++;
+    }
+    int read_error = ferror(f);
+    if (!stdin_list)
+        fclose(f);
+    fprintf(stderr, "pathwaysctl enroll %s: %d done, %d failed%s\n", v->verb, done, failed,
+            read_error ? " (the list could not be read to its end)" : "");
+    return failed || read_error ? CTL_FAIL : CTL_OK;
+}
+
 int ctl_enroll(ctl_t *ctl, int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
@@ -160,19 +234,18 @@ int ctl_enroll(ctl_t *ctl, int argc, char **argv)
     for (size_t i = 0; i < N_VERBS; i++) {
         if (strcmp(VERBS[i].verb, argv[1]) != 0)
             continue;
-        char help[512];
+        char help[1024];
         snprintf(help, sizeof help, "usage: pathwaysctl enroll %s\n" USAGE_TAIL, VERBS[i].usage);
         ctl_enr_opts_t o;
         int rc = ctl_enr_parse(argc - 1, argv + 1, VERBS[i].allowed, 2, help, &o);
         if (rc != 0)
             return ctl_wants_help(argc, argv) ? CTL_OK : rc;
-        cmd_t cmd = PATHWAYS__V1__ENROLLMENT_COMMAND__INIT;
-        Pathways__V1__EnrollmentRef ref;
-        storage_t storage;
-        VERBS[i].fill(&cmd, &o, &ref, &storage);
-        if (VERBS[i].to_state)
-            cmd.progress->to_state = (Pathways__V1__EnrollmentState)VERBS[i].to_state;
-        return ctl_enr_call(ctl, &cmd, &o, "pathwaysctl enroll");
+        if (o.from && o.npos) {
+            fprintf(stderr, "pathwaysctl enroll %s: EMPLOYER EMPLOYEE or --from, not both\n",
+                    VERBS[i].verb);
+            return CTL_USAGE;
+        }
+        return o.from ? run_list(ctl, &VERBS[i], &o) : run_verb(ctl, &VERBS[i], &o);
     }
     fprintf(stderr, "pathwaysctl enroll: unknown verb '%s'\n", argv[1]);
     usage(stderr);

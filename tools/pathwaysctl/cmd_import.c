@@ -157,7 +157,10 @@ static int import_enrollments(ctl_t *ctl, int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     import_t im = {.ctl = ctl};
-    im.actor = getenv("PATHWAYS_ACTOR") ? getenv("PATHWAYS_ACTOR") : "pathwaysctl";
+    /* With CURVE the service records the caller's key; a name is optional. */
+    im.actor = getenv("PATHWAYS_ACTOR") ? getenv("PATHWAYS_ACTOR")
+               : ctl->cfg.curve         ? ""
+                                        : "pathwaysctl";
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

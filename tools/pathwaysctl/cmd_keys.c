@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "json_out.h"
 #include "pathways/auth.h"
 #include "intopt.h"
 
@@ -163,7 +164,8 @@ static int keys_register(ctl_t *ctl, int argc, char **argv)
 }
 
 static const char *const LIST_SQL =
-    "SELECT key_id, role, coalesce(employer, provider, '') AS employer, name,"
+    "SELECT key_id, role, coalesce(employer, '') AS employer, coalesce(provider, '') AS provider,"
+    " coalesce(employer, provider, '') AS organization, name,"
     " CASE WHEN revoked_at IS NOT NULL THEN 'revoked'"
     "      WHEN expires_at IS NOT NULL AND expires_at <= now() THEN 'expired'"
     "      WHEN expires_at IS NOT NULL THEN 'expiring'"
@@ -174,19 +176,26 @@ static const char *const LIST_SQL =
 
 static int keys_list(ctl_t *ctl, int argc, char **argv)
 {
+    int json = ctl_take_json(&argc, argv);
     if (ctl_wants_help(argc, argv) || argc != 1)
-        return printf("usage: pathwaysctl keys list\n"), argc == 1 ? CTL_OK : CTL_USAGE;
+        return printf("usage: pathwaysctl keys list [--json]\n"), argc == 1 ? CTL_OK : CTL_USAGE;
     pw_db_t *db = ctl_db_connect(ctl);
     PGresult *r = db ? pw_db_query(db, LIST_SQL, 0, NULL) : NULL;
     if (db && !r)
         fprintf(stderr, "keys list: %s", pw_db_error(db));
-    if (r) {
+    if (r && json) {
+        static const char *const cols[] = {"key_id",      "role",     "status",
+                                           "employer",    "provider", "expires",
+                                           "replaced_by", "name",     NULL};
+        ctl_json_print(json_pack("{s:o}", "keys", ctl_json_rows(r, cols)));
+    } else if (r) {
         printf("%-16s  %-9s  %-10s  %-16s  %-20s  %s\n", "KEY", "ROLE", "STATUS", "ORGANIZATION",
                "EXPIRES", "NAME");
         for (int i = 0; i < PQntuples(r); i++)
             printf("%-16s  %-9s  %-10s  %-16s  %-20s  %s\n", pw_db_get(r, i, "key_id"),
-                   pw_db_get(r, i, "role"), pw_db_get(r, i, "status"), pw_db_get(r, i, "employer"),
-                   pw_db_get(r, i, "expires"), pw_db_get(r, i, "name"));
+                   pw_db_get(r, i, "role"), pw_db_get(r, i, "status"),
+                   pw_db_get(r, i, "organization"), pw_db_get(r, i, "expires"),
+                   pw_db_get(r, i, "name"));
     }
     int rc = r ? CTL_OK : CTL_FAIL;
     PQclear(r);

@@ -10,6 +10,8 @@
 
 #include "client.h"
 #include "ctl.h"
+#include "json_out.h"
+#include "queues.h"
 #include "pathways/codec.h"
 #include "intopt.h"
 
@@ -48,27 +50,53 @@ static int known_state(const char *s)
     return 0;
 }
 
-static void print_counts(pw_db_t *db)
+/* Notifications per state, every state named (0 when none). Caller owns
+ * the result; NULL when the query failed. */
+static json_t *state_counts(pw_db_t *db)
 {
     PGresult *res = pw_db_query(db, SQL_COUNTS, 0, NULL);
     if (!res)
+        return NULL;
+    json_t *o = json_object();
+    for (size_t k = 0; STATES[k]; k++)
+        json_object_set_new(o, STATES[k], json_integer(0));
+    for (int i = 0; i < PQntuples(res); i++)
+        json_object_set_new(o, pw_db_get(res, i, "state"),
+                            json_integer((json_int_t)pw_db_get_i64(res, i, "n")));
+    PQclear(res);
+    return o;
+}
+
+/* "by state: dead=1 sent=7": the states that have notifications, by name. */
+static void print_counts(pw_db_t *db)
+{
+    static const char *const BY_NAME[] = {"cancelled", "dead",    "queued",
+                                          "retrying",  "sending", "sent"};
+    json_t *counts = state_counts(db);
+    if (!counts)
         return;
     printf("\nby state:");
-    for (int i = 0; i < PQntuples(res); i++)
-        printf(" %s=%s", pw_db_get(res, i, "state"), pw_db_get(res, i, "n"));
+    for (size_t k = 0; k < sizeof BY_NAME / sizeof BY_NAME[0]; k++) {
+        json_int_t n = json_integer_value(json_object_get(counts, BY_NAME[k]));
+        if (n)
+            printf(" %s=%lld", BY_NAME[k], (long long)n);
+    }
     printf("\n");
-    PQclear(res);
+    json_decref(counts);
 }
+
+static const char *const LIST_COLS[] = {"notification_id", "state",      "trigger",  "recipient",
+                                        "channel",         "employer",   "employee", "attempts",
+                                        "updated",         "last_error", NULL};
 
 static int list(ctl_t *ctl, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"state", required_argument, NULL, 's'},
-                                             {"employer", required_argument, NULL, 'e'},
-                                             {"limit", required_argument, NULL, 'l'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"state", required_argument, NULL, 's'}, {"employer", required_argument, NULL, 'e'},
+        {"limit", required_argument, NULL, 'l'}, {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     const char *state = "", *employer = "";
-    int limit = LIST_DEFAULT_LIMIT, c;
+    int limit = LIST_DEFAULT_LIMIT, c, json = 0;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (c == 's')
@@ -79,9 +107,11 @@ static int list(ctl_t *ctl, int argc, char **argv)
             limit = -1; /* refused below */
         else if (c == 'l')
             continue;
+        else if (c == 'j')
+            json = 1;
         else
             return printf("usage: pathwaysctl notifications list [--state S] [--employer E]"
-                          " [--limit N]\n\nStates: queued sending sent retrying dead"
+                          " [--limit N] [--json]\n\nStates: queued sending sent retrying dead"
                           " cancelled. Newest first (default limit %d).\n",
                           LIST_DEFAULT_LIMIT),
                    c == 'h' ? CTL_OK : CTL_USAGE;
@@ -103,6 +133,14 @@ static int list(ctl_t *ctl, int argc, char **argv)
         pw_db_destroy(&db);
         return CTL_FAIL;
     }
+    if (json) {
+        json_t *counts = state_counts(db);
+        ctl_json_print(json_pack("{s:o, s:o}", "notifications", ctl_json_rows(res, LIST_COLS),
+                                 "by_state", counts ? counts : json_null()));
+        PQclear(res);
+        pw_db_destroy(&db);
+        return counts ? CTL_OK : CTL_FAIL;
+    }
     printf("%-36s  %-9s  %-20s  %-8s  %-7s  %-12s  %-12s  %3s  %-19s  %s\n", "ID", "STATE",
            "TRIGGER", "TO", "CHANNEL", "EMPLOYER", "EMPLOYEE", "TRY", "UPDATED", "LAST_ERROR");
     for (int i = 0; i < PQntuples(res); i++)
@@ -118,38 +156,42 @@ static int list(ctl_t *ctl, int argc, char **argv)
     return CTL_OK;
 }
 
+static const char *const SHOW_FIELDS[] = {"notification_id",
+                                          "state",
+                                          "trigger",
+                                          "recipient",
+                                          "channel",
+                                          "program",
+                                          "employer",
+                                          "employee",
+                                          "address",
+                                          "attempts",
+                                          "address_waits",
+                                          "trigger_event_id",
+                                          "context",
+                                          "last_error",
+                                          "created",
+                                          "updated",
+                                          "next_attempt",
+                                          "sent",
+                                          "dead",
+                                          "cancelled",
+                                          NULL};
+static const char *const ATTEMPT_COLS[] = {"attempt", "at",    "result", "channel",
+                                           "address", "error", NULL};
+
 static void print_fields(const PGresult *res)
 {
-    static const char *const FIELDS[] = {"notification_id",
-                                         "state",
-                                         "trigger",
-                                         "recipient",
-                                         "channel",
-                                         "program",
-                                         "employer",
-                                         "employee",
-                                         "address",
-                                         "attempts",
-                                         "address_waits",
-                                         "trigger_event_id",
-                                         "context",
-                                         "last_error",
-                                         "created",
-                                         "updated",
-                                         "next_attempt",
-                                         "sent",
-                                         "dead",
-                                         "cancelled",
-                                         NULL};
-    for (size_t i = 0; FIELDS[i]; i++)
-        printf("%-17s %s\n", FIELDS[i], pw_db_get(res, 0, FIELDS[i]));
+    for (size_t i = 0; SHOW_FIELDS[i]; i++)
+        printf("%-17s %s\n", SHOW_FIELDS[i], pw_db_get(res, 0, SHOW_FIELDS[i]));
 }
 
 static int show(ctl_t *ctl, int argc, char **argv)
 {
+    int json = ctl_take_json(&argc, argv);
     if (ctl_wants_help(argc, argv) || argc != 2) {
-        printf("usage: pathwaysctl notifications show ID\n\nOne notification, its state with"
-               " timestamps, and every delivery attempt.\n");
+        printf("usage: pathwaysctl notifications show ID [--json]\n\nOne notification, its"
+               " state with timestamps, and every delivery attempt.\n");
         return argc == 2 ? CTL_OK : CTL_USAGE;
     }
     pw_db_t *db = ctl_db_connect(ctl);
@@ -162,6 +204,18 @@ static int show(ctl_t *ctl, int argc, char **argv)
         fprintf(stderr, "notifications show: %s\n", pw_db_error(db));
     } else if (PQntuples(res) != 1) {
         fprintf(stderr, "notifications show: no notification %s\n", argv[1]);
+    } else if (json) {
+        json_t *doc = ctl_json_row(res, 0, SHOW_FIELDS);
+        PQclear(res);
+        res = pw_db_query(db, SQL_ATTEMPTS, 1, p);
+        if (res) {
+            json_object_set_new(doc, "attempts", ctl_json_rows(res, ATTEMPT_COLS));
+            ctl_json_print(doc);
+        } else {
+            json_decref(doc);
+            fprintf(stderr, "notifications show: %s\n", pw_db_error(db));
+        }
+        rc = res ? CTL_OK : CTL_FAIL;
     } else {
         print_fields(res);
         PQclear(res);
@@ -188,8 +242,7 @@ call(const ctl_t *ctl, Pathways__V1__NotificationAdminRequest *req, const char *
     snprintf(id, sizeof id, "%s", uuid ? zuuid_str_canonical(uuid) : "");
     zuuid_destroy(&uuid);
     req->request_id = id;
-    const char *user = getenv("USER");
-    req->actor = (char *)(user && *user ? user : "pathwaysctl");
+    req->actor = (char *)ctl_actor();
     pw_config_endpoint(&ctl->cfg, PW_SVC_NOTIFICATION, PW_PORT_COMMAND, 0, endpoint,
                        sizeof endpoint);
     uint8_t *bytes = NULL;

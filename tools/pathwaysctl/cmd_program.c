@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "json_out.h"
+#include "queues.h"
 #include "pathways/codec.h"
 #include "client.h"
 
@@ -85,7 +87,7 @@ static int send_load(const ctl_t *ctl, const char *path, const char *text, int d
     req.source_name = (char *)(base ? base + 1 : path);
     req.yaml = (char *)text;
     req.dry_run = dry_run;
-    req.actor = getenv("USER") ? getenv("USER") : "pathwaysctl";
+    req.actor = (char *)ctl_actor();
     pw_config_endpoint(&ctl->cfg, PW_SVC_ELIGIBILITY, PW_PORT_COMMAND, 0, endpoint,
                        sizeof endpoint);
     int timeout = ctl->timeout_ms > LOAD_TIMEOUT_MIN_MS ? ctl->timeout_ms : LOAD_TIMEOUT_MIN_MS;
@@ -161,12 +163,35 @@ static const char SOURCE_SQL[] =
     "SELECT version, source FROM eligibility.program_version WHERE program = $1"
     " AND ($2 = '' OR version = $2::int) ORDER BY version DESC LIMIT 1";
 
-static int show_versions(pw_db_t *db, const char *program, const char *version)
+/* --json: {"program", "versions": [...], "shown": {"version", "source"}}. */
+static int show_json(pw_db_t *db, const char *program, const char *version, PGresult *versions)
+{
+    static const char *const cols[] = {"version",   "name",    "source_name", "actor",
+                                       "evaluated", "changed", "loaded_at",   NULL};
+    const char *params[2] = {program, version};
+    PGresult *res = pw_db_query(db, SOURCE_SQL, 2, params);
+    if (!res)
+        return fprintf(stderr, "program show: %s\n", pw_db_error(db)), CTL_FAIL;
+    static const char *const shown[] = {"version", "source", NULL};
+    ctl_json_print(json_pack("{s:s, s:o, s:o}", "program", program, "versions",
+                             ctl_json_rows(versions, cols), "shown",
+                             PQntuples(res) == 1 ? ctl_json_row(res, 0, shown) : json_null()));
+    int rc = PQntuples(res) == 1 || PQntuples(versions) == 0 ? CTL_OK : CTL_FAIL;
+    PQclear(res);
+    return rc;
+}
+
+static int show_versions(pw_db_t *db, const char *program, const char *version, int json)
 {
     const char *params[2] = {program, version};
     PGresult *res = pw_db_query(db, VERSIONS_SQL, 1, params);
     if (!res)
         return fprintf(stderr, "program show: %s\n", pw_db_error(db)), CTL_FAIL;
+    if (json) {
+        int rc = show_json(db, program, version, res);
+        PQclear(res);
+        return rc;
+    }
     int n = PQntuples(res);
     if (n == 0) {
         PQclear(res);
@@ -205,13 +230,13 @@ static int program_show(ctl_t *ctl, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *version = "";
-    int c;
+    int c, json = ctl_take_json(&argc, argv);
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (c == 'v' && strspn(optarg, "0123456789") == strlen(optarg) && *optarg)
             version = optarg;
         else if (c == 'h')
-            return printf("usage: pathwaysctl program show [PROGRAM] [--version N]\n\n"
+            return printf("usage: pathwaysctl program show [PROGRAM] [--version N] [--json]\n\n"
                           "Lists the stored rule versions of PROGRAM (default %s) and prints\n"
                           "the text of the active one (or of version N).\n",
                           DEFAULT_PROGRAM),
@@ -224,7 +249,7 @@ static int program_show(ctl_t *ctl, int argc, char **argv)
     pw_db_t *db = ctl_db_connect(ctl);
     if (!db)
         return CTL_FAIL;
-    int rc = show_versions(db, optind < argc ? argv[optind] : DEFAULT_PROGRAM, version);
+    int rc = show_versions(db, optind < argc ? argv[optind] : DEFAULT_PROGRAM, version, json);
     pw_db_destroy(&db);
     return rc;
 }

@@ -149,6 +149,10 @@ static int run_evidence(ctl_t *ctl, int argc, char **argv, const ctl_evidence_t 
     if (!doc)
         return fprintf(stderr, "%s: out of memory\n", who), CTL_FAIL;
     const char *marked = json_string_value(json_object_get(doc, "figures"));
+    json_t *columns =
+        json_incref(json_object_get(doc, o.exits ? CTL_DOC_EXIT_COLUMNS : CTL_DOC_COLUMNS));
+    json_object_del(doc, CTL_DOC_COLUMNS);
+    json_object_del(doc, CTL_DOC_EXIT_COLUMNS);
     if (o.fmt == REPORT_FMT_JSON) {
         json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
@@ -156,11 +160,12 @@ static int run_evidence(ctl_t *ctl, int argc, char **argv, const ctl_evidence_t 
         const json_t *exits = json_object_get(doc, "exits");
         if (marked && strcmp(marked, CTL_FIGURES_PROTECTED) != 0)
             printf("# figures: %s\n", marked);
-        report_print_csv(stdout, o.exits && exits ? exits : json_object_get(doc, "rows"));
+        report_print_csv(stdout, o.exits && exits ? exits : json_object_get(doc, "rows"), columns);
     } else {
         ctl_print_figures(marked);
         e->table(doc, o.exits);
     }
+    json_decref(columns);
     json_decref(doc);
     return CTL_OK;
 }

@@ -2,6 +2,7 @@
  * enrollment_client.h. */
 #include "enrollment_client.h"
 
+#include <ctype.h>
 #include <czmq.h>
 #include <errno.h>
 #include <getopt.h>
@@ -43,6 +44,7 @@ static const struct {
     {"kind", offsetof(ctl_enr_opts_t, kind)},
     {"employer", offsetof(ctl_enr_opts_t, employer)},
     {"employee", offsetof(ctl_enr_opts_t, employee)},
+    {"from", offsetof(ctl_enr_opts_t, from)},
 };
 #define N_TEXT_OPTS (sizeof TEXT_OPTS / sizeof TEXT_OPTS[0])
 /* Option codes beyond the text ones. */
@@ -106,7 +108,7 @@ int ctl_enr_parse(int argc, char **argv, const char *allowed, int npos, const ch
             return fprintf(stderr, "pathwaysctl: unexpected '%s'\n%s", argv[i], usage), CTL_USAGE;
         o->pos[o->npos++] = argv[i];
     }
-    if (o->npos != npos)
+    if (o->npos != npos && !(o->from && o->npos == 0))
         return fprintf(stderr, "%s", usage), CTL_USAGE;
     if (!o->key) {
         zuuid_t *u = zuuid_new();
@@ -115,13 +117,37 @@ int ctl_enr_parse(int argc, char **argv, const char *allowed, int npos, const ch
         o->key = o->key_buf;
     }
     if (!o->actor)
-        o->actor = getenv("PATHWAYS_ACTOR") ? getenv("PATHWAYS_ACTOR") : DEFAULT_ACTOR;
+        o->actor = getenv("PATHWAYS_ACTOR") ? getenv("PATHWAYS_ACTOR") : "";
     return 0;
 }
 
 /* ---- printing ---- */
 
 static json_t *to_json(const ProtobufCMessage *m);
+
+/* An enum value as people say it: ENROLLMENT_STATE_IN_TRAINING of enum
+ * EnrollmentState is "in_training" (the type's prefix dropped, lower case). */
+static const char *enum_word(const ProtobufCEnumDescriptor *d, int value, char *buf, size_t len)
+{
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(d, value);
+    if (!v)
+        return "unknown";
+    char prefix[128];
+    size_t n = 0;
+    for (const char *s = d->short_name; *s && n + 2 < sizeof prefix; s++) {
+        if (s != d->short_name && isupper((unsigned char)*s))
+            prefix[n++] = '_';
+        prefix[n++] = (char)toupper((unsigned char)*s);
+    }
+    prefix[n++] = '_';
+    prefix[n] = '\0';
+    const char *name = strncmp(v->name, prefix, n) == 0 ? v->name + n : v->name;
+    size_t i = 0;
+    for (; name[i] && i + 1 < len; i++)
+        buf[i] = (char)tolower((unsigned char)name[i]);
+    buf[i] = '\0';
+    return buf;
+}
 
 static json_t *value_json(const ProtobufCFieldDescriptor *f, const void *p)
 {
@@ -137,9 +163,8 @@ static json_t *value_json(const ProtobufCFieldDescriptor *f, const void *p)
     case PROTOBUF_C_TYPE_INT64:
         return json_integer(*(const int64_t *)p);
     case PROTOBUF_C_TYPE_ENUM: {
-        const ProtobufCEnumValue *v =
-            protobuf_c_enum_descriptor_get_value(f->descriptor, *(const int *)p);
-        return json_string(v ? v->name : "UNKNOWN");
+        char word[64];
+        return json_string(enum_word(f->descriptor, *(const int *)p, word, sizeof word));
     }
     case PROTOBUF_C_TYPE_MESSAGE:
         return to_json(*(ProtobufCMessage *const *)p);
@@ -217,11 +242,11 @@ static void print_view(const Pathways__V1__EnrollmentView *v)
 
 static void print_cohort(const Pathways__V1__Cohort *c)
 {
-    const ProtobufCEnumValue *st =
-        protobuf_c_enum_descriptor_get_value(&pathways__v1__cohort_status__descriptor, c->status);
+    char st[64];
     printf("cohort %s %s %s %s..%s seats %u/%u waitlisted %u provider \"%s\"", c->cohort_id,
-           c->program, st ? st->name + strlen("COHORT_STATUS_") : "?", c->start_date, c->end_date,
-           c->seats_taken, c->capacity, c->waitlisted, c->provider);
+           c->program,
+           enum_word(&pathways__v1__cohort_status__descriptor, c->status, st, sizeof st),
+           c->start_date, c->end_date, c->seats_taken, c->capacity, c->waitlisted, c->provider);
     for (size_t i = 0; i < c->n_employers; i++)
         printf("%s%s", i ? "," : " serves ", c->employers[i]);
     printf("\n");
@@ -255,7 +280,9 @@ int ctl_enr_call(const ctl_t *ctl, Pathways__V1__EnrollmentCommand *cmd, const c
     uint8_t *bytes = NULL;
     size_t len = 0;
     cmd->idempotency_key = (char *)o->key;
-    cmd->actor = (char *)o->actor;
+    /* With CURVE the service records the key (and --actor beside it); in
+     * development mode the actor is only what we say. */
+    cmd->actor = (char *)(*o->actor || ctl->cfg.curve ? o->actor : DEFAULT_ACTOR);
     pw_config_endpoint(&ctl->cfg, PW_SVC_ENROLLMENT, PW_PORT_COMMAND, 0, endpoint, sizeof endpoint);
     if (pwt_request("enrollment", endpoint, &cmd->base, RESULT_TYPE, ctl->timeout_ms, &bytes, &len,
                     err, sizeof err) < 0)

@@ -16,6 +16,7 @@ typedef struct {
     const char *key, *actor, *program, *cohort, *reason_code, *reason, *date, *credential, *role;
     const char *name, *provider, *start, *end, *status, *org, *person, *kind, *employer;
     const char *employee;
+    const char *from; /* --from FILE ('-': stdin): a list of EMPLOYER EMPLOYEE */
     char *employers[CTL_ENR_MAX_EMPLOYERS];
     size_t n_employers;
     unsigned capacity;
@@ -26,7 +27,8 @@ typedef struct {
 } ctl_enr_opts_t;
 
 /* Parses argv[1..] accepting only the options named in allowed (a comma
- * list such as "key,actor,json") and exactly npos positional arguments.
+ * list such as "key,actor,json") and exactly npos positional arguments
+ * (or none, with --from).
  * Fills a default idempotency key and actor. Returns 0, or CTL_USAGE with
  * a message (and usage, when given) on stderr. */
 int ctl_enr_parse(int argc, char **argv, const char *allowed, int npos, const char *usage,

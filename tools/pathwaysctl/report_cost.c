@@ -51,11 +51,21 @@ static json_t *cost_flatten(const ProtobufCMessage *m)
     if (!doc)
         return NULL;
     json_object_set_new(doc, "horizon_months", json_integer(r->horizon_months));
+    Pathways__V1__CostRow blank = PATHWAYS__V1__COST_ROW__INIT;
+    ctl_doc_columns(doc, CTL_DOC_COLUMNS, cost_row(&blank));
     json_t *rows = json_object_get(doc, "rows");
-    for (size_t i = 0; i < r->n_rows; i++)
+    int shown = 0;
+    for (size_t i = 0; i < r->n_rows; i++) {
         json_array_append_new(rows, cost_row(r->rows[i]));
-    if (r->total)
-        json_array_append_new(rows, cost_row(r->total));
+        shown |= !r->rows[i]->suppressed;
+    }
+    if (r->total) {
+        /* A total over rows that are all withheld adds up nothing that may
+         * be shown: it is withheld too, not "$0". */
+        Pathways__V1__CostRow total = *r->total;
+        total.suppressed |= r->n_rows > 0 && !shown;
+        json_array_append_new(rows, cost_row(&total));
+    }
     return doc;
 }
 

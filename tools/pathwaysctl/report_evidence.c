@@ -36,6 +36,16 @@ json_t *ctl_doc_head(const char *report, const char *as_of, unsigned threshold)
                      (int)threshold, "rows");
 }
 
+void ctl_doc_columns(json_t *doc, const char *key, json_t *blank)
+{
+    json_t *cols = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(blank, k, v) json_array_append_new(cols, json_string(k));
+    json_object_set_new(doc, key, cols);
+    json_decref(blank);
+}
+
 /* ---- retention ---- */
 
 static ProtobufCMessage *retention_query(Pathways__V1__ReportFilter *f, unsigned horizon)
@@ -94,6 +104,8 @@ static json_t *retention_flatten(const ProtobufCMessage *m)
         return NULL;
     json_object_set_new(doc, "slice_by", json_string(r->slice_by));
     json_object_set_new(doc, "ci_method", json_string(r->ci_method));
+    Pathways__V1__RetentionSlice blank = PATHWAYS__V1__RETENTION_SLICE__INIT;
+    ctl_doc_columns(doc, CTL_DOC_COLUMNS, retention_row(&blank, "", NULL));
     json_t *rows = json_object_get(doc, "rows");
     for (size_t i = 0; i < r->n_slices; i++) {
         json_array_append_new(

@@ -40,6 +40,13 @@ extern const ctl_evidence_t CTL_EVIDENCE_EQUITY;
 json_t *ctl_count_json(const Pathways__V1__Count *c);
 json_t *ctl_real_or_null(int shown, double v);
 json_t *ctl_doc_head(const char *report, const char *as_of, unsigned threshold);
+/* Keys under which a doc keeps its CSV columns (rows' and exits' keys, so
+ * an empty report still prints its header); removed before JSON output. */
+#define CTL_DOC_COLUMNS      "csv_columns"
+#define CTL_DOC_EXIT_COLUMNS "csv_exit_columns"
+/* Sets doc[key] to the keys of blank (a row built from an empty message),
+ * in order, and frees blank. */
+void ctl_doc_columns(json_t *doc, const char *key, json_t *blank);
 
 /* The "figures" value of protected replies (report.proto). */
 #define CTL_FIGURES_PROTECTED "protected"

@@ -67,34 +67,36 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-void report_print_csv(FILE *f, const json_t *rows)
+void report_print_csv(FILE *f, const json_t *rows, const json_t *columns)
 {
-    const json_t *first = json_array_get(rows, 0);
+    json_t *header = json_array();
     const char *key;
     const json_t *v;
-    int col = 0;
-    if (!first)
-        return;
-    json_object_foreach((json_t *)first, key, v)
+    size_t i, k;
+    if (json_is_array(columns))
+        json_array_extend(header, (json_t *)columns);
+    else
+        json_object_foreach(json_array_get(rows, 0), key, v)
+            json_array_append_new(header, json_string(key));
+    json_array_foreach(header, k, v)
     {
-        fputs(col++ ? "," : "", f);
-        csv_field(f, key);
+        fputs(k ? "," : "", f);
+        csv_field(f, json_string_value(v));
     }
     fputc('\n', f);
-    size_t i;
     const json_t *row;
     json_array_foreach(rows, i, row)
     {
-        col = 0;
-        json_object_foreach((json_t *)row, key, v)
+        json_array_foreach(header, k, v)
         {
             char buf[1024];
-            scalar_text(v, buf, sizeof buf);
-            fputs(col++ ? "," : "", f);
+            scalar_text(json_object_get(row, json_string_value(v)), buf, sizeof buf);
+            fputs(k ? "," : "", f);
             csv_field(f, buf);
         }
         fputc('\n', f);
     }
+    json_decref(header);
 }
 
 void report_print_table(FILE *f, const json_t *rows, const report_col_t *cols, size_t ncols)

@@ -21,8 +21,10 @@ typedef struct {
     const char *key;
 } report_col_t;
 
-/* Writes rows as CSV: a header of the first row's keys, then values. */
-void report_print_csv(FILE *f, const json_t *rows);
+/* Writes rows as CSV: a header, then values in its order. The header is
+ * columns (a JSON array of row keys) when given, so it is printed even when
+ * there are no rows; else the first row's keys. */
+void report_print_csv(FILE *f, const json_t *rows, const json_t *columns);
 /* Writes rows as an aligned table with the given columns. */
 void report_print_table(FILE *f, const json_t *rows, const report_col_t *cols, size_t ncols);
 

@@ -52,6 +52,9 @@ static json_t *outcomes_flatten(const ProtobufCMessage *m)
     if (!doc)
         return NULL;
     json_object_set_new(doc, "slice_by", json_string(r->slice_by));
+    Pathways__V1__OutcomeRow blank = PATHWAYS__V1__OUTCOME_ROW__INIT;
+    ctl_doc_columns(doc, CTL_DOC_COLUMNS, outcome_row(&blank));
+    ctl_doc_columns(doc, CTL_DOC_EXIT_COLUMNS, json_pack("{s:s, s:n}", "reason", "", "people"));
     json_t *rows = json_object_get(doc, "rows");
     for (size_t i = 0; i < r->n_rows; i++)
         json_array_append_new(rows, outcome_row(r->rows[i]));

@@ -82,4 +82,8 @@ int pw_config_endpoint_is_loopback(const char *endpoint);
 /* Prints every known variable with its default and meaning (for --help). */
 void pw_config_describe(void *file);
 
+/* The i-th variable of the configuration table (0, 1, ...): its name,
+ * default and meaning (borrowed, static). Returns 0, or -1 past the last. */
+int pw_config_key_at(size_t i, const char **env, const char **def, const char **help);
+
 #endif
