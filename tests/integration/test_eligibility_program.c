@@ -301,7 +301,7 @@ static void test_load_program(void **state)
     free_result(&r);
     assert_int_equal(versions(f), 1);
     /* A bad file later leaves version 1 active. */
-    expect_invalid(f, "program: mapp\ncriteria: [status]\n", 2, "expected a mapping");
+    expect_invalid(f, "program: mapp\ncriteria: [status]\n", 2, "each entry is a mapping");
     assert_int_equal(versions(f), 1);
 }
 

@@ -90,8 +90,7 @@ static void test_sql_scope_equals_c_scope(void **state)
     assert_int_equal(sql_count(db, &everyone), ROSTER);
     size_t some = 0, eligible_branch = 0;
     for (int pair = 0; pair < 60; pair++) {
-        random_rules(&old);
-        mutate(&old, &new);
+        random_pair(&old, &new);
         elig_scope_t scope;
         elig_scope_diff(&old, &new, &scope);
         size_t c = 0;
