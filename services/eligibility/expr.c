@@ -251,7 +251,7 @@ static void num(double v, char *out, size_t len)
 static void bound_text(int op, double lo, double hi, char *out, size_t len)
 {
     static const char *const WORDS[] = {"", "more than ", "at most ", "less than "};
-    char a[32], b[32];
+    char a[24], b[24];
     num(lo, a, sizeof a);
     num(hi, b, sizeof b);
     if (op == ELIG_OP_BETWEEN)
@@ -365,7 +365,14 @@ static void add(char *buf, size_t len, const char *sep, const char *text)
     size_t used = strlen(buf);
     if (!*text || used + 1 >= len)
         return;
-    snprintf(buf + used, len - used, "%s%s", used ? sep : "", text);
+    for (const char *part = used ? sep : ""; part; part = part == text ? NULL : text) {
+        size_t n = strlen(part);
+        if (n > len - 1 - used)
+            n = len - 1 - used; /* cut: the words are for people */
+        memcpy(buf + used, part, n);
+        used += n;
+    }
+    buf[used] = '\0';
 }
 
 /* Copies a verdict's words. */

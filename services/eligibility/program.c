@@ -93,7 +93,7 @@ int elig_parse_number(elig_parse_t *p, const yaml_node_t *n, const char *what, d
 int elig_parse_integer(elig_parse_t *p, const yaml_node_t *n, const char *what, int lo, int hi,
                        int *out)
 {
-    double v;
+    double v = 0;
     if (elig_parse_number(p, n, what, lo, hi, &v) != 0)
         return -1;
     if (v != floor(v))
@@ -219,7 +219,8 @@ static int s_target_role(elig_parse_t *p, const yaml_node_t *v)
 
 static int s_intake(elig_parse_t *p, const yaml_node_t *v)
 {
-    if (elig_intake_parse(elig_parse_scalar(v)) < 0)
+    p->rules->intake = elig_intake_parse(elig_parse_scalar(v));
+    if (p->rules->intake < 0)
         return fail(p, v, "intake: expected open, paused or closed");
     return 0;
 }
@@ -303,6 +304,7 @@ int elig_program_parse(const char *text, size_t len, const char *source, elig_ru
                       .rules = out};
     *line = 0;
     memset(out, 0, sizeof *out);
+    out->intake = -1;
     if (len > ELIG_PROGRAM_TEXT_MAX)
         return fail(&p, NULL, "the file is larger than %u bytes", ELIG_PROGRAM_TEXT_MAX);
     if (!yaml_parser_initialize(&parser))

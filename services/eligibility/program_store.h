@@ -29,4 +29,20 @@ int elig_store_insert(pw_db_t *db, const elig_rules_t *rules, const char *source
                       const char *text, const char *actor, uint64_t evaluated, uint64_t changed)
     __attribute__((warn_unused_result));
 
+/* Every stored program and its highest version, at most max of them, into
+ * names and versions; *n is how many. Returns 0 or -1. */
+int elig_store_programs(pw_db_t *db, char (*names)[ELIG_PROGRAM_MAX + 1], long *versions,
+                        size_t max, size_t *n) __attribute__((warn_unused_result));
+
+/* Inside the caller's transaction: records rules->program in
+ * eligibility.program (its name, and the intake the file sets, if any).
+ * Returns 0 or -1. */
+int elig_store_register(pw_db_t *db, const elig_rules_t *rules, const char *actor)
+    __attribute__((warn_unused_result));
+
+/* Sets a program's intake ("open", "paused", "closed"). Returns 1 when the
+ * program is known, 0 when not, -1 on error. */
+int elig_store_set_intake(pw_db_t *db, const char *program, const char *intake, const char *actor)
+    __attribute__((warn_unused_result));
+
 #endif

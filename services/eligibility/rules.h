@@ -88,6 +88,7 @@ typedef struct {
     char name[ELIG_NAME_MAX + 1];
     unsigned version;                    /* rule_version stored with every determination */
     char target_role[ELIG_NAME_MAX + 1]; /* for people ("Medical Assistant") */
+    int intake;                          /* elig_intake_t the file sets, -1 none */
     elig_list_t target_families;         /* the target role's job families */
     elig_criterion_def_t criteria[ELIG_MAX_CRITERIA];
     size_t n_criteria;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "elig_random.h"
+#include "elig_mapp_v1.h"
 #include "eligibility/program.h"
 #include "eligibility/rules.h"
 #include "eligibility/spell.h"
@@ -29,19 +30,7 @@
 
 /* deploy/programs/mapp.yaml as it was in the first format. */
 static const char MAPP_V1[] =
-    "program: mapp\n"
-    "name: Medical Assistant Pathway Program\n"
-    "criteria:\n"
-    "  status:\n    in: [active]\n"
-    "  full_time:\n    employment_types: [full_time]\n    min_hours: 36\n"
-    "  job_family:\n    in: [environmental_services, food_service, patient_access, transport,"
-    " clerical]\n"
-    "  standing:\n    in: [good]\n"
-    "  tenure:\n    min_days: 90\n"
-    "  employer_participates: true\n"
-    "  not_in_program:\n    states: [enrolled, in_training, completed, certified, placed]\n"
-    "  not_in_target_role:\n    job_families: [medical_assistant]\n"
-    "employers:\n  acme: {min_tenure_days: 60, extra_job_families: [lab]}\n";
+    ELIG_MAPP_V1_TEXT "employers:\n  acme: {min_tenure_days: 60, extra_job_families: [lab]}\n";
 
 static char *read_text(const char *rel)
 {
@@ -93,9 +82,12 @@ static void test_mapp_formats_agree(void **state)
     static char a[8192], b[8192];
     char *text = read_text("deploy/programs/mapp.yaml");
     /* The shipped file, with the same override as MAPP_V1. */
-    static char with_override[65536];
-    snprintf(with_override, sizeof with_override, "%s%s", text,
-             "employers:\n  acme: {min_tenure_days: 60, extra_job_families: [lab]}\n");
+    static const char OVERRIDE[] =
+        "employers:\n  acme: {min_tenure_days: 60, extra_job_families: [lab]}\n";
+    static char with_override[65536 + sizeof OVERRIDE];
+    size_t len = strlen(text);
+    memcpy(with_override, text, len);
+    memcpy(with_override + len, OVERRIDE, sizeof OVERRIDE);
     parse(MAPP_V1, &v1);
     parse(with_override, &v2);
     assert_int_equal(v1.n_criteria, 8);
