@@ -43,7 +43,7 @@ int elig_eval_employee(const elig_eval_t *ev, elig_employee_t *emp, const char *
 int elig_eval_keys(const elig_eval_t *ev, pw_db_t *db, elig_employee_t *emps, size_t n,
                    const char *cause)
 {
-    if (elig_registry_load(db, ev->rules->program, emps, n) != 0)
+    if (elig_registry_load(db, ev->rules, emps, n) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         elig_change_t change;

@@ -141,7 +141,7 @@ static int load_employees(job_t *job, pw_db_t *db, const elig_programs_t *progra
     }
     zhash_destroy(&index);
     for (size_t p = 0; p < job->n_programs; p++)
-        if (elig_registry_load(db, elig_programs_at(programs, p)->program, job->emps[p],
+        if (elig_registry_load(db, elig_programs_at(programs, p), job->emps[p],
                                job->n_emps) != 0)
             return -1;
     return 0;

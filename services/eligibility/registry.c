@@ -9,6 +9,7 @@
 
 #include "pathways/date.h"
 #include "rules.h"
+#include "vocab.h"
 #include "textbuf.h"
 
 /* Columns written by save, in parameter order. */
@@ -22,8 +23,10 @@ enum {
 };
 // clang-format on
 
-/* The columns both loads read; $1 is always the program. */
-#define LOAD_COLUMNS                                                                               \
+/* The columns both loads read; $1 is always the program, flag the
+ * parameter that asks for every program's state (only rules that read
+ * program.<id> need them: the scalar subquery is not run otherwise). */
+#define LOAD_COLUMNS(k, flag)                                                                      \
     " e.job_family, e.job_title, e.status, e.status_raw, e.employment_type,"                       \
     " e.employment_type_raw, e.scheduled_hours, e.standing, e.standing_raw,"                       \
     " to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date,"                                            \
@@ -41,7 +44,10 @@ enum {
     " c.held_since::text AS held_since,"                                                           \
     " to_char(c.eligible_until, 'YYYY-MM-DD') AS eligible_until,"                                  \
     " CASE WHEN m.employer IS NULL THEN NULL WHEN $1 = ANY(m.programs) THEN 't' ELSE 'f' END"      \
-    " AS participates, p.state AS program_state, p.programs"
+    " AS participates, p.state AS program_state,"                                                  \
+    " CASE WHEN " flag "::boolean THEN (SELECT string_agg(q.program || '=' || q.state, ','"        \
+    " ORDER BY q.program) FROM eligibility.participation q WHERE q.employer = " k ".employer"      \
+    " AND q.employee = " k ".employee) END AS programs"
 
 /* The per-employee tables are joined LATERAL with LIMIT 1 so each lookup
  * stays a primary-key probe per key: with the growing tables' statistics
@@ -53,16 +59,14 @@ enum {
     " FROM eligibility.current_determination c"                                                    \
     " WHERE c.employer = " k ".employer AND c.employee = " k ".employee AND c.program = $1"        \
     " LIMIT 1) c ON true"                                                                          \
-    " LEFT JOIN LATERAL (SELECT max(p.state) FILTER (WHERE p.program = $1) AS state,"              \
-    " string_agg(p.program || '=' || p.state, ',' ORDER BY p.program) AS programs"                 \
-    " FROM eligibility.participation p"                                                            \
-    " WHERE p.employer = " k ".employer AND p.employee = " k ".employee) p ON true"
+    " LEFT JOIN LATERAL (SELECT p.state FROM eligibility.participation p"                          \
+    " WHERE p.employer = " k ".employer AND p.employee = " k ".employee AND p.program = $1"        \
+    " LIMIT 1) p ON true"
 
-static const char LOAD_SQL[] =
-    "SELECT k.ord, e.employer IS NOT NULL AS on_file," LOAD_COLUMNS
-    " FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(employer, employee, ord)"
-    " LEFT JOIN eligibility.employee e ON e.employer = k.employer AND e.employee = "
-    "k.employee" LOAD_JOINS("k");
+static const char LOAD_SQL[] = "SELECT k.ord, e.employer IS NOT NULL AS on_file," LOAD_COLUMNS(
+    "k", "$4") " FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(employer, employee, ord)"
+               " LEFT JOIN eligibility.employee e ON e.employer = k.employer AND e.employee = "
+               "k.employee" LOAD_JOINS("k");
 
 /* A fact as elig_scope_normalize writes it (ASCII case, ' ' and '-'). */
 #define NORM(col)                                                                                  \
@@ -74,7 +78,8 @@ static const char LOAD_SQL[] =
  * text. */
 // clang-format off
 static const char PAGE_SQL[] =
-    "SELECT e.employer, e.employee," LOAD_COLUMNS " FROM eligibility.employee e" LOAD_JOINS("e")
+    "SELECT e.employer, e.employee," LOAD_COLUMNS("e", "$15") " FROM eligibility.employee e"
+    LOAD_JOINS("e")
     " WHERE (e.employer, e.employee) > ($2, $3)"
     " AND ($5::boolean"
     "  OR coalesce(e.period_start, e.hire_date) > $12::date"
@@ -250,7 +255,16 @@ static void read_context(const cols_t *c, int row, elig_employee_t *e)
     e->spell.until = get_date(c, row, K_ELIGIBLE_UNTIL);
 }
 
-int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
+/* Whether rules read another program's state (program.<id>). */
+static const char *reads_programs(const elig_rules_t *rules)
+{
+    for (size_t i = 0; i < rules->n_nodes; i++)
+        if (rules->nodes[i].op < ELIG_OP_ALL && rules->nodes[i].fact == ELIG_FACT_PRIOR_PROGRAM)
+            return "t";
+    return "f";
+}
+
+int elig_registry_load(pw_db_t *db, const elig_rules_t *rules, elig_employee_t *emps, size_t n)
 {
     elig_buf_t keys[2];
     int rc = -1;
@@ -266,10 +280,11 @@ int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, 
         elig_buf_arr_add(&keys[0], employer);
         elig_buf_arr_add(&keys[1], employee);
     }
-    const char *params[3] = {program, elig_buf_array(&keys[0]), elig_buf_array(&keys[1])};
+    const char *params[4] = {rules->program, elig_buf_array(&keys[0]), elig_buf_array(&keys[1]),
+                             reads_programs(rules)};
     if (!elig_buf_ok(&keys[0]) || !elig_buf_ok(&keys[1]))
         goto done;
-    PGresult *res = pw_db_prepared(db, "elig_registry_load", LOAD_SQL, 3, params);
+    PGresult *res = pw_db_prepared(db, "elig_registry_load", LOAD_SQL, 4, params);
     if (!res)
         goto done;
     cols_t cols;
@@ -319,16 +334,17 @@ static int scope_params(const elig_scope_t *scope, int32_t today, pw_pgarray_t *
     return 0;
 }
 
-int elig_registry_page(pw_db_t *db, const char *program, const elig_scope_t *scope, int32_t today,
-                       const char *after_employer, const char *after_employee,
+int elig_registry_page(pw_db_t *db, const elig_rules_t *rules, const elig_scope_t *scope,
+                       int32_t today, const char *after_employer, const char *after_employee,
                        elig_employee_t *emps, size_t max, size_t *n)
 {
     char limit[24], after[PW_DATE_LEN], hours[2][32];
     pw_pgarray_t *arrays[5] = {NULL};
-    const char *params[14] = {program, after_employer, after_employee, limit};
+    const char *params[15] = {rules->program, after_employer, after_employee, limit};
     snprintf(limit, sizeof limit, "%zu", max);
+    params[14] = reads_programs(rules);
     PGresult *res = scope_params(scope, today, arrays, after, hours, params + 4) == 0
-                        ? pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 14, params)
+                        ? pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 15, params)
                         : NULL;
     for (int k = 0; k < 5; k++)
         pw_pgarray_destroy(&arrays[k]);

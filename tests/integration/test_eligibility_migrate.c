@@ -129,7 +129,7 @@ static void test_upgrade_in_place(void **state)
     assert_int_equal(rules.n_criteria, 8);
     static elig_employee_t emp;
     elig_facts_init(&emp.facts, "acme", "E1");
-    assert_int_equal(elig_registry_load(db, "mapp", &emp, 1), 0);
+    assert_int_equal(elig_registry_load(db, &rules, &emp, 1), 0);
     assert_true(emp.exists);
     assert_string_equal(emp.signature, signature);
     static elig_result_t r;

@@ -291,13 +291,43 @@ static void test_refusals(void **state)
     expect_refused("program: pct\ncohorts: x\n", 2, "unknown key 'cohorts'");
 }
 
+/* The shipped example program loads, and decides a part-time aide with
+ * MAPP in her past as the file says. */
+static void test_pct_example(void **state)
+{
+    (void)state;
+    static elig_rules_t r;
+    static elig_result_t res;
+    elig_facts_t f;
+    parse(read_text("deploy/programs/pct.yaml"), &r);
+    assert_string_equal(r.program, "pct");
+    assert_int_equal(r.n_criteria, 10);
+    someone(&f);
+    snprintf(f.education_level, sizeof f.education_level, "ged");
+    f.standing = PATHWAYS__V1__STANDING__STANDING_GOOD;
+    elig_rules_evaluate(&r, &f, TODAY, &res); /* 24 hours, part time, 200 days */
+    assert_int_equal(res.outcome, ELIGIBLE);
+    snprintf(f.programs, sizeof f.programs, "mapp=in_training");
+    elig_rules_evaluate(&r, &f, TODAY, &res);
+    assert_int_equal(res.outcome, NOT_ELIGIBLE);
+    assert_string_equal(res.criteria[9].reason, "already in_training in mapp");
+    f.programs[0] = '\0';
+    f.education_level[0] = '\0';
+    f.hire_date = f.period_start = TODAY - 100;
+    elig_rules_evaluate(&r, &f, TODAY, &res);
+    assert_int_equal(res.outcome, NOT_ELIGIBLE); /* tenure; education not on file: */
+    assert_int_equal(res.eligible_from, ELIG_NO_DATE);
+    snprintf(f.education_level, sizeof f.education_level, "high_school");
+    elig_rules_evaluate(&r, &f, TODAY, &res);
+    assert_int_equal(res.eligible_from, TODAY + 80);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mapp_formats_agree),
-        cmocka_unit_test(test_operators),
-        cmocka_unit_test(test_forecasts),
-        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_mapp_formats_agree), cmocka_unit_test(test_operators),
+        cmocka_unit_test(test_forecasts),          cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_pct_example),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,22 @@ static const str_field_t FACT_STRINGS[] = {
     {"phone", offsetof(facts_t, phone)},
     {"language", offsetof(facts_t, language)},
     {"reason_code", offsetof(facts_t, reason_code)},
+    {"site", offsetof(facts_t, site)},
+    {"shift", offsetof(facts_t, shift)},
+    {"education_level", offsetof(facts_t, education_level)},
 };
+
+/* Lists of words (credentials held, languages spoken). */
+typedef struct {
+    const char *key;
+    size_t n_offset, offset;
+} list_field_t;
+
+static const list_field_t FACT_LISTS[] = {
+    {"credentials", offsetof(facts_t, n_credentials), offsetof(facts_t, credentials)},
+    {"languages", offsetof(facts_t, n_languages), offsetof(facts_t, languages)},
+};
+#define MAX_LIST_ITEMS 32
 
 /* Contract words of an enum, indexed by value; NULL marks a gap. */
 typedef struct {
@@ -168,12 +183,59 @@ static int take_hours(facts_t *facts, const json_t *v, char *err, size_t errlen)
     return 0;
 }
 
+static void free_list(void *msg, const list_field_t *f)
+{
+    size_t *n = (size_t *)((char *)msg + f->n_offset);
+    char ***items = (char ***)((char *)msg + f->offset);
+    for (size_t i = 0; *items && i < *n; i++)
+        free((*items)[i]);
+    free(*items);
+    *items = NULL;
+    *n = 0;
+}
+
+/* "credentials": ["cna", "bls"] */
+static int take_list(facts_t *facts, const list_field_t *f, const json_t *v, char *err,
+                     size_t errlen)
+{
+    size_t count = json_is_array(v) ? json_array_size(v) : 0;
+    if (!json_is_array(v) || count > MAX_LIST_ITEMS) {
+        fail(err, errlen, "data.%s: expected a list of at most %d strings", f->key, MAX_LIST_ITEMS);
+        return -1;
+    }
+    free_list(facts, f);
+    char **items = calloc(count ? count : 1, sizeof *items);
+    size_t *n = (size_t *)((char *)facts + f->n_offset);
+    if (!items) {
+        fail(err, errlen, "data.%s: out of memory", f->key);
+        return -1;
+    }
+    *(char ***)((char *)facts + f->offset) = items;
+    for (size_t i = 0; i < count; i++) {
+        const json_t *item = json_array_get(v, i);
+        if (!json_is_string(item)) {
+            fail(err, errlen, "data.%s[%zu]: expected a string, got %s", f->key, i,
+                 json_kind(item));
+            return -1;
+        }
+        if (!(items[i] = strdup(json_string_value(item)))) {
+            fail(err, errlen, "data.%s: out of memory", f->key);
+            return -1;
+        }
+        *n = i + 1;
+    }
+    return 0;
+}
+
 static int take_fact(facts_t *facts, const char *key, const json_t *v, char *err, size_t errlen)
 {
     const str_field_t *sf = find_str(FACT_STRINGS, COUNT(FACT_STRINGS), key);
     int value = 0, rc;
     if (sf)
         return take_string(facts, sf, v, "data.", err, errlen);
+    for (size_t i = 0; i < COUNT(FACT_LISTS); i++)
+        if (strcmp(key, FACT_LISTS[i].key) == 0)
+            return take_list(facts, &FACT_LISTS[i], v, err, errlen);
     if (strcmp(key, "scheduled_hours") == 0)
         return take_hours(facts, v, err, errlen);
     if (strcmp(key, STATUS_FIELD.key) == 0) {
@@ -374,6 +436,8 @@ void event_json_free(event_t **p)
     event_t *ev = *p;
     if (ev->data) {
         free_strings(ev->data, FACT_STRINGS, COUNT(FACT_STRINGS));
+        for (size_t i = 0; i < COUNT(FACT_LISTS); i++)
+            free_list(ev->data, &FACT_LISTS[i]);
         free(ev->data->scheduled_hours);
         free(ev->data);
     }
