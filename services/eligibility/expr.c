@@ -154,8 +154,8 @@ static int state_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
     if (n->op == ELIG_OP_NOT_IN) {
         if (listed)
             say(c, "already %s in %s", st, prog);
-        else if (st[0] && n->fact == ELIG_FACT_PRIOR_PROGRAM)
-            say(c, "%s in %s", st, prog);
+        else if (n->fact == ELIG_FACT_PRIOR_PROGRAM)
+            say(c, st[0] ? "%s in %s" : "not in %s", st[0] ? st : prog, prog);
         else
             say(c, "not yet in %s", prog);
         return listed ? FAIL : PASS;
