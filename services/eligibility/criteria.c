@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "program.h"
+#include "attrs.h"
 #include "program_parse.h"
 #include "vocab.h"
 
@@ -33,6 +34,7 @@ static int new_node(elig_parse_t *p, const yaml_node_t *at, int op, int fact)
     memset(n, 0, sizeof *n);
     n->op = (uint8_t)op;
     n->fact = (uint8_t)fact;
+    n->kind = (uint8_t)elig_fact_info(fact)->kind;
     n->list = -1;
     return (int)r->n_nodes++;
 }
@@ -84,15 +86,18 @@ static int operand_words(elig_parse_t *p, const yaml_node_t *v, const char *what
 
 static int operand_numbers(elig_parse_t *p, const yaml_node_t *v, const char *what, elig_node_t *n)
 {
-    double max = n->fact == ELIG_FACT_TENURE_DAYS ? ELIG_MAX_TENURE_DAYS : 168;
+    double max = n->fact == ELIG_FACT_TENURE_DAYS ? ELIG_MAX_TENURE_DAYS
+                 : n->fact == ELIG_FACT_ATTRIBUTE ? 1e12
+                                                  : 168;
+    double min = n->fact == ELIG_FACT_ATTRIBUTE ? -1e12 : 0;
     if (n->op != ELIG_OP_BETWEEN)
-        return elig_parse_number(p, v, what, 0, max, &n->lo);
+        return elig_parse_number(p, v, what, min, max, &n->lo);
     if (!v || v->type != YAML_SEQUENCE_NODE ||
         v->data.sequence.items.top - v->data.sequence.items.start != 2)
         return fail(p, v, "%s: expected [low, high]", what);
-    if (elig_parse_number(p, elig_parse_node(p, v->data.sequence.items.start[0]), what, 0, max,
+    if (elig_parse_number(p, elig_parse_node(p, v->data.sequence.items.start[0]), what, min, max,
                           &n->lo) != 0 ||
-        elig_parse_number(p, elig_parse_node(p, v->data.sequence.items.start[1]), what, 0, max,
+        elig_parse_number(p, elig_parse_node(p, v->data.sequence.items.start[1]), what, min, max,
                           &n->hi) != 0)
         return -1;
     if (n->lo > n->hi)
@@ -110,22 +115,35 @@ static int leaf(elig_parse_t *p, const char *crit, const char *fact_name, const 
         return fail(p, k, "criterion '%s': unknown fact '%s' (known: %s)", crit, fact_name,
                     elig_fact_names());
     const elig_fact_info_t *info = elig_fact_info(fact);
+    elig_kind_t kind = info->kind;
+    if (fact == ELIG_FACT_ATTRIBUTE) {
+        const elig_attr_decl_t *d = elig_attr_find(p->schema, key);
+        if (!d)
+            return fail(p, k,
+                        "criterion '%s': unknown attribute '%s' (declare it in the attribute"
+                        " schema, deploy/programs/attributes.yaml)",
+                        crit, key);
+        kind = d->type == ELIG_ATTR_NUMBER ? ELIG_KIND_NUMBER
+               : d->type == ELIG_ATTR_FLAG ? ELIG_KIND_BOOL
+                                           : ELIG_KIND_WORD;
+    }
     if (!v || v->type != YAML_MAPPING_NODE ||
         v->data.mapping.pairs.top - v->data.mapping.pairs.start != 1)
         return fail(p, v, "criterion '%s': %s takes one operator and its operand (operators: %s)",
-                    crit, fact_name, elig_ops_for(info->kind));
+                    crit, fact_name, elig_ops_for(kind));
     const yaml_node_pair_t *pr = v->data.mapping.pairs.start;
     const yaml_node_t *ok = elig_parse_node(p, pr->key), *ov = elig_parse_node(p, pr->value);
     const char *op_name = elig_parse_scalar(ok);
     int op = elig_op_parse(op_name);
-    if (op < 0 || op >= ELIG_OP_ALL || !elig_op_fits(op, info->kind))
+    if (op < 0 || op >= ELIG_OP_ALL || !elig_op_fits(op, kind))
         return fail(p, ok, "criterion '%s': unknown operator '%s' for %s (expected %s)", crit,
-                    op_name ? op_name : "?", fact_name, elig_ops_for(info->kind));
+                    op_name ? op_name : "?", fact_name, elig_ops_for(kind));
     int id = new_node(p, k, op, fact);
     if (id < 0)
         return -1;
     elig_node_t *n = &p->rules->nodes[id];
     snprintf(n->key, sizeof n->key, "%s", key);
+    n->kind = (uint8_t)kind;
     snprintf(what, sizeof what, "criterion '%s': %s.%s", crit, fact_name, op_name);
     int rc, yes;
     switch (op) {

@@ -2,10 +2,13 @@
  * periodic tasks. */
 #include "eligibility.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "employer.h"
+#include "attrs.h"
 #include "intake.h"
 #include "loader.h"
 #include "participation.h"
@@ -19,9 +22,11 @@
 
 struct elig_service {
     elig_partner_t *partner;
-    elig_programs_t *programs; /* the active version of each program */
-    int checked;               /* the database was asked at least once */
-    pw_service_t *svc;         /* set by attach */
+    elig_programs_t *programs;  /* the active version of each program */
+    int checked;                /* the database was asked at least once */
+    elig_attr_schema_t *schema; /* the declared attributes (attrs.h) */
+    unsigned long long schema_stamp;
+    pw_service_t *svc; /* set by attach */
 };
 
 elig_service_t *elig_service_new(void)
@@ -30,7 +35,9 @@ elig_service_t *elig_service_new(void)
     if (!self)
         return NULL;
     self->programs = elig_programs_new();
-    self->partner = self->programs ? elig_partner_new(self->programs) : NULL;
+    self->schema = calloc(1, sizeof *self->schema);
+    self->partner =
+        self->programs && self->schema ? elig_partner_new(self->programs, self->schema) : NULL;
     if (!self->partner)
         elig_service_destroy(&self);
     return self;
@@ -42,6 +49,7 @@ void elig_service_destroy(elig_service_t **p)
         return;
     elig_partner_destroy(&(*p)->partner);
     elig_programs_destroy(&(*p)->programs);
+    free((*p)->schema);
     free(*p);
     *p = NULL;
 }
@@ -74,7 +82,7 @@ static int refresh_one(elig_service_t *self, pw_db_t *db, const char *program, l
         return 0;
     elig_rules_t *rules = malloc(sizeof *rules);
     char err[512];
-    int rc = rules ? elig_store_load_active(db, program, rules, err, sizeof err) : -1;
+    int rc = rules ? elig_store_load_active(db, program, self->schema, rules, err, sizeof err) : -1;
     if (rc == 1)
         activate(self, &rules);
     else if (rules)
@@ -83,9 +91,34 @@ static int refresh_one(elig_service_t *self, pw_db_t *db, const char *program, l
     return rc < 0 ? -1 : 0;
 }
 
+/* The attribute schema file: PATHWAYS_ATTRIBUTES_FILE, else the source
+ * tree's deploy/programs/attributes.yaml. Read again when it changes; a
+ * file that does not parse is logged and the schema in use stays. */
+static void refresh_schema(elig_service_t *self)
+{
+    const char *env = getenv("PATHWAYS_ATTRIBUTES_FILE");
+    const char *path = env && *env ? env : ELIG_SOURCE_DEPLOY_DIR "/programs/attributes.yaml";
+    struct stat st;
+    char err[512];
+    unsigned long long stamp = stat(path, &st) == 0
+                                   ? (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
+                                         (unsigned long long)st.st_mtim.tv_nsec + 1 +
+                                         (unsigned long long)st.st_size
+                                   : 0;
+    if (stamp == self->schema_stamp)
+        return;
+    self->schema_stamp = stamp;
+    int rc = elig_attr_schema_load(path, self->schema, err, sizeof err);
+    if (rc < 0)
+        pw_error("attribute schema %s does not load (the one in use stays): %s", path, err);
+    else
+        pw_info("attribute schema %s: %zu attributes declared", path, self->schema->n);
+}
+
 int elig_service_refresh_rules(void *ctx, pw_service_t *svc)
 {
     elig_service_t *self = ctx;
+    refresh_schema(self);
     pw_db_t *db = pw_service_db(svc);
     char names[ELIG_MAX_PROGRAMS][ELIG_PROGRAM_MAX + 1];
     long versions[ELIG_MAX_PROGRAMS];
@@ -146,7 +179,8 @@ static uint8_t *program_load(elig_service_t *self, pw_service_t *svc, const uint
                              size_t len, size_t *reply_len)
 {
     elig_rules_t *stored = NULL;
-    uint8_t *out = elig_loader_handle(svc, self->programs, data, len, &stored, reply_len);
+    uint8_t *out =
+        elig_loader_handle(svc, self->programs, self->schema, data, len, &stored, reply_len);
     if (stored)
         activate(self, &stored);
     return out;

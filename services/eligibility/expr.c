@@ -6,9 +6,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pathways/codec.h"
+#include "attrs.h"
 #include "vocab.h"
 
 #define PASS    PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_PASS
@@ -56,6 +58,23 @@ static void join(const elig_list_t *list, const elig_list_t *extra, const char *
     }
 }
 
+/* ---- attributes and labels ---- */
+
+/* A word fact's value; attributes are read into buf. */
+static const char *word_of(const ctx_t *x, const elig_node_t *n, char *buf, size_t len)
+{
+    if (n->fact != ELIG_FACT_ATTRIBUTE)
+        return elig_fact_word(x->f, n->fact);
+    elig_attr_value(x->f->attributes, n->key, buf, len);
+    return buf;
+}
+
+/* How an explanation names the fact: an attribute by its name. */
+static const char *label_of(const elig_node_t *n)
+{
+    return n->fact == ELIG_FACT_ATTRIBUTE ? n->key : elig_fact_info(n->fact)->label;
+}
+
 /* ---- word facts ---- */
 
 static const elig_list_t *operand(const ctx_t *x, const elig_node_t *n)
@@ -77,8 +96,9 @@ static const elig_list_t *extra_for(const ctx_t *x, const elig_node_t *n)
 
 static int word_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
 {
-    const elig_fact_info_t *info = elig_fact_info(n->fact);
-    const char *v = elig_fact_word(x->f, n->fact);
+    char buf[ELIG_ATTR_TEXT_MAX + 1];
+    const char *label = label_of(n);
+    const char *v = word_of(x, n, buf, sizeof buf);
     const elig_list_t *l = operand(x, n), *extra = extra_for(x, n);
     int listed, res;
     if (c) {
@@ -87,9 +107,9 @@ static int word_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
     }
     if (!v[0]) {
         if (c && l->n == 1 && !extra && !n->target)
-            say(c, "%s not on file, needs %s", info->label, c->required);
+            say(c, "%s not on file, needs %s", label, c->required);
         else
-            say(c, "%s not on file", info->label);
+            say(c, "%s not on file", label);
         return UNKNOWN;
     }
     listed = elig_list_has(l, v);
@@ -99,9 +119,9 @@ static int word_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
         if (n->target)
             say(c, listed ? "in the target role (%s)" : "not in the target role", v);
         else if (listed)
-            say(c, "%s %s", info->label, v);
+            say(c, "%s %s", label, v);
         else if (c)
-            say(c, "%s %s, needs %s%s", info->label, v, l->n == 1 && !extra ? "" : "one of ",
+            say(c, "%s %s, needs %s%s", label, v, l->n == 1 && !extra ? "" : "one of ",
                 c->required);
         return res;
     }
@@ -110,9 +130,9 @@ static int word_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
     if (n->target)
         say(c, listed ? "already in the target role (%s)" : "not in the target role", v);
     else if (listed && c)
-        say(c, "%s %s, must not be one of %s", info->label, v, c->required);
+        say(c, "%s %s, must not be one of %s", label, v, c->required);
     else
-        say(c, "%s %s", info->label, v);
+        say(c, "%s %s", label, v);
     return listed ? FAIL : PASS;
 }
 
@@ -169,8 +189,28 @@ static int state_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
 
 /* ---- yes/no ---- */
 
+static int flag_attribute(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
+{
+    char v[8];
+    int want = n->lo != 0;
+    elig_attr_value(x->f->attributes, n->key, v, sizeof v);
+    if (c) {
+        snprintf(c->required, sizeof c->required, "%s %s", n->key, want ? "yes" : "no");
+        snprintf(c->observed, sizeof c->observed, "%s", v);
+    }
+    if (!v[0]) {
+        say(c, "%s not on file", n->key);
+        return UNKNOWN;
+    }
+    int yes = strcmp(v, "true") == 0;
+    say(c, "%s %s", n->key, yes ? "yes" : "no");
+    return yes == want ? PASS : FAIL;
+}
+
 static int bool_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
 {
+    if (n->fact == ELIG_FACT_ATTRIBUTE)
+        return flag_attribute(x, n, c);
     const elig_facts_t *f = x->f;
     const char *prog = x->r->program;
     int want = n->lo != 0;
@@ -213,6 +253,12 @@ static double low(const ctx_t *x, const elig_node_t *n)
 
 static int number_value(const ctx_t *x, const elig_node_t *n, double *v)
 {
+    if (n->fact == ELIG_FACT_ATTRIBUTE) {
+        char buf[32], *end;
+        elig_attr_value(x->f->attributes, n->key, buf, sizeof buf);
+        *v = buf[0] ? strtod(buf, &end) : 0;
+        return buf[0] != '\0';
+    }
     if (n->fact == ELIG_FACT_TENURE_DAYS) {
         int32_t start = period_start(x->f);
         *v = start == ELIG_NO_DATE ? 0 : (double)((long)x->as_of - (long)start);
@@ -262,8 +308,8 @@ static void bound_text(int op, double lo, double hi, char *out, size_t len)
 
 static int number_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
 {
-    int tenure = n->fact == ELIG_FACT_TENURE_DAYS;
-    const char *unit = tenure ? " days" : " scheduled hours";
+    int tenure = n->fact == ELIG_FACT_TENURE_DAYS, attr = n->fact == ELIG_FACT_ATTRIBUTE;
+    const char *unit = tenure ? " days" : attr ? "" : " scheduled hours";
     double v, lo = low(x, n);
     int known = number_value(x, n, &v);
     int res = !known ? UNKNOWN : compare(n->op, v, lo, n->hi) ? PASS : FAIL;
@@ -274,13 +320,17 @@ static int number_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c
     snprintf(c->required, sizeof c->required, "%s%s", bound, unit);
     if (!known) {
         c->observed[0] = '\0';
-        say(c, "%s not on file", tenure ? "hire date" : "scheduled hours");
+        say(c, "%s not on file", tenure ? "hire date" : label_of(n));
         return res;
     }
     char value[32];
     num(v, value, sizeof value);
     snprintf(c->observed, sizeof c->observed, "%s%s", value, unit);
-    say(c, "%s%s, needs %s", tenure ? "tenure " : "", c->observed, bound);
+    say(c, "%s%s%s, needs %s",
+        tenure ? "tenure "
+        : attr ? n->key
+               : "",
+        attr ? " " : "", c->observed, bound);
     return res;
 }
 
@@ -335,22 +385,21 @@ static int set_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
 
 static int on_file(const ctx_t *x, const elig_node_t *n)
 {
-    const elig_fact_info_t *info = elig_fact_info(n->fact);
+    char buf[ELIG_ATTR_TEXT_MAX + 1];
     double v;
-    if (info->kind == ELIG_KIND_NUMBER)
+    if (n->kind == ELIG_KIND_NUMBER)
         return number_value(x, n, &v);
-    return elig_fact_word(x->f, n->fact)[0] != '\0';
+    return word_of(x, n, buf, sizeof buf)[0] != '\0';
 }
 
 static int exists_leaf(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c)
 {
-    const elig_fact_info_t *info = elig_fact_info(n->fact);
+    const char *label = label_of(n);
     int have = on_file(x, n), want = n->lo != 0;
     if (c) {
-        snprintf(c->required, sizeof c->required, "%s %s", info->label,
-                 want ? "on file" : "not on file");
+        snprintf(c->required, sizeof c->required, "%s %s", label, want ? "on file" : "not on file");
         snprintf(c->observed, sizeof c->observed, "%s", have ? "on file" : "");
-        say(c, "%s %s", info->label, have ? "on file" : "not on file");
+        say(c, "%s %s", label, have ? "on file" : "not on file");
     }
     return have == want ? PASS : FAIL;
 }
@@ -439,7 +488,7 @@ static void none_known(const ctx_t *x, const elig_node_t *n, elig_criterion_t *c
         if (k->op >= ELIG_OP_ALL)
             return;
         add(labels, sizeof labels, i + 1 == n->n_kids ? " and " : ", ",
-            k->fact == ELIG_FACT_TENURE_DAYS ? "hire date" : elig_fact_info(k->fact)->label);
+            k->fact == ELIG_FACT_TENURE_DAYS ? "hire date" : label_of(k));
     }
     c->observed[0] = '\0';
     say(c, "%s not on file", labels);
@@ -458,7 +507,7 @@ static int eval(const ctx_t *x, int node, elig_criterion_t *c, int depth)
             none_known(x, n, c);
         return res;
     }
-    switch (elig_fact_info(n->fact)->kind) {
+    switch ((elig_kind_t)n->kind) {
     case ELIG_KIND_WORD:
         return word_leaf(x, n, c);
     case ELIG_KIND_NUMBER:

@@ -2,6 +2,8 @@
  * per-group effective dates (see facts.h for why). */
 #include "facts.h"
 
+#include "attrs.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -213,6 +215,7 @@ static void apply_group(elig_facts_t *f, int g, const Pathways__V1__EmployeeFact
             join_words(f->credentials, sizeof f->credentials, d->credentials, d->n_credentials);
         if (d->n_languages)
             join_words(f->languages, sizeof f->languages, d->languages, d->n_languages);
+        elig_attr_merge(f->attributes, sizeof f->attributes, d);
         break;
     case ELIG_GROUP_STATUS:
         apply_status(f, d, type);

@@ -15,16 +15,17 @@
 #include "pathways/date.h"
 
 /* Field length bounds (bytes), shared with validation. */
-#define ELIG_NAME_MAX     200 /* names, job family, job title */
-#define ELIG_EMAIL_MAX    254
-#define ELIG_PHONE_MAX    32
-#define ELIG_LANGUAGE_MAX 35
-#define ELIG_RAW_MAX      64 /* raw partner values and reason codes */
-#define ELIG_ID_MAX       128
-#define ELIG_SUBJECT_MAX  64
-#define ELIG_SHORT_MAX    64  /* site, shift, education level */
-#define ELIG_SET_MAX      255 /* credentials, languages: comma-separated words */
-#define ELIG_PROGRAMS_MAX 511 /* "program=state,..." of every program */
+#define ELIG_NAME_MAX       200 /* names, job family, job title */
+#define ELIG_EMAIL_MAX      254
+#define ELIG_PHONE_MAX      32
+#define ELIG_LANGUAGE_MAX   35
+#define ELIG_RAW_MAX        64 /* raw partner values and reason codes */
+#define ELIG_ID_MAX         128
+#define ELIG_SUBJECT_MAX    64
+#define ELIG_SHORT_MAX      64   /* site, shift, education level */
+#define ELIG_SET_MAX        255  /* credentials, languages: comma-separated words */
+#define ELIG_PROGRAMS_MAX   511  /* "program=state,..." of every program */
+#define ELIG_ATTRS_TEXT_MAX 1400 /* declared attributes, "name=value\n"... (attrs.h) */
 
 /* No date set yet. */
 #define ELIG_NO_DATE INT32_MIN
@@ -79,6 +80,7 @@ typedef struct {
     char education_level[ELIG_SHORT_MAX + 1]; /* qualification group */
     char credentials[ELIG_SET_MAX + 1];       /* qualification group, "a,b" */
     char languages[ELIG_SET_MAX + 1];         /* qualification group, "en,es" */
+    char attributes[ELIG_ATTRS_TEXT_MAX + 1]; /* qualification group (attrs.h) */
     int32_t group_date[ELIG_GROUP_COUNT];     /* effective date per group */
     /* Context the registry adds for the program evaluated (not partner
      * facts): whether the employer takes part (-1 not registered) and the

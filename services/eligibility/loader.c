@@ -95,8 +95,9 @@ done:
     return out;
 }
 
-uint8_t *elig_loader_handle(pw_service_t *svc, const elig_programs_t *programs, const uint8_t *data,
-                            size_t len, elig_rules_t **stored, size_t *reply_len)
+uint8_t *elig_loader_handle(pw_service_t *svc, const elig_programs_t *programs,
+                            const elig_attr_schema_t *schema, const uint8_t *data, size_t len,
+                            elig_rules_t **stored, size_t *reply_len)
 {
     result_t r = PATHWAYS__V1__PROGRAM_LOAD_RESULT__INIT;
     char err[512], text[600];
@@ -114,8 +115,8 @@ uint8_t *elig_loader_handle(pw_service_t *svc, const elig_programs_t *programs, 
     } else if (!pw_utf8_valid(req->yaml, strlen(req->yaml)) ||
                !pw_utf8_valid(req->source_name, strlen(req->source_name))) {
         out = reply_error(&r, "invalid_program", "the file is not UTF-8 text", reply_len);
-    } else if (elig_program_parse(req->yaml, strlen(req->yaml), req->source_name, rules, err,
-                                  sizeof err, &line) != 0) {
+    } else if (elig_program_parse_with(req->yaml, strlen(req->yaml), req->source_name, schema,
+                                       rules, err, sizeof err, &line) != 0) {
         r.line = line;
         out = reply_error(&r, "invalid_program", err, reply_len);
     } else if (!elig_programs_find(programs, rules->program) &&

@@ -25,6 +25,7 @@
 
 struct elig_partner {
     const elig_programs_t *programs;
+    const elig_attr_schema_t *schema;
     elig_det_batch_t *dets;
 };
 
@@ -42,12 +43,13 @@ typedef struct {
     int32_t max_future_days; /* PATHWAYS_MAX_FUTURE_DAYS */
 } job_t;
 
-elig_partner_t *elig_partner_new(const elig_programs_t *programs)
+elig_partner_t *elig_partner_new(const elig_programs_t *programs, const elig_attr_schema_t *schema)
 {
     elig_partner_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
     self->programs = programs;
+    self->schema = schema;
     self->dets = elig_det_batch_new();
     if (!self->dets)
         elig_partner_destroy(&self);
@@ -67,7 +69,8 @@ void elig_partner_destroy(elig_partner_t **p)
 
 /* Checks each event, and that the sender may publish for its employer (a
  * partner key speaks for its own employer only). */
-static void validate_all(job_t *job, const uint8_t *bad, const pw_peer_t *peer)
+static void validate_all(job_t *job, const uint8_t *bad, const pw_peer_t *peer,
+                         const elig_attr_schema_t *schema)
 {
     for (size_t i = 0; i < job->batch->n_events; i++) {
         elig_event_state_t *s = &job->ev[i];
@@ -78,7 +81,8 @@ static void validate_all(job_t *job, const uint8_t *bad, const pw_peer_t *peer)
             elig_reason_set(&s->why, "invalid_utf8",
                             "a text field holds invalid UTF-8 or a NUL byte");
         } else if (elig_validate_event(job->batch->events[i], job->today, job->max_future_days,
-                                       &s->why) != 0) {
+                                       &s->why) != 0 ||
+                   elig_attr_check_event(schema, job->batch->events[i], &s->why) != 0) {
             s->result = REJECTED;
         } else if (!pw_auth_may_publish(peer, job->batch->events[i]->source, why, sizeof why)) {
             s->result = REJECTED;
@@ -141,8 +145,7 @@ static int load_employees(job_t *job, pw_db_t *db, const elig_programs_t *progra
     }
     zhash_destroy(&index);
     for (size_t p = 0; p < job->n_programs; p++)
-        if (elig_registry_load(db, elig_programs_at(programs, p), job->emps[p],
-                               job->n_emps) != 0)
+        if (elig_registry_load(db, elig_programs_at(programs, p), job->emps[p], job->n_emps) != 0)
             return -1;
     return 0;
 }
@@ -347,7 +350,7 @@ uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint
         out = reply_error("", "malformed_batch", "a text field holds invalid UTF-8", reply_len);
         goto done;
     }
-    validate_all(&job, bad, pw_service_peer(svc));
+    validate_all(&job, bad, pw_service_peer(svc), self->schema);
     if (run_transaction(self, svc, &job) != 0) {
         out = reply_error(job.batch->batch_id, "unavailable",
                           "the batch could not be stored; retry it", reply_len);

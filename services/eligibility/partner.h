@@ -17,6 +17,7 @@
 
 #include "pathways/service.h"
 #include "evaluate.h"
+#include "attrs.h"
 #include "programs.h"
 #include "rules.h"
 
@@ -24,9 +25,10 @@
 
 typedef struct elig_partner elig_partner_t;
 
-/* Caller owns the result; programs are borrowed and must outlive it (each
- * batch evaluates under the programs active then). */
-elig_partner_t *elig_partner_new(const elig_programs_t *programs);
+/* Caller owns the result; programs and schema (the declared attributes,
+ * attrs.h) are borrowed and must outlive it (each batch is checked and
+ * evaluated under those in force then). */
+elig_partner_t *elig_partner_new(const elig_programs_t *programs, const elig_attr_schema_t *schema);
 void elig_partner_destroy(elig_partner_t **p);
 
 /* Handles one PublishBatch (len bytes) on svc's database and streams.

@@ -291,35 +291,50 @@ static int program_root(elig_parse_t *p, const yaml_node_t *root)
     return 0;
 }
 
-int elig_program_parse(const char *text, size_t len, const char *source, elig_rules_t *out,
-                       char *err, size_t errlen, unsigned *line)
+int elig_parse_document(elig_parse_t *p, const char *text, size_t len, size_t max,
+                        int (*root)(elig_parse_t *p, const yaml_node_t *root))
 {
     yaml_parser_t parser;
     yaml_document_t doc;
-    elig_parse_t p = {.doc = &doc,
-                      .source = source && *source ? source : "program",
-                      .err = err,
-                      .errlen = errlen,
-                      .line = line,
-                      .rules = out};
-    *line = 0;
-    memset(out, 0, sizeof *out);
-    out->intake = -1;
-    if (len > ELIG_PROGRAM_TEXT_MAX)
-        return fail(&p, NULL, "the file is larger than %u bytes", ELIG_PROGRAM_TEXT_MAX);
+    *p->line = 0;
+    p->doc = &doc;
+    if (len > max)
+        return fail(p, NULL, "the file is larger than %zu bytes", max);
     if (!yaml_parser_initialize(&parser))
-        return fail(&p, NULL, "out of memory");
+        return fail(p, NULL, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        *line = (unsigned)parser.problem_mark.line + 1;
-        snprintf(err, errlen, "%s:%u: %s%s%s", p.source, *line,
+        *p->line = (unsigned)parser.problem_mark.line + 1;
+        snprintf(p->err, p->errlen, "%s:%u: %s%s%s", p->source, *p->line,
                  parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
                  parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         return -1;
     }
-    int rc = program_root(&p, yaml_document_get_root_node(&doc));
+    int rc = root(p, yaml_document_get_root_node(&doc));
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
+    p->doc = NULL;
     return rc;
+}
+
+int elig_program_parse_with(const char *text, size_t len, const char *source,
+                            const elig_attr_schema_t *schema, elig_rules_t *out, char *err,
+                            size_t errlen, unsigned *line)
+{
+    elig_parse_t p = {.source = source && *source ? source : "program",
+                      .err = err,
+                      .errlen = errlen,
+                      .line = line,
+                      .rules = out,
+                      .schema = schema};
+    memset(out, 0, sizeof *out);
+    out->intake = -1;
+    return elig_parse_document(&p, text, len, ELIG_PROGRAM_TEXT_MAX, program_root);
+}
+
+int elig_program_parse(const char *text, size_t len, const char *source, elig_rules_t *out,
+                       char *err, size_t errlen, unsigned *line)
+{
+    return elig_program_parse_with(text, len, source, NULL, out, err, errlen, line);
 }

@@ -39,4 +39,11 @@ int elig_program_parse(const char *text, size_t len, const char *source, elig_ru
                        char *err, size_t errlen, unsigned *line)
     __attribute__((warn_unused_result));
 
+/* Same, with the attribute schema (attrs.h) that attributes.<name> facts
+ * are checked against (NULL: no attribute is declared). */
+typedef struct elig_attr_schema_s elig_attr_schema_t;
+int elig_program_parse_with(const char *text, size_t len, const char *source,
+                            const elig_attr_schema_t *schema, elig_rules_t *out, char *err,
+                            size_t errlen, unsigned *line) __attribute__((warn_unused_result));
+
 #endif

@@ -15,8 +15,16 @@ typedef struct {
     char *err;
     size_t errlen;
     unsigned *line;
-    elig_rules_t *rules;
+    elig_rules_t *rules;                     /* a program file's, else NULL */
+    const struct elig_attr_schema_s *schema; /* attributes criteria may read (NULL: none) */
+    void *arg;                               /* the root reader's own */
 } elig_parse_t;
+
+/* Parses len bytes of YAML from source and hands the root node to root;
+ * p's source, err, errlen and line are set here, the rest is the caller's.
+ * Returns root's result, or -1 with "SOURCE:LINE: reason" for bad YAML. */
+int elig_parse_document(elig_parse_t *p, const char *text, size_t len, size_t max,
+                        int (*root)(elig_parse_t *p, const yaml_node_t *root));
 
 /* Writes "SOURCE:LINE: reason" (the line of n; none when n is NULL) into
  * the error and returns -1. */

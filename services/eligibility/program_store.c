@@ -35,8 +35,8 @@ long elig_store_latest(pw_db_t *db, const char *program)
     return v;
 }
 
-int elig_store_load_active(pw_db_t *db, const char *program, elig_rules_t *out, char *err,
-                           size_t errlen)
+int elig_store_load_active(pw_db_t *db, const char *program, const elig_attr_schema_t *schema,
+                           elig_rules_t *out, char *err, size_t errlen)
 {
     const char *params[1] = {program};
     unsigned line;
@@ -48,8 +48,8 @@ int elig_store_load_active(pw_db_t *db, const char *program, elig_rules_t *out, 
     int rc = 0;
     if (PQntuples(res) == 1) {
         const char *text = pw_db_get(res, 0, "source");
-        rc = elig_program_parse(text, strlen(text), pw_db_get(res, 0, "source_name"), out, err,
-                                errlen, &line) == 0
+        rc = elig_program_parse_with(text, strlen(text), pw_db_get(res, 0, "source_name"), schema,
+                                     out, err, errlen, &line) == 0
                  ? 1
                  : -1;
         if (rc == 1)

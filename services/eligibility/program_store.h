@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "pathways/db.h"
+#include "program.h"
 #include "rules.h"
 
 /* The highest stored version of program, 0 when none, -1 on error. */
@@ -16,8 +17,9 @@ long elig_store_latest(pw_db_t *db, const char *program) __attribute__((warn_unu
 /* Loads the active version of program into *out. Returns 1 when loaded, 0
  * when none is stored, -1 on a database error or a stored text that no
  * longer parses (reason in err). */
-int elig_store_load_active(pw_db_t *db, const char *program, elig_rules_t *out, char *err,
-                           size_t errlen) __attribute__((warn_unused_result));
+int elig_store_load_active(pw_db_t *db, const char *program, const elig_attr_schema_t *schema,
+                           elig_rules_t *out, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 /* 1 when text equals the active version's text, 0 when not, -1 on error. */
 int elig_store_same_as_active(pw_db_t *db, const char *program, const char *text)

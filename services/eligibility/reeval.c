@@ -142,8 +142,8 @@ int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, c
         goto done;
     for (;;) {
         size_t n = 0;
-        if (elig_registry_page(db, rules, scope, today, after_employer, after_employee,
-                               emps, ELIG_REEVAL_PAGE, &n) != 0 ||
+        if (elig_registry_page(db, rules, scope, today, after_employer, after_employee, emps,
+                               ELIG_REEVAL_PAGE, &n) != 0 ||
             run_page(&ev, db, emps, n, cause, tally) != 0)
             goto done;
         if (n < ELIG_REEVAL_PAGE)

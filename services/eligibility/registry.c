@@ -18,7 +18,7 @@ enum {
     C_EMPLOYER, C_EMPLOYEE, C_JOB_FAMILY, C_JOB_TITLE, C_STATUS, C_STATUS_RAW, C_TYPE, C_TYPE_RAW,
     C_HOURS, C_STANDING, C_STANDING_RAW, C_HIRE_DATE, C_PERIOD_START, C_GIVEN_NAME,
     C_FAMILY_NAME, C_EMAIL, C_PHONE, C_LANGUAGE, C_REASON_CODE, C_SITE, C_SHIFT, C_EDUCATION,
-    C_CREDENTIALS, C_LANGUAGES, C_JOB_EFF, C_STATUS_EFF, C_HOURS_EFF, C_STANDING_EFF, C_HIRE_EFF,
+    C_CREDENTIALS, C_LANGUAGES, C_ATTRIBUTES, C_JOB_EFF, C_STATUS_EFF, C_HOURS_EFF, C_STANDING_EFF, C_HIRE_EFF,
     C_CONTACT_EFF, C_QUAL_EFF, C_LAST_EVENT_ID, C_COUNT
 };
 // clang-format on
@@ -32,7 +32,7 @@ enum {
     " to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date,"                                            \
     " to_char(e.period_start, 'YYYY-MM-DD') AS period_start,"                                      \
     " e.given_name, e.family_name, e.email, e.phone, e.language, e.reason_code,"                   \
-    " e.site, e.shift, e.education_level, e.credentials, e.languages,"                             \
+    " e.site, e.shift, e.education_level, e.credentials, e.languages, e.attributes,"               \
     " to_char(e.job_eff, 'YYYY-MM-DD') AS job_eff,"                                                \
     " to_char(e.status_eff, 'YYYY-MM-DD') AS status_eff,"                                          \
     " to_char(e.hours_eff, 'YYYY-MM-DD') AS hours_eff,"                                            \
@@ -97,15 +97,15 @@ static const char SAVE_SQL[] =
     "INSERT INTO eligibility.employee (employer, employee, job_family, job_title, status,"
     " status_raw, employment_type, employment_type_raw, scheduled_hours, standing, standing_raw,"
     " hire_date, period_start, given_name, family_name, email, phone, language, reason_code,"
-    " site, shift, education_level, credentials, languages,"
+    " site, shift, education_level, credentials, languages, attributes,"
     " job_eff, status_eff, hours_eff, standing_eff, hire_eff, contact_eff, qual_eff,"
     " last_event_id)"
     " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
     " $6::text[], $7::text[], $8::text[], $9::float8[], $10::text[], $11::text[], $12::date[],"
     " $13::date[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[],"
-    " $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],"
-    " $25::date[], $26::date[], $27::date[], $28::date[], $29::date[], $30::date[], $31::date[],"
-    " $32::text[])"
+    " $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[],"
+    " $26::date[], $27::date[], $28::date[], $29::date[], $30::date[], $31::date[], $32::date[],"
+    " $33::text[])"
     " ON CONFLICT (employer, employee) DO UPDATE SET job_family = EXCLUDED.job_family,"
     " job_title = EXCLUDED.job_title, status = EXCLUDED.status, status_raw = EXCLUDED.status_raw,"
     " employment_type = EXCLUDED.employment_type,"
@@ -120,6 +120,7 @@ static const char SAVE_SQL[] =
     " hire_eff = EXCLUDED.hire_eff, contact_eff = EXCLUDED.contact_eff,"
     " site = EXCLUDED.site, shift = EXCLUDED.shift, education_level = EXCLUDED.education_level,"
     " credentials = EXCLUDED.credentials, languages = EXCLUDED.languages,"
+    " attributes = EXCLUDED.attributes,"
     " qual_eff = EXCLUDED.qual_eff,"
     " last_event_id = EXCLUDED.last_event_id, updated_at = now()";
 
@@ -129,31 +130,50 @@ static const char SAVE_SQL[] =
 enum {
     K_JOB_FAMILY, K_JOB_TITLE, K_STATUS, K_STATUS_RAW, K_TYPE, K_TYPE_RAW, K_HOURS, K_STANDING,
     K_STANDING_RAW, K_HIRE_DATE, K_PERIOD_START, K_GIVEN_NAME, K_FAMILY_NAME, K_EMAIL, K_PHONE,
-    K_LANGUAGE, K_REASON_CODE, K_SITE, K_SHIFT, K_EDUCATION, K_CREDENTIALS, K_LANGUAGES,
+    K_LANGUAGE, K_REASON_CODE, K_SITE, K_SHIFT, K_EDUCATION, K_CREDENTIALS, K_LANGUAGES, K_ATTRS,
     K_JOB_EFF, K_STATUS_EFF, K_HOURS_EFF, K_STANDING_EFF, K_HIRE_EFF, K_CONTACT_EFF, K_QUAL_EFF,
     K_LAST_EVENT_ID, K_PARTICIPATES, K_PROGRAM_STATE, K_PROGRAMS, K_SIGNATURE, K_OUTCOME,
     K_HELD_SINCE, K_ELIGIBLE_UNTIL, K_COUNT
 };
 // clang-format on
 static const char *const K_NAMES[K_COUNT] = {
-    "job_family",      "job_title",
-    "status",          "status_raw",
-    "employment_type", "employment_type_raw",
-    "scheduled_hours", "standing",
-    "standing_raw",    "hire_date",
-    "period_start",    "given_name",
-    "family_name",     "email",
-    "phone",           "language",
-    "reason_code",     "site",
-    "shift",           "education_level",
-    "credentials",     "languages",
-    "job_eff",         "status_eff",
-    "hours_eff",       "standing_eff",
-    "hire_eff",        "contact_eff",
-    "qual_eff",        "last_event_id",
-    "participates",    "program_state",
-    "programs",        "current_signature",
-    "current_outcome", "held_since",
+    "job_family",
+    "job_title",
+    "status",
+    "status_raw",
+    "employment_type",
+    "employment_type_raw",
+    "scheduled_hours",
+    "standing",
+    "standing_raw",
+    "hire_date",
+    "period_start",
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "language",
+    "reason_code",
+    "site",
+    "shift",
+    "education_level",
+    "credentials",
+    "languages",
+    "attributes",
+    "job_eff",
+    "status_eff",
+    "hours_eff",
+    "standing_eff",
+    "hire_eff",
+    "contact_eff",
+    "qual_eff",
+    "last_event_id",
+    "participates",
+    "program_state",
+    "programs",
+    "current_signature",
+    "current_outcome",
+    "held_since",
     "eligible_until",
 };
 
@@ -231,6 +251,7 @@ static void read_row(const cols_t *c, int row, elig_employee_t *e)
     GET_STR(f->education_level, c, row, K_EDUCATION);
     GET_STR(f->credentials, c, row, K_CREDENTIALS);
     GET_STR(f->languages, c, row, K_LANGUAGES);
+    GET_STR(f->attributes, c, row, K_ATTRS);
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
         f->group_date[g] = get_date(c, row, K_JOB_EFF + g);
     GET_STR(e->last_event_id, c, row, K_LAST_EVENT_ID);
@@ -396,6 +417,7 @@ static void add_row(elig_buf_t *cols, const elig_employee_t *e)
     elig_buf_arr_add(&cols[C_EDUCATION], f->education_level);
     elig_buf_arr_add(&cols[C_CREDENTIALS], f->credentials);
     elig_buf_arr_add(&cols[C_LANGUAGES], f->languages);
+    elig_buf_arr_add(&cols[C_ATTRIBUTES], f->attributes);
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
         elig_buf_arr_add_date(&cols[C_JOB_EFF + g], f->group_date[g]);
     elig_buf_arr_add(&cols[C_LAST_EVENT_ID], e->last_event_id);

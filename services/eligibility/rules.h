@@ -64,6 +64,7 @@ typedef struct {
     uint8_t op;     /* elig_op_t */
     uint8_t fact;   /* elig_fact_t (leaves) */
     uint8_t target; /* the operand is the program's target role */
+    uint8_t kind;   /* elig_kind_t of a leaf (an attribute's, from the schema) */
     int16_t list;   /* operand list: index in rules->lists, -1 none */
     uint16_t kid0;  /* children: rules->kids[kid0 .. kid0 + n_kids) */
     uint16_t n_kids;

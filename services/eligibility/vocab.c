@@ -67,6 +67,8 @@ static const elig_fact_info_t FACTS[ELIG_FACT_COUNT] = {
                                  elig_is_enrollment_state, STATES},
     [ELIG_FACT_PRIOR_PROGRAM] = {"program.<id>", "program", ELIG_KIND_STATE, ELIG_UNDATED,
                                  elig_is_enrollment_state, STATES},
+    [ELIG_FACT_ATTRIBUTE] = {"attributes.<name>", "attribute", ELIG_KIND_WORD,
+                             ELIG_GROUP_QUALIFICATION, NULL, ""},
 };
 // clang-format on
 
@@ -79,10 +81,11 @@ const char *elig_fact_names(void)
 {
     return "status, employment_type, scheduled_hours, job_family, job_title, standing,"
            " tenure_days, employer, site, shift, education_level, credentials, languages,"
-           " employer_participates, program_state, program.<id>";
+           " employer_participates, program_state, program.<id>, attributes.<name>";
 }
 
-#define PROGRAM_PREFIX "program."
+#define PROGRAM_PREFIX   "program."
+#define ATTRIBUTE_PREFIX "attributes."
 
 int elig_fact_parse(const char *name, char *key, size_t len)
 {
@@ -98,8 +101,17 @@ int elig_fact_parse(const char *name, char *key, size_t len)
         snprintf(key, len, "%s", id);
         return ELIG_FACT_PRIOR_PROGRAM;
     }
+    if (strncmp(name, ATTRIBUTE_PREFIX, strlen(ATTRIBUTE_PREFIX)) == 0) {
+        const char *id = name + strlen(ATTRIBUTE_PREFIX);
+        size_t n = strlen(id);
+        if (!n || n >= len || strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+            return -1;
+        snprintf(key, len, "%s", id);
+        return ELIG_FACT_ATTRIBUTE;
+    }
     for (int i = 0; i < ELIG_FACT_COUNT; i++)
-        if (i != ELIG_FACT_PRIOR_PROGRAM && strcmp(name, FACTS[i].name) == 0)
+        if (i != ELIG_FACT_PRIOR_PROGRAM && i != ELIG_FACT_ATTRIBUTE &&
+            strcmp(name, FACTS[i].name) == 0)
             return i;
     return -1;
 }

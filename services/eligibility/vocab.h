@@ -17,6 +17,8 @@
  *   program_state           state    in, not_in (this program's state; none
  *                                    is known, never "not on file")
  *   program.<id>            state    in, not_in (another program's state)
+ *   attributes.<name>       as the attribute schema declares it (attrs.h):
+ *                           text a word, number a number, flag yes/no
  *
  * tenure_days counts from the start of the current employment period; it
  * is the one fact that changes with time alone, so a criterion on it gives
@@ -45,6 +47,7 @@ typedef enum {
     ELIG_FACT_EMPLOYER_PARTICIPATES,
     ELIG_FACT_PROGRAM_STATE,
     ELIG_FACT_PRIOR_PROGRAM, /* program.<id> */
+    ELIG_FACT_ATTRIBUTE,     /* attributes.<name>, declared in the schema (attrs.h) */
     ELIG_FACT_COUNT
 } elig_fact_t;
 

@@ -8,8 +8,9 @@
 # forecasts, invitations, enrollment in cohorts, notifications in English and
 # Spanish, reporting rows; m1 is eligible for and invited to both, and the
 # rule in pct.yaml ("one pathway at a time") withdraws her PCT invitation
-# when she enrolls in MAPP. Last, pausing PCT's intake stops its
-# invitations while determinations go on.
+# when she enrolls in MAPP. Pausing PCT's intake stops its invitations
+# while determinations go on. Last, a declared attribute (the fact
+# extension point) is accepted and stored, an undeclared one refused.
 set -euo pipefail
 # shellcheck source=tests/lib/e2e.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
@@ -151,5 +152,17 @@ e2e_assert_eq "q1 eligible for PCT" "eligible" \
 e2e_assert_eq "but not invited while paused" "" \
     "$(e2e_psql "SELECT state FROM enrollment.enrollment WHERE employee = 'q1'")"
 e2e_assert_eq "intake listed" "paused" "$(e2e_ctl program list | awk '$1 == "pct" {print $2}')"
+# --- a new fact by a schema entry alone: attributes -------------------------
+# deploy/programs/attributes.yaml declares union_member (a flag); an
+# undeclared attribute is refused with the reason, nothing stored.
+printf '%s\n' '{"id":"ev-a1","source":"acme","type":"org.pathways.employee.job_changed.v1","subject":"q1","effective_date":"2026-11-30","data":{"attributes":{"union_member":true}}}' \
+    '{"id":"ev-a2","source":"acme","type":"org.pathways.employee.job_changed.v1","subject":"q1","effective_date":"2026-11-30","data":{"attributes":{"shoe_size":9}}}' \
+    >"$E2E_WORK/attrs.jsonl"
+out=$("$PATHWAYS_BIN/pathways-publish" --file "$E2E_WORK/attrs.jsonl") || true
+echo "$out"
+e2e_assert_eq "undeclared attribute refused" 1 \
+    "$(grep -c "^rejected ev-a2 (line 2): unknown_attribute: attributes\[0\]: 'shoe_size' is not declared in the attribute schema$" <<<"$out")"
+e2e_assert_eq "declared attribute stored" "union_member=true" \
+    "$(e2e_psql "SELECT attributes FROM eligibility.employee WHERE employee = 'q1'")"
 e2e_assert_eq "dead letters" 0 "$(e2e_psql 'SELECT count(*) FROM stream.dead_letter')"
 echo "PASS: two programs, the second added by files alone on a running stack"

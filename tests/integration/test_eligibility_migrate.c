@@ -124,7 +124,7 @@ static void test_upgrade_in_place(void **state)
                         "||-");
     /* The stored version loads, and decides as it did. */
     static elig_rules_t rules;
-    assert_int_equal(elig_store_load_active(db, "mapp", &rules, err, sizeof err), 1);
+    assert_int_equal(elig_store_load_active(db, "mapp", NULL, &rules, err, sizeof err), 1);
     assert_int_equal(rules.version, 2);
     assert_int_equal(rules.n_criteria, 8);
     static elig_employee_t emp;

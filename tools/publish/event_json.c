@@ -227,6 +227,65 @@ static int take_list(facts_t *facts, const list_field_t *f, const json_t *v, cha
     return 0;
 }
 
+static void free_attributes(facts_t *facts)
+{
+    for (size_t i = 0; facts->attributes && i < facts->n_attributes; i++) {
+        Pathways__V1__Attribute *a = facts->attributes[i];
+        if (!a)
+            continue;
+        free(a->name);
+        if (a->value_case == PATHWAYS__V1__ATTRIBUTE__VALUE_TEXT)
+            free(a->text);
+        free(a);
+    }
+    free(facts->attributes);
+    facts->attributes = NULL;
+    facts->n_attributes = 0;
+}
+
+/* "attributes": {"union_member": true, "patient_care_years": 3, "preferred_unit": "icu"}:
+ * typed by the JSON value (the service checks them against its schema). */
+static int take_attributes(facts_t *facts, const json_t *v, char *err, size_t errlen)
+{
+    const char *key;
+    const json_t *value;
+    if (!json_is_object(v) || json_object_size(v) > MAX_LIST_ITEMS) {
+        fail(err, errlen, "data.attributes: expected an object of at most %d entries",
+             MAX_LIST_ITEMS);
+        return -1;
+    }
+    free_attributes(facts);
+    facts->attributes = calloc(json_object_size(v) + 1, sizeof *facts->attributes);
+    if (!facts->attributes)
+        return fail(err, errlen, "data.attributes: out of memory"), -1;
+    json_object_foreach((json_t *)v, key, value)
+    {
+        Pathways__V1__Attribute *a = calloc(1, sizeof *a);
+        if (!a)
+            return fail(err, errlen, "data.attributes: out of memory"), -1;
+        pathways__v1__attribute__init(a);
+        facts->attributes[facts->n_attributes++] = a;
+        if (!(a->name = strdup(key)))
+            return fail(err, errlen, "data.attributes: out of memory"), -1;
+        if (json_is_boolean(value)) {
+            a->value_case = PATHWAYS__V1__ATTRIBUTE__VALUE_FLAG;
+            a->flag = json_is_true(value);
+        } else if (json_is_number(value)) {
+            a->value_case = PATHWAYS__V1__ATTRIBUTE__VALUE_NUMBER;
+            a->number = json_number_value(value);
+        } else if (json_is_string(value)) {
+            a->value_case = PATHWAYS__V1__ATTRIBUTE__VALUE_TEXT;
+            if (!(a->text = strdup(json_string_value(value))))
+                return fail(err, errlen, "data.attributes: out of memory"), -1;
+        } else {
+            fail(err, errlen, "data.attributes.%.40s: expected true/false, a number or a string",
+                 key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int take_fact(facts_t *facts, const char *key, const json_t *v, char *err, size_t errlen)
 {
     const str_field_t *sf = find_str(FACT_STRINGS, COUNT(FACT_STRINGS), key);
@@ -236,6 +295,8 @@ static int take_fact(facts_t *facts, const char *key, const json_t *v, char *err
     for (size_t i = 0; i < COUNT(FACT_LISTS); i++)
         if (strcmp(key, FACT_LISTS[i].key) == 0)
             return take_list(facts, &FACT_LISTS[i], v, err, errlen);
+    if (strcmp(key, "attributes") == 0)
+        return take_attributes(facts, v, err, errlen);
     if (strcmp(key, "scheduled_hours") == 0)
         return take_hours(facts, v, err, errlen);
     if (strcmp(key, STATUS_FIELD.key) == 0) {
@@ -438,6 +499,7 @@ void event_json_free(event_t **p)
         free_strings(ev->data, FACT_STRINGS, COUNT(FACT_STRINGS));
         for (size_t i = 0; i < COUNT(FACT_LISTS); i++)
             free_list(ev->data, &FACT_LISTS[i]);
+        free_attributes(ev->data);
         free(ev->data->scheduled_hours);
         free(ev->data);
     }

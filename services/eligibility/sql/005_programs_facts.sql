@@ -1,14 +1,16 @@
 -- Issue 17: many programs, criteria as expressions over a fact vocabulary.
 -- New partner facts beside the registry's others (README, "Programs"): the
 -- work site and shift (job group), education level, credentials and
--- languages (a comma-joined list each; the qualification group, dated by
--- qual_eff).
+-- languages (a comma-joined list each) and the declared attributes
+-- ("name=value" lines, services/eligibility/attrs.h): the qualification
+-- group, dated by qual_eff.
 ALTER TABLE eligibility.employee
     ADD COLUMN site             text  NOT NULL DEFAULT '',
     ADD COLUMN shift            text  NOT NULL DEFAULT '',
     ADD COLUMN education_level  text  NOT NULL DEFAULT '',
     ADD COLUMN credentials      text  NOT NULL DEFAULT '',
     ADD COLUMN languages        text  NOT NULL DEFAULT '',
+    ADD COLUMN attributes       text  NOT NULL DEFAULT '',
     ADD COLUMN qual_eff         date;
 
 -- Each program's intake (open invites the newly eligible; paused and closed
