@@ -296,7 +296,4 @@ void elig_facts_to_proto(const elig_facts_t *f, Pathways__V1__EmployeeFacts *out
     out->phone = (char *)f->phone;
     out->language = (char *)f->language;
     out->reason_code = (char *)f->reason_code;
-    out->site = (char *)f->site;
-    out->shift = (char *)f->shift;
-    out->education_level = (char *)f->education_level;
 }
