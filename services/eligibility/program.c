@@ -230,8 +230,10 @@ static int s_employers(elig_parse_t *p, const yaml_node_t *v)
     return elig_parse_fields(p, v, "employers", f_employer, NULL);
 }
 
-/* Sections other services read (program-wide settings such as notification
- * templates and costs): eligibility checks only their shape. */
+/* Sections reserved for program-level settings of other services
+ * (notification templates, costs): accepted when a mapping or a list, not
+ * read yet (templates live in deploy/templates/<id>/, costs in
+ * deploy/costs.yaml). */
 static int s_other(elig_parse_t *p, const yaml_node_t *v)
 {
     if (!v || (v->type != YAML_MAPPING_NODE && v->type != YAML_SEQUENCE_NODE))

@@ -12,8 +12,7 @@
  *       tenure_days: {at_least: 90}
  *   employers:                         # per-employer overrides
  *     acme: {min_tenure_days: 60, extra_job_families: [security]}
- *   templates: ...                     # read by notification
- *   costs: ...                         # read by reporting
+ *   templates: ... costs: ...          # reserved (shape checked only)
  *
  * The first format's `criteria:` mapping of eight fixed criteria still
  * loads (stored versions are parsed again). Unknown keys, facts and
