@@ -33,6 +33,9 @@ int elig_service_attach(elig_service_t *self, pw_service_t *svc)
 uint8_t *elig_service_request(void *ctx, pw_service_t *svc, const char *type, const uint8_t *data,
                               size_t len, const char **reply_type, size_t *reply_len);
 
+/* The active programs (borrowed; tests). */
+const struct elig_programs *elig_service_programs(const elig_service_t *self);
+
 /* The timers' work, callable directly (tests): loads the newest stored
  * rule version when it differs from the active one, and re-checks the
  * forecasts that are due. Each returns 0 or -1. */

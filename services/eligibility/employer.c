@@ -91,16 +91,14 @@ static int upsert(pw_db_t *db, const Pathways__V1__EmployerUpsert *u)
     return created;
 }
 
-uint8_t *elig_employer_handle_admin(pw_service_t *svc, const uint8_t *data, size_t len,
+uint8_t *elig_employer_handle_admin(pw_service_t *svc, const Pathways__V1__AdminRequest *req,
                                     size_t *reply_len)
 {
-    Pathways__V1__AdminRequest *req = pw_decode_admin_request(data, len);
     uint8_t *out;
-    if (!req)
-        return elig_admin_error("", "bad_request", "the bytes are not an AdminRequest", reply_len);
     if (req->request_case != PATHWAYS__V1__ADMIN_REQUEST__REQUEST_EMPLOYER_UPSERT) {
         out = elig_admin_error(req->request_id, "unsupported",
-                               "eligibility handles employer_upsert only", reply_len);
+                               "eligibility handles employer_upsert and program_intake only",
+                               reply_len);
     } else if (upsert_problem(req->employer_upsert)) {
         out = elig_admin_error(req->request_id, "bad_request", upsert_problem(req->employer_upsert),
                                reply_len);
@@ -121,7 +119,6 @@ uint8_t *elig_employer_handle_admin(pw_service_t *svc, const uint8_t *data, size
             out = pw_msg_encode(&reply.base, 0, reply_len);
         }
     }
-    pw_free_admin_request(&req);
     return out;
 }
 

@@ -15,10 +15,11 @@
 #define ELIG_DEFAULT_PROGRAM "mapp"
 #define ELIG_MAX_PROGRAMS    16
 
-/* Handles an AdminRequest (len bytes): employer_upsert is applied; any other
- * request kind is answered with error_code "unsupported". Returns the encoded
- * AdminReply (caller frees) and its length, or NULL on out-of-memory. */
-uint8_t *elig_employer_handle_admin(pw_service_t *svc, const uint8_t *data, size_t len,
+/* Handles a decoded AdminRequest (borrowed): employer_upsert is applied;
+ * any other request kind is answered with error_code "unsupported".
+ * Returns the encoded AdminReply (caller frees) and its length, or NULL on
+ * out-of-memory. */
+uint8_t *elig_employer_handle_admin(pw_service_t *svc, const Pathways__V1__AdminRequest *req,
                                     size_t *reply_len);
 
 /* Encodes an AdminReply with only an error (caller frees). */

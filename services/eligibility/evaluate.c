@@ -30,6 +30,7 @@ int elig_eval_employee(const elig_eval_t *ev, elig_employee_t *emp, const char *
         elig_det_msg_t msg;
         snprintf(key, sizeof key, "%s/%s", emp->facts.employer, emp->facts.employee);
         elig_det_msg_build(&msg, ev->rules, &emp->facts, &result, emp->outcome, cause);
+        msg.msg.intake = (char *)(ev->intake ? ev->intake : "");
         if (pw_service_append(ev->svc, ELIG_STREAM_ELIGIBILITY, ELIG_TYPE_DETERMINED, key, NULL,
                               &msg.msg.base) != 0)
             return -1;
@@ -37,4 +38,17 @@ int elig_eval_employee(const elig_eval_t *ev, elig_employee_t *emp, const char *
     emp->outcome = result.outcome;
     snprintf(emp->signature, sizeof emp->signature, "%s", signature);
     return 0;
+}
+
+int elig_eval_keys(const elig_eval_t *ev, pw_db_t *db, elig_employee_t *emps, size_t n,
+                   const char *cause)
+{
+    if (elig_registry_load(db, ev->rules, emps, n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        elig_change_t change;
+        if (elig_eval_employee(ev, &emps[i], cause, &change) != 0)
+            return -1;
+    }
+    return elig_det_batch_store(ev->dets, db);
 }

@@ -21,6 +21,7 @@ typedef struct {
     elig_det_batch_t *dets; /* rows to store; NULL on a dry run */
     int32_t today;
     int keep_unchanged; /* also record history rows for unchanged evaluations */
+    const char *intake; /* the program's intake, carried on the messages ("" unknown) */
 } elig_eval_t;
 
 /* The outcome before and after one evaluation. */
@@ -35,5 +36,11 @@ typedef struct {
  * out-of-memory or a failed append. */
 int elig_eval_employee(const elig_eval_t *ev, elig_employee_t *emp, const char *cause,
                        elig_change_t *change) __attribute__((warn_unused_result));
+
+/* Loads emps[0..n) (facts keys set) with their context under ev->rules,
+ * evaluates each with cause, and stores the determinations in ev->dets, in
+ * the caller's transaction. Returns 0 or -1. */
+int elig_eval_keys(const elig_eval_t *ev, pw_db_t *db, elig_employee_t *emps, size_t n,
+                   const char *cause) __attribute__((warn_unused_result));
 
 #endif

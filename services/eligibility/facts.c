@@ -2,6 +2,8 @@
  * per-group effective dates (see facts.h for why). */
 #include "facts.h"
 
+#include "attrs.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -111,6 +113,16 @@ void elig_facts_init(elig_facts_t *f, const char *employer, const char *employee
             snprintf((dst), sizeof(dst), "%s", (src));                                             \
     } while (0)
 
+/* A stated list replaces the one on file: "a,b,c" (validation keeps the
+ * words free of commas and the whole within len). */
+static void join_words(char *out, size_t len, char *const *items, size_t n)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? "," : "", items[i]);
+}
+
 /* The status an event type implies when the event states none. */
 static int implied_status(int type)
 {
@@ -135,8 +147,10 @@ static unsigned stated_groups(const Pathways__V1__EmployeeFacts *d, int type)
         m |= 1u << ELIG_GROUP_STATUS;
     if (!d)
         return m;
-    if (d->job_family[0] || d->job_title[0])
+    if (d->job_family[0] || d->job_title[0] || d->site[0] || d->shift[0])
         m |= 1u << ELIG_GROUP_JOB;
+    if (d->education_level[0] || d->n_credentials || d->n_languages || d->n_attributes)
+        m |= 1u << ELIG_GROUP_QUALIFICATION;
     if (d->status || d->status_raw[0] || d->reason_code[0])
         m |= 1u << ELIG_GROUP_STATUS;
     if (d->employment_type || d->employment_type_raw[0] || elig_event_has_hours(d))
@@ -192,6 +206,16 @@ static void apply_group(elig_facts_t *f, int g, const Pathways__V1__EmployeeFact
     case ELIG_GROUP_JOB:
         SET_IF(f->job_family, d->job_family);
         SET_IF(f->job_title, d->job_title);
+        SET_IF(f->site, d->site);
+        SET_IF(f->shift, d->shift);
+        break;
+    case ELIG_GROUP_QUALIFICATION:
+        SET_IF(f->education_level, d->education_level);
+        if (d->n_credentials)
+            join_words(f->credentials, sizeof f->credentials, d->credentials, d->n_credentials);
+        if (d->n_languages)
+            join_words(f->languages, sizeof f->languages, d->languages, d->n_languages);
+        elig_attr_merge(f->attributes, sizeof f->attributes, d);
         break;
     case ELIG_GROUP_STATUS:
         apply_status(f, d, type);

@@ -15,13 +15,17 @@
 #include "pathways/date.h"
 
 /* Field length bounds (bytes), shared with validation. */
-#define ELIG_NAME_MAX     200 /* names, job family, job title */
-#define ELIG_EMAIL_MAX    254
-#define ELIG_PHONE_MAX    32
-#define ELIG_LANGUAGE_MAX 35
-#define ELIG_RAW_MAX      64 /* raw partner values and reason codes */
-#define ELIG_ID_MAX       128
-#define ELIG_SUBJECT_MAX  64
+#define ELIG_NAME_MAX       200 /* names, job family, job title */
+#define ELIG_EMAIL_MAX      254
+#define ELIG_PHONE_MAX      32
+#define ELIG_LANGUAGE_MAX   35
+#define ELIG_RAW_MAX        64 /* raw partner values and reason codes */
+#define ELIG_ID_MAX         128
+#define ELIG_SUBJECT_MAX    64
+#define ELIG_SHORT_MAX      64   /* site, shift, education level */
+#define ELIG_SET_MAX        255  /* credentials, languages: comma-separated words */
+#define ELIG_PROGRAMS_MAX   511  /* "program=state,..." of every program */
+#define ELIG_ATTRS_TEXT_MAX 1400 /* declared attributes, "name=value\n"... (attrs.h) */
 
 /* No date set yet. */
 #define ELIG_NO_DATE INT32_MIN
@@ -33,6 +37,7 @@ typedef enum {
     ELIG_GROUP_STANDING,
     ELIG_GROUP_HIRE,
     ELIG_GROUP_CONTACT,
+    ELIG_GROUP_QUALIFICATION, /* education level, credentials, languages */
     ELIG_GROUP_COUNT
 } elig_group_t;
 
@@ -70,12 +75,20 @@ typedef struct {
     char phone[ELIG_PHONE_MAX + 1];
     char language[ELIG_LANGUAGE_MAX + 1];
     char reason_code[ELIG_RAW_MAX + 1];
-    int32_t group_date[ELIG_GROUP_COUNT]; /* effective date per group */
+    char site[ELIG_SHORT_MAX + 1];            /* job group */
+    char shift[ELIG_SHORT_MAX + 1];           /* job group */
+    char education_level[ELIG_SHORT_MAX + 1]; /* qualification group */
+    char credentials[ELIG_SET_MAX + 1];       /* qualification group, "a,b" */
+    char languages[ELIG_SET_MAX + 1];         /* qualification group, "en,es" */
+    char attributes[ELIG_ATTRS_TEXT_MAX + 1]; /* qualification group (attrs.h) */
+    int32_t group_date[ELIG_GROUP_COUNT];     /* effective date per group */
     /* Context the registry adds for the program evaluated (not partner
      * facts): whether the employer takes part (-1 not registered) and the
-     * employee's enrollment state in the program ("" none). */
+     * employee's enrollment state in the program ("" none), and in every
+     * program ("mapp=enrolled,pct=completed"; "" none). */
     int employer_participates;
     char program_state[ELIG_RAW_MAX + 1];
+    char programs[ELIG_PROGRAMS_MAX + 1];
 } elig_facts_t;
 
 /* Returns the type's index, or -1 for anything else (including NULL). */

@@ -11,13 +11,18 @@
 #include <stdint.h>
 
 #include "pathways/service.h"
+#include "program.h"
+#include "programs.h"
 #include "rules.h"
 
-/* Handles one ProgramLoad (len bytes); current is the active rules. When a
- * new version was stored, *stored receives it (caller owns it; it must
- * become the active version). Returns the encoded ProgramLoadResult
+/* Handles one ProgramLoad (len bytes) against the active programs and the
+ * attribute schema criteria may read (a
+ * program not among them is added: everyone is evaluated). When a new
+ * version was stored, *stored receives it (caller owns it; it must become
+ * its program's active version). Returns the encoded ProgramLoadResult
  * (caller frees) or NULL on out-of-memory. */
-uint8_t *elig_loader_handle(pw_service_t *svc, const elig_rules_t *current, const uint8_t *data,
-                            size_t len, elig_rules_t **stored, size_t *reply_len);
+uint8_t *elig_loader_handle(pw_service_t *svc, const elig_programs_t *programs,
+                            const elig_attr_schema_t *schema, const uint8_t *data, size_t len,
+                            elig_rules_t **stored, size_t *reply_len);
 
 #endif

@@ -2,8 +2,7 @@
 #include "minimize.h"
 
 void elig_employee_stream_view(const Pathways__V1__EmployeeEvent *e,
-                               Pathways__V1__EmployeeEvent *view,
-                               Pathways__V1__EmployeeFacts *data)
+                               Pathways__V1__EmployeeEvent *view, Pathways__V1__EmployeeFacts *data)
 {
     pathways__v1__employee_event__init(view);
     view->id = e->id;

@@ -25,7 +25,8 @@
 #define KEY_MAX   (ELIG_SUBJECT_MAX + ELIG_ID_MAX + 2)
 
 struct elig_partner {
-    const elig_rules_t *rules;
+    const elig_programs_t *programs;
+    const elig_attr_schema_t *schema;
     elig_det_batch_t *dets;
 };
 
@@ -33,28 +34,27 @@ struct elig_partner {
 typedef struct {
     Pathways__V1__PublishBatch *batch;
     elig_event_state_t *ev; /* per event */
-    elig_employee_t *emps;  /* per distinct employee of accepted events */
+    /* Per program, per distinct employee of accepted events: the facts
+     * (the same in each) with the program's context and determination. */
+    elig_employee_t *emps[ELIG_MAX_PROGRAMS];
+    size_t n_programs;
     size_t n_emps;
     int32_t *as_of; /* per event: the date its state is evaluated as of (see date_states) */
     int32_t today;
     int32_t max_future_days; /* PATHWAYS_MAX_FUTURE_DAYS */
 } job_t;
 
-elig_partner_t *elig_partner_new(const elig_rules_t *rules)
+elig_partner_t *elig_partner_new(const elig_programs_t *programs, const elig_attr_schema_t *schema)
 {
     elig_partner_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
-    self->rules = rules;
+    self->programs = programs;
+    self->schema = schema;
     self->dets = elig_det_batch_new();
     if (!self->dets)
         elig_partner_destroy(&self);
     return self;
-}
-
-void elig_partner_set_rules(elig_partner_t *self, const elig_rules_t *rules)
-{
-    self->rules = rules;
 }
 
 void elig_partner_destroy(elig_partner_t **p)
@@ -70,7 +70,8 @@ void elig_partner_destroy(elig_partner_t **p)
 
 /* Checks each event, and that the sender may publish for its employer (a
  * partner key speaks for its own employer only). */
-static void validate_all(job_t *job, const uint8_t *bad, const pw_peer_t *peer)
+static void validate_all(job_t *job, const uint8_t *bad, const pw_peer_t *peer,
+                         const elig_attr_schema_t *schema)
 {
     for (size_t i = 0; i < job->batch->n_events; i++) {
         elig_event_state_t *s = &job->ev[i];
@@ -81,7 +82,8 @@ static void validate_all(job_t *job, const uint8_t *bad, const pw_peer_t *peer)
             elig_reason_set(&s->why, "invalid_utf8",
                             "a text field holds invalid UTF-8 or a NUL byte");
         } else if (elig_validate_event(job->batch->events[i], job->today, job->max_future_days,
-                                       &s->why) != 0) {
+                                       &s->why) != 0 ||
+                   elig_attr_check_event(schema, job->batch->events[i], &s->why) != 0) {
             s->result = REJECTED;
         } else if (!pw_auth_may_publish(peer, job->batch->events[i]->source, why, sizeof why)) {
             s->result = REJECTED;
@@ -113,13 +115,17 @@ static int dedupe_in_batch(job_t *job)
     return 0;
 }
 
-/* Gives each accepted event its employee slot, loading what is on file. */
-static int load_employees(job_t *job, pw_db_t *db, const char *program)
+/* Gives each accepted event its employee slot, loading what is on file
+ * with each program's context. */
+static int load_employees(job_t *job, pw_db_t *db, const elig_programs_t *programs)
 {
     size_t n = job->batch->n_events;
     zhash_t *index = zhash_new();
-    job->emps = calloc(n ? n : 1, sizeof *job->emps);
-    if (!index || !job->emps) {
+    job->n_programs = elig_programs_count(programs);
+    for (size_t p = 0; p < job->n_programs; p++)
+        if (!(job->emps[p] = calloc(n ? n : 1, sizeof *job->emps[p])))
+            break;
+    if (!index || !job->emps[job->n_programs - 1]) {
         zhash_destroy(&index);
         return -1;
     }
@@ -132,13 +138,17 @@ static int load_employees(job_t *job, pw_db_t *db, const char *program)
         uintptr_t slot = (uintptr_t)zhash_lookup(index, key);
         if (!slot) {
             slot = ++job->n_emps;
-            elig_facts_init(&job->emps[slot - 1].facts, e->source, e->subject);
+            for (size_t p = 0; p < job->n_programs; p++)
+                elig_facts_init(&job->emps[p][slot - 1].facts, e->source, e->subject);
             zhash_insert(index, key, (void *)slot);
         }
         job->ev[i].employee = slot - 1;
     }
     zhash_destroy(&index);
-    return elig_registry_load(db, program, job->emps, job->n_emps);
+    for (size_t p = 0; p < job->n_programs; p++)
+        if (elig_registry_load(db, elig_programs_at(programs, p), job->emps[p], job->n_emps) != 0)
+            return -1;
+    return 0;
 }
 
 /* A batch may carry an employee's history (a first publish of years of
@@ -179,31 +189,36 @@ static int date_states(job_t *job)
 
 /* ---- per accepted event ---- */
 
-/* Merges event i, appends it to stream "employee" and evaluates (the
- * determination is recorded, and appended when it changed). */
+/* Merges event i, appends it to stream "employee" and evaluates it under
+ * each program (the determination is recorded, and appended when it
+ * changed). */
 static int apply_event(elig_partner_t *self, pw_service_t *svc, job_t *job, size_t i)
 {
     const Pathways__V1__EmployeeEvent *e = job->batch->events[i];
-    elig_employee_t *emp = &job->emps[job->ev[i].employee];
-    elig_eval_t ev = {.svc = svc,
-                      .rules = self->rules,
-                      .dets = self->dets,
-                      .today = job->as_of[i],
-                      .keep_unchanged = 1};
+    elig_eval_t ev = {.svc = svc, .dets = self->dets, .today = job->as_of[i], .keep_unchanged = 1};
     elig_change_t change;
     char key[KEY_MAX];
-    unsigned stale = elig_facts_apply(&emp->facts, e);
-    if (stale)
-        pw_debug("event %s: older than facts on file for groups 0x%x", e->id, stale);
-    emp->dirty = 1;
-    snprintf(emp->last_event_id, sizeof emp->last_event_id, "%s", e->id);
+    for (size_t p = 0; p < job->n_programs; p++) {
+        elig_employee_t *emp = &job->emps[p][job->ev[i].employee];
+        unsigned stale = elig_facts_apply(&emp->facts, e);
+        if (stale && p == 0)
+            pw_debug("event %s: older than facts on file for groups 0x%x", e->id, stale);
+        emp->dirty = 1;
+        snprintf(emp->last_event_id, sizeof emp->last_event_id, "%s", e->id);
+    }
     snprintf(key, sizeof key, "%s/%s", e->source, e->subject);
     Pathways__V1__EmployeeEvent view;
     Pathways__V1__EmployeeFacts view_data;
     elig_employee_stream_view(e, &view, &view_data);
     if (pw_service_append(svc, ELIG_STREAM_EMPLOYEE, e->type, key, NULL, &view.base) != 0)
         return -1;
-    return elig_eval_employee(&ev, emp, e->id, &change);
+    for (size_t p = 0; p < job->n_programs; p++) {
+        ev.rules = elig_programs_at(self->programs, p);
+        ev.intake = elig_intake_name(elig_programs_intake(self->programs, p));
+        if (elig_eval_employee(&ev, &job->emps[p][job->ev[i].employee], e->id, &change) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* ---- the transaction ---- */
@@ -214,13 +229,13 @@ static int run_steps(elig_partner_t *self, pw_service_t *svc, job_t *job)
     if (elig_employer_check(db, job->batch, job->ev) != 0 || dedupe_in_batch(job) != 0 ||
         elig_ledger_record(db, job->batch, job->ev) != 0 ||
         elig_selfid_store(db, job->batch, job->ev) != 0 ||
-        load_employees(job, db, self->rules->program) != 0 || date_states(job) != 0)
+        load_employees(job, db, self->programs) != 0 || date_states(job) != 0)
         return -1;
     elig_det_batch_clear(self->dets);
     for (size_t i = 0; i < job->batch->n_events; i++)
         if (job->ev[i].result == ACCEPTED && apply_event(self, svc, job, i) != 0)
             return -1;
-    if (elig_registry_save(db, job->emps, job->n_emps) != 0 ||
+    if (elig_registry_save(db, job->emps[0], job->n_emps) != 0 ||
         elig_det_batch_store(self->dets, db) != 0)
         return -1;
     return 0;
@@ -299,7 +314,7 @@ uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint
     job.ev = calloc(b.n ? b.n : 1, sizeof *job.ev);
     if (!job.ev)
         goto done;
-    validate_all(&job, b.bad, pw_service_peer(svc));
+    validate_all(&job, b.bad, pw_service_peer(svc), self->schema);
     if (run_transaction(self, svc, &job) != 0) {
         out = reply_error(b.batch_id, "unavailable", "the batch could not be stored; retry it",
                           reply_len);
@@ -309,7 +324,8 @@ uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint
     out = reply_acks(&job, reply_len);
 done:
     free(job.ev);
-    free(job.emps);
+    for (size_t p = 0; p < ELIG_MAX_PROGRAMS; p++)
+        free(job.emps[p]);
     free(job.as_of);
     pw_batch_close(&b);
     return out;

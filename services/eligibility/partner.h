@@ -18,18 +18,19 @@
 #include "pathways/service.h"
 #include "pathways/topology.h"
 #include "evaluate.h"
+#include "attrs.h"
+#include "programs.h"
 #include "rules.h"
 
 #define ELIG_STREAM_EMPLOYEE PW_STREAM_EMPLOYEE
 
 typedef struct elig_partner elig_partner_t;
 
-/* Caller owns the result; rules are borrowed and must outlive it (or the
- * next elig_partner_set_rules). */
-elig_partner_t *elig_partner_new(const elig_rules_t *rules);
+/* Caller owns the result; programs and schema (the declared attributes,
+ * attrs.h) are borrowed and must outlive it (each batch is checked and
+ * evaluated under those in force then). */
+elig_partner_t *elig_partner_new(const elig_programs_t *programs, const elig_attr_schema_t *schema);
 void elig_partner_destroy(elig_partner_t **p);
-/* Switches to another rule version (borrowed). */
-void elig_partner_set_rules(elig_partner_t *self, const elig_rules_t *rules);
 
 /* Handles one PublishBatch (len bytes) on svc's database and streams.
  * Returns the encoded PublishAck (caller frees) and its length, or NULL on

@@ -1,5 +1,6 @@
 /* Program files: libyaml's document API gives every node with its line, so
- * each check can say where the problem is. */
+ * each check can say where the problem is. The root is a table of
+ * sections, each with its own reader: a new section is one row. */
 #include "program.h"
 
 #include <errno.h>
@@ -10,26 +11,10 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "program_parse.h"
 #include "selfid_guard.h"
 
-static const char *const ENROLLMENT_STATES[] = {
-    "invited",   "applied", "enrolled",  "waitlisted", "in_training", "completed",
-    "certified", "placed",  "withdrawn", "exited",     "paused",
-};
-
-typedef struct {
-    yaml_document_t *doc;
-    const char *source;
-    char *err;
-    size_t errlen;
-    unsigned *line;
-    elig_rules_t *rules;
-} parse_t;
-
-static int fail(parse_t *p, const yaml_node_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(parse_t *p, const yaml_node_t *n, const char *fmt, ...)
+int elig_parse_fail(elig_parse_t *p, const yaml_node_t *n, const char *fmt, ...)
 {
     char text[384];
     va_list ap;
@@ -44,12 +29,14 @@ static int fail(parse_t *p, const yaml_node_t *n, const char *fmt, ...)
     return -1;
 }
 
-static const char *scalar(const yaml_node_t *n)
+#define fail elig_parse_fail
+
+const char *elig_parse_scalar(const yaml_node_t *n)
 {
     return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
-static yaml_node_t *node(parse_t *p, int id)
+yaml_node_t *elig_parse_node(elig_parse_t *p, int id)
 {
     return yaml_document_get_node(p->doc, id);
 }
@@ -67,18 +54,16 @@ static int word_ok(const char *s)
     return 1;
 }
 
-typedef int (*word_check_fn)(const char *word);
-
-static int list_of(parse_t *p, const yaml_node_t *n, const char *what, word_check_fn check,
-                   elig_list_t *out)
+int elig_parse_list(elig_parse_t *p, const yaml_node_t *n, const char *what,
+                    int (*check)(const char *word), elig_list_t *out)
 {
     if (!n || n->type != YAML_SEQUENCE_NODE)
         return fail(p, n, "%s: expected a list such as [a, b]", what);
     out->n = 0;
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
          it++) {
-        const yaml_node_t *item = node(p, *it);
-        const char *s = scalar(item);
+        const yaml_node_t *item = elig_parse_node(p, *it);
+        const char *s = elig_parse_scalar(item);
         if (!s || !word_ok(s))
             return fail(p, item, "%s: expected words of letters, digits, '_', '-' (up to %d)", what,
                         ELIG_WORD_MAX - 1);
@@ -93,10 +78,10 @@ static int list_of(parse_t *p, const yaml_node_t *n, const char *what, word_chec
     return 0;
 }
 
-static int number(parse_t *p, const yaml_node_t *n, const char *what, double lo, double hi,
-                  double *out)
+int elig_parse_number(elig_parse_t *p, const yaml_node_t *n, const char *what, double lo, double hi,
+                      double *out)
 {
-    const char *s = scalar(n);
+    const char *s = elig_parse_scalar(n);
     char *end;
     errno = 0;
     double v = s ? strtod(s, &end) : 0;
@@ -106,10 +91,11 @@ static int number(parse_t *p, const yaml_node_t *n, const char *what, double lo,
     return 0;
 }
 
-static int integer(parse_t *p, const yaml_node_t *n, const char *what, int lo, int hi, int *out)
+int elig_parse_integer(elig_parse_t *p, const yaml_node_t *n, const char *what, int lo, int hi,
+                       int *out)
 {
-    double v;
-    if (number(p, n, what, lo, hi, &v) != 0)
+    double v = 0;
+    if (elig_parse_number(p, n, what, lo, hi, &v) != 0)
         return -1;
     if (v != floor(v))
         return fail(p, n, "%s: expected a whole number", what);
@@ -117,38 +103,24 @@ static int integer(parse_t *p, const yaml_node_t *n, const char *what, int lo, i
     return 0;
 }
 
-static int is_status(const char *w)
+int elig_parse_bool(elig_parse_t *p, const yaml_node_t *n, const char *what, int *out)
 {
-    return elig_status_parse(w) > 0;
-}
-static int is_type(const char *w)
-{
-    return elig_type_parse(w) > 0;
-}
-static int is_standing(const char *w)
-{
-    return elig_standing_parse(w) > 0;
-}
-static int is_state(const char *w)
-{
-    for (size_t i = 0; i < sizeof ENROLLMENT_STATES / sizeof *ENROLLMENT_STATES; i++)
-        if (strcmp(w, ENROLLMENT_STATES[i]) == 0)
-            return 1;
+    const char *s = elig_parse_scalar(n);
+    if (!s || (strcmp(s, "true") != 0 && strcmp(s, "false") != 0))
+        return fail(p, n, "%s: expected true or false", what);
+    *out = strcmp(s, "true") == 0;
     return 0;
 }
 
-/* One key of a mapping: its name, its value node. */
-typedef int (*field_fn)(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                        void *arg);
-
-static int each_field(parse_t *p, const yaml_node_t *map, const char *what, field_fn fn, void *arg)
+int elig_parse_fields(elig_parse_t *p, const yaml_node_t *map, const char *what, elig_field_fn fn,
+                      void *arg)
 {
     if (!map || map->type != YAML_MAPPING_NODE)
         return fail(p, map, "%s: expected a mapping (key: value)", what);
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
          pr++) {
-        const yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-        const char *key = scalar(k);
+        const yaml_node_t *k = elig_parse_node(p, pr->key), *v = elig_parse_node(p, pr->value);
+        const char *key = elig_parse_scalar(k);
         if (!key)
             return fail(p, k, "%s: keys must be plain words", what);
         if (fn(p, key, k, v, arg) != 0)
@@ -157,152 +129,24 @@ static int each_field(parse_t *p, const yaml_node_t *map, const char *what, fiel
     return 0;
 }
 
-/* ---- criteria ---- */
-
-static int enable(parse_t *p, elig_crit_t c)
-{
-    p->rules->enabled |= 1u << c;
-    return 0;
-}
-
-static int f_status(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                    void *arg)
-{
-    (void)arg;
-    if (strcmp(key, "in") == 0)
-        return list_of(p, v, "status.in", is_status, &p->rules->statuses);
-    return fail(p, k, "status: unknown key '%s' (expected in)", key);
-}
-
-static int f_standing(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                      void *arg)
-{
-    (void)arg;
-    if (strcmp(key, "in") == 0)
-        return list_of(p, v, "standing.in", is_standing, &p->rules->standings);
-    return fail(p, k, "standing: unknown key '%s' (expected in)", key);
-}
-
-static int f_full_time(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                       void *arg)
-{
-    (void)arg;
-    if (strcmp(key, "employment_types") == 0)
-        return list_of(p, v, "full_time.employment_types", is_type, &p->rules->employment_types);
-    if (strcmp(key, "min_hours") == 0)
-        return number(p, v, "full_time.min_hours", 1, 80, &p->rules->full_time_hours);
-    return fail(p, k, "full_time: unknown key '%s' (expected employment_types, min_hours)", key);
-}
-
-static int f_job_family(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                        void *arg)
-{
-    int *seen = arg;
-    if (strcmp(key, "in") != 0 && strcmp(key, "not_in") != 0)
-        return fail(p, k, "job_family: unknown key '%s' (expected in or not_in)", key);
-    if ((*seen)++)
-        return fail(p, k, "job_family: give either in or not_in, not both");
-    p->rules->job_families_exclude = strcmp(key, "not_in") == 0;
-    return list_of(p, v, "job_family", NULL, &p->rules->job_families);
-}
-
-static int f_tenure(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                    void *arg)
-{
-    (void)arg;
-    if (strcmp(key, "min_days") == 0)
-        return integer(p, v, "tenure.min_days", 0, ELIG_MAX_TENURE_DAYS,
-                       &p->rules->min_tenure_days);
-    return fail(p, k, "tenure: unknown key '%s' (expected min_days)", key);
-}
-
-static int f_not_in_program(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                            void *arg)
-{
-    (void)arg;
-    if (strcmp(key, "states") == 0)
-        return list_of(p, v, "not_in_program.states", is_state, &p->rules->program_states);
-    return fail(p, k, "not_in_program: unknown key '%s' (expected states)", key);
-}
-
-static int f_not_in_role(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                         void *arg)
-{
-    (void)arg;
-    if (strcmp(key, "job_families") == 0)
-        return list_of(p, v, "not_in_target_role.job_families", NULL,
-                       &p->rules->target_job_families);
-    return fail(p, k, "not_in_target_role: unknown key '%s' (expected job_families)", key);
-}
-
-/* Checks that a criterion's required parameters were given. */
-static int criterion_complete(parse_t *p, elig_crit_t c, const yaml_node_t *v)
-{
-    const elig_rules_t *r = p->rules;
-    const char *missing = NULL;
-    if (c == ELIG_CRIT_STATUS && !r->statuses.n)
-        missing = "in";
-    else if (c == ELIG_CRIT_STANDING && !r->standings.n)
-        missing = "in";
-    else if (c == ELIG_CRIT_FULL_TIME && (!r->employment_types.n || r->full_time_hours <= 0))
-        missing = "employment_types and min_hours";
-    else if (c == ELIG_CRIT_JOB_FAMILY && !r->job_families.n)
-        missing = "in or not_in";
-    else if (c == ELIG_CRIT_TENURE && r->min_tenure_days < 0)
-        missing = "min_days";
-    else if (c == ELIG_CRIT_NOT_IN_PROGRAM && !r->program_states.n)
-        missing = "states";
-    else if (c == ELIG_CRIT_NOT_IN_ROLE && !r->target_job_families.n)
-        missing = "job_families";
-    if (missing)
-        return fail(p, v, "%s: needs %s", elig_crit_name(c), missing);
-    return enable(p, c);
-}
-
-static int f_criterion(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                       void *arg)
-{
-    static const field_fn FIELDS[ELIG_CRIT_COUNT] = {
-        f_status, f_full_time, f_job_family,     f_standing,
-        f_tenure, NULL,        f_not_in_program, f_not_in_role,
-    };
-    int c = elig_crit_parse(key), seen = 0;
-    (void)arg;
-    if (c < 0)
-        return fail(p, k,
-                    "unknown criterion '%s' (known: status, full_time, job_family, standing,"
-                    " tenure, employer_participates, not_in_program, not_in_target_role)",
-                    key);
-    if (p->rules->enabled & (1u << c))
-        return fail(p, k, "criterion '%s' is given twice", key);
-    if (c == ELIG_CRIT_EMPLOYER) {
-        const char *s = scalar(v);
-        if (!s || (strcmp(s, "true") != 0 && strcmp(s, "false") != 0))
-            return fail(p, v, "employer_participates: expected true or false");
-        return strcmp(s, "true") == 0 ? enable(p, ELIG_CRIT_EMPLOYER) : 0;
-    }
-    if (each_field(p, v, key, FIELDS[c], &seen) != 0)
-        return -1;
-    return criterion_complete(p, (elig_crit_t)c, v);
-}
-
 /* ---- employer overrides ---- */
 
-static int f_override(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
+static int f_override(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
                       void *arg)
 {
     elig_override_t *o = arg;
     if (strcmp(key, "min_tenure_days") == 0)
-        return integer(p, v, "min_tenure_days", 0, ELIG_MAX_TENURE_DAYS, &o->min_tenure_days);
+        return elig_parse_integer(p, v, "min_tenure_days", 0, ELIG_MAX_TENURE_DAYS,
+                                  &o->min_tenure_days);
     if (strcmp(key, "extra_job_families") == 0)
-        return list_of(p, v, "extra_job_families", NULL, &o->extra_job_families);
+        return elig_parse_list(p, v, "extra_job_families", NULL, &o->extra_job_families);
     return fail(p, k,
                 "employer %s: unknown key '%s' (expected min_tenure_days,"
                 " extra_job_families)",
                 o->employer, key);
 }
 
-static int f_employer(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
+static int f_employer(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
                       void *arg)
 {
     elig_rules_t *r = p->rules;
@@ -320,90 +164,184 @@ static int f_employer(parse_t *p, const char *key, const yaml_node_t *k, const y
     memset(o, 0, sizeof *o);
     snprintf(o->employer, sizeof o->employer, "%s", key);
     o->min_tenure_days = -1;
-    if (each_field(p, v, key, f_override, o) != 0)
+    if (elig_parse_fields(p, v, key, f_override, o) != 0)
         return -1;
     r->n_overrides++;
     return 0;
 }
 
-/* ---- the document ---- */
+/* ---- the document's sections ---- */
 
-static int f_root(parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                  void *arg)
+static int s_program(elig_parse_t *p, const yaml_node_t *v)
 {
-    elig_rules_t *r = p->rules;
-    const char *s = scalar(v);
-    (void)arg;
-    if (strcmp(key, "program") == 0) {
-        size_t len = s ? strlen(s) : 0;
-        if (!len || len > ELIG_PROGRAM_MAX ||
-            strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") != len)
-            return fail(p, v, "program: expected an id of 1-64 characters of [a-z0-9_-]");
-        snprintf(r->program, sizeof r->program, "%s", s);
-        return 0;
-    }
-    if (strcmp(key, "name") == 0) {
-        if (!s || strlen(s) > ELIG_NAME_MAX)
-            return fail(p, v, "name: expected text of at most %d bytes", ELIG_NAME_MAX);
-        snprintf(r->name, sizeof r->name, "%s", s);
-        return 0;
-    }
-    if (strcmp(key, "criteria") == 0)
-        return each_field(p, v, "criteria", f_criterion, NULL);
-    if (strcmp(key, "employers") == 0)
-        return each_field(p, v, "employers", f_employer, NULL);
-    if (strcmp(key, "at_risk") == 0)
-        return 0; /* enrollment's section (services/enrollment/at_risk.h) */
-    return fail(p, k, "unknown key '%s' (expected program, name, criteria, employers, at_risk)",
-                key);
-}
-
-static int program_root(parse_t *p, const yaml_node_t *root)
-{
-    if (!root)
-        return fail(p, NULL, "the file is empty");
-    p->rules->min_tenure_days = -1;
-    if (each_field(p, root, "the file", f_root, NULL) != 0)
-        return -1;
-    if (!p->rules->program[0])
-        return fail(p, root, "program: missing (e.g. program: mapp)");
-    if (!p->rules->enabled)
-        return fail(p, root, "criteria: missing; a program needs at least one criterion");
-    if (p->rules->min_tenure_days < 0)
-        p->rules->min_tenure_days = 0;
+    const char *s = elig_parse_scalar(v);
+    size_t len = s ? strlen(s) : 0;
+    if (!len || len > ELIG_PROGRAM_MAX ||
+        strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") != len)
+        return fail(p, v, "program: expected an id of 1-64 characters of [a-z0-9_-]");
+    snprintf(p->rules->program, sizeof p->rules->program, "%s", s);
     return 0;
 }
 
-int elig_program_parse(const char *text, size_t len, const char *source, elig_rules_t *out,
-                       char *err, size_t errlen, unsigned *line)
+static int s_name(elig_parse_t *p, const yaml_node_t *v)
+{
+    const char *s = elig_parse_scalar(v);
+    if (!s || strlen(s) > ELIG_NAME_MAX)
+        return fail(p, v, "name: expected text of at most %d bytes", ELIG_NAME_MAX);
+    snprintf(p->rules->name, sizeof p->rules->name, "%s", s);
+    return 0;
+}
+
+static int f_target(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
+                    void *arg)
+{
+    elig_rules_t *r = p->rules;
+    const char *s = elig_parse_scalar(v);
+    (void)arg;
+    if (strcmp(key, "name") == 0) {
+        if (!s || !*s || strlen(s) > ELIG_NAME_MAX)
+            return fail(p, v, "target_role.name: expected text of 1-%d bytes", ELIG_NAME_MAX);
+        snprintf(r->target_role, sizeof r->target_role, "%s", s);
+        return 0;
+    }
+    if (strcmp(key, "job_families") == 0)
+        return elig_parse_list(p, v, "target_role.job_families", NULL, &r->target_families);
+    return fail(p, k, "target_role: unknown key '%s' (expected name, job_families)", key);
+}
+
+static int s_target_role(elig_parse_t *p, const yaml_node_t *v)
+{
+    if (elig_parse_fields(p, v, "target_role", f_target, NULL) != 0)
+        return -1;
+    if (!p->rules->target_families.n)
+        return fail(p, v, "target_role: needs job_families");
+    return 0;
+}
+
+static int s_intake(elig_parse_t *p, const yaml_node_t *v)
+{
+    p->rules->intake = elig_intake_parse(elig_parse_scalar(v));
+    if (p->rules->intake < 0)
+        return fail(p, v, "intake: expected open, paused or closed");
+    return 0;
+}
+
+static int s_employers(elig_parse_t *p, const yaml_node_t *v)
+{
+    return elig_parse_fields(p, v, "employers", f_employer, NULL);
+}
+
+/* Sections for other services: at_risk (read by enrollment), and
+ * program-level settings reserved for notification templates and costs:
+ * accepted when a mapping or a list, not read here (templates live in
+ * deploy/templates/<id>/, costs in deploy/costs.yaml). */
+static int s_other(elig_parse_t *p, const yaml_node_t *v)
+{
+    if (!v || (v->type != YAML_MAPPING_NODE && v->type != YAML_SEQUENCE_NODE))
+        return fail(p, v, "expected a mapping or a list");
+    return 0;
+}
+
+typedef struct {
+    const char *key;
+    int (*read)(elig_parse_t *p, const yaml_node_t *v);
+} section_t;
+
+static const section_t SECTIONS[] = {
+    {"program", s_program},
+    {"name", s_name},
+    {"target_role", s_target_role},
+    {"intake", s_intake},
+    {"criteria", elig_parse_criteria},
+    {"employers", s_employers},
+    {"templates", s_other},
+    {"costs", s_other},
+    {"at_risk", s_other}, /* enrollment's (services/enrollment/at_risk.h) */
+};
+#define SECTION_NAMES                                                                              \
+    "program, name, target_role, intake, criteria, employers, templates, costs, at_risk"
+
+static int f_root(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
+                  void *arg)
+{
+    unsigned *seen = arg;
+    for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++) {
+        if (strcmp(key, SECTIONS[i].key) != 0)
+            continue;
+        if (*seen & (1u << i))
+            return fail(p, k, "'%s' is given twice", key);
+        *seen |= 1u << i;
+        return SECTIONS[i].read(p, v);
+    }
+    return fail(p, k, "unknown key '%s' (expected " SECTION_NAMES ")", key);
+}
+
+static int program_root(elig_parse_t *p, const yaml_node_t *root)
+{
+    unsigned seen = 0;
+    if (!root)
+        return fail(p, NULL, "the file is empty");
+    if (elig_parse_fields(p, root, "the file", f_root, &seen) != 0)
+        return -1;
+    if (!p->rules->program[0])
+        return fail(p, root, "program: missing (e.g. program: mapp)");
+    if (!p->rules->n_criteria)
+        return fail(p, root, "criteria: missing; a program needs at least one criterion");
+    /* A criterion on the target role needs the role. */
+    for (size_t i = 0; i < p->rules->n_nodes; i++)
+        if (p->rules->nodes[i].target && !p->rules->target_families.n)
+            return fail(p, root,
+                        "criteria: 'target_role' is used but the file has no"
+                        " target_role section with job_families");
+    return 0;
+}
+
+int elig_parse_document(elig_parse_t *p, const char *text, size_t len, size_t max,
+                        int (*root)(elig_parse_t *p, const yaml_node_t *root))
 {
     yaml_parser_t parser;
     yaml_document_t doc;
-    parse_t p = {.doc = &doc,
-                 .source = source && *source ? source : "program",
-                 .err = err,
-                 .errlen = errlen,
-                 .line = line,
-                 .rules = out};
-    *line = 0;
-    memset(out, 0, sizeof *out);
-    if (len > ELIG_PROGRAM_TEXT_MAX)
-        return fail(&p, NULL, "the file is larger than %u bytes", ELIG_PROGRAM_TEXT_MAX);
+    *p->line = 0;
+    p->doc = &doc;
+    if (len > max)
+        return fail(p, NULL, "the file is larger than %zu bytes", max);
     if (!yaml_parser_initialize(&parser))
-        return fail(&p, NULL, "out of memory");
+        return fail(p, NULL, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        *line = (unsigned)parser.problem_mark.line + 1;
-        snprintf(err, errlen, "%s:%u: %s%s%s", p.source, *line,
+        *p->line = (unsigned)parser.problem_mark.line + 1;
+        snprintf(p->err, p->errlen, "%s:%u: %s%s%s", p->source, *p->line,
                  parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
                  parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         return -1;
     }
-    int rc = elig_selfid_guard(&doc, p.source, err, errlen, line);
+    int rc = elig_selfid_guard(&doc, p->source, p->err, p->errlen, p->line);
     if (rc == 0)
-        rc = program_root(&p, yaml_document_get_root_node(&doc));
+        rc = root(p, yaml_document_get_root_node(&doc));
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
+    p->doc = NULL;
     return rc;
+}
+
+int elig_program_parse_with(const char *text, size_t len, const char *source,
+                            const elig_attr_schema_t *schema, elig_rules_t *out, char *err,
+                            size_t errlen, unsigned *line)
+{
+    elig_parse_t p = {.source = source && *source ? source : "program",
+                      .err = err,
+                      .errlen = errlen,
+                      .line = line,
+                      .rules = out,
+                      .schema = schema};
+    memset(out, 0, sizeof *out);
+    out->intake = -1;
+    return elig_parse_document(&p, text, len, ELIG_PROGRAM_TEXT_MAX, program_root);
+}
+
+int elig_program_parse(const char *text, size_t len, const char *source, elig_rules_t *out,
+                       char *err, size_t errlen, unsigned *line)
+{
+    return elig_program_parse_with(text, len, source, NULL, out, err, errlen, line);
 }

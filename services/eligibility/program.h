@@ -1,23 +1,25 @@
 /* Program definition files (deploy/programs/<program>.yaml) parsed with
  * libyaml into rules. Pure: text in, rules or "file:line: reason" out.
  *
- *   program: mapp                      # id, [a-z0-9_-]
- *   name: Medical Assistant Pathway Program
- *   criteria:                          # only the criteria listed apply
- *     status: {in: [active]}
- *     full_time: {employment_types: [full_time], min_hours: 36}
- *     job_family: {in: [clerical, ...]}   # or not_in: [...]
- *     standing: {in: [good]}
- *     tenure: {min_days: 90}
- *     employer_participates: true
- *     not_in_program: {states: [enrolled, in_training, ...]}
- *     not_in_target_role: {job_families: [medical_assistant]}
+ *   program: pct                       # id, [a-z0-9_-]
+ *   name: Patient Care Technician Pathway
+ *   target_role: {name: Patient Care Technician, job_families: [pct]}
+ *   intake: open                       # open | paused | closed
+ *   criteria:                          # named expressions (criteria.c)
+ *     - name: status
+ *       status: {in: [active]}
+ *     - name: tenure
+ *       tenure_days: {at_least: 90}
  *   employers:                         # per-employer overrides
  *     acme: {min_tenure_days: 60, extra_job_families: [security]}
+ *   templates: ... costs: ...          # reserved (shape checked only)
  *
- * Unknown keys, values of the wrong kind, unknown status/type/standing/
- * enrollment-state words and out-of-range numbers are errors, each with the
- * line it is on. */
+ * The first format's `criteria:` mapping of eight fixed criteria still
+ * loads (stored versions are parsed again). Unknown keys, facts and
+ * operators, values of the wrong kind, unknown status/type/standing/
+ * enrollment-state words and out-of-range numbers are errors, each with
+ * the line it is on. The root is a table of sections (program.c): a new
+ * section is one reader and one row. */
 #ifndef ELIG_PROGRAM_H
 #define ELIG_PROGRAM_H
 
@@ -35,5 +37,12 @@
 int elig_program_parse(const char *text, size_t len, const char *source, elig_rules_t *out,
                        char *err, size_t errlen, unsigned *line)
     __attribute__((warn_unused_result));
+
+/* Same, with the attribute schema (attrs.h) that attributes.<name> facts
+ * are checked against (NULL: no attribute is declared). */
+typedef struct elig_attr_schema_s elig_attr_schema_t;
+int elig_program_parse_with(const char *text, size_t len, const char *source,
+                            const elig_attr_schema_t *schema, elig_rules_t *out, char *err,
+                            size_t errlen, unsigned *line) __attribute__((warn_unused_result));
 
 #endif

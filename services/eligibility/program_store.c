@@ -35,8 +35,8 @@ long elig_store_latest(pw_db_t *db, const char *program)
     return v;
 }
 
-int elig_store_load_active(pw_db_t *db, const char *program, elig_rules_t *out, char *err,
-                           size_t errlen)
+int elig_store_load_active(pw_db_t *db, const char *program, const elig_attr_schema_t *schema,
+                           elig_rules_t *out, char *err, size_t errlen)
 {
     const char *params[1] = {program};
     unsigned line;
@@ -48,8 +48,8 @@ int elig_store_load_active(pw_db_t *db, const char *program, elig_rules_t *out, 
     int rc = 0;
     if (PQntuples(res) == 1) {
         const char *text = pw_db_get(res, 0, "source");
-        rc = elig_program_parse(text, strlen(text), pw_db_get(res, 0, "source_name"), out, err,
-                                errlen, &line) == 0
+        rc = elig_program_parse_with(text, strlen(text), pw_db_get(res, 0, "source_name"), schema,
+                                     out, err, errlen, &line) == 0
                  ? 1
                  : -1;
         if (rc == 1)
@@ -80,4 +80,55 @@ int elig_store_insert(pw_db_t *db, const elig_rules_t *rules, const char *source
     const char *params[8] = {rules->program, version, rules->name, source_name,
                              text,           actor,   ev,          ch};
     return pw_db_exec(db, INSERT_SQL, 8, params);
+}
+
+static const char PROGRAMS_SQL[] =
+    "SELECT program, max(version) AS version FROM eligibility.program_version"
+    " GROUP BY program ORDER BY program";
+
+static const char REGISTER_SQL[] =
+    "INSERT INTO eligibility.program AS p (program, name, intake, actor)"
+    " VALUES ($1, $2, coalesce($3, 'open'), $4)"
+    " ON CONFLICT (program) DO UPDATE SET name = EXCLUDED.name,"
+    " intake = coalesce($3, p.intake), actor = EXCLUDED.actor, updated_at = now()";
+
+static const char INTAKE_SQL[] =
+    "UPDATE eligibility.program SET intake = $2, actor = $3, updated_at = now()"
+    " WHERE program = $1";
+
+int elig_store_programs(pw_db_t *db, char (*names)[ELIG_PROGRAM_MAX + 1], long *versions,
+                        size_t max, size_t *n)
+{
+    PGresult *res = pw_db_prepared(db, "elig_program_all", PROGRAMS_SQL, 0, NULL);
+    if (!res)
+        return -1;
+    *n = 0;
+    for (int i = 0; i < PQntuples(res) && *n < max; i++) {
+        snprintf(names[*n], ELIG_PROGRAM_MAX + 1, "%s", pw_db_get(res, i, "program"));
+        versions[(*n)++] = (long)pw_db_get_i64(res, i, "version");
+    }
+    PQclear(res);
+    return 0;
+}
+
+int elig_store_register(pw_db_t *db, const elig_rules_t *rules, const char *actor)
+{
+    const char *params[4] = {rules->program, rules->name,
+                             rules->intake >= 0 ? elig_intake_name(rules->intake) : NULL, actor};
+    PGresult *res = pw_db_prepared(db, "elig_program_register", REGISTER_SQL, 4, params);
+    if (!res)
+        return -1;
+    PQclear(res);
+    return 0;
+}
+
+int elig_store_set_intake(pw_db_t *db, const char *program, const char *intake, const char *actor)
+{
+    const char *params[3] = {program, intake, actor};
+    PGresult *res = pw_db_prepared(db, "elig_program_intake", INTAKE_SQL, 3, params);
+    if (!res)
+        return -1;
+    int n = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return n > 0;
 }

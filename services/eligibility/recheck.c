@@ -33,27 +33,15 @@ static int due_keys(pw_db_t *db, const char *program, int32_t today, elig_employ
     return n;
 }
 
-static int run(pw_service_t *svc, const elig_eval_t *ev, elig_employee_t *emps, size_t n,
-               const char *cause)
-{
-    pw_db_t *db = pw_service_db(svc);
-    if (elig_registry_load(db, ev->rules->program, emps, n) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        elig_change_t change;
-        if (elig_eval_employee(ev, &emps[i], cause, &change) != 0)
-            return -1;
-    }
-    return elig_det_batch_store(ev->dets, db);
-}
-
-int elig_recheck_due(pw_service_t *svc, const elig_rules_t *rules, int32_t today, size_t *done)
+int elig_recheck_due(pw_service_t *svc, const elig_rules_t *rules, const char *intake,
+                     int32_t today, size_t *done)
 {
     pw_db_t *db = pw_service_db(svc);
     elig_employee_t *emps = calloc(ELIG_RECHECK_BATCH, sizeof *emps);
     /* keep_unchanged: the current row is rewritten even when nothing else
      * changed, so a due date can never stay due. */
-    elig_eval_t ev = {.svc = svc, .rules = rules, .today = today, .keep_unchanged = 1};
+    elig_eval_t ev = {
+        .svc = svc, .rules = rules, .today = today, .keep_unchanged = 1, .intake = intake};
     char cause[32], date[PW_DATE_LEN];
     int rc = -1;
     *done = 0;
@@ -68,7 +56,7 @@ int elig_recheck_due(pw_service_t *svc, const elig_rules_t *rules, int32_t today
     snprintf(cause, sizeof cause, "recheck:%s", date);
     if (pw_db_begin(db) != 0)
         goto done;
-    if (run(svc, &ev, emps, (size_t)n, cause) != 0) {
+    if (elig_eval_keys(&ev, db, emps, (size_t)n, cause) != 0) {
         pw_service_rollback(svc);
         goto done;
     }

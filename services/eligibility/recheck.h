@@ -21,7 +21,7 @@
 /* Re-evaluates, in one transaction on svc, up to ELIG_RECHECK_BATCH
  * employees whose eligible_from under rules->program is on or before today.
  * Stores *done (how many). Returns 0 (also when none were due) or -1. */
-int elig_recheck_due(pw_service_t *svc, const elig_rules_t *rules, int32_t today, size_t *done)
-    __attribute__((warn_unused_result));
+int elig_recheck_due(pw_service_t *svc, const elig_rules_t *rules, const char *intake,
+                     int32_t today, size_t *done) __attribute__((warn_unused_result));
 
 #endif

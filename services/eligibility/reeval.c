@@ -130,20 +130,20 @@ static int run_page(const elig_eval_t *ev, pw_db_t *db, elig_employee_t *emps, s
     return ev->dets ? elig_det_batch_store(ev->dets, db) : 0;
 }
 
-int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules,
+int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, const char *intake,
                     const elig_scope_t *scope, int32_t today, const char *cause,
                     elig_tally_t *tally)
 {
     elig_employee_t *emps = calloc(ELIG_REEVAL_PAGE, sizeof *emps);
-    elig_eval_t ev = {.svc = svc, .rules = rules, .today = today};
+    elig_eval_t ev = {.svc = svc, .rules = rules, .today = today, .intake = intake};
     char after_employer[ELIG_SUBJECT_MAX + 1] = "", after_employee[ELIG_SUBJECT_MAX + 1] = "";
     int rc = -1;
     if (!emps || (svc && !(ev.dets = elig_det_batch_new())))
         goto done;
     for (;;) {
         size_t n = 0;
-        if (elig_registry_page(db, rules->program, scope, today, after_employer, after_employee,
-                               emps, ELIG_REEVAL_PAGE, &n) != 0 ||
+        if (elig_registry_page(db, rules, scope, today, after_employer, after_employee, emps,
+                               ELIG_REEVAL_PAGE, &n) != 0 ||
             run_page(&ev, db, emps, n, cause, tally) != 0)
             goto done;
         if (n < ELIG_REEVAL_PAGE)

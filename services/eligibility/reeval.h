@@ -33,8 +33,9 @@ int elig_tally_fill(elig_tally_t *t, Pathways__V1__ProgramLoadResult *result)
  * change can affect) as of today under rules. svc NULL: a dry run on db
  * (reads only). Otherwise inside svc's open transaction: changed
  * determinations are stored and appended to "eligibility". cause is the
- * determinations' cause_event_id. Returns 0 or -1. */
-int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules,
+ * determinations' cause_event_id; intake the program's, carried on them.
+ * Returns 0 or -1. */
+int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, const char *intake,
                     const elig_scope_t *scope, int32_t today, const char *cause,
                     elig_tally_t *tally) __attribute__((warn_unused_result));
 

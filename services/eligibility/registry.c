@@ -9,6 +9,7 @@
 
 #include "pathways/date.h"
 #include "rules.h"
+#include "vocab.h"
 #include "pathways/buf.h"
 
 /* Columns written by save, in parameter order. */
@@ -16,29 +17,37 @@
 enum {
     C_EMPLOYER, C_EMPLOYEE, C_JOB_FAMILY, C_JOB_TITLE, C_STATUS, C_STATUS_RAW, C_TYPE, C_TYPE_RAW,
     C_HOURS, C_STANDING, C_STANDING_RAW, C_HIRE_DATE, C_PERIOD_START, C_GIVEN_NAME,
-    C_FAMILY_NAME, C_EMAIL, C_PHONE, C_LANGUAGE, C_REASON_CODE, C_JOB_EFF, C_STATUS_EFF,
-    C_HOURS_EFF, C_STANDING_EFF, C_HIRE_EFF, C_CONTACT_EFF, C_LAST_EVENT_ID, C_COUNT
+    C_FAMILY_NAME, C_EMAIL, C_PHONE, C_LANGUAGE, C_REASON_CODE, C_SITE, C_SHIFT, C_EDUCATION,
+    C_CREDENTIALS, C_LANGUAGES, C_ATTRIBUTES, C_JOB_EFF, C_STATUS_EFF, C_HOURS_EFF, C_STANDING_EFF, C_HIRE_EFF,
+    C_CONTACT_EFF, C_QUAL_EFF, C_LAST_EVENT_ID, C_COUNT
 };
 // clang-format on
 
-/* The columns both loads read; $1 is always the program. */
-#define LOAD_COLUMNS                                                                               \
+/* The columns both loads read; $1 is always the program, flag the
+ * parameter that asks for every program's state (only rules that read
+ * program.<id> need them: the scalar subquery is not run otherwise). */
+#define LOAD_COLUMNS(k, flag)                                                                      \
     " e.job_family, e.job_title, e.status, e.status_raw, e.employment_type,"                       \
     " e.employment_type_raw, e.scheduled_hours, e.standing, e.standing_raw,"                       \
     " to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date,"                                            \
     " to_char(e.period_start, 'YYYY-MM-DD') AS period_start,"                                      \
     " e.given_name, e.family_name, e.email, e.phone, e.language, e.reason_code,"                   \
+    " e.site, e.shift, e.education_level, e.credentials, e.languages, e.attributes,"               \
     " to_char(e.job_eff, 'YYYY-MM-DD') AS job_eff,"                                                \
     " to_char(e.status_eff, 'YYYY-MM-DD') AS status_eff,"                                          \
     " to_char(e.hours_eff, 'YYYY-MM-DD') AS hours_eff,"                                            \
     " to_char(e.standing_eff, 'YYYY-MM-DD') AS standing_eff,"                                      \
     " to_char(e.hire_eff, 'YYYY-MM-DD') AS hire_eff,"                                              \
     " to_char(e.contact_eff, 'YYYY-MM-DD') AS contact_eff,"                                        \
+    " to_char(e.qual_eff, 'YYYY-MM-DD') AS qual_eff,"                                              \
     " e.last_event_id, c.outcome AS current_outcome, c.signature AS current_signature,"            \
     " c.held_since::text AS held_since,"                                                           \
     " to_char(c.eligible_until, 'YYYY-MM-DD') AS eligible_until,"                                  \
     " CASE WHEN m.employer IS NULL THEN NULL WHEN $1 = ANY(m.programs) THEN 't' ELSE 'f' END"      \
-    " AS participates, p.state AS program_state"
+    " AS participates, p.state AS program_state,"                                                  \
+    " CASE WHEN " flag "::boolean THEN (SELECT string_agg(q.program || '=' || q.state, ','"        \
+    " ORDER BY q.program) FROM eligibility.participation q WHERE q.employer = " k ".employer"      \
+    " AND q.employee = " k ".employee) END AS programs"
 
 /* The per-employee tables are joined LATERAL with LIMIT 1 so each lookup
  * stays a primary-key probe per key: with the growing tables' statistics
@@ -54,23 +63,23 @@ enum {
     " WHERE p.employer = " k ".employer AND p.employee = " k ".employee AND p.program = $1"        \
     " LIMIT 1) p ON true"
 
-static const char LOAD_SQL[] =
-    "SELECT k.ord, e.employer IS NOT NULL AS on_file," LOAD_COLUMNS
-    " FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(employer, employee, ord)"
-    " LEFT JOIN eligibility.employee e ON e.employer = k.employer AND e.employee = "
-    "k.employee" LOAD_JOINS("k");
+static const char LOAD_SQL[] = "SELECT k.ord, e.employer IS NOT NULL AS on_file," LOAD_COLUMNS(
+    "k", "$4") " FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(employer, employee, ord)"
+               " LEFT JOIN eligibility.employee e ON e.employer = k.employer AND e.employee = "
+               "k.employee" LOAD_JOINS("k");
 
 /* A fact as elig_scope_normalize writes it (ASCII case, ' ' and '-'). */
 #define NORM(col)                                                                                  \
     " translate(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ -', 'abcdefghijklmnopqrstuvwxyz__')"
 
-/* $5..$13: the scope of a rule change (scope.h), the same test as
+/* $5..$14: the scope of a rule change (scope.h), the same test as
  * elig_scope_covers, cheapest first. Status, standing and employment type
  * are stored as their normalized names already; the job family is free
  * text. */
 // clang-format off
 static const char PAGE_SQL[] =
-    "SELECT e.employer, e.employee," LOAD_COLUMNS " FROM eligibility.employee e" LOAD_JOINS("e")
+    "SELECT e.employer, e.employee," LOAD_COLUMNS("e", "$15") " FROM eligibility.employee e"
+    LOAD_JOINS("e")
     " WHERE (e.employer, e.employee) > ($2, $3)"
     " AND ($5::boolean"
     "  OR coalesce(e.period_start, e.hire_date) > $12::date"
@@ -78,7 +87,7 @@ static const char PAGE_SQL[] =
     "  OR e.status = ANY($6::text[])"
     "  OR e.standing = ANY($7::text[])"
     "  OR e.employment_type = ANY($8::text[])"
-    "  OR ($11::boolean AND coalesce(e.employment_type, '') = '')"
+    "  OR e.scheduled_hours BETWEEN $11::float8 AND $14::float8"
     "  OR" NORM("e.job_family") " = ANY($9::text[])"
     "  OR ($13::boolean AND c.outcome = 'eligible'))"
     " ORDER BY e.employer, e.employee LIMIT $4";
@@ -88,11 +97,15 @@ static const char SAVE_SQL[] =
     "INSERT INTO eligibility.employee (employer, employee, job_family, job_title, status,"
     " status_raw, employment_type, employment_type_raw, scheduled_hours, standing, standing_raw,"
     " hire_date, period_start, given_name, family_name, email, phone, language, reason_code,"
-    " job_eff, status_eff, hours_eff, standing_eff, hire_eff, contact_eff, last_event_id)"
+    " site, shift, education_level, credentials, languages, attributes,"
+    " job_eff, status_eff, hours_eff, standing_eff, hire_eff, contact_eff, qual_eff,"
+    " last_event_id)"
     " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
     " $6::text[], $7::text[], $8::text[], $9::float8[], $10::text[], $11::text[], $12::date[],"
     " $13::date[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[],"
-    " $20::date[], $21::date[], $22::date[], $23::date[], $24::date[], $25::date[], $26::text[])"
+    " $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[],"
+    " $26::date[], $27::date[], $28::date[], $29::date[], $30::date[], $31::date[], $32::date[],"
+    " $33::text[])"
     " ON CONFLICT (employer, employee) DO UPDATE SET job_family = EXCLUDED.job_family,"
     " job_title = EXCLUDED.job_title, status = EXCLUDED.status, status_raw = EXCLUDED.status_raw,"
     " employment_type = EXCLUDED.employment_type,"
@@ -105,6 +118,10 @@ static const char SAVE_SQL[] =
     " job_eff = EXCLUDED.job_eff, status_eff = EXCLUDED.status_eff,"
     " hours_eff = EXCLUDED.hours_eff, standing_eff = EXCLUDED.standing_eff,"
     " hire_eff = EXCLUDED.hire_eff, contact_eff = EXCLUDED.contact_eff,"
+    " site = EXCLUDED.site, shift = EXCLUDED.shift, education_level = EXCLUDED.education_level,"
+    " credentials = EXCLUDED.credentials, languages = EXCLUDED.languages,"
+    " attributes = EXCLUDED.attributes,"
+    " qual_eff = EXCLUDED.qual_eff,"
     " last_event_id = EXCLUDED.last_event_id, updated_at = now()";
 
 /* The columns a load reads, looked up by name once per result (not once
@@ -113,22 +130,51 @@ static const char SAVE_SQL[] =
 enum {
     K_JOB_FAMILY, K_JOB_TITLE, K_STATUS, K_STATUS_RAW, K_TYPE, K_TYPE_RAW, K_HOURS, K_STANDING,
     K_STANDING_RAW, K_HIRE_DATE, K_PERIOD_START, K_GIVEN_NAME, K_FAMILY_NAME, K_EMAIL, K_PHONE,
-    K_LANGUAGE, K_REASON_CODE, K_JOB_EFF, K_STATUS_EFF, K_HOURS_EFF, K_STANDING_EFF, K_HIRE_EFF,
-    K_CONTACT_EFF, K_LAST_EVENT_ID, K_PARTICIPATES, K_PROGRAM_STATE, K_SIGNATURE, K_OUTCOME,
+    K_LANGUAGE, K_REASON_CODE, K_SITE, K_SHIFT, K_EDUCATION, K_CREDENTIALS, K_LANGUAGES, K_ATTRS,
+    K_JOB_EFF, K_STATUS_EFF, K_HOURS_EFF, K_STANDING_EFF, K_HIRE_EFF, K_CONTACT_EFF, K_QUAL_EFF,
+    K_LAST_EVENT_ID, K_PARTICIPATES, K_PROGRAM_STATE, K_PROGRAMS, K_SIGNATURE, K_OUTCOME,
     K_HELD_SINCE, K_ELIGIBLE_UNTIL, K_COUNT
 };
 // clang-format on
 static const char *const K_NAMES[K_COUNT] = {
-    "job_family",      "job_title",       "status",
-    "status_raw",      "employment_type", "employment_type_raw",
-    "scheduled_hours", "standing",        "standing_raw",
-    "hire_date",       "period_start",    "given_name",
-    "family_name",     "email",           "phone",
-    "language",        "reason_code",     "job_eff",
-    "status_eff",      "hours_eff",       "standing_eff",
-    "hire_eff",        "contact_eff",     "last_event_id",
-    "participates",    "program_state",   "current_signature",
-    "current_outcome", "held_since",      "eligible_until",
+    "job_family",
+    "job_title",
+    "status",
+    "status_raw",
+    "employment_type",
+    "employment_type_raw",
+    "scheduled_hours",
+    "standing",
+    "standing_raw",
+    "hire_date",
+    "period_start",
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "language",
+    "reason_code",
+    "site",
+    "shift",
+    "education_level",
+    "credentials",
+    "languages",
+    "attributes",
+    "job_eff",
+    "status_eff",
+    "hours_eff",
+    "standing_eff",
+    "hire_eff",
+    "contact_eff",
+    "qual_eff",
+    "last_event_id",
+    "participates",
+    "program_state",
+    "programs",
+    "current_signature",
+    "current_outcome",
+    "held_since",
+    "eligible_until",
 };
 
 typedef struct {
@@ -200,6 +246,12 @@ static void read_row(const cols_t *c, int row, elig_employee_t *e)
     GET_STR(f->phone, c, row, K_PHONE);
     GET_STR(f->language, c, row, K_LANGUAGE);
     GET_STR(f->reason_code, c, row, K_REASON_CODE);
+    GET_STR(f->site, c, row, K_SITE);
+    GET_STR(f->shift, c, row, K_SHIFT);
+    GET_STR(f->education_level, c, row, K_EDUCATION);
+    GET_STR(f->credentials, c, row, K_CREDENTIALS);
+    GET_STR(f->languages, c, row, K_LANGUAGES);
+    GET_STR(f->attributes, c, row, K_ATTRS);
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
         f->group_date[g] = get_date(c, row, K_JOB_EFF + g);
     GET_STR(e->last_event_id, c, row, K_LAST_EVENT_ID);
@@ -214,6 +266,7 @@ static void read_context(const cols_t *c, int row, elig_employee_t *e)
     const char *participates = val(c, row, K_PARTICIPATES);
     f->employer_participates = !*participates ? -1 : participates[0] == 't';
     GET_STR(f->program_state, c, row, K_PROGRAM_STATE);
+    GET_STR(f->programs, c, row, K_PROGRAMS);
     GET_STR(e->signature, c, row, K_SIGNATURE);
     e->outcome = elig_outcome_parse(val(c, row, K_OUTCOME));
     /* NULL before the first evaluation (or from before spells were kept):
@@ -223,7 +276,16 @@ static void read_context(const cols_t *c, int row, elig_employee_t *e)
     e->spell.until = get_date(c, row, K_ELIGIBLE_UNTIL);
 }
 
-int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
+/* Whether rules read another program's state (program.<id>). */
+static const char *reads_programs(const elig_rules_t *rules)
+{
+    for (size_t i = 0; i < rules->n_nodes; i++)
+        if (rules->nodes[i].op < ELIG_OP_ALL && rules->nodes[i].fact == ELIG_FACT_PRIOR_PROGRAM)
+            return "t";
+    return "f";
+}
+
+int elig_registry_load(pw_db_t *db, const elig_rules_t *rules, elig_employee_t *emps, size_t n)
 {
     pw_buf_t keys[2];
     int rc = -1;
@@ -239,10 +301,11 @@ int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, 
         pw_buf_arr_add(&keys[0], employer);
         pw_buf_arr_add(&keys[1], employee);
     }
-    const char *params[3] = {program, pw_buf_array(&keys[0]), pw_buf_array(&keys[1])};
+    const char *params[4] = {rules->program, pw_buf_array(&keys[0]), pw_buf_array(&keys[1]),
+                             reads_programs(rules)};
     if (!pw_buf_ok(&keys[0]) || !pw_buf_ok(&keys[1]))
         goto done;
-    PGresult *res = pw_db_prepared(db, "elig_registry_load", LOAD_SQL, 3, params);
+    PGresult *res = pw_db_prepared(db, "elig_registry_load", LOAD_SQL, 4, params);
     if (!res)
         goto done;
     cols_t cols;
@@ -264,10 +327,11 @@ done:
     return rc;
 }
 
-/* The scope's parameters ($5..$13 of PAGE_SQL) into params, arrays into
- * arrays (caller destroys them). Returns 0, or -1 when out of memory. */
+/* The scope's parameters ($5..$14 of PAGE_SQL) into params, arrays into
+ * arrays (caller destroys them), numbers into hours. Returns 0, or -1 when
+ * out of memory. */
 static int scope_params(const elig_scope_t *scope, int32_t today, pw_pgarray_t *arrays[5],
-                        char after[PW_DATE_LEN], const char *params[9])
+                        char after[PW_DATE_LEN], char hours[2][32], const char *params[10])
 {
     params[0] = scope->all ? "t" : "f";
     for (int k = 0; k < 5; k++) {
@@ -275,7 +339,13 @@ static int scope_params(const elig_scope_t *scope, int32_t today, pw_pgarray_t *
         if (!arrays[k] || !(params[1 + k] = pw_pgarray_text(arrays[k])))
             return -1;
     }
-    params[6] = scope->untyped ? "t" : "f";
+    params[6] = params[9] = NULL;
+    if (scope->hours) {
+        snprintf(hours[0], 32, "%.17g", scope->hours_lo);
+        snprintf(hours[1], 32, "%.17g", scope->hours_hi);
+        params[6] = hours[0];
+        params[9] = hours[1];
+    }
     params[7] = NULL;
     params[8] = scope->eligible ? "t" : "f";
     if (!scope->all && scope->tenure_days >= 0) {
@@ -285,16 +355,17 @@ static int scope_params(const elig_scope_t *scope, int32_t today, pw_pgarray_t *
     return 0;
 }
 
-int elig_registry_page(pw_db_t *db, const char *program, const elig_scope_t *scope, int32_t today,
-                       const char *after_employer, const char *after_employee,
+int elig_registry_page(pw_db_t *db, const elig_rules_t *rules, const elig_scope_t *scope,
+                       int32_t today, const char *after_employer, const char *after_employee,
                        elig_employee_t *emps, size_t max, size_t *n)
 {
-    char limit[24], after[PW_DATE_LEN];
+    char limit[24], after[PW_DATE_LEN], hours[2][32];
     pw_pgarray_t *arrays[5] = {NULL};
-    const char *params[13] = {program, after_employer, after_employee, limit};
+    const char *params[15] = {rules->program, after_employer, after_employee, limit};
     snprintf(limit, sizeof limit, "%zu", max);
-    PGresult *res = scope_params(scope, today, arrays, after, params + 4) == 0
-                        ? pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 13, params)
+    params[14] = reads_programs(rules);
+    PGresult *res = scope_params(scope, today, arrays, after, hours, params + 4) == 0
+                        ? pw_db_prepared(db, "elig_registry_page", PAGE_SQL, 15, params)
                         : NULL;
     for (int k = 0; k < 5; k++)
         pw_pgarray_destroy(&arrays[k]);
@@ -341,6 +412,12 @@ static void add_row(pw_buf_t *cols, const elig_employee_t *e)
     pw_buf_arr_add(&cols[C_PHONE], f->phone);
     pw_buf_arr_add(&cols[C_LANGUAGE], f->language);
     pw_buf_arr_add(&cols[C_REASON_CODE], f->reason_code);
+    pw_buf_arr_add(&cols[C_SITE], f->site);
+    pw_buf_arr_add(&cols[C_SHIFT], f->shift);
+    pw_buf_arr_add(&cols[C_EDUCATION], f->education_level);
+    pw_buf_arr_add(&cols[C_CREDENTIALS], f->credentials);
+    pw_buf_arr_add(&cols[C_LANGUAGES], f->languages);
+    pw_buf_arr_add(&cols[C_ATTRIBUTES], f->attributes);
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
         pw_buf_arr_add_date(&cols[C_JOB_EFF + g], f->group_date[g]);
     pw_buf_arr_add(&cols[C_LAST_EVENT_ID], e->last_event_id);

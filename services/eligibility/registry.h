@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "facts.h"
+#include "rules.h"
 #include "pathways/db.h"
 #include "scope.h"
 #include "spell.h"
@@ -27,16 +28,17 @@ typedef struct {
 
 /* emps[i].facts.employer/employee name the keys (the rest is reset to
  * "nothing known"); fills what is on file, with the current determination of
- * program. Returns 0 or -1 (see pw_db_error). */
-int elig_registry_load(pw_db_t *db, const char *program, elig_employee_t *emps, size_t n)
+ * rules->program (every program's state too when the rules read program.<id>).
+ * Returns 0 or -1 (see pw_db_error). */
+int elig_registry_load(pw_db_t *db, const elig_rules_t *rules, elig_employee_t *emps, size_t n)
     __attribute__((warn_unused_result));
 
 /* Reads up to max employees on file in scope (as of today) after
  * (after_employer, after_employee) in key order ("" and "" for the first
- * page), with their context for program, into emps; *n is how many.
+ * page), with their context for rules->program, into emps; *n is how many.
  * Returns 0 or -1. */
-int elig_registry_page(pw_db_t *db, const char *program, const elig_scope_t *scope, int32_t today,
-                       const char *after_employer, const char *after_employee,
+int elig_registry_page(pw_db_t *db, const elig_rules_t *rules, const elig_scope_t *scope,
+                       int32_t today, const char *after_employer, const char *after_employee,
                        elig_employee_t *emps, size_t max, size_t *n)
     __attribute__((warn_unused_result));
 

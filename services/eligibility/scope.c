@@ -1,6 +1,8 @@
 /* The employees a rule change can affect: see scope.h for the argument. */
 #include "scope.h"
 
+#include "vocab.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -86,13 +88,22 @@ static void add_override_changes(elig_scope_t *s, const elig_rules_t *old, const
     }
 }
 
-/* The largest tenure minimum either version applies anywhere. */
+/* The largest tenure bound either version applies anywhere (+1 where the
+ * bound is inclusive from above: at_most, between's high end). */
 static int max_tenure(const elig_rules_t *old, const elig_rules_t *new)
 {
-    int m =
-        old->min_tenure_days > new->min_tenure_days ? old->min_tenure_days : new->min_tenure_days;
+    int m = 0;
     for (int pass = 0; pass < 2; pass++) {
         const elig_rules_t *r = pass ? new : old;
+        for (size_t i = 0; i < r->n_nodes; i++) {
+            const elig_node_t *n = &r->nodes[i];
+            if (n->fact != ELIG_FACT_TENURE_DAYS || n->op >= ELIG_OP_EXISTS)
+                continue;
+            int b = (int)(n->op == ELIG_OP_BETWEEN ? n->hi : n->lo) + (n->op == ELIG_OP_AT_MOST ||
+                                                                       n->op == ELIG_OP_BETWEEN ||
+                                                                       n->op == ELIG_OP_MORE_THAN);
+            m = b > m ? b : m;
+        }
         for (size_t i = 0; i < r->n_overrides; i++)
             if (r->overrides[i].min_tenure_days > m)
                 m = r->overrides[i].min_tenure_days;
@@ -100,25 +111,102 @@ static int max_tenure(const elig_rules_t *old, const elig_rules_t *new)
     return m;
 }
 
+static const elig_list_t *operand(const elig_rules_t *r, const elig_node_t *n)
+{
+    return n->list >= 0 ? &r->lists[n->list] : NULL;
+}
+
+/* The scope's word list for a fact, or -1 when the scope cannot name it. */
+static int words_of(int fact)
+{
+    switch (fact) {
+    case ELIG_FACT_STATUS:
+        return ELIG_SCOPE_STATUS;
+    case ELIG_FACT_STANDING:
+        return ELIG_SCOPE_STANDING;
+    case ELIG_FACT_EMPLOYMENT_TYPE:
+        return ELIG_SCOPE_TYPE;
+    case ELIG_FACT_JOB_FAMILY:
+        return ELIG_SCOPE_FAMILY;
+    default:
+        return -1;
+    }
+}
+
+static void hours_between(elig_scope_t *s, double a, double b)
+{
+    double lo = a < b ? a : b, hi = a < b ? b : a;
+    if (!s->hours) {
+        s->hours = 1;
+        s->hours_lo = lo;
+        s->hours_hi = hi;
+        return;
+    }
+    s->hours_lo = lo < s->hours_lo ? lo : s->hours_lo;
+    s->hours_hi = hi > s->hours_hi ? hi : s->hours_hi;
+}
+
+/* A changed leaf; 0, or -1 when only everyone will do. */
+static int leaf_change(elig_scope_t *s, const elig_rules_t *old, const elig_node_t *a,
+                       const elig_rules_t *new, const elig_node_t *b)
+{
+    const elig_list_t *la = operand(old, a), *lb = operand(new, b);
+    if (a->lo == b->lo && a->hi == b->hi && ((!la && !lb) || (la && lb && same_list(la, lb))))
+        return 0;
+    if (a->op == ELIG_OP_EXISTS || a->op == ELIG_OP_IS)
+        return -1;
+    if (a->fact == ELIG_FACT_TENURE_DAYS) {
+        s->tenure_days = 0; /* set from every bound at the end */
+        s->eligible = 1;
+        return 0;
+    }
+    if (a->fact == ELIG_FACT_SCHEDULED_HOURS) {
+        hours_between(s, a->lo, b->lo);
+        if (a->op == ELIG_OP_BETWEEN)
+            hours_between(s, a->hi, b->hi);
+        return 0;
+    }
+    int w = words_of(a->fact);
+    if (w < 0 || !la || !lb || (a->op != ELIG_OP_IN && a->op != ELIG_OP_NOT_IN))
+        return -1;
+    add_difference(&s->words[w], la, lb);
+    return 0;
+}
+
+/* Walks two trees side by side; -1 when their shapes differ. */
+static int tree_change(elig_scope_t *s, const elig_rules_t *old, int x, const elig_rules_t *new,
+                       int y)
+{
+    const elig_node_t *a = &old->nodes[x], *b = &new->nodes[y];
+    if (a->op != b->op || a->fact != b->fact || a->target != b->target || a->n_kids != b->n_kids ||
+        strcmp(a->key, b->key) != 0)
+        return -1;
+    if (a->op < ELIG_OP_ALL)
+        return leaf_change(s, old, a, new, b);
+    for (int i = 0; i < a->n_kids; i++)
+        if (tree_change(s, old, old->kids[a->kid0 + i], new, new->kids[b->kid0 + i]) != 0)
+            return -1;
+    return 0;
+}
+
 void elig_scope_diff(const elig_rules_t *old, const elig_rules_t *new, elig_scope_t *s)
 {
     elig_scope_everyone(s);
-    if (!old || strcmp(old->program, new->program) != 0 || old->enabled != new->enabled ||
-        old->job_families_exclude != new->job_families_exclude ||
-        !same_list(&old->program_states, &new->program_states) ||
-        !same_list(&old->target_job_families, &new->target_job_families))
+    if (!old || strcmp(old->program, new->program) != 0 || old->n_criteria != new->n_criteria ||
+        !same_list(&old->target_families, &new->target_families))
         return;
     s->all = 0;
-    add_difference(&s->words[ELIG_SCOPE_STATUS], &old->statuses, &new->statuses);
-    add_difference(&s->words[ELIG_SCOPE_STANDING], &old->standings, &new->standings);
-    add_difference(&s->words[ELIG_SCOPE_TYPE], &old->employment_types, &new->employment_types);
-    add_difference(&s->words[ELIG_SCOPE_FAMILY], &old->job_families, &new->job_families);
-    s->untyped = old->full_time_hours != new->full_time_hours;
-    if (old->min_tenure_days != new->min_tenure_days) {
-        s->tenure_days = max_tenure(old, new);
-        s->eligible = 1;
+    for (size_t i = 0; i < old->n_criteria; i++) {
+        const elig_criterion_def_t *a = &old->criteria[i], *b = &new->criteria[i];
+        if (strcmp(a->name, b->name) != 0 || a->slot != b->slot ||
+            tree_change(s, old, a->root, new, b->root) != 0) {
+            elig_scope_everyone(s);
+            return;
+        }
     }
     add_override_changes(s, old, new);
+    if (s->tenure_days >= 0)
+        s->tenure_days = max_tenure(old, new);
 }
 
 int elig_scope_covers(const elig_scope_t *s, const elig_facts_t *f, int outcome, int32_t today)
@@ -137,7 +225,8 @@ int elig_scope_covers(const elig_scope_t *s, const elig_facts_t *f, int outcome,
         if (words_have(&s->words[k], norm))
             return 1;
     }
-    if (s->untyped && !f->employment_type)
+    if (s->hours && f->has_hours && f->scheduled_hours >= s->hours_lo &&
+        f->scheduled_hours <= s->hours_hi)
         return 1;
     if (s->eligible && outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE)
         return 1;

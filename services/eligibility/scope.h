@@ -4,26 +4,34 @@
  * An employee is outside the scope only when their determination's
  * signature (outcome, every verdict, eligible_from) is the same under the
  * old and the new rules for any facts they could have that the scope does
- * not name. Per criterion:
+ * not name. The scope is derived per expression: when the two versions
+ * have the same criteria (names, order) and each criterion the same tree
+ * (operators, facts, combinators), only operands changed, and each changed
+ * leaf names the employees whose verdict on it can differ:
  *
- *   status, standing        the value is in the symmetric difference of
- *                           the old and new lists (compared as rules.c
- *                           compares: case, spaces and hyphens aside)
- *   full_time               the employment type is in the lists'
- *                           difference; or, when the hours threshold
- *                           changed, no employment type is on file
- *   job_family              the family is in the lists' difference
- *   tenure                  the period started less than the larger of
- *                           every old and new minimum ago (its verdict or
- *                           its forecast date can move), and everyone
- *                           eligible now (eligible since is dated from the
- *                           period start plus the minimum, and a rule
- *                           applies to the facts as they were: README,
- *                           "Eligible since")
+ *   status, standing,       the value is in the symmetric difference of
+ *   employment_type,        the old and new lists (compared as rules.c
+ *   job_family (in/not_in)  compares: case, spaces and hyphens aside)
+ *   scheduled_hours         the hours lie between the lowest and highest
+ *                           changed bound
+ *   tenure_days             the period started less than the largest
+ *                           bound (old or new, overrides included) ago
+ *                           (the verdict or its forecast date can move),
+ *                           and everyone eligible now (eligible since is
+ *                           dated from the period start plus the minimum,
+ *                           and a rule applies to the facts as they were:
+ *                           README, "Eligible since")
  *   employer overrides      every employee of an employer whose override
  *                           was added, removed or changed
- *   anything else (criteria switched on or off, exclusion mode, program
- *   states, target role)    everyone
+ *   anything else (criteria added, removed, renamed or reordered, a tree
+ *   reshaped, an operator changed, other facts' operands, the target
+ *   role)                   everyone
+ *
+ * A leaf whose verdict is the same under both operands for every value
+ * outside the named set gives the same criterion verdict (combinators are
+ * functions of their children's verdicts), the same forecast and the same
+ * spell days, which is the argument the unit property test checks on
+ * random programs and changes.
  *
  * The same scope is read by the registry's page query (as parameters) and
  * by elig_scope_covers (in C), which the tests hold against each other. */
@@ -55,7 +63,8 @@ typedef struct {
     elig_scope_words_t words[ELIG_SCOPE_LISTS];
     char employers[ELIG_MAX_OVERRIDES * 2][ELIG_SUBJECT_MAX + 1]; /* exact ids */
     size_t n_employers;
-    int untyped;     /* employees with no employment type on file */
+    int hours; /* employees whose hours lie in [hours_lo, hours_hi] */
+    double hours_lo, hours_hi;
     int tenure_days; /* -1, or: periods started after today - tenure_days */
     int eligible;    /* everyone whose current outcome is eligible */
 } elig_scope_t;

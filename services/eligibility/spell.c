@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expr.h"
 #include "pathways/date.h"
 
 #define PASS     PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_PASS
@@ -12,49 +13,46 @@
 
 #define UNDATED (-1)
 
-/* The fact group each criterion reads (UNDATED: context with no date;
- * tenure reads the hire group, but its run is computed). */
-static const int CRIT_GROUP[ELIG_CRIT_COUNT] = {
-    [ELIG_CRIT_STATUS] = ELIG_GROUP_STATUS,  [ELIG_CRIT_FULL_TIME] = ELIG_GROUP_HOURS,
-    [ELIG_CRIT_JOB_FAMILY] = ELIG_GROUP_JOB, [ELIG_CRIT_STANDING] = ELIG_GROUP_STANDING,
-    [ELIG_CRIT_TENURE] = ELIG_GROUP_HIRE,    [ELIG_CRIT_EMPLOYER] = UNDATED,
-    [ELIG_CRIT_NOT_IN_PROGRAM] = UNDATED,    [ELIG_CRIT_NOT_IN_ROLE] = ELIG_GROUP_JOB,
-};
-
 void elig_spell_init(elig_spell_t *s)
 {
-    for (int k = 0; k < ELIG_CRIT_COUNT; k++)
+    for (int k = 0; k < ELIG_MAX_CRITERIA; k++)
         s->held[k] = ELIG_NO_DATE;
     s->until = ELIG_NO_DATE;
 }
 
-/* The first day tenure passes in the current employment period. */
-static int32_t tenure_day(const elig_rules_t *rules, const elig_facts_t *f)
+/* The latest effective date of the groups a criterion reads (ELIG_NO_DATE
+ * when none is dated). */
+static int32_t group_day(const elig_criterion_def_t *d, const elig_facts_t *f)
 {
-    int32_t start = f->period_start != ELIG_NO_DATE ? f->period_start : f->hire_date;
-    return start == ELIG_NO_DATE ? ELIG_NO_DATE : start + elig_rules_min_tenure(rules, f->employer);
+    int32_t day = ELIG_NO_DATE;
+    for (int g = 0; g < ELIG_GROUP_COUNT; g++)
+        if ((d->groups & (1u << g)) && f->group_date[g] != ELIG_NO_DATE &&
+            (day == ELIG_NO_DATE || f->group_date[g] > day))
+            day = f->group_date[g];
+    return day;
 }
 
-/* The first day of criterion c's passing run, given the day it had at the
+/* The first day of a passing criterion's run, given the day it had at the
  * previous evaluation (ELIG_NO_DATE: not passing or not known). */
-static int32_t run_start(const elig_rules_t *rules, const elig_facts_t *f, elig_crit_t c,
-                         int32_t before)
+static int32_t run_start(const elig_rules_t *rules, const elig_facts_t *f,
+                         const elig_criterion_def_t *d, int32_t before, int32_t as_of)
 {
-    if (c == ELIG_CRIT_TENURE)
-        return tenure_day(rules, f);
-    if (CRIT_GROUP[c] == UNDATED)
+    if (d->timed)
+        return elig_expr_since(rules, d->root, f, as_of);
+    if (!d->groups)
         return ELIG_NO_DATE;
-    return before != ELIG_NO_DATE ? before : f->group_date[CRIT_GROUP[c]];
+    return before != ELIG_NO_DATE ? before : group_day(d, f);
 }
 
-/* The day criterion c stopped passing: its group's effective date when
- * the group changed after its run started, else the evaluation's date (a
- * rule change, or a context criterion). */
-static int32_t stop_day(const elig_facts_t *f, elig_crit_t c, int32_t before, int32_t as_of)
+/* The day a criterion stopped passing: its groups' effective date when one
+ * changed after its run started, else the evaluation's date (a rule
+ * change, or a context criterion). */
+static int32_t stop_day(const elig_facts_t *f, const elig_criterion_def_t *d, int32_t before,
+                        int32_t as_of)
 {
-    if (CRIT_GROUP[c] == UNDATED)
+    if (!d->groups)
         return as_of;
-    int32_t changed = f->group_date[CRIT_GROUP[c]];
+    int32_t changed = group_day(d, f);
     if (changed != ELIG_NO_DATE && (before == ELIG_NO_DATE || changed > before))
         return changed;
     return as_of;
@@ -63,18 +61,19 @@ static int32_t stop_day(const elig_facts_t *f, elig_crit_t c, int32_t before, in
 void elig_spell_update(elig_spell_t *s, const elig_rules_t *rules, const elig_facts_t *f,
                        int previous_outcome, elig_result_t *r)
 {
-    int32_t held[ELIG_CRIT_COUNT], since = ELIG_NO_DATE, until = ELIG_NO_DATE;
-    for (int k = 0; k < ELIG_CRIT_COUNT; k++)
+    int32_t held[ELIG_MAX_CRITERIA], since = ELIG_NO_DATE, until = ELIG_NO_DATE;
+    for (int k = 0; k < ELIG_MAX_CRITERIA; k++)
         held[k] = ELIG_NO_DATE;
     for (size_t i = 0; i < r->n_criteria; i++) {
         const elig_criterion_t *c = &r->criteria[i];
-        int32_t before = s->held[c->crit];
+        const elig_criterion_def_t *d = &rules->criteria[c->index];
+        int32_t before = s->held[c->slot];
         if (c->result == PASS) {
-            held[c->crit] = run_start(rules, f, c->crit, before);
-            if (held[c->crit] != ELIG_NO_DATE && held[c->crit] > since)
-                since = held[c->crit];
+            held[c->slot] = run_start(rules, f, d, before, r->as_of);
+            if (held[c->slot] != ELIG_NO_DATE && held[c->slot] > since)
+                since = held[c->slot];
         } else {
-            int32_t stop = stop_day(f, c->crit, before, r->as_of);
+            int32_t stop = stop_day(f, d, before, r->as_of);
             if (until == ELIG_NO_DATE || stop < until)
                 until = stop;
         }
@@ -91,7 +90,11 @@ void elig_spell_update(elig_spell_t *s, const elig_rules_t *rules, const elig_fa
 void elig_spell_format(const elig_spell_t *s, char *out, size_t len)
 {
     size_t used = (size_t)snprintf(out, len, "{");
-    for (int k = 0; k < ELIG_CRIT_COUNT && used < len; k++) {
+    int n = ELIG_LEGACY_SLOTS;
+    for (int k = ELIG_LEGACY_SLOTS; k < ELIG_MAX_CRITERIA; k++)
+        if (s->held[k] != ELIG_NO_DATE)
+            n = k + 1;
+    for (int k = 0; k < n && used < len; k++) {
         char d[PW_DATE_LEN] = "NULL";
         if (s->held[k] != ELIG_NO_DATE)
             pw_date_format(s->held[k], d);
@@ -121,14 +124,14 @@ static int parse_one(const char **p, int32_t *day)
 
 int elig_spell_parse(const char *text, elig_spell_t *s)
 {
-    int32_t held[ELIG_CRIT_COUNT];
+    int32_t held[ELIG_MAX_CRITERIA];
     const char *p = text;
-    for (int i = 0; i < ELIG_CRIT_COUNT; i++)
+    for (int i = 0; i < ELIG_MAX_CRITERIA; i++)
         s->held[i] = held[i] = ELIG_NO_DATE;
     if (!p || *p++ != '{')
         return -1;
     for (int k = 0;; p++) {
-        if (k == ELIG_CRIT_COUNT || parse_one(&p, &held[k++]) != 0)
+        if (k == ELIG_MAX_CRITERIA || parse_one(&p, &held[k++]) != 0)
             return -1;
         if (*p == '}')
             break;

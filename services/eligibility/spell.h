@@ -2,15 +2,16 @@
  * program, and when the last spell ended, from the effective dates of the
  * facts. Pure: no I/O.
  *
- * Each criterion reads one fact group (status, hours, job, standing) or the
- * tenure, which passes from a computable day (period start + minimum). A
+ * Each criterion reads some fact groups (status, hours, job, standing...) or
+ * the tenure, which passes from a computable day (period start + minimum). A
  * group's value changes only on or after the date it was last set
  * (facts.h), so every criterion's verdicts form runs in effective time, and
  * the days on which all criteria hold up to the determination's as_of are
  * exactly [the latest of the runs' first days, as_of]. So a spell keeps,
  * per criterion, the first day of its current passing run:
- *   - tenure: period start + the employer's minimum, always recomputed (a
- *     corrected hire date or a rehire moves it);
+ *   - a criterion on tenure_days: the day time makes it pass (period
+ *     start + the employer's minimum), always recomputed (a corrected hire
+ *     date or a rehire moves it);
  *   - a dated criterion that passed at the previous evaluation and still
  *     passes keeps its day (a job change between two listed families, or a
  *     title-only change, does not restart the run);
@@ -34,13 +35,13 @@
 #include "rules.h"
 
 /* Bytes of the text form (a PostgreSQL date[] literal) of any spell. */
-#define ELIG_SPELL_TEXT_MAX (2 + ELIG_CRIT_COUNT * PW_DATE_LEN)
+#define ELIG_SPELL_TEXT_MAX (2 + ELIG_MAX_CRITERIA * PW_DATE_LEN)
 
 typedef struct {
-    /* Per criterion (elig_crit_t): the first day of its current passing
+    /* Per criterion slot (elig_criterion_def_t.slot): the first day of its current passing
      * run; ELIG_NO_DATE when it does not pass, has no date, or nothing was
      * known before. */
-    int32_t held[ELIG_CRIT_COUNT];
+    int32_t held[ELIG_MAX_CRITERIA];
     int32_t until; /* end of the last spell, ELIG_NO_DATE none */
 } elig_spell_t;
 
@@ -54,8 +55,9 @@ void elig_spell_init(elig_spell_t *s);
 void elig_spell_update(elig_spell_t *s, const elig_rules_t *rules, const elig_facts_t *f,
                        int previous_outcome, elig_result_t *r);
 
-/* The held days as a date[] literal ("{2026-01-05,NULL,...}"), at most len
- * bytes. */
+/* The held days as a date[] literal ("{2026-01-05,NULL,...}": at least the
+ * eight slots of the first format, more when later slots hold days), at
+ * most len bytes. */
 void elig_spell_format(const elig_spell_t *s, char *out, size_t len);
 
 /* Reads a literal from elig_spell_format into s->held (s->until is left

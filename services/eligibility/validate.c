@@ -123,10 +123,43 @@ static int check_texts(const Pathways__V1__EmployeeFacts *d, elig_reason_t *why)
         {"phone", d->phone, ELIG_PHONE_MAX},
         {"language", d->language, ELIG_LANGUAGE_MAX},
         {"reason_code", d->reason_code, ELIG_RAW_MAX},
+        {"site", d->site, ELIG_SHORT_MAX},
+        {"shift", d->shift, ELIG_SHORT_MAX},
+        {"education_level", d->education_level, ELIG_SHORT_MAX},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (check_text(fields[i].name, fields[i].value, fields[i].max, why))
             return -1;
+    return 0;
+}
+
+/* credentials and languages: words of [A-Za-z0-9_ -] (stored joined by
+ * commas), at most ELIG_SET_MAX bytes together. */
+static int check_list(const char *name, char *const *items, size_t n, elig_reason_t *why)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(items[i]);
+        if (!len || len > ELIG_SHORT_MAX ||
+            strspn(items[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ -") !=
+                len)
+            return elig_reason_set(why, "invalid_value",
+                                   "%s[%zu] must be 1-%d characters of letters, digits, '_', '-',"
+                                   " ' '",
+                                   name, i, ELIG_SHORT_MAX);
+        total += len + 1;
+    }
+    if (total > ELIG_SET_MAX + 1)
+        return elig_reason_set(why, "too_long", "%s: more than %d bytes together", name,
+                               ELIG_SET_MAX);
+    return 0;
+}
+
+static int check_lists(const Pathways__V1__EmployeeFacts *d, elig_reason_t *why)
+{
+    if (check_list("credentials", d->credentials, d->n_credentials, why) ||
+        check_list("languages", d->languages, d->n_languages, why))
+        return -1;
     return 0;
 }
 
@@ -213,8 +246,8 @@ int elig_validate_event(const Pathways__V1__EmployeeEvent *ev, int32_t today,
     if (check_attributes(ev, why) ||
         check_effective_date(ev->effective_date, today, max_future_days, why))
         return -1;
-    if (ev->data &&
-        (check_texts(ev->data, why) || check_values(ev->data, today, max_future_days, why)))
+    if (ev->data && (check_texts(ev->data, why) || check_lists(ev->data, why) ||
+                     check_values(ev->data, today, max_future_days, why)))
         return -1;
     if (check_self_id(ev->self_id, why))
         return -1;

@@ -105,10 +105,18 @@ static pw_apply_t result_to_apply(enr_result_t r)
     }
 }
 
+/* The program takes new people: its intake is open (empty: from before
+ * programs had an intake). Paused and closed programs invite no one. */
+static int intake_open(const enr_det_t *d)
+{
+    return !d->intake || !*d->intake || strcmp(d->intake, "open") == 0;
+}
+
 /* d invites its employee unless they have an enrollment in the program. */
 static int invites(const enr_det_t *d)
 {
-    return d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE && d->status != STATUS_TERMINATED;
+    return d->outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE &&
+           d->status != STATUS_TERMINATED && intake_open(d);
 }
 
 /* d withdraws the employee's open invitation to the program: no longer

@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "settings.h"
 
@@ -283,4 +285,68 @@ int ntf_catalog_render(const ntf_catalog_t *c, const ntf_render_input_t *in, cha
         return -1;
     }
     return 0;
+}
+
+int ntf_catalog_reload(ntf_catalog_t *c, const char *routing_path, const char *template_dir,
+                       char *err, size_t errlen)
+{
+    ntf_catalog_t *fresh = ntf_catalog_load(routing_path, template_dir, err, errlen);
+    if (!fresh)
+        return -1;
+    ntf_routes_swap(c->routes, fresh->routes);
+    entry_t *e = c->e;
+    size_t n = c->n;
+    c->e = fresh->e;
+    c->n = fresh->n;
+    fresh->e = e;
+    fresh->n = n;
+    ntf_catalog_destroy(&fresh);
+    return 0;
+}
+
+/* Adds one file's identity to *sum (FNV-1a over its name, size, times;
+ * summed, so the order folders are read in does not matter). */
+static void stamp_one(unsigned long long *sum, const char *path, const struct stat *st)
+{
+    unsigned long long one = 14695981039346656037ULL, *h = &one;
+    unsigned long long v[3] = {(unsigned long long)st->st_size,
+                               (unsigned long long)st->st_mtim.tv_sec,
+                               (unsigned long long)st->st_mtim.tv_nsec};
+    for (const char *p = path; *p; p++)
+        *h = (*h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (int i = 0; i < 3; i++)
+        *h = (*h ^ v[i]) * 1099511628211ULL;
+    *sum += one;
+}
+
+#define STAMP_DEPTH 4 /* <dir>/<program>/<language>/<file> */
+
+static void stamp_tree(unsigned long long *h, const char *dir, int depth)
+{
+    DIR *d = depth < STAMP_DEPTH ? opendir(dir) : NULL;
+    struct dirent *ent;
+    while (d && (ent = readdir(d)) != NULL) {
+        char path[4096];
+        struct stat st;
+        if (ent->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+        if (stat(path, &st) != 0)
+            continue;
+        stamp_one(h, path, &st);
+        if (S_ISDIR(st.st_mode))
+            stamp_tree(h, path, depth + 1);
+    }
+    if (d)
+        closedir(d);
+}
+
+unsigned long long ntf_catalog_stamp(const char *routing_path, const char *template_dir)
+{
+    unsigned long long h = 1;
+    struct stat st;
+    if (stat(routing_path, &st) == 0)
+        stamp_one(&h, routing_path, &st);
+    stamp_tree(&h, template_dir, 0);
+    return h;
 }

@@ -33,6 +33,18 @@ ntf_catalog_t *ntf_catalog_load(const char *routing_path, const char *template_d
 ntf_catalog_t *ntf_catalog_builtin(char *err, size_t errlen);
 void ntf_catalog_destroy(ntf_catalog_t **p);
 
+/* Loads the files again into c, in place (pointers to c and to its routes
+ * stay valid): a program added by placing its routing entry and templates
+ * is served without a restart. Returns 0, or -1 with a reason in err (c
+ * unchanged: the files as last loaded stay in use). */
+int ntf_catalog_reload(ntf_catalog_t *c, const char *routing_path, const char *template_dir,
+                       char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* A value that changes when the routing file or any file or folder under
+ * the template folder is added, removed, resized or touched (0 when
+ * nothing can be read). */
+unsigned long long ntf_catalog_stamp(const char *routing_path, const char *template_dir);
+
 const ntf_routes_t *ntf_catalog_routes(const ntf_catalog_t *c);
 
 /* What a message is rendered from; strings borrowed, NULL reads as "". */

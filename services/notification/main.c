@@ -14,6 +14,9 @@
 #include "pathways/config.h"
 #include "pathways/log.h"
 #include "pathways/service.h"
+
+/* How often the data files are checked for changes (ms). */
+#define NTF_CATALOG_WATCH_MS 2000
 #include "recipient.h"
 #include "reminders.h"
 #include "settings.h"
@@ -88,8 +91,37 @@ static ntf_delivery_t *delivery_new(const setup_t *s, pw_service_t *svc, const n
     return d;
 }
 
+/* A program added (or a template changed) by placing files is served
+ * without a restart: the catalog is loaded again when the files change. A
+ * set of files that does not load is logged and the last good one stays. */
+typedef struct {
+    const setup_t *s;
+    unsigned long long stamp;
+} watch_t;
+
+static int watch(void *ctx, pw_service_t *svc)
+{
+    watch_t *w = ctx;
+    char err[512];
+    (void)svc;
+    unsigned long long now = ntf_catalog_stamp(w->s->settings.routing, w->s->settings.templates);
+    if (now == w->stamp)
+        return 0;
+    w->stamp = now;
+    if (ntf_catalog_reload(w->s->catalog, w->s->settings.routing, w->s->settings.templates, err,
+                           sizeof err) != 0) {
+        pw_error("notification templates changed but do not load (the previous ones stay): %s",
+                 err);
+        return 0;
+    }
+    pw_logkv(PW_LOG_INFO, "notification templates reloaded", "routing", w->s->settings.routing,
+             "templates", w->s->settings.templates, (char *)NULL);
+    return 0;
+}
+
 static int run(pw_service_t *svc, const setup_t *s)
 {
+    watch_t w = {s, ntf_catalog_stamp(s->settings.routing, s->settings.templates)};
     ntf_publisher_t pub = {svc_append, svc_commit, svc_rollback, svc};
     ntf_triggers_t triggers = {&pub, ntf_catalog_routes(s->catalog), s->contacts};
     ntf_delivery_t *delivery = delivery_new(s, svc, &pub);
@@ -103,7 +135,7 @@ static int run(pw_service_t *svc, const setup_t *s)
         pw_service_require(svc, NTF_ADMIN_REQUEST_TYPE, PW_ROLE_ADMIN) != 0 ||
         pw_service_every(svc, NTF_DELIVERY_INTERVAL_MS, deliver, delivery) != 0 ||
         pw_service_every(svc, NTF_REMINDER_INTERVAL_MS, remind, &triggers) != 0 ||
-        pw_service_start(svc) != 0)
+        pw_service_every(svc, NTF_CATALOG_WATCH_MS, watch, &w) != 0 || pw_service_start(svc) != 0)
         goto done;
     rc = pw_service_run(svc) == 0 ? 0 : 1;
 done:

@@ -307,3 +307,10 @@ int ntf_routes_each(const ntf_routes_t *r, ntf_routes_each_fn fn, void *ctx)
     }
     return 0;
 }
+
+void ntf_routes_swap(ntf_routes_t *a, ntf_routes_t *b)
+{
+    json_t *t = a->programs;
+    a->programs = b->programs;
+    b->programs = t;
+}

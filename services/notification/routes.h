@@ -41,6 +41,9 @@ ntf_routes_t *ntf_routes_load(const char *path, char *err, size_t errlen);
 /* Same from text (tests). */
 ntf_routes_t *ntf_routes_parse(const char *text, char *err, size_t errlen);
 void ntf_routes_destroy(ntf_routes_t **p);
+/* Exchanges the contents of a and b (a reload keeps the pointers others
+ * hold). */
+void ntf_routes_swap(ntf_routes_t *a, ntf_routes_t *b);
 
 /* The routes of (program, trigger) into out[0..max). Returns the count
  * (0 when the program or trigger notifies nobody). */

@@ -57,7 +57,7 @@ reload() { # LABEL FILE [--dry-run]
 reload "re-evaluation, MAPP file (all 8 criteria: every determination changes), dry run" \
     "$PATHWAYS_SOURCE/deploy/programs/mapp.yaml" --dry-run
 reload "re-evaluation, MAPP file, applied" "$PATHWAYS_SOURCE/deploy/programs/mapp.yaml"
-sed 's/min_days: 90/min_days: 60/' "$PATHWAYS_SOURCE/deploy/programs/mapp.yaml" >"$E2E_WORK/mapp60.yaml"
+sed -E 's/(min_days|at_least): 90/\1: 60/' "$PATHWAYS_SOURCE/deploy/programs/mapp.yaml" >"$E2E_WORK/mapp60.yaml"
 reload "re-evaluation, tenure 90 -> 60, dry run" "$E2E_WORK/mapp60.yaml" --dry-run
 reload "re-evaluation, tenure 90 -> 60, applied" "$E2E_WORK/mapp60.yaml"
 echo "eligibility stream rows: $(e2e_psql "SELECT count(*) FROM stream.event WHERE stream = 'eligibility'")"

@@ -104,8 +104,10 @@ python3 "$(dirname "$0")/equity_check.py" "$E2E_WORK/people.tsv" \
 
 # --- (c) a rule file that reads a self-ID field is refused -------------------------
 version_before=$(e2e_psql "SELECT count(*) FROM eligibility.program_version")
-sed 's/^  standing:$/  gender:\n    in: [female]\n  standing:/' "$src/deploy/programs/mapp.yaml" >"$E2E_WORK/gendered.yaml"
-line=$(grep -n '^  gender:' "$E2E_WORK/gendered.yaml" | cut -d: -f1)
+sed 's/^  - name: standing$/  - name: by_gender\n    gender: {in: [female]}\n  - name: standing/' \
+    "$src/deploy/programs/mapp.yaml" >"$E2E_WORK/gendered.yaml"
+line=$(grep -n '^    gender:' "$E2E_WORK/gendered.yaml" | cut -d: -f1)
+[ -n "$line" ] || e2e_fail "the gendered program file was not made (mapp.yaml changed shape?)"
 if out=$(e2e_ctl program load "$E2E_WORK/gendered.yaml" 2>&1); then
     e2e_fail "a program reading gender was loaded: $out"
 fi

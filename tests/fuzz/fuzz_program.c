@@ -1,6 +1,8 @@
 /* libFuzzer harness: the program-file parser (YAML from `pathwaysctl
  * program load`, outside bytes on the admin path). A refusal must say why
- * and name a line within the text (never past its end). */
+ * and name a line within the text (never past its end). A file that loads
+ * is evaluated (words, forecast) over a few employees: no criterion may
+ * crash or overrun. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* YAML counts CR, LF, CRLF, NEL, LS and PS as line breaks, each at
          * least one byte: the line can never be past size + 1. */
         if (line > size + 1)
+            abort();
+        return 0;
+    }
+    static elig_result_t r;
+    elig_facts_t f;
+    for (int k = 0; k < 3; k++) {
+        elig_facts_init(&f, "acme", "E1");
+        if (k > 0) {
+            f.status = 1;
+            f.employment_type = k;
+            f.has_hours = 1;
+            f.scheduled_hours = 20.5 * k;
+            strcpy(f.job_family, "clerical");
+            strcpy(f.credentials, "cna,bls");
+            strcpy(f.programs, "mapp=enrolled,pct=completed");
+            f.hire_date = 20000 - 60 * k;
+            f.employer_participates = k - 1;
+        }
+        elig_rules_evaluate(&rules, &f, 20100, &r);
+        if (r.n_criteria != rules.n_criteria)
             abort();
     }
     return 0;

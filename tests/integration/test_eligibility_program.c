@@ -301,7 +301,7 @@ static void test_load_program(void **state)
     free_result(&r);
     assert_int_equal(versions(f), 1);
     /* A bad file later leaves version 1 active. */
-    expect_invalid(f, "program: mapp\ncriteria: [status]\n", 2, "expected a mapping");
+    expect_invalid(f, "program: mapp\ncriteria: [status]\n", 2, "each entry is a mapping");
     assert_int_equal(versions(f), 1);
 }
 
@@ -530,12 +530,13 @@ static void test_enrollment_is_recorded(void **state)
     c.to_state = PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_IN_TRAINING;
     uint8_t *bytes = pw_msg_encode(&c.base, 0, &len);
     pw_event_t ev = {.stream = "enrollment", .seq = 1, .payload = bytes, .payload_len = len};
-    assert_int_equal(elig_participation_apply(NULL, f->db, &ev, 1, err, sizeof err), PW_APPLY_OK);
+    assert_int_equal(elig_participation_apply(NULL, NULL, f->db, &ev, 1, err, sizeof err),
+                     PW_APPLY_OK);
     free(bytes);
     uint8_t junk[] = {0xff, 0xff};
     ev.payload = junk;
     ev.payload_len = sizeof junk;
-    assert_int_equal(elig_participation_apply(NULL, f->db, &ev, 1, err, sizeof err),
+    assert_int_equal(elig_participation_apply(NULL, NULL, f->db, &ev, 1, err, sizeof err),
                      PW_APPLY_REJECT);
     /* Two changes of one employee in a batch: the later one stays. */
     pw_event_t two[2];
@@ -548,7 +549,8 @@ static void test_enrollment_is_recorded(void **state)
         two[i] = (pw_event_t){
             .stream = "enrollment", .seq = 2 + i, .payload = bytes2[i], .payload_len = len};
     }
-    assert_int_equal(elig_participation_apply(NULL, f->db, two, 2, err, sizeof err), PW_APPLY_OK);
+    assert_int_equal(elig_participation_apply(NULL, NULL, f->db, two, 2, err, sizeof err),
+                     PW_APPLY_OK);
     free(bytes2[0]);
     free(bytes2[1]);
     assert_string_equal(value(f,
@@ -570,6 +572,96 @@ static void test_enrollment_is_recorded(void **state)
     assert_string_equal(not_passing(f, "OK"), "not_in_program=fail:already in_training in mapp");
 }
 
+/* Issue 19: an enrollment state recorded from stream "enrollment"
+ * re-determines the employee at once (no partner event needed): explain
+ * says "already completed in mapp" (the loaded file lists enrolled,
+ * in_training, completed), and the changed determination is on the
+ * stream. */
+static void test_placement_redetermines(void **state)
+{
+    fixture_t *f = *state;
+    Pathways__V1__EnrollmentChanged c = PATHWAYS__V1__ENROLLMENT_CHANGED__INIT;
+    size_t len;
+    char err[256] = "";
+    c.employer = "acme";
+    c.employee = "OK2";
+    c.program = "mapp";
+    c.from_state = PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_UNSPECIFIED;
+    c.to_state = PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_COMPLETED;
+    event_t e[1];
+    exec(f, "DELETE FROM eligibility.participation WHERE employee = 'OK2'");
+    hire(&e[0], "acme", "OK2");
+    snprintf(e[0].id, sizeof e[0].id, "OK2-again");
+    publish(f, e, 1);
+    assert_string_equal(not_passing(f, "OK2"), "");
+    long streamed = stream_count(f);
+    uint8_t *bytes = pw_msg_encode(&c.base, 0, &len);
+    pw_event_t ev = {.stream = "enrollment",
+                     .seq = 9,
+                     .event_id = "enr-9",
+                     .payload = bytes,
+                     .payload_len = len};
+    pw_db_t *db = pw_service_db(f->svc);
+    assert_int_equal(pw_db_begin(db), 0);
+    assert_int_equal(elig_participation_apply(f->svc, elig_service_programs(f->elig), db, &ev, 1,
+                                              err, sizeof err),
+                     PW_APPLY_OK);
+    assert_int_equal(pw_service_commit(f->svc), 0);
+    free(bytes);
+    assert_string_equal(not_passing(f, "OK2"), "not_in_program=fail:already completed in mapp");
+    assert_string_equal(value(f,
+                              "SELECT cause_event_id AS v FROM eligibility.current_determination"
+                              " WHERE employee = $1",
+                              "OK2", NULL),
+                        "enrollment:enr-9");
+    assert_int_equal(stream_count(f), streamed + 1);
+}
+
+/* Issue 17: a second program beside MAPP. Loading it evaluates everyone
+ * on file under it and leaves MAPP's determinations alone; a partner event
+ * is evaluated under both; a rule in the file (program.mapp) keeps MAPP's
+ * trainees out. Runs last: the helpers above read one program. */
+static void test_second_program(void **state)
+{
+    fixture_t *f = *state;
+    static const char PCT[] =
+        "program: pct\nname: Patient Care Technician Pathway\n"
+        "target_role: {name: Patient Care Technician, job_families: [pct]}\n"
+        "criteria:\n"
+        "  - name: status\n    status: {in: [active]}\n"
+        "  - name: tenure\n    tenure_days: {at_least: 30}\n"
+        "  - name: not_in_role\n    job_family: {not_in: target_role}\n"
+        "  - name: not_while_in_mapp\n    program.mapp: {not_in: [enrolled, in_training]}\n";
+    static const char ROWS[] =
+        "SELECT count(*) AS v FROM eligibility.current_determination WHERE program = $1";
+    static const char WHY[] =
+        "SELECT coalesce(string_agg(c->>'name' || '=' || (c->>'reason'), ';'), '') AS v"
+        " FROM eligibility.current_determination d, jsonb_array_elements(d.criteria) c"
+        " WHERE d.program = 'pct' AND d.employee = $1 AND c->>'result' <> 'pass'";
+    long mapp_rows = number(f, ROWS, "mapp");
+    long on_file = number(f, "SELECT count(*) AS v FROM eligibility.employee", NULL);
+    result_t *r = load(f, PCT, 0);
+    assert_string_equal(r->error_code, "");
+    assert_string_equal(r->program, "pct");
+    assert_int_equal(r->version, 1);
+    assert_int_equal(r->evaluated, on_file);
+    free_result(&r);
+    assert_int_equal(number(f, ROWS, "pct"), on_file);
+    assert_int_equal(number(f, ROWS, "mapp"), mapp_rows);
+    assert_string_equal(
+        value(f, "SELECT intake AS v FROM eligibility.program WHERE program = $1", "pct", NULL),
+        "open");
+    /* In training in MAPP: kept out of PCT by the file's rule. */
+    assert_string_equal(value(f, WHY, "OK", NULL), "not_while_in_mapp=already in_training in mapp");
+    /* A new employee: determined under both programs by one event. */
+    event_t e[1];
+    hire(&e[0], "acme", "BOTH");
+    publish(f, e, 1);
+    assert_int_equal(number(f, ROWS, "pct"), on_file + 1);
+    assert_int_equal(number(f, ROWS, "mapp"), mapp_rows + 1);
+    assert_string_equal(value(f, WHY, "BOTH", NULL), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,6 +672,8 @@ int main(void)
         cmocka_unit_test(test_dry_run_matches_applied),
         cmocka_unit_test(test_forecast_fires_on_its_date),
         cmocka_unit_test(test_enrollment_is_recorded),
+        cmocka_unit_test(test_placement_redetermines),
+        cmocka_unit_test(test_second_program),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -65,7 +65,7 @@ static size_t sql_count(pw_db_t *db, const elig_scope_t *scope)
     size_t total = 0, n;
     do {
         assert_int_equal(
-            elig_registry_page(db, "mapp", scope, TODAY, employer, employee, page, PAGE, &n), 0);
+            elig_registry_page(db, elig_rules_mapp(), scope, TODAY, employer, employee, page, PAGE, &n), 0);
         for (size_t i = 0; i < n; i++)
             if (!elig_scope_covers(scope, &page[i].facts, page[i].outcome, TODAY))
                 fail_msg("SQL returned %s/%s, which the C scope leaves out", page[i].facts.employer,
@@ -90,8 +90,7 @@ static void test_sql_scope_equals_c_scope(void **state)
     assert_int_equal(sql_count(db, &everyone), ROSTER);
     size_t some = 0, eligible_branch = 0;
     for (int pair = 0; pair < 60; pair++) {
-        random_rules(&old);
-        mutate(&old, &new);
+        random_pair(&old, &new);
         elig_scope_t scope;
         elig_scope_diff(&old, &new, &scope);
         size_t c = 0;

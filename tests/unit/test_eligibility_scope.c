@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eligibility/program.h"
 #include "eligibility/rules.h"
 #include "eligibility/scope.h"
 #include "eligibility/spell.h"
@@ -53,8 +54,7 @@ static void test_outside_the_scope_nothing_changes(void **state)
     static elig_rules_t old, new;
     size_t outside = 0, inside = 0;
     for (int pair = 0; pair < 2000; pair++) {
-        random_rules(&old);
-        mutate(&old, &new);
+        random_pair(&old, &new);
         elig_scope_t scope;
         elig_scope_diff(&old, &new, &scope);
         assert_false(scope.all); /* no switch, exclusion mode or role changed */
@@ -80,6 +80,17 @@ static void test_outside_the_scope_nothing_changes(void **state)
     assert_true(inside > 10000);
 }
 
+/* Parses a program text (aborting on an error). */
+static void parse(const char *text, elig_rules_t *out)
+{
+    char err[512];
+    unsigned line;
+    if (elig_program_parse(text, strlen(text), "test", out, err, sizeof err, &line) != 0)
+        fail_msg("%s", err);
+}
+
+#define HEAD "program: mapp\ncriteria:\n  - name: status\n    status: {in: [active]}\n"
+
 static void test_scope_sizes(void **state)
 {
     (void)state;
@@ -95,8 +106,11 @@ static void test_scope_sizes(void **state)
         random_facts(&f);
         assert_false(elig_scope_covers(&scope, &f, 0, TODAY));
     }
-    new.min_tenure_days = 60; /* 90 -> 60: started in the last 90 days */
+    /* 90 -> 60: started in the last 90 days */
+    parse(HEAD "  - name: tenure\n    tenure_days: {at_least: 90}\n", &old);
+    parse(HEAD "  - name: tenure\n    tenure_days: {at_least: 60}\n", &new);
     elig_scope_diff(&old, &new, &scope);
+    assert_false(scope.all);
     assert_int_equal(scope.tenure_days, 90);
     elig_facts_init(&f, "acme", "E1");
     f.hire_date = TODAY - 90;
@@ -105,8 +119,29 @@ static void test_scope_sizes(void **state)
     assert_true(elig_scope_covers(&scope, &f, 0, TODAY));
     f.hire_date = ELIG_NO_DATE;
     assert_false(elig_scope_covers(&scope, &f, 0, TODAY));
-    memcpy(&new, &old, sizeof new);
-    new.enabled &= ~(1u << ELIG_CRIT_STANDING); /* a criterion switched off: everyone */
+    /* an hours bound 36 -> 32: those with 32..36 hours */
+    parse(HEAD "  - name: hours\n    scheduled_hours: {at_least: 36}\n", &old);
+    parse(HEAD "  - name: hours\n    scheduled_hours: {at_least: 32}\n", &new);
+    elig_scope_diff(&old, &new, &scope);
+    f.has_hours = 1;
+    f.scheduled_hours = 33;
+    assert_true(elig_scope_covers(&scope, &f, 0, TODAY));
+    f.scheduled_hours = 40;
+    assert_false(elig_scope_covers(&scope, &f, 0, TODAY));
+    /* a criterion switched off, an operator changed, a tree reshaped: everyone */
+    memcpy(&new, elig_rules_mapp(), sizeof new);
+    new.n_criteria--;
+    elig_scope_diff(elig_rules_mapp(), &new, &scope);
+    assert_true(scope.all);
+    parse(HEAD "  - name: hours\n    scheduled_hours: {at_most: 36}\n", &new);
+    elig_scope_diff(&old, &new, &scope);
+    assert_true(scope.all);
+    parse(HEAD "  - name: hours\n    any: [{scheduled_hours: {at_least: 36}}]\n", &new);
+    elig_scope_diff(&old, &new, &scope);
+    assert_true(scope.all);
+    /* a fact the scope cannot name: everyone */
+    parse(HEAD "  - name: site\n    site: {in: [north]}\n", &old);
+    parse(HEAD "  - name: site\n    site: {in: [south]}\n", &new);
     elig_scope_diff(&old, &new, &scope);
     assert_true(scope.all);
     elig_scope_diff(NULL, &new, &scope);
@@ -120,15 +155,13 @@ static void test_normalize_and_arrays(void **state)
     elig_scope_normalize("Food Service-Ünit", out, sizeof out);
     assert_string_equal(out, "food_service_Ünit"); /* ASCII only, as rules.c */
     elig_scope_t scope;
-    elig_rules_t old, new;
-    memcpy(&old, elig_rules_mapp(), sizeof old);
-    memcpy(&new, &old, sizeof new);
-    new.statuses.n = 0;
-    snprintf(new.statuses.items[new.statuses.n++], sizeof new.statuses.items[0], "Leave");
+    static elig_rules_t old, new;
+    parse(HEAD "  - name: job\n    job_family: {in: [clerical]}\n", &old);
+    parse(HEAD "  - name: job\n    job_family: {in: [Food Service]}\n", &new);
     elig_scope_diff(&old, &new, &scope);
-    pw_pgarray_t *a = elig_scope_array(&scope, ELIG_SCOPE_STATUS);
+    pw_pgarray_t *a = elig_scope_array(&scope, ELIG_SCOPE_FAMILY);
     assert_non_null(a);
-    assert_string_equal(pw_pgarray_text(a), "{\"active\",\"leave\"}");
+    assert_string_equal(pw_pgarray_text(a), "{\"clerical\",\"food_service\"}");
     pw_pgarray_destroy(&a);
 }
 

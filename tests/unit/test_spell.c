@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eligibility/program.h"
 #include "eligibility/spell.h"
 #include "pathways/date.h"
 
@@ -60,6 +61,14 @@ typedef struct {
     elig_facts_t f;
     elig_rules_t rules;
 } fx_t;
+
+/* MAPP's job family list (the criterion's operand), to change in place. */
+static elig_list_t *job_families(elig_rules_t *r)
+{
+    const elig_criterion_def_t *d = elig_rules_criterion(r, "job_family");
+    assert_non_null(d);
+    return &r->lists[r->nodes[d->root].list];
+}
 
 static int setup(void **state)
 {
@@ -192,17 +201,27 @@ static void test_rule_change_dates(void **state)
     changed(x, ELIG_GROUP_JOB, "2026-02-01");
     step(x, "2026-06-01", NOT_ELIGIBLE, "", "");
     /* The list grows: the rule applies to the fact as it stood. */
-    snprintf(x->rules.job_families.items[x->rules.job_families.n++], ELIG_WORD_MAX, "pharmacy");
+    elig_list_t *families = job_families(&x->rules);
+    snprintf(families->items[families->n++], ELIG_WORD_MAX, "pharmacy");
     step(x, "2026-07-01", ELIGIBLE, "2026-04-05", "");
     /* It shrinks again: no fact changed, the spell ends on the evaluation. */
-    x->rules.job_families.n--;
+    families->n--;
     step(x, "2026-08-01", NOT_ELIGIBLE, "", "2026-08-01");
 }
 
 static void test_context_criteria_do_not_bound(void **state)
 {
     fx_t *x = *state;
-    x->rules.enabled |= 1u << ELIG_CRIT_EMPLOYER | 1u << ELIG_CRIT_NOT_IN_PROGRAM;
+    static const char TEXT[] =
+        "program: mapp\ncriteria:\n  status: {in: [active]}\n"
+        "  full_time: {employment_types: [full_time], min_hours: 36}\n"
+        "  job_family: {in: [environmental_services, food_service, patient_access, transport,"
+        " clerical]}\n  standing: {in: [good]}\n  tenure: {min_days: 90}\n"
+        "  employer_participates: true\n  not_in_program: {states: [enrolled]}\n";
+    char err[256];
+    unsigned line;
+    assert_int_equal(elig_program_parse(TEXT, strlen(TEXT), "t", &x->rules, err, sizeof err, &line),
+                     0);
     x->f.employer_participates = 1;
     step(x, "2026-11-30", ELIGIBLE, "2026-04-05", "");
     x->f.employer_participates = 0;
@@ -215,16 +234,23 @@ static void test_text_round_trip(void **state)
     char buf[ELIG_SPELL_TEXT_MAX];
     (void)state;
     elig_spell_init(&s);
-    s.held[ELIG_CRIT_STATUS] = day("2026-01-05");
-    s.held[ELIG_CRIT_NOT_IN_ROLE] = day("2200-12-31");
+    s.held[0] = day("2026-01-05"); /* the first format's slots: status ... */
+    s.held[7] = day("2200-12-31"); /* ... not_in_target_role */
     elig_spell_format(&s, buf, sizeof buf);
     assert_string_equal(buf, "{2026-01-05,NULL,NULL,NULL,NULL,NULL,NULL,2200-12-31}");
     assert_int_equal(elig_spell_parse(buf, &back), 0);
     assert_memory_equal(back.held, s.held, sizeof s.held);
     /* Fewer elements (criteria added later) read as not known. */
     assert_int_equal(elig_spell_parse("{NULL,2026-02-01}", &back), 0);
-    assert_int_equal(back.held[ELIG_CRIT_FULL_TIME], day("2026-02-01"));
-    assert_int_equal(back.held[ELIG_CRIT_TENURE], ELIG_NO_DATE);
+    assert_int_equal(back.held[1], day("2026-02-01"));
+    assert_int_equal(back.held[4], ELIG_NO_DATE);
+    /* Slots past the eighth are written when they hold a day. */
+    s.held[11] = day("2026-03-01");
+    elig_spell_format(&s, buf, sizeof buf);
+    assert_string_equal(
+        buf, "{2026-01-05,NULL,NULL,NULL,NULL,NULL,NULL,2200-12-31,NULL,NULL,NULL,2026-03-01}");
+    assert_int_equal(elig_spell_parse(buf, &back), 0);
+    assert_int_equal(back.held[11], day("2026-03-01"));
 }
 
 static void test_parse_refuses_hostile_text(void **state)
@@ -242,7 +268,7 @@ static void test_parse_refuses_hostile_text(void **state)
         "{2026-13-01}",
         "{2026-01-05 }",
         "{\"2026-01-05\"}",
-        "{NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL}",
+        "{NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL}",
         "{2026-01-05-2026-01-05-2026}",
         "{2026-01-05",
     };
@@ -253,7 +279,7 @@ static void test_parse_refuses_hostile_text(void **state)
         s.held[0] = 1;
         if (elig_spell_parse(bad[i], &s) != -1)
             fail_msg("accepted '%s'", bad[i]);
-        for (int k = 0; k < ELIG_CRIT_COUNT; k++)
+        for (int k = 0; k < ELIG_MAX_CRITERIA; k++)
             assert_int_equal(s.held[k], ELIG_NO_DATE);
     }
 }

@@ -1,8 +1,10 @@
-/* pathwaysctl program load|show: program definition files. `load` sends
- * the file's text to pathways-eligibility (ProgramLoad on its command
- * endpoint), which parses, checks, stores a new rule version and
- * re-evaluates everyone (or, with --dry-run, only counts what would
- * change). `show` reads the stored versions from the eligibility schema
+/* pathwaysctl program list|load|show|open|pause|close: the programs of a
+ * deployment. `load` sends a file's text to pathways-eligibility
+ * (ProgramLoad on its command endpoint), which parses, checks, stores a new
+ * rule version and re-evaluates the employees it can affect (or, with
+ * --dry-run, only counts what would change); a file naming a new program
+ * adds it. `open|pause|close` set a program's intake (AdminRequest
+ * program_intake). `list` and `show` read the eligibility schema
  * (read-only). */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "ctl.h"
 #include "json_out.h"
 #include "queues.h"
@@ -254,11 +257,95 @@ static int program_show(ctl_t *ctl, int argc, char **argv)
     return rc;
 }
 
+static const char LIST_SQL[] =
+    "SELECT p.program, p.name, p.intake, coalesce(v.version, 1) AS version,"
+    " (SELECT count(*) FROM eligibility.current_determination d"
+    "  WHERE d.program = p.program AND d.outcome = 'eligible') AS eligible"
+    " FROM eligibility.program p LEFT JOIN (SELECT program, max(version) AS version"
+    " FROM eligibility.program_version GROUP BY program) v USING (program)"
+    " ORDER BY p.program";
+
+static int program_list(ctl_t *ctl, int argc, char **argv)
+{
+    if (ctl_wants_help(argc, argv) || argc != 1) {
+        printf("usage: pathwaysctl program list\n\n"
+               "Lists the programs of the deployment: id, intake, active rule version,\n"
+               "employees eligible now, name.\n");
+        return argc == 1 ? CTL_OK : CTL_USAGE;
+    }
+    pw_db_t *db = ctl_db_connect(ctl);
+    if (!db)
+        return CTL_FAIL;
+    PGresult *res = pw_db_query(db, LIST_SQL, 0, NULL);
+    int rc = res ? CTL_OK : CTL_FAIL;
+    if (!res)
+        fprintf(stderr, "program list: %s\n", pw_db_error(db));
+    else
+        printf("%-16s %-7s %7s %9s  %s\n", "program", "intake", "version", "eligible", "name");
+    for (int i = 0; res && i < PQntuples(res); i++)
+        printf("%-16s %-7s %7s %9s  %s\n", pw_db_get(res, i, "program"),
+               pw_db_get(res, i, "intake"), pw_db_get(res, i, "version"),
+               pw_db_get(res, i, "eligible"), pw_db_get(res, i, "name"));
+    PQclear(res);
+    pw_db_destroy(&db);
+    return rc;
+}
+
+/* open|pause|close PROGRAM */
+static int set_intake(ctl_t *ctl, int argc, char **argv, const char *intake)
+{
+    if (ctl_wants_help(argc, argv) || argc != 2) {
+        printf("usage: pathwaysctl program %s PROGRAM\n\n"
+               "open: invite the newly eligible; pause: invite no one for now; close:\n"
+               "take no one new for good (current cohorts finish). Determinations go on\n"
+               "in every case.\n",
+               argv[0]);
+        return argc == 2 ? CTL_OK : CTL_USAGE;
+    }
+    char id[40];
+    Pathways__V1__ProgramIntake in = PATHWAYS__V1__PROGRAM_INTAKE__INIT;
+    in.program = argv[1];
+    in.intake = (char *)intake;
+    in.actor = getenv("USER") ? getenv("USER") : "pathwaysctl";
+    Pathways__V1__AdminRequest req = PATHWAYS__V1__ADMIN_REQUEST__INIT;
+    req.request_case = PATHWAYS__V1__ADMIN_REQUEST__REQUEST_PROGRAM_INTAKE;
+    req.program_intake = &in;
+    Pathways__V1__AdminReply *reply =
+        ctl_admin_call(ctl, PW_SVC_ELIGIBILITY, &req, id, "pathwaysctl program");
+    if (!reply)
+        return CTL_FAIL;
+    printf("program %s: intake %s\n", argv[1],
+           reply->reply_case == PATHWAYS__V1__ADMIN_REPLY__REPLY_PROGRAM_INTAKE
+               ? reply->program_intake->intake
+               : intake);
+    pw_free_admin_reply(&reply);
+    return CTL_OK;
+}
+
+static int program_open(ctl_t *ctl, int argc, char **argv)
+{
+    return set_intake(ctl, argc, argv, "open");
+}
+
+static int program_pause(ctl_t *ctl, int argc, char **argv)
+{
+    return set_intake(ctl, argc, argv, "paused");
+}
+
+static int program_close(ctl_t *ctl, int argc, char **argv)
+{
+    return set_intake(ctl, argc, argv, "closed");
+}
+
 int ctl_program(ctl_t *ctl, int argc, char **argv)
 {
     static const ctl_command_t commands[] = {
+        {"list", "list the programs: intake, active version, eligible now", program_list},
         {"load", "load a program file as a new rule version (--dry-run: count only)", program_load},
         {"show", "list a program's rule versions and print the active one", program_show},
+        {"open", "open a program's intake (invite the newly eligible)", program_open},
+        {"pause", "pause a program's intake (invite no one for now)", program_pause},
+        {"close", "close a program's intake for good (current cohorts finish)", program_close},
         {NULL, NULL, NULL},
     };
     return ctl_dispatch(ctl, "pathwaysctl program", commands, argc - 1, argv + 1);

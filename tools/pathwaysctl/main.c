@@ -22,7 +22,7 @@ static const ctl_command_t COMMANDS[] = {
     {"queues", "queue status per stream and consumer (ok/stalled/stopped)", ctl_queues},
     {"dlq", "dead letters: list, show, replay, purge", ctl_dlq},
     {"offsets", "move a consumer's offset (offsets reset, dry run first)", ctl_offsets},
-    {"program", "program definitions (program load FILE [--dry-run], program show)", ctl_program},
+    {"program", "programs (program list|load FILE [--dry-run]|show|open|pause|close)", ctl_program},
     {"eligibility", "determinations (eligibility explain EMPLOYER EMPLOYEE)", ctl_eligibility},
     {"enroll", "move one enrollment (apply, admit, withdraw, start ... place)", ctl_enroll},
     {"enrollment", "enrollment history EMPLOYER EMPLOYEE; enrollment list", ctl_enrollment},

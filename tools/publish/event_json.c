@@ -42,6 +42,9 @@ static const str_field_t FACT_STRINGS[] = {
     {"phone", offsetof(facts_t, phone)},
     {"language", offsetof(facts_t, language)},
     {"reason_code", offsetof(facts_t, reason_code)},
+    {"site", offsetof(facts_t, site)},
+    {"shift", offsetof(facts_t, shift)},
+    {"education_level", offsetof(facts_t, education_level)},
 };
 
 /* Voluntary self-identification ("self_id": {...}), words checked by the
@@ -54,6 +57,18 @@ static const str_field_t SELFID_STRINGS[] = {
     {"veteran_status", offsetof(selfid_t, veteran_status)},
     {"disability_status", offsetof(selfid_t, disability_status)},
 };
+
+/* Lists of words (credentials held, languages spoken). */
+typedef struct {
+    const char *key;
+    size_t n_offset, offset;
+} list_field_t;
+
+static const list_field_t FACT_LISTS[] = {
+    {"credentials", offsetof(facts_t, n_credentials), offsetof(facts_t, credentials)},
+    {"languages", offsetof(facts_t, n_languages), offsetof(facts_t, languages)},
+};
+#define MAX_LIST_ITEMS 32
 
 /* Contract words of an enum, indexed by value; NULL marks a gap. */
 typedef struct {
@@ -180,12 +195,120 @@ static int take_hours(facts_t *facts, const json_t *v, char *err, size_t errlen)
     return 0;
 }
 
+static void free_list(void *msg, const list_field_t *f)
+{
+    size_t *n = (size_t *)((char *)msg + f->n_offset);
+    char ***items = (char ***)((char *)msg + f->offset);
+    for (size_t i = 0; *items && i < *n; i++)
+        free((*items)[i]);
+    free(*items);
+    *items = NULL;
+    *n = 0;
+}
+
+/* "credentials": ["cna", "bls"] */
+static int take_list(facts_t *facts, const list_field_t *f, const json_t *v, char *err,
+                     size_t errlen)
+{
+    size_t count = json_is_array(v) ? json_array_size(v) : 0;
+    if (!json_is_array(v) || count > MAX_LIST_ITEMS) {
+        fail(err, errlen, "data.%s: expected a list of at most %d strings", f->key, MAX_LIST_ITEMS);
+        return -1;
+    }
+    free_list(facts, f);
+    char **items = calloc(count ? count : 1, sizeof *items);
+    size_t *n = (size_t *)((char *)facts + f->n_offset);
+    if (!items) {
+        fail(err, errlen, "data.%s: out of memory", f->key);
+        return -1;
+    }
+    *(char ***)((char *)facts + f->offset) = items;
+    for (size_t i = 0; i < count; i++) {
+        const json_t *item = json_array_get(v, i);
+        if (!json_is_string(item)) {
+            fail(err, errlen, "data.%s[%zu]: expected a string, got %s", f->key, i,
+                 json_kind(item));
+            return -1;
+        }
+        if (!(items[i] = strdup(json_string_value(item)))) {
+            fail(err, errlen, "data.%s: out of memory", f->key);
+            return -1;
+        }
+        *n = i + 1;
+    }
+    return 0;
+}
+
+static void free_attributes(facts_t *facts)
+{
+    for (size_t i = 0; facts->attributes && i < facts->n_attributes; i++) {
+        Pathways__V1__Attribute *a = facts->attributes[i];
+        if (!a)
+            continue;
+        free(a->name);
+        if (a->value_case == PATHWAYS__V1__ATTRIBUTE__VALUE_TEXT)
+            free(a->text);
+        free(a);
+    }
+    free(facts->attributes);
+    facts->attributes = NULL;
+    facts->n_attributes = 0;
+}
+
+/* "attributes": {"union_member": true, "patient_care_years": 3, "preferred_unit": "icu"}:
+ * typed by the JSON value (the service checks them against its schema). */
+static int take_attributes(facts_t *facts, const json_t *v, char *err, size_t errlen)
+{
+    const char *key;
+    const json_t *value;
+    if (!json_is_object(v) || json_object_size(v) > MAX_LIST_ITEMS) {
+        fail(err, errlen, "data.attributes: expected an object of at most %d entries",
+             MAX_LIST_ITEMS);
+        return -1;
+    }
+    free_attributes(facts);
+    facts->attributes = calloc(json_object_size(v) + 1, sizeof *facts->attributes);
+    if (!facts->attributes)
+        return fail(err, errlen, "data.attributes: out of memory"), -1;
+    json_object_foreach((json_t *)v, key, value)
+    {
+        Pathways__V1__Attribute *a = calloc(1, sizeof *a);
+        if (!a)
+            return fail(err, errlen, "data.attributes: out of memory"), -1;
+        pathways__v1__attribute__init(a);
+        facts->attributes[facts->n_attributes++] = a;
+        if (!(a->name = strdup(key)))
+            return fail(err, errlen, "data.attributes: out of memory"), -1;
+        if (json_is_boolean(value)) {
+            a->value_case = PATHWAYS__V1__ATTRIBUTE__VALUE_FLAG;
+            a->flag = json_is_true(value);
+        } else if (json_is_number(value)) {
+            a->value_case = PATHWAYS__V1__ATTRIBUTE__VALUE_NUMBER;
+            a->number = json_number_value(value);
+        } else if (json_is_string(value)) {
+            a->value_case = PATHWAYS__V1__ATTRIBUTE__VALUE_TEXT;
+            if (!(a->text = strdup(json_string_value(value))))
+                return fail(err, errlen, "data.attributes: out of memory"), -1;
+        } else {
+            fail(err, errlen, "data.attributes.%.40s: expected true/false, a number or a string",
+                 key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int take_fact(facts_t *facts, const char *key, const json_t *v, char *err, size_t errlen)
 {
     const str_field_t *sf = find_str(FACT_STRINGS, COUNT(FACT_STRINGS), key);
     int value = 0, rc;
     if (sf)
         return take_string(facts, sf, v, "data.", err, errlen);
+    for (size_t i = 0; i < COUNT(FACT_LISTS); i++)
+        if (strcmp(key, FACT_LISTS[i].key) == 0)
+            return take_list(facts, &FACT_LISTS[i], v, err, errlen);
+    if (strcmp(key, "attributes") == 0)
+        return take_attributes(facts, v, err, errlen);
     if (strcmp(key, "scheduled_hours") == 0)
         return take_hours(facts, v, err, errlen);
     if (strcmp(key, STATUS_FIELD.key) == 0) {
@@ -419,6 +542,9 @@ void event_json_free(event_t **p)
     event_t *ev = *p;
     if (ev->data) {
         free_strings(ev->data, FACT_STRINGS, COUNT(FACT_STRINGS));
+        for (size_t i = 0; i < COUNT(FACT_LISTS); i++)
+            free_list(ev->data, &FACT_LISTS[i]);
+        free_attributes(ev->data);
         free(ev->data->scheduled_hours);
         free(ev->data);
     }
