@@ -89,8 +89,9 @@ static const char *SQL_FLAG =
     " WHERE id = $1 AND review_flag <> $2::boolean RETURNING id";
 
 static const char *SQL_AT_RISK =
-    "UPDATE enrollment.enrollment SET at_risk = true, at_risk_reason = $2, updated_at = now()"
-    " WHERE id = $1 AND NOT at_risk RETURNING id";
+    "UPDATE enrollment.enrollment SET at_risk = $3::boolean,"
+    " at_risk_reason = CASE WHEN $3::boolean THEN $2 ELSE '' END, updated_at = now()"
+    " WHERE id = $1 AND at_risk <> $3::boolean RETURNING id";
 
 static const char *SQL_AUDIT =
     "INSERT INTO enrollment.transition (enrollment_id, from_state, to_state, reason_code,"
@@ -379,13 +380,13 @@ enr_result_t enr_lifecycle_flag(pw_db_t *db, const enr_emitter_t *emit, int64_t 
 }
 
 enr_result_t enr_lifecycle_at_risk(pw_db_t *db, const enr_emitter_t *emit, int64_t id,
-                                   enr_state_t state, const enr_change_t *c, char *err,
+                                   enr_state_t state, int flag, const enr_change_t *c, char *err,
                                    size_t errlen)
 {
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%" PRId64, id);
-    const char *p[2] = {idtext, nz(c->reason)};
-    PGresult *res = pw_db_prepared(db, "enr_at_risk", SQL_AT_RISK, 2, p);
+    const char *p[3] = {idtext, nz(c->reason), flag ? "true" : "false"};
+    PGresult *res = pw_db_prepared(db, "enr_at_risk", SQL_AT_RISK, 3, p);
     if (!res) {
         set_err(err, errlen, "flag enrollment at risk", db);
         return ENR_ERR_DB;
@@ -393,11 +394,13 @@ enr_result_t enr_lifecycle_at_risk(pw_db_t *db, const enr_emitter_t *emit, int64
     int changed = PQntuples(res);
     PQclear(res);
     if (changed != 1) {
-        snprintf(err, errlen, "enrollment %" PRId64 " is already flagged at risk", id);
+        snprintf(err, errlen, "enrollment %" PRId64 " is %s flagged at risk", id,
+                 flag ? "already" : "not");
         return ENR_ERR_STALE;
     }
-    enr_result_t r = audit(db, id, state, state, "at_risk_flagged", c, err, errlen);
-    if (r != ENR_OK)
+    enr_result_t r =
+        audit(db, id, state, state, flag ? "at_risk_flagged" : "at_risk_cleared", c, err, errlen);
+    if (r != ENR_OK || !flag)
         return r;
     return announce(emit, ENR_EVENT_AT_RISK, state, ENR_STATE_NONE, c, err, errlen);
 }

@@ -105,13 +105,16 @@ enr_result_t enr_lifecycle_flag(pw_db_t *db, const enr_emitter_t *emit, int64_t 
                                 enr_state_t state, int flag, const enr_change_t *c, char *err,
                                 size_t errlen) __attribute__((warn_unused_result));
 
-/* Raises the at-risk flag of enrollment id, currently in state, with
- * c->reason_code (the rule) and c->reason; audits it (kind
- * at_risk_flagged) and announces it (ENR_EVENT_AT_RISK). Returns ENR_OK,
- * ENR_ERR_STALE when it was already raised (nothing written), or
- * ENR_ERR_DB. */
+/* Raises (flag 1) the at-risk flag of enrollment id, currently in state,
+ * with c->reason_code (the rule) and c->reason, audits it (kind
+ * at_risk_flagged) and announces it (ENR_EVENT_AT_RISK, which the
+ * notification service turns into at-risk notices); or clears it (flag 0,
+ * staff), audited as at_risk_cleared and not announced (no consumer acts on
+ * a cleared flag; reporting counts people ever flagged from the progress
+ * stream). Returns ENR_OK, ENR_ERR_STALE when the flag already was so
+ * (nothing written), or ENR_ERR_DB. */
 enr_result_t enr_lifecycle_at_risk(pw_db_t *db, const enr_emitter_t *emit, int64_t id,
-                                   enr_state_t state, const enr_change_t *c, char *err,
+                                   enr_state_t state, int flag, const enr_change_t *c, char *err,
                                    size_t errlen) __attribute__((warn_unused_result));
 
 #endif

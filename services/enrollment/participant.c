@@ -19,7 +19,7 @@ typedef Pathways__V1__EnrollmentCommand cmd_t;
  * an import records). */
 static const char *SQL_ROW =
     "SELECT e.id, e.state, COALESCE(e.cohort_id, '') AS cohort_id,"
-    " COALESCE(e.paused_from, '') AS paused_from, e.review_flag,"
+    " COALESCE(e.paused_from, '') AS paused_from, e.review_flag, e.at_risk,"
     " COALESCE((SELECT max(t.effective_date) FROM enrollment.transition t"
     "  WHERE t.enrollment_id = e.id AND t.kind = 'transition' AND t.to_state <> 'invited'),"
     "  '') AS last_date"
@@ -37,6 +37,7 @@ typedef struct {
     char cohort_id[ENR_COHORT_ID_MAX + 1];
     char paused_from[16];
     int flagged;
+    int at_risk;
     char last_date[PW_DATE_LEN]; /* latest milestone's effective date, or "" */
 } subject_t;
 
@@ -63,6 +64,7 @@ static int load_subject(enr_cmd_t *x, const Pathways__V1__EnrollmentRef *ref, su
         snprintf(s->cohort_id, sizeof s->cohort_id, "%s", pw_db_get(res, 0, "cohort_id"));
         snprintf(s->paused_from, sizeof s->paused_from, "%s", pw_db_get(res, 0, "paused_from"));
         s->flagged = strcmp(pw_db_get(res, 0, "review_flag"), "t") == 0;
+        s->at_risk = strcmp(pw_db_get(res, 0, "at_risk"), "t") == 0;
         snprintf(s->last_date, sizeof s->last_date, "%s", pw_db_get(res, 0, "last_date"));
         if (enr_state_parse(pw_db_get(res, 0, "state"), &s->state) != 0)
             rc = enr_cmd_fail(x, ENR_E_UNAVAILABLE, "stored state '%s' is unknown",
@@ -389,13 +391,15 @@ int enr_cmd_review_clear(enr_cmd_t *x, const cmd_t *cmd)
     if (load_subject(x, r->ref, &s) || enr_cmd_text(x, "reason", r->reason, 0) ||
         need_enrollment(x, &s))
         return -1;
-    if (!s.flagged)
-        return enr_cmd_fail(x, ENR_E_NOT_FLAGGED, "%s/%s in %s is not flagged for review",
-                            s.employer, s.employee, s.program);
+    if (!(r->at_risk ? s.at_risk : s.flagged))
+        return enr_cmd_fail(x, ENR_E_NOT_FLAGGED, "%s/%s in %s is not flagged %s", s.employer,
+                            s.employee, s.program, r->at_risk ? "at risk" : "for review");
     enr_change_t c = change_for(x, &s, s.state, x->today);
-    c.reason_code = "review_cleared";
+    c.reason_code = r->at_risk ? "at_risk_cleared" : "review_cleared";
     c.reason = r->reason;
     char err[256] = "";
-    return enr_cmd_fail_result(
-        x, enr_lifecycle_flag(x->db, &x->emit, s.id, s.state, 0, &c, err, sizeof err), err);
+    enr_result_t rc =
+        r->at_risk ? enr_lifecycle_at_risk(x->db, &x->emit, s.id, s.state, 0, &c, err, sizeof err)
+                   : enr_lifecycle_flag(x->db, &x->emit, s.id, s.state, 0, &c, err, sizeof err);
+    return enr_cmd_fail_result(x, rc, err);
 }

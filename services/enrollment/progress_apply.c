@@ -354,7 +354,8 @@ static int at_risk(const enr_progress_ctx_t *ctx, const enr_progress_event_t *ev
     enr_change_t c = change_for(ctx, ev, t, cause);
     c.reason_code = code;
     c.reason = reason;
-    enr_result_t rc = enr_lifecycle_at_risk(ctx->db, ctx->emit, t->id, t->state, &c, err, errlen);
+    enr_result_t rc =
+        enr_lifecycle_at_risk(ctx->db, ctx->emit, t->id, t->state, 1, &c, err, errlen);
     if (rc == ENR_OK)
         *fired = code;
     return rc == ENR_OK || rc == ENR_ERR_STALE ? 0 : -1;

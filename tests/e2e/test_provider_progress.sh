@@ -178,6 +178,27 @@ e2e_assert_eq "coordinator mail delivered by SMTP" 2 \
 e2e_assert_eq "HR mail names the reason" 1 \
     "$(grep '"rcpt_tos": \["hr@acme.example"\]' "$E2E_WORK/mail.jsonl" | grep -c '3 absences from 2026-11-10 to 2026-11-24')"
 
+# Staff clear a flag after speaking with the participant: audited with the
+# reason and who cleared it, no notice; clearing twice is refused; the rule
+# raises the flag again on the provider's next event that meets it.
+e2e_ctl enroll clear-at-risk acme a3 --reason "tutoring arranged" --actor coordinator@collab \
+    >/dev/null || e2e_fail "clear-at-risk a3"
+e2e_assert_eq "a3 cleared, audited" "false|at_risk_cleared|tutoring arranged|1" \
+    "$(e2e_psql "SELECT e.at_risk || '|' || t.reason_code || '|' || t.reason || '|' || (t.actor LIKE 'coordinator@collab%')::int FROM enrollment.enrollment e JOIN enrollment.transition t ON t.enrollment_id = e.id AND t.kind = 'at_risk_cleared' WHERE employee = 'a3'")"
+if err=$(e2e_ctl enroll clear-at-risk acme a3 2>&1); then
+    e2e_fail "a second clear-at-risk was accepted: $err"
+fi
+e2e_assert_eq "second clear refused" 1 "$(grep -c 'not_flagged' <<<"$err")"
+if err=$(e2e_ctl enroll clear-review acme a3 2>&1); then
+    e2e_fail "clear-review cleared a review flag that was never raised: $err"
+fi
+printf 'event_id,cohort_id,employer,employee,date,kind,exam_id,result\nr-9,ccma-college,acme,a3,2026-11-26,exam,x2,failed\n' \
+    >"$E2E_WORK/risk3.csv"
+out=$(progress college "$E2E_WORK/risk3.csv") || e2e_fail "progress risk3: $out"
+e2e_assert_eq "a3 flagged again after the clear" "true|2" \
+    "$(e2e_psql "SELECT e.at_risk || '|' || (SELECT count(*) FROM enrollment.transition t WHERE t.enrollment_id = e.id AND t.kind = 'at_risk_flagged') FROM enrollment.enrollment e WHERE employee = 'a3'")"
+e2e_wait_until 30 "the second a3 notices sent" bash -c "[ \"\$('$E2E_PSQL' -X -tA -d '$PATHWAYS_DATABASE_URL' -c \"SELECT count(*) FROM notification.outbox WHERE trigger = 'at_risk' AND state = 'sent'\")\" = 6 ]"
+
 # 5. The provider's roster: name, preferred channel, start date (and state),
 # nothing else about the employee; another provider's key is refused.
 as_provider() { # PROVIDER ARGS...: pathwaysctl with the provider's key

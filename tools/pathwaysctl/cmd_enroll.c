@@ -110,15 +110,28 @@ static void fill_progress(cmd_t *cmd, const ctl_enr_opts_t *o, Pathways__V1__Enr
     cmd->progress = p;
 }
 
-static void fill_clear(cmd_t *cmd, const ctl_enr_opts_t *o, Pathways__V1__EnrollmentRef *ref,
-                       void *storage)
+static void fill_clear_flag(cmd_t *cmd, const ctl_enr_opts_t *o, Pathways__V1__EnrollmentRef *ref,
+                            void *storage, int at_risk)
 {
     Pathways__V1__ReviewClearCommand *c = storage;
     pathways__v1__review_clear_command__init(c);
     c->ref = ref_of(ref, o);
     c->reason = (char *)(o->reason ? o->reason : "");
+    c->at_risk = at_risk;
     cmd->command_case = PATHWAYS__V1__ENROLLMENT_COMMAND__COMMAND_REVIEW_CLEAR;
     cmd->review_clear = c;
+}
+
+static void fill_clear(cmd_t *cmd, const ctl_enr_opts_t *o, Pathways__V1__EnrollmentRef *ref,
+                       void *storage)
+{
+    fill_clear_flag(cmd, o, ref, storage, 0);
+}
+
+static void fill_clear_at_risk(cmd_t *cmd, const ctl_enr_opts_t *o,
+                               Pathways__V1__EnrollmentRef *ref, void *storage)
+{
+    fill_clear_flag(cmd, o, ref, storage, 1);
 }
 
 #define ST(x) PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_##x
@@ -147,6 +160,10 @@ static const verb_t VERBS[] = {
      fill_progress, ST(PLACED)},
     {"clear-review", COMMON ",reason", "clear-review EMPLOYER EMPLOYEE [--reason TEXT]", fill_clear,
      0},
+    {"clear-at-risk", COMMON ",reason",
+     "clear-at-risk EMPLOYER EMPLOYEE [--reason TEXT]: clears the at-risk flag a provider's\n"
+     "  progress raised (the program's rule may raise it again on a later event)",
+     fill_clear_at_risk, 0},
 };
 #define N_VERBS (sizeof VERBS / sizeof VERBS[0])
 
