@@ -407,12 +407,26 @@ void sy_workforce_replay(const sy_workforce_t *w, size_t i, sy_oracle_t *s)
     }
 }
 
+/* Whether participation p holds the employee in MAPP today: enrolled and
+ * neither withdrawn nor exited (MAPP's not_in_program criterion: enrolled,
+ * in training, completed, certified or placed). */
+static int in_program(const sy_participation_t *p, int32_t today)
+{
+    return p->participant && p->enrolled && p->enrolled <= today && !p->withdrawn && !p->exited;
+}
+
 void sy_workforce_tally(const sy_workforce_t *w, sy_tally_t *tallies)
 {
     memset(tallies, 0, w->params.employers * sizeof *tallies);
     for (size_t i = 0; i < w->params.employees; i++) {
         sy_oracle_t s;
         sy_workforce_replay(w, i, &s);
+        /* The service determines a participant again when their enrollment
+         * changes, so someone in the program is no longer eligible (a failed
+         * criterion outweighs an unknown one). */
+        if (w->part && in_program(&w->part[i], w->params.today) &&
+            (s.outcome == SY_OUTCOME_ELIGIBLE || s.outcome == SY_OUTCOME_NEEDS_REVIEW))
+            s.outcome = SY_OUTCOME_NOT_ELIGIBLE;
         sy_tally_add(&tallies[w->employee[i].employer], &s);
     }
 }
