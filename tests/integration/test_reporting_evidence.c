@@ -614,6 +614,8 @@ static int setup_programs(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
+    if (!f)
+        return 0; /* its setup failed */
     pw_db_destroy(&f->db);
     cost_config_destroy(&f->costs);
     return 0;
