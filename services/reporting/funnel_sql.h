@@ -1,8 +1,8 @@
 /* The statements behind funnel.c and its disclosure plan: one row per
  * (employee, program) with what the funnel counts of them on the report
- * date ($1). The people are those first eligible by then for the program
- * (reporting.eligibility: one row per program) and every enrollment that reached a stage by
- * then; either may be missing. Stages are cumulative where a history may
+ * date ($1). The people are those first eligible for the program by then
+ * (reporting.eligibility: one row per program) and every enrollment that
+ * reached a stage by then; either may be missing. Stages are cumulative where a history may
  * skip one (an imported enrollment can start at "applied"); completed,
  * certified and placed are the milestones' own dates, as in outcomes.c.
  * Exits by termination are dated by the termination (DISCLOSURE_EXIT_ON_SQL).

@@ -5,14 +5,16 @@
  * filtered program/employer/cohort. Comparison: employees who were ever
  * eligible for the program (origin: first eligibility for it, from
  * reporting.eligibility: another program's determinations never count) and
- * had not enrolled in that program by then; a later enrollment ends their observation (censored at
- * the enrollment date: they stop being non-participants). Matching: a comparison member counts only
- * in strata (program, employer, job family at eligibility, tenure band at the origin) where the
- * slice has participants (exact stratum matching, unweighted). Separation: the first termination on
- * or after the origin (terminations are aggregated per person once and
- * hash-joined: cheaper than one index probe per subject); everyone else is censored at the report
- * date. Result: one row per (slice, group, day) with events and censored counts, ordered by slice
- * (bytewise), group ("c" comparison, "p" participants) and day. */
+ * had not enrolled in that program by then; a later enrollment ends their
+ * observation (censored at the enrollment date: they stop being
+ * non-participants). Matching: a comparison member counts only in strata
+ * (program, employer, job family at eligibility, tenure band at the origin)
+ * where the slice has participants (exact stratum matching, unweighted).
+ * Separation: the first termination on or after the origin (terminations
+ * are aggregated per person once and hash-joined: cheaper than one index
+ * probe per subject); everyone else is censored at the report date. Result:
+ * one row per (slice, group, day) with events and censored counts, ordered
+ * by slice (bytewise), group ("c" comparison, "p" participants) and day. */
 #ifndef PATHWAYS_REPORTING_RETENTION_SQL_H
 #define PATHWAYS_REPORTING_RETENTION_SQL_H
 

@@ -54,8 +54,7 @@ static const char *const EF_COLS[EF_NCOLS] = {
     "termination_reason", "facts_effective_on"};
 
 /* Current facts follow the newest effective date: an event dated before the
- * row's facts changes nothing (its status still enters the history). A row
- * made by a determination has no effective date yet and takes anything.
+ * row's facts changes nothing (its status still enters the history).
  * Fields an event leaves out keep their stored value; the termination
  * fields follow every event that states a status. A missing row behaves as
  * a row of NULLs, so the first event's row is the row. */

@@ -38,6 +38,11 @@ SELECT employer, employee, COALESCE(outcome_program, ''), outcome, outcome_as_of
 FROM reporting.employee
 WHERE outcome IS NOT NULL;
 
+-- Rows only a determination made (never seen on the employee stream) hold
+-- nothing else: a fresh projection would not have them (the facts fold
+-- treats a missing row as a row of NULLs).
+DELETE FROM reporting.employee WHERE NOT seen_employee;
+
 -- The old single-outcome columns are no longer written or read: they are
 -- dropped so that nothing can read a stale, program-less outcome (the
 -- backfill above keeps their data). Their index goes with them.
