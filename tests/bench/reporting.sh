@@ -64,7 +64,8 @@ SELECT 'emp-' || lpad(((g / 100) % 20)::text, 3, '0'), 'v' || g || '-' || k, 'e'
             THEN 'terminated' ELSE 'active' END,
        'org.pathways.employee.job_changed.v1', NULL, g
 FROM generate_series(1, :n) g, generate_series(1, 10) k;
-ANALYZE reporting.employee; ANALYZE reporting.employee_status; ANALYZE reporting.enrollment;
+ANALYZE reporting.employee; ANALYZE reporting.eligibility; ANALYZE reporting.employee_status;
+ANALYZE reporting.enrollment;
 SQL
 }
 
