@@ -18,16 +18,9 @@
 
 #include "retention_sql.h"
 
-static const char SQL_DISCLOSURE_RETENTION[] =
-    "WITH part AS ("
-    " SELECT en.employer, en.employee, en.program, COALESCE(en.cohort_id, '(none)') AS cohort_id,"
-    "  en.enrolled_on AS origin,"
-    "  COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"
-    "  e.hire_date, NULL::date AS crossover"
-    " FROM reporting.enrollment en JOIN reporting.employee e"
-    "  ON e.employer = en.employer AND e.employee = en.employee"
-    " WHERE en.enrolled_on IS NOT NULL AND en.enrolled_on <= $1::date)," RETENTION_COMP_SQL
-    "  AND (en.enrolled_on IS NULL OR en.enrolled_on > e.first_eligible_on)),"
+static const char SQL_DISCLOSURE_RETENTION[] = RETENTION_PART_HEAD_SQL
+    "COALESCE(en.cohort_id, '(none)')" RETENTION_PART_TAIL_SQL ")," RETENTION_COMP_SQL
+    "  AND (en.enrolled_on IS NULL OR en.enrolled_on > el.first_eligible_on)),"
     " subj AS ("
     " SELECT s.*, " RETENTION_BANDS_SQL " AS band, to_char(s.origin, 'YYYY') AS period"
     " FROM (SELECT 'p'::text AS grp, * FROM part UNION ALL SELECT 'c'::text, * FROM comp) s),"
@@ -68,7 +61,7 @@ static const char SQL_DISCLOSURE_RETENTION[] =
 
 static const char SQL_DISCLOSURE_OUTCOMES[] =
     "SELECT 'o'::text AS grp, en.program, en.employer, COALESCE(en.cohort_id, '(none)') AS cohort,"
-    " COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"
+    " " ELIGIBILITY_JOB_FAMILY_SQL " AS job_family,"
     " to_char(en.enrolled_on, 'YYYY') AS period, 0 AS day, 0 AS event,"
     " concat_ws('/', COALESCE(en.completed_on <= $1::date, false),"
     "  COALESCE(en.certified_on <= $1::date, false),"
@@ -81,17 +74,19 @@ static const char SQL_DISCLOSURE_OUTCOMES[] =
     "   AND p.employee = en.employee AND p.program = en.program AND p.at_risk <> ''"
     "   AND p.event_date <= $1::date)) AS status,"
     " count(*) AS n, " DISCLOSURE_PROVIDER_SQL " AS provider"
-    " FROM reporting.enrollment en LEFT JOIN reporting.employee e"
-    "  ON e.employer = en.employer AND e.employee = en.employee"
+    " FROM reporting.enrollment en" ELIGIBILITY_OF_EN_SQL
     " WHERE en.enrolled_on IS NOT NULL AND en.enrolled_on <= $1::date"
     " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 11";
 
+/* An employee counts once: by their outcome over every program
+ * (eligibility_sql.h). */
 static const char SQL_DISCLOSURE_SUMMARY[] =
     "SELECT 's'::text AS grp, '' AS program, employer, '' AS cohort, '' AS job_family,"
     " '' AS period, 0 AS day, 0 AS event,"
     " COALESCE(outcome, 'none') || '/' || (status IS NOT DISTINCT FROM 'terminated') AS status,"
     " count(*) AS n, '-'::text AS provider"
-    " FROM reporting.employee WHERE seen_employee AND $1::date IS NOT NULL"
+    " FROM (SELECT e.employer, e.status, " ELIGIBILITY_ANY_OUTCOME_SQL " AS outcome"
+    "  FROM reporting.employee e WHERE seen_employee AND $1::date IS NOT NULL) s"
     " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
 
 #endif

@@ -1,8 +1,8 @@
 /* The statements behind funnel.c and its disclosure plan: one row per
  * (employee, program) with what the funnel counts of them on the report
- * date ($1). The people are those first eligible by then (for the program
- * of their determination) and every enrollment that reached a stage by
- * then; either may be missing. Stages are cumulative where a history may
+ * date ($1). The people are those first eligible for the program by then
+ * (reporting.eligibility: one row per program) and every enrollment that
+ * reached a stage by then; either may be missing. Stages are cumulative where a history may
  * skip one (an imported enrollment can start at "applied"); completed,
  * certified and placed are the milestones' own dates, as in outcomes.c.
  * Exits by termination are dated by the termination (DISCLOSURE_EXIT_ON_SQL).
@@ -15,9 +15,8 @@
 #include "selfid_sql.h"
 
 #define FUNNEL_PEOPLE_SQL                                                                          \
-    "WITH el AS (SELECT employer, employee, outcome_program AS program"                            \
-    "  FROM reporting.employee"                                                                    \
-    "  WHERE first_eligible_on <= $1::date AND outcome_program IS NOT NULL),"                      \
+    "WITH el AS (SELECT employer, employee, program FROM reporting.eligibility"                    \
+    "  WHERE first_eligible_on <= $1::date AND program <> ''),"                                    \
     " en AS (SELECT en.*, " DISCLOSURE_EXIT_ON_SQL " AS exit_on"                                   \
     "  FROM reporting.enrollment en LEFT JOIN reporting.employee e"                                \
     "   ON e.employer = en.employer AND e.employee = en.employee),"                                \
@@ -40,15 +39,13 @@
     "  FROM el FULL JOIN en ON en.employer = el.employer AND en.employee = el.employee"            \
     "   AND en.program = el.program),"                                                             \
     " fp AS (SELECT st.employer, st.employee, st.program, st.cohort,"                              \
-    "  COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"              \
+    "  " ELIGIBILITY_JOB_FAMILY_SQL " AS job_family,"                                              \
     "  st.eligible, st.invited, st.applied, st.enrolled, st.in_training, st.completed,"            \
     "  st.certified, st.placed, st.left_as,"                                                       \
     "  st.invited AND NOT st.applied AND left_as IS NULL AS open_invitation,"                      \
     "  st.waitlisted AND left_as IS NULL AS waitlisted,"                                           \
     "  st.enrolled AND left_as IS NULL AS seat"                                                    \
-    "  FROM st LEFT JOIN reporting.employee e"                                                     \
-    "   ON e.employer = st.employer AND e.employee = st.employee"                                  \
-    "  WHERE st.eligible OR st.invited OR st.waitlisted)"
+    "  FROM st" ELIGIBILITY_OF_ST_SQL "  WHERE st.eligible OR st.invited OR st.waitlisted)"
 
 /* The funnel per slice ($6: program, employer, cohort, job_family or all)
  * with a total row, filtered by program, employer, cohort, job family

@@ -20,12 +20,10 @@
     " CASE $8::text WHEN 'program' THEN en.program"                                                \
     "  WHEN 'employer' THEN en.employer"                                                           \
     "  WHEN 'provider' THEN " DISCLOSURE_PROVIDER_SQL                                              \
-    "  WHEN 'job_family' THEN COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown')"      \
+    "  WHEN 'job_family' THEN " ELIGIBILITY_JOB_FAMILY_SQL                                         \
     "  WHEN 'period' THEN to_char(en.enrolled_on, 'YYYY') WHEN 'all' THEN 'all'"                   \
     "  ELSE COALESCE(en.cohort_id, '(none)') END AS slice"                                         \
-    " FROM reporting.enrollment en LEFT JOIN reporting.employee e"                                 \
-    "  ON e.employer = en.employer AND e.employee = en.employee"                                   \
-    " LEFT JOIN LATERAL (SELECT"                                                                   \
+    " FROM reporting.enrollment en" ELIGIBILITY_OF_EN_SQL " LEFT JOIN LATERAL (SELECT"             \
     "  count(*) FILTER (WHERE p.kind = 'attendance' AND p.status = 'present') AS present,"         \
     "  count(*) FILTER (WHERE p.kind = 'attendance' AND p.status = 'absent') AS absent,"           \
     "  count(*) FILTER (WHERE p.kind = 'attendance' AND p.status = 'excused') AS excused,"         \
@@ -37,7 +35,7 @@
     "  AND ($3::text IS NULL OR en.employer = $3::text)"                                           \
     "  AND ($4::text IS NULL OR en.cohort_id = $4::text)"                                          \
     "  AND ($5::text IS NULL"                                                                      \
-    "   OR COALESCE(e.job_family_at_eligibility, e.job_family) = $5::text)"                        \
+    "   OR " ELIGIBILITY_FAMILY_SQL " = $5::text)"                                                 \
     "  AND ($6::date IS NULL OR en.enrolled_on >= $6::date)"                                       \
     "  AND ($7::date IS NULL OR en.enrolled_on <= $7::date))"
 

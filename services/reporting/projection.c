@@ -157,7 +157,7 @@ static const char *determination_row(const ProtobufCMessage *m, const pw_event_t
     v[ED_EMPLOYER] = d->employer;
     v[ED_EMPLOYEE] = d->employee;
     v[ED_OUTCOME] = outcome;
-    v[ED_PROGRAM] = opt(d->program);
+    v[ED_PROGRAM] = opt(d->program) ? d->program : "";
     v[ED_AS_OF] = as_of;
     v[ED_ELIGIBLE_FROM] = from;
     v[ED_FIRST_ELIGIBLE_ON] = eligible ? since : NULL;

@@ -6,17 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eligibility_sql.h"
 #include "pathways/log.h"
 
 /* $1: employer, or NULL for every employer. */
+/* An employee counts once: by their outcome over every program
+ * (eligibility_sql.h). */
 static const char SQL_SUMMARY_EMPLOYEES[] =
     "SELECT employer, count(*) AS employees,"
     " count(*) FILTER (WHERE outcome = 'eligible') AS eligible,"
     " count(*) FILTER (WHERE outcome = 'not_eligible') AS not_eligible,"
     " count(*) FILTER (WHERE outcome = 'needs_review') AS needs_review,"
     " count(*) FILTER (WHERE status = 'terminated') AS terminated"
-    " FROM reporting.employee"
-    " WHERE seen_employee AND ($1::text IS NULL OR employer = $1::text)"
+    " FROM (SELECT e.employer, e.status, " ELIGIBILITY_ANY_OUTCOME_SQL " AS outcome"
+    "  FROM reporting.employee e"
+    "  WHERE seen_employee AND ($1::text IS NULL OR employer = $1::text)) s"
     " GROUP BY employer ORDER BY employer COLLATE \"C\"";
 
 static const char SQL_SUMMARY_ENROLLMENTS[] =

@@ -3,18 +3,22 @@
  *
  * Participants: enrollments with an enrolled_on date (time origin), of the
  * filtered program/employer/cohort. Comparison: employees who were ever
- * eligible (origin: first eligibility) and had not enrolled in that program
- * by then; a later enrollment ends their observation (censored at the
- * enrollment date: they stop being non-participants). Matching: a
- * comparison member counts only in strata (program, employer, job family at
- * eligibility, tenure band at the origin) where the slice has participants
- * (exact stratum matching, unweighted). Separation: the first termination on
- * or after the origin (terminations are aggregated per person once and
- * hash-joined: cheaper than one index probe per subject); everyone else is censored at the report
- * date. Result: one row per (slice, group, day) with events and censored counts, ordered by slice
- * (bytewise), group ("c" comparison, "p" participants) and day. */
+ * eligible for the program (origin: first eligibility for it, from
+ * reporting.eligibility: another program's determinations never count) and
+ * had not enrolled in that program by then; a later enrollment ends their
+ * observation (censored at the enrollment date: they stop being
+ * non-participants). Matching: a comparison member counts only in strata
+ * (program, employer, job family at eligibility, tenure band at the origin)
+ * where the slice has participants (exact stratum matching, unweighted).
+ * Separation: the first termination on or after the origin (terminations
+ * are aggregated per person once and hash-joined: cheaper than one index
+ * probe per subject); everyone else is censored at the report date. Result:
+ * one row per (slice, group, day) with events and censored counts, ordered
+ * by slice (bytewise), group ("c" comparison, "p" participants) and day. */
 #ifndef PATHWAYS_REPORTING_RETENTION_SQL_H
 #define PATHWAYS_REPORTING_RETENTION_SQL_H
+
+#include "eligibility_sql.h"
 
 /* Tenure bands at the time origin (days since the original hire date). */
 #define RETENTION_BANDS_SQL                                                                        \
@@ -41,29 +45,37 @@
  * Shared with disclosure_sql.h. */
 #define RETENTION_COMP_SQL                                                                         \
     " comp AS ("                                                                                   \
-    " SELECT e.employer, e.employee, COALESCE(e.outcome_program, '') AS program,"                  \
-    "  NULL::text AS cohort_id, e.first_eligible_on AS origin,"                                    \
-    "  COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"              \
+    " SELECT el.employer, el.employee, el.program,"                                                \
+    "  NULL::text AS cohort_id, el.first_eligible_on AS origin,"                                   \
+    "  COALESCE(el.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"             \
     "  e.hire_date, en.enrolled_on AS crossover"                                                   \
-    " FROM reporting.employee e LEFT JOIN reporting.enrollment en"                                 \
-    "  ON en.employer = e.employer AND en.employee = e.employee"                                   \
-    "  AND en.program = COALESCE(e.outcome_program, '')"                                           \
-    " WHERE e.first_eligible_on IS NOT NULL AND e.first_eligible_on <= $1::date"
+    " FROM reporting.eligibility el LEFT JOIN reporting.employee e"                                \
+    "  ON e.employer = el.employer AND e.employee = el.employee"                                   \
+    " LEFT JOIN reporting.enrollment en"                                                           \
+    "  ON en.employer = el.employer AND en.employee = el.employee AND en.program = el.program"     \
+    " WHERE el.first_eligible_on IS NOT NULL AND el.first_eligible_on <= $1::date"
 
-static const char SQL_RETENTION_SUBJECTS[] =
-    "WITH part AS ("
-    " SELECT en.employer, en.employee, en.program, en.cohort_id, en.enrolled_on AS origin,"
-    "  COALESCE(e.job_family_at_eligibility, e.job_family, 'unknown') AS job_family,"
-    "  e.hire_date, NULL::date AS crossover"
-    " FROM reporting.enrollment en JOIN reporting.employee e"
-    "  ON e.employer = en.employer AND e.employee = en.employee"
-    " WHERE en.enrolled_on IS NOT NULL AND en.enrolled_on <= $1::date"
-    "  AND ($2::text IS NULL OR en.program = $2::text)"
+/* The participants' CTE "part": enrollments with a date of enrollment by
+ * the report date $1, with the job family at eligibility for their
+ * program. A person known to neither stream (no employee facts, no
+ * determination) is left out. HEAD, the cohort_id column's expression,
+ * then TAIL up to its WHERE, which the caller ends. Shared with
+ * disclosure_sql.h. */
+#define RETENTION_PART_HEAD_SQL "WITH part AS (SELECT en.employer, en.employee, en.program, "
+#define RETENTION_PART_TAIL_SQL                                                                    \
+    " AS cohort_id, en.enrolled_on AS origin, " ELIGIBILITY_JOB_FAMILY_SQL " AS job_family,"       \
+    "  e.hire_date, NULL::date AS crossover"                                                       \
+    " FROM reporting.enrollment en" ELIGIBILITY_OF_EN_SQL                                          \
+    " WHERE en.enrolled_on IS NOT NULL AND en.enrolled_on <= $1::date"                             \
+    "  AND (e.employee IS NOT NULL OR el.employee IS NOT NULL)"
+
+static const char SQL_RETENTION_SUBJECTS[] = RETENTION_PART_HEAD_SQL
+    "en.cohort_id" RETENTION_PART_TAIL_SQL "  AND ($2::text IS NULL OR en.program = $2::text)"
     "  AND ($3::text IS NULL OR en.employer = $3::text)"
     "  AND ($4::text IS NULL OR en.cohort_id = $4::text))," RETENTION_COMP_SQL
-    "  AND ($2::text IS NULL OR e.outcome_program = $2::text)"
-    "  AND ($3::text IS NULL OR e.employer = $3::text)"
-    "  AND (en.enrolled_on IS NULL OR en.enrolled_on > e.first_eligible_on)),"
+    "  AND ($2::text IS NULL OR el.program = $2::text)"
+    "  AND ($3::text IS NULL OR el.employer = $3::text)"
+    "  AND (en.enrolled_on IS NULL OR en.enrolled_on > el.first_eligible_on)),"
     " subj AS ("
     " SELECT s.*, " RETENTION_BANDS_SQL " AS band,"
     "  CASE $8::text WHEN 'program' THEN s.program WHEN 'employer' THEN s.employer"

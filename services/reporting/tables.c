@@ -54,8 +54,7 @@ static const char *const EF_COLS[EF_NCOLS] = {
     "termination_reason", "facts_effective_on"};
 
 /* Current facts follow the newest effective date: an event dated before the
- * row's facts changes nothing (its status still enters the history). A row
- * made by a determination has no effective date yet and takes anything.
+ * row's facts changes nothing (its status still enters the history).
  * Fields an event leaves out keep their stored value; the termination
  * fields follow every event that states a status. A missing row behaves as
  * a row of NULLs, so the first event's row is the row. */
@@ -136,12 +135,12 @@ const fold_table_t REPORTING_HISTORY = {
         " ON CONFLICT (employer, event_id) DO NOTHING",
 };
 
-/* ---- determinations: reporting.employee, the eligibility stream's columns ---- */
+/* ---- determinations: reporting.eligibility, one row per program ---- */
 
 static const char *const ED_COLS[ED_NCOLS] = {"employer",
                                               "employee",
+                                              "program",
                                               "outcome",
-                                              "outcome_program",
                                               "outcome_as_of",
                                               "eligible_from",
                                               "first_eligible_on",
@@ -149,9 +148,10 @@ static const char *const ED_COLS[ED_NCOLS] = {"employer",
                                               "job_family_at_eligibility",
                                               "eligibility_seq"};
 
-/* Outcome columns follow the newest determination (by stream seq); the
- * first-eligibility facts (NULL unless eligible) keep the earliest eligible
- * date ever seen. A missing row behaves as a row of NULLs. */
+/* Outcome columns follow the program's newest determination (by stream
+ * seq); the first-eligibility facts (NULL unless eligible) keep the
+ * earliest eligible date ever seen for the program. A determination of
+ * another program is another key: it never touches this row. */
 static void merge_determination(fold_row_t *s, const fold_row_t *e)
 {
     const char *const *ev = e->v;
@@ -169,41 +169,41 @@ static void merge_determination(fold_row_t *s, const fold_row_t *e)
 
 const fold_table_t REPORTING_DETERMINATIONS = {
     .name = "determinations",
-    .nkey = 2,
+    .nkey = 3,
     .ncols = ED_NCOLS,
     .cols = ED_COLS,
     .read_name = "reporting_determination_read",
-    .read_sql = "SELECT e.employer, e.employee, e.outcome, e.outcome_program,"
+    .read_sql = "SELECT e.employer, e.employee, e.program, e.outcome,"
                 " to_char(e.outcome_as_of, 'YYYY-MM-DD') AS outcome_as_of,"
                 " to_char(e.eligible_from, 'YYYY-MM-DD') AS eligible_from,"
                 " to_char(e.first_eligible_on, 'YYYY-MM-DD') AS first_eligible_on,"
                 " e.tenure_days_at_eligibility::text AS tenure_days_at_eligibility,"
                 " e.job_family_at_eligibility, e.eligibility_seq::text AS eligibility_seq"
                 " FROM" PROBE_KEYS(
-                    "$1::text[], $2::text[]",
-                    "employer, employee") " CROSS JOIN LATERAL (SELECT * FROM reporting.employee e"
-                                          " WHERE e.employer = k.employer AND e.employee = "
-                                          "k.employee FOR UPDATE) e"
-                                          " ORDER BY e.employer, e.employee",
+                    "$1::text[], $2::text[], $3::text[]",
+                    "employer, employee, program") " CROSS JOIN LATERAL (SELECT * FROM "
+                                                   "reporting.eligibility e WHERE e.employer = "
+                                                   "k.employer AND e.employee = k.employee"
+                                                   " AND e.program = k.program FOR UPDATE) e"
+                                                   " ORDER BY e.employer, e.employee, e.program",
     .write_name = "reporting_determination_write",
     .write_sql =
-        "INSERT INTO reporting.employee AS e (employer, employee, outcome, outcome_program,"
+        "INSERT INTO reporting.eligibility AS e (employer, employee, program, outcome,"
         " outcome_as_of, eligible_from, first_eligible_on, tenure_days_at_eligibility,"
         " job_family_at_eligibility, eligibility_seq, updated_at)"
         " SELECT u.*, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
         " $5::date[], $6::date[], $7::date[], $8::integer[], $9::text[], $10::bigint[]) AS u"
-        " ON CONFLICT (employer, employee) DO UPDATE SET (outcome, outcome_program,"
-        " outcome_as_of, eligible_from, first_eligible_on, tenure_days_at_eligibility,"
+        " ON CONFLICT (employer, employee, program) DO UPDATE SET (outcome, outcome_as_of,"
+        " eligible_from, first_eligible_on, tenure_days_at_eligibility,"
         " job_family_at_eligibility, eligibility_seq, updated_at) = (EXCLUDED.outcome,"
-        " EXCLUDED.outcome_program, EXCLUDED.outcome_as_of, EXCLUDED.eligible_from,"
-        " EXCLUDED.first_eligible_on, EXCLUDED.tenure_days_at_eligibility,"
-        " EXCLUDED.job_family_at_eligibility, EXCLUDED.eligibility_seq, now())"
-        " WHERE (e.outcome, e.outcome_program, e.outcome_as_of, e.eligible_from,"
-        " e.first_eligible_on, e.tenure_days_at_eligibility, e.job_family_at_eligibility,"
-        " e.eligibility_seq) IS DISTINCT FROM (EXCLUDED.outcome, EXCLUDED.outcome_program,"
         " EXCLUDED.outcome_as_of, EXCLUDED.eligible_from, EXCLUDED.first_eligible_on,"
         " EXCLUDED.tenure_days_at_eligibility, EXCLUDED.job_family_at_eligibility,"
-        " EXCLUDED.eligibility_seq)",
+        " EXCLUDED.eligibility_seq, now())"
+        " WHERE (e.outcome, e.outcome_as_of, e.eligible_from, e.first_eligible_on,"
+        " e.tenure_days_at_eligibility, e.job_family_at_eligibility, e.eligibility_seq)"
+        " IS DISTINCT FROM (EXCLUDED.outcome, EXCLUDED.outcome_as_of, EXCLUDED.eligible_from,"
+        " EXCLUDED.first_eligible_on, EXCLUDED.tenure_days_at_eligibility,"
+        " EXCLUDED.job_family_at_eligibility, EXCLUDED.eligibility_seq)",
     .merge = merge_determination,
 };
 

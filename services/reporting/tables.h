@@ -1,7 +1,8 @@
 /* The reporting projection tables (schema "reporting") as fold.c tables:
- * the column order of their rows and the five tables the stream handlers
- * write. Facts and determinations are two column sets of reporting.employee,
- * one per stream, so neither stream ever writes the other's columns. */
+ * the column order of their rows and the tables the stream handlers write.
+ * Facts go to reporting.employee (one row per employee), determinations to
+ * reporting.eligibility (one row per employee and program), so neither
+ * stream ever writes the other's rows. */
 #ifndef PATHWAYS_REPORTING_TABLES_H
 #define PATHWAYS_REPORTING_TABLES_H
 
@@ -39,12 +40,13 @@ enum {
     ES_NCOLS
 };
 
-/* reporting.employee, the eligibility stream's columns. */
+/* reporting.eligibility: per (employee, program), from the eligibility
+ * stream. */
 enum {
     ED_EMPLOYER,
     ED_EMPLOYEE,
+    ED_PROGRAM, /* '' when the determination names none */
     ED_OUTCOME,
-    ED_PROGRAM,
     ED_AS_OF,
     ED_ELIGIBLE_FROM,
     ED_FIRST_ELIGIBLE_ON,

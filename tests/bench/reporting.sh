@@ -35,14 +35,19 @@ done
 
 fill() { # fill N: replaces the projection rows with N employees
     "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$PATHWAYS_DATABASE_URL" -v n="$1" <<'SQL'
-TRUNCATE reporting.employee, reporting.employee_status, reporting.enrollment;
-INSERT INTO reporting.employee (employer, employee, seen_employee, job_family, status, hire_date,
-    outcome, outcome_program, first_eligible_on, job_family_at_eligibility)
+TRUNCATE reporting.employee, reporting.eligibility, reporting.employee_status,
+    reporting.enrollment;
+INSERT INTO reporting.employee (employer, employee, seen_employee, job_family, status, hire_date)
 SELECT 'emp-' || lpad(((g / 100) % 20)::text, 3, '0'), 'e' || g, true,
        (ARRAY['clerical','transport','food_service','patient_access','environmental_services'])[(g / 10) % 5 + 1],
-       'active', date '2019-01-01' + (g % 1800), 'eligible', 'mapp',
+       'active', date '2019-01-01' + (g % 1800)
+FROM generate_series(1, :n) g;
+INSERT INTO reporting.eligibility (employer, employee, program, outcome, first_eligible_on,
+    job_family_at_eligibility, eligibility_seq)
+SELECT 'emp-' || lpad(((g / 100) % 20)::text, 3, '0'), 'e' || g, 'mapp', 'eligible',
        CASE WHEN g % 2 = 0 THEN date '2019-01-01' + (g % 1800) + 90 END,
-       (ARRAY['clerical','transport','food_service','patient_access','environmental_services'])[(g / 10) % 5 + 1]
+       (ARRAY['clerical','transport','food_service','patient_access','environmental_services'])[(g / 10) % 5 + 1],
+       1
 FROM generate_series(1, :n) g;
 INSERT INTO reporting.enrollment (employer, employee, program, state, cohort_id, enrolled_on,
     completed_on, placed_on, last_seq)
@@ -59,7 +64,8 @@ SELECT 'emp-' || lpad(((g / 100) % 20)::text, 3, '0'), 'v' || g || '-' || k, 'e'
             THEN 'terminated' ELSE 'active' END,
        'org.pathways.employee.job_changed.v1', NULL, g
 FROM generate_series(1, :n) g, generate_series(1, 10) k;
-ANALYZE reporting.employee; ANALYZE reporting.employee_status; ANALYZE reporting.enrollment;
+ANALYZE reporting.employee; ANALYZE reporting.eligibility; ANALYZE reporting.employee_status;
+ANALYZE reporting.enrollment;
 SQL
 }
 

@@ -128,9 +128,13 @@ echo "ok: keyless timeout says: ${out:0:160}..."
 # give its cost row (nobody at risk), so the total has nothing to add up.
 e2e_psql "
 INSERT INTO reporting.employee (employer, employee, seen_employee, job_family, status, hire_date,
-    period_start, outcome, outcome_program, first_eligible_on, job_family_at_eligibility)
-SELECT 'emp-z', 'z-' || g, true, 'clerical', 'active', '2020-01-01', '2020-01-01', 'eligible',
-    'mapp', '2025-01-01', 'clerical' FROM generate_series(1, 8) g;
+    period_start)
+SELECT 'emp-z', 'z-' || g, true, 'clerical', 'active', '2020-01-01', '2020-01-01'
+FROM generate_series(1, 8) g;
+INSERT INTO reporting.eligibility (employer, employee, program, outcome, first_eligible_on,
+    job_family_at_eligibility, eligibility_seq)
+SELECT 'emp-z', 'z-' || g, 'mapp', 'eligible', '2025-01-01', 'clerical', 1
+FROM generate_series(1, 8) g;
 INSERT INTO reporting.enrollment (employer, employee, program, state, cohort_id, enrolled_on, last_seq)
 SELECT 'emp-z', 'z-' || g, 'mapp', 'in_training', 'cz', '2025-01-01', 1 FROM generate_series(1, 3) g;
 INSERT INTO reporting.employee_status (employer, event_id, employee, effective_on, status,

@@ -33,10 +33,12 @@ CREATE FUNCTION pg_temp.people(emp text, prefix text, n int, fam text, cohort te
 LANGUAGE sql AS \$\$
   WITH p AS (SELECT emp AS employer, prefix || '-' || g AS employee FROM generate_series(1, n) g),
   e AS (INSERT INTO reporting.employee (employer, employee, seen_employee, job_family, status,
-        hire_date, period_start, outcome, outcome_program, first_eligible_on,
-        job_family_at_eligibility)
-        SELECT employer, employee, true, fam, 'active', '2020-01-01', '2020-01-01', 'eligible',
-        'mapp', '2025-01-01', fam FROM p RETURNING employer, employee)
+        hire_date, period_start)
+        SELECT employer, employee, true, fam, 'active', '2020-01-01', '2020-01-01' FROM p
+        RETURNING employer, employee),
+  el AS (INSERT INTO reporting.eligibility (employer, employee, program, outcome,
+        first_eligible_on, job_family_at_eligibility, eligibility_seq)
+        SELECT employer, employee, 'mapp', 'eligible', '2025-01-01', fam, 1 FROM p)
   INSERT INTO reporting.enrollment (employer, employee, program, state, cohort_id, enrolled_on,
         last_seq)
   SELECT employer, employee, 'mapp', 'in_training', cohort, '2025-01-01', 1 FROM e

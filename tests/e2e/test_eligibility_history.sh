@@ -72,9 +72,9 @@ phase() {
         FROM eligibility.current_determination ORDER BY employee")
     RESULT_enr=$(e2e_psql "SELECT employee, outcome, coalesce(first_eligible::text, '')
         FROM enrollment.determination ORDER BY employee")
-    RESULT_rep=$(e2e_psql "SELECT employee, outcome, coalesce(first_eligible_on::text, ''),
+    RESULT_rep=$(e2e_psql "SELECT employee, program, outcome, coalesce(first_eligible_on::text, ''),
         coalesce(tenure_days_at_eligibility::text, ''), coalesce(job_family_at_eligibility, ''),
-        coalesce(eligible_from::text, '') FROM reporting.employee ORDER BY employee")
+        coalesce(eligible_from::text, '') FROM reporting.eligibility ORDER BY employee, program")
     RESULT_retention=$(e2e_ctl report retention --as-of "$today" 2>&1) ||
         e2e_fail "$name: retention report: $RESULT_retention"
     # The oracle's days: first day ever eligible (enrollment, reporting) and
@@ -86,7 +86,7 @@ phase() {
                      split_part(l, E'\t', 3) AS since
                 FROM unnest(string_to_array(\$o\$$RESULT_oracle\$o\$, E'\n')) AS l) o
         LEFT JOIN enrollment.determination e ON e.employee = o.employee
-        LEFT JOIN reporting.employee r ON r.employee = o.employee
+        LEFT JOIN reporting.eligibility r ON r.employee = o.employee
         LEFT JOIN eligibility.current_determination c ON c.employee = o.employee
         WHERE NOT (coalesce(e.first_eligible::text, '') = o.first
                    AND coalesce(r.first_eligible_on::text, '') = o.first

@@ -141,6 +141,21 @@ e2e_wait_until 30 "reporting has both programs" test \
     "$(e2e_psql "SELECT string_agg(program || '/' || employee || ':' || state, ' '
                  ORDER BY program, employee) FROM reporting.enrollment")" = \
     "mapp/m1:enrolled pct/m1:withdrawn pct/p1:enrolled"
+# Reporting keeps each program's eligibility apart: its newest outcome per
+# program is eligibility's, and who was ever eligible (the funnel's
+# eligible, the comparison group's candidates) is per program: p1, not
+# eligible for MAPP (part time), was eligible for PCT, determined later.
+outcomes_of() { # TABLE: program/employee:outcome of every row
+    e2e_psql "SELECT string_agg(program || '/' || employee || ':' || outcome, ' '
+              ORDER BY program, employee) FROM $1"
+}
+same_outcomes() {
+    [ "$(outcomes_of reporting.eligibility)" = "$(outcomes_of eligibility.current_determination)" ]
+}
+e2e_wait_until 30 "reporting's outcomes per program = eligibility's" same_outcomes
+e2e_assert_eq "ever eligible, per program" "mapp/m1 pct/m1 pct/p1" \
+    "$(e2e_psql "SELECT string_agg(program || '/' || employee, ' ' ORDER BY program, employee)
+                 FROM reporting.eligibility WHERE first_eligible_on IS NOT NULL")"
 
 # --- intake: paused, PCT invites no one new ---------------------------------
 e2e_ctl program pause pct | grep -qx 'program pct: intake paused' || e2e_fail "pause pct"

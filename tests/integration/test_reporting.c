@@ -190,6 +190,11 @@ static void expect(pw_db_t *db, const char *sql, const char *p1, const char *p2,
 
 #define EMPLOYEE_COL(col)                                                                          \
     "SELECT " col "::text AS v FROM reporting.employee WHERE employer = $1 AND employee = $2"
+#define ELIGIBILITY_COL(col)                                                                       \
+    "SELECT " col "::text AS v FROM reporting.eligibility"                                         \
+    " WHERE employer = $1 AND employee = $2 AND program = 'mapp'"
+#define ROWS_OF(table)                                                                             \
+    "SELECT count(*)::text AS v FROM " table " WHERE employer = $1 AND employee = $2"
 #define ENROLLMENT_COL(col)                                                                        \
     "SELECT " col "::text AS v FROM reporting.enrollment"                                          \
     " WHERE employer = $1 AND employee = $2 AND program = 'mapp'"
@@ -198,14 +203,16 @@ static void expect(pw_db_t *db, const char *sql, const char *p1, const char *p2,
  * equal digests, equal data. */
 static char *digest(pw_db_t *db)
 {
-    return scalar(db,
-                  "SELECT coalesce(md5(string_agg(x, '|' ORDER BY x)), 'empty') AS v FROM ("
-                  " SELECT (to_jsonb(t) - 'updated_at')::text AS x FROM reporting.employee t"
-                  " UNION ALL SELECT to_jsonb(t)::text FROM reporting.employee_status t"
-                  " UNION ALL SELECT (to_jsonb(t) - 'updated_at')::text FROM reporting.enrollment t"
-                  " UNION ALL SELECT (to_jsonb(t) - 'updated_at')::text"
-                  "   FROM reporting.notification t) AS r",
-                  NULL, NULL);
+    return scalar(
+        db,
+        "SELECT coalesce(md5(string_agg(x, '|' ORDER BY x)), 'empty') AS v FROM ("
+        " SELECT (to_jsonb(t) - 'updated_at')::text AS x FROM reporting.employee t"
+        " UNION ALL SELECT to_jsonb(t)::text FROM reporting.employee_status t"
+        " UNION ALL SELECT (to_jsonb(t) - 'updated_at')::text FROM reporting.eligibility t"
+        " UNION ALL SELECT (to_jsonb(t) - 'updated_at')::text FROM reporting.enrollment t"
+        " UNION ALL SELECT (to_jsonb(t) - 'updated_at')::text"
+        "   FROM reporting.notification t) AS r",
+        NULL, NULL);
 }
 
 static int32_t days(const char *date)
@@ -270,10 +277,7 @@ static void test_employee_status(void **state)
     expect(db, EMPLOYEE_COL("termination_reason"), "acme", "e2", "voluntary");
     expect(db, EMPLOYEE_COL("job_family"), "acme", "e2", "transport");
     expect(db, EMPLOYEE_COL("hire_date"), "acme", "e2", "2022-03-01");
-    expect(db,
-           "SELECT count(*)::text AS v FROM reporting.employee_status"
-           " WHERE employer = $1 AND employee = $2",
-           "acme", "e2", "2");
+    expect(db, ROWS_OF("reporting.employee_status"), "acme", "e2", "2");
 
     /* Terminated, then rehired: a new period, the termination cleared. */
     assert_int_equal(employee_event(db, 9, "a-8", "acme", "e4", EMP("terminated"), "2023-01-01", "",
@@ -319,16 +323,19 @@ static void test_determination_projection(void **state)
     assert_int_equal(determination(db, 1, "acme", "e1", review, "2024-01-01", "2023-01-10", ""),
                      PW_APPLY_OK);
 
-    expect(db, EMPLOYEE_COL("outcome"), "acme", "e1", "eligible");
-    expect(db, EMPLOYEE_COL("outcome_as_of"), "acme", "e1", "2024-04-10");
-    expect(db, EMPLOYEE_COL("first_eligible_on"), "acme", "e1", "2024-04-10");
+    expect(db, ELIGIBILITY_COL("outcome"), "acme", "e1", "eligible");
+    expect(db, ELIGIBILITY_COL("outcome_as_of"), "acme", "e1", "2024-04-10");
+    expect(db, ELIGIBILITY_COL("first_eligible_on"), "acme", "e1", "2024-04-10");
     char tenure[16];
     snprintf(tenure, sizeof tenure, "%d", (int)(days("2024-04-10") - days("2023-01-10")));
-    expect(db, EMPLOYEE_COL("tenure_days_at_eligibility"), "acme", "e1", tenure);
-    expect(db, EMPLOYEE_COL("job_family_at_eligibility"), "acme", "e1", "transport");
-    expect(db, EMPLOYEE_COL("first_eligible_on"), "acme", "e2", "<null>");
-    expect(db, EMPLOYEE_COL("outcome"), "acme", "e2", "not_eligible");
-    expect(db, EMPLOYEE_COL("seen_employee"), "acme", "ghost", "false");
+    expect(db, ELIGIBILITY_COL("tenure_days_at_eligibility"), "acme", "e1", tenure);
+    expect(db, ELIGIBILITY_COL("job_family_at_eligibility"), "acme", "e1", "transport");
+    expect(db, ELIGIBILITY_COL("first_eligible_on"), "acme", "e2", "<null>");
+    expect(db, ELIGIBILITY_COL("outcome"), "acme", "e2", "not_eligible");
+    /* Someone determined but not seen on the employee stream has no
+     * employee row (the summary counts employees seen there). */
+    expect(db, ELIGIBILITY_COL("outcome"), "acme", "ghost", "eligible");
+    expect(db, ROWS_OF("reporting.employee"), "acme", "ghost", "0");
     /* The determination did not disturb the employee facts. */
     expect(db, EMPLOYEE_COL("status"), "acme", "e2", "terminated");
 }

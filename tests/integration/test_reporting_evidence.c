@@ -39,10 +39,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pathways/codec.h"
+#include "pathways/date.h"
 #include "reporting/cost_config.h"
+#include "reporting/projection.h"
 #include "reporting/report_request.h"
 #include "testdb.h"
 
@@ -57,10 +60,13 @@ static const char SQL_PEOPLE[] =
     "WITH p AS (SELECT $1::text AS employer, $2::text || '-' || g AS employee"
     "  FROM generate_series($3::int, $3::int + $4::int - 1) g),"
     " e AS (INSERT INTO reporting.employee (employer, employee, seen_employee, job_family,"
-    "  status, hire_date, period_start, outcome, outcome_program, first_eligible_on,"
-    "  job_family_at_eligibility)"
-    "  SELECT employer, employee, true, $5, 'active', '2020-01-01', '2020-01-01', 'eligible',"
-    "  'mapp', COALESCE($6::date, '2025-01-01'), $5 FROM p RETURNING employer, employee)"
+    "  status, hire_date, period_start)"
+    "  SELECT employer, employee, true, $5, 'active', '2020-01-01', '2020-01-01' FROM p"
+    "  RETURNING employer, employee),"
+    " el AS (INSERT INTO reporting.eligibility (employer, employee, program, outcome,"
+    "  first_eligible_on, job_family_at_eligibility, eligibility_seq)"
+    "  SELECT employer, employee, 'mapp', 'eligible', COALESCE($6::date, '2025-01-01'), $5, 1"
+    "  FROM p)"
     " INSERT INTO reporting.enrollment (employer, employee, program, state, cohort_id,"
     "  enrolled_on, last_seq)"
     " SELECT employer, employee, 'mapp', 'in_training', $7, '2025-01-01', 1 FROM e"
@@ -385,21 +391,231 @@ static void test_bad_filters(void **state)
     free_msg(c);
 }
 
+/* ---- eligibility per program (issue 17) ----
+ *
+ * A second database, fed through the stream projections as the service
+ * feeds it. Employer emp-d, everyone clerical, hired 2020-01-01:
+ *   dp-1..12 eligible for mapp (2024-12-01), enrolled in mapp 2025-01-01;
+ *   dq-1..12 eligible for pct (2024-12-01), enrolled in pct 2025-01-01;
+ *   dc-1..12 eligible for mapp on 2025-01-01, then determined NOT eligible
+ *     for pct on 2025-02-01 (the later determination on the stream).
+ * dc are mapp's eligible non-participants (its comparison group and 12 more
+ * eligible in its funnel) and nothing of pct's, whatever pct decided last. */
+#define PROGRAMS_DB "pathways_it_report_programs"
+#define PROGRAMS_N  12
+
+/* One stream's events, applied as one batch (the set-based path the
+ * service takes: dc's mapp and pct determinations land in one fold). */
+#define BATCH_MAX 64
+
+typedef struct {
+    const char *stream;
+    size_t n;
+    pw_event_t ev[BATCH_MAX];
+    uint8_t *bytes[BATCH_MAX];
+    char id[BATCH_MAX][32];
+} batch_t;
+
+static void batch_add(batch_t *b, const char *type, const ProtobufCMessage *m)
+{
+    assert_true(b->n < BATCH_MAX);
+    size_t i = b->n++, len = 0;
+    b->bytes[i] = pw_msg_encode(m, 0, &len);
+    assert_non_null(b->bytes[i]);
+    snprintf(b->id[i], sizeof b->id[i], "%s-%zu", b->stream, i + 1);
+    b->ev[i] = (pw_event_t){.stream = b->stream,
+                            .seq = (int64_t)i + 1,
+                            .type = type,
+                            .key = "k",
+                            .event_id = b->id[i],
+                            .occurred_at_us = pw_now_us(),
+                            .payload = b->bytes[i],
+                            .payload_len = len};
+}
+
+static void batch_apply(pw_db_t *db, batch_t *b, pw_apply_batch_fn fn)
+{
+    char err[256] = "";
+    assert_int_equal(pw_db_begin(db), 0);
+    if (fn(NULL, db, b->ev, b->n, err, sizeof err) != PW_APPLY_OK)
+        fail_msg("apply %s: %s", b->stream, err);
+    assert_int_equal(pw_db_commit(db), 0);
+    for (size_t i = 0; i < b->n; i++)
+        free(b->bytes[i]);
+    b->n = 0;
+}
+
+static void hire(batch_t *b, const char *employee)
+{
+    Pathways__V1__EmployeeFacts f = PATHWAYS__V1__EMPLOYEE_FACTS__INIT;
+    f.job_family = "clerical";
+    f.hire_date = "2020-01-01";
+    f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
+    Pathways__V1__EmployeeEvent e = PATHWAYS__V1__EMPLOYEE_EVENT__INIT;
+    char id[64];
+    snprintf(id, sizeof id, "hire-%s", employee);
+    e.id = id;
+    e.source = "emp-d";
+    e.subject = (char *)employee;
+    e.type = REPORTING_EMPLOYEE_TYPE_STEM "hired.v1";
+    e.spec_version = "1.0";
+    e.effective_date = "2020-01-01";
+    e.data = &f;
+    batch_add(b, e.type, &e.base);
+}
+
+static void determine(batch_t *b, const char *employee, const char *program,
+                      Pathways__V1__Outcome outcome, const char *as_of)
+{
+    Pathways__V1__EmployeeFacts f = PATHWAYS__V1__EMPLOYEE_FACTS__INIT;
+    f.hire_date = "2020-01-01";
+    f.job_family = "clerical";
+    Pathways__V1__Determination d = PATHWAYS__V1__DETERMINATION__INIT;
+    d.employer = "emp-d";
+    d.employee = (char *)employee;
+    d.program = (char *)program;
+    d.outcome = outcome;
+    d.as_of = (char *)as_of;
+    d.facts = &f;
+    batch_add(b, REPORTING_TYPE_DETERMINED, &d.base);
+}
+
+static void enroll(batch_t *b, const char *employee, const char *program, const char *cohort)
+{
+    Pathways__V1__EnrollmentChanged c = PATHWAYS__V1__ENROLLMENT_CHANGED__INIT;
+    c.employer = "emp-d";
+    c.employee = (char *)employee;
+    c.program = (char *)program;
+    c.cohort_id = (char *)cohort;
+    c.to_state = PATHWAYS__V1__ENROLLMENT_STATE__ENROLLMENT_STATE_ENROLLED;
+    c.effective_date = "2025-01-01";
+    c.actor = "system";
+    batch_add(b, REPORTING_TYPE_ENROLLMENT, &c.base);
+}
+
+static void load_programs(pw_db_t *db)
+{
+    const Pathways__V1__Outcome ok = PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE;
+    const Pathways__V1__Outcome no = PATHWAYS__V1__OUTCOME__OUTCOME_NOT_ELIGIBLE;
+    static batch_t em = {.stream = "employee"}, el = {.stream = "eligibility"},
+                   en = {.stream = "enrollment"};
+    static char dp[PROGRAMS_N][16], dq[PROGRAMS_N][16], dc[PROGRAMS_N][16];
+    for (int i = 0; i < PROGRAMS_N; i++) {
+        snprintf(dp[i], sizeof dp[i], "dp-%d", i + 1);
+        snprintf(dq[i], sizeof dq[i], "dq-%d", i + 1);
+        snprintf(dc[i], sizeof dc[i], "dc-%d", i + 1);
+        hire(&em, dp[i]);
+        hire(&em, dq[i]);
+        hire(&em, dc[i]);
+        determine(&el, dp[i], "mapp", ok, "2024-12-01");
+        determine(&el, dq[i], "pct", ok, "2024-12-01");
+        enroll(&en, dp[i], "mapp", "c4");
+        enroll(&en, dq[i], "pct", "c5");
+    }
+    /* dc: mapp first, pct last. */
+    for (int i = 0; i < PROGRAMS_N; i++)
+        determine(&el, dc[i], "mapp", ok, "2025-01-01");
+    for (int i = 0; i < PROGRAMS_N; i++)
+        determine(&el, dc[i], "pct", no, "2025-02-01");
+    batch_apply(db, &em, reporting_apply_employee_batch);
+    batch_apply(db, &el, reporting_apply_eligibility_batch);
+    batch_apply(db, &en, reporting_apply_enrollment_batch);
+}
+
+/* The filter of emp-d's figures for one program on the report date. */
+static Pathways__V1__ReportFilter emp_d(const char *program)
+{
+    Pathways__V1__ReportFilter filter = PATHWAYS__V1__REPORT_FILTER__INIT;
+    filter.as_of = AS_OF;
+    filter.program = (char *)program;
+    filter.employer = "emp-d";
+    return filter;
+}
+
+static uint64_t people_of(const Pathways__V1__GroupRetention *g)
+{
+    return g && g->people ? g->people->value : 0;
+}
+
+/* Each program's participants, and its comparison group: mapp's has dc,
+ * pct's has nobody (its participants' stratum holds no eligible
+ * non-participant of pct). */
+static void test_comparison_group_per_program(void **state)
+{
+    fixture_t *f = *state;
+    static const struct {
+        const char *program;
+        uint64_t comparison;
+    } want[] = {{"mapp", PROGRAMS_N}, {"pct", 0}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        Pathways__V1__ReportFilter filter = emp_d(want[i].program);
+        Pathways__V1__RetentionQuery q = PATHWAYS__V1__RETENTION_QUERY__INIT;
+        q.filter = &filter;
+        Pathways__V1__RetentionReply *r = (Pathways__V1__RetentionReply *)run(f, &q.base);
+        assert_string_equal(r->error_code, "");
+        const Pathways__V1__RetentionSlice *s = slice_named(r, "all");
+        uint64_t p = people_of(s->participants), c = people_of(s->comparison);
+        printf("%s: participants %llu, comparison %llu\n", want[i].program, (unsigned long long)p,
+               (unsigned long long)c);
+        assert_int_equal(p, PROGRAMS_N);
+        assert_int_equal(c, want[i].comparison);
+        free_msg(r);
+    }
+}
+
+static uint64_t funnel_eligible(fixture_t *f, const char *program)
+{
+    Pathways__V1__ReportFilter filter = emp_d(program);
+    Pathways__V1__FunnelQuery q = PATHWAYS__V1__FUNNEL_QUERY__INIT;
+    q.filter = &filter;
+    Pathways__V1__FunnelReply *r = (Pathways__V1__FunnelReply *)run(f, &q.base);
+    assert_string_equal(r->error_code, "");
+    assert_non_null(r->total);
+    assert_false(r->total->eligible->suppressed);
+    uint64_t n = r->total->eligible->value;
+    free_msg(r);
+    return n;
+}
+
+static void test_funnel_eligible_per_program(void **state)
+{
+    fixture_t *f = *state;
+    uint64_t mapp = funnel_eligible(f, "mapp"), pct = funnel_eligible(f, "pct");
+    printf("funnel eligible: mapp %llu, pct %llu\n", (unsigned long long)mapp,
+           (unsigned long long)pct);
+    assert_int_equal(mapp, 2 * PROGRAMS_N);
+    assert_int_equal(pct, PROGRAMS_N);
+}
+
+/* A fresh database db_name loaded by fill. */
+static int open_fixture(void **state, fixture_t *f, const char *db_name, void (*fill)(pw_db_t *))
+{
+    f->db = pw_testdb_fresh(db_name, "reporting", NULL, 0);
+    f->costs = cost_config_default();
+    if (!f->db || !f->costs)
+        return -1;
+    fill(f->db);
+    *state = f;
+    return 0;
+}
+
 static int setup(void **state)
 {
     static fixture_t f;
-    f.db = pw_testdb_fresh(DB_NAME, "reporting", NULL, 0);
-    f.costs = cost_config_default();
-    if (!f.db || !f.costs)
-        return -1;
-    load(f.db);
-    *state = &f;
-    return 0;
+    return open_fixture(state, &f, DB_NAME, load);
+}
+
+static int setup_programs(void **state)
+{
+    static fixture_t f;
+    return open_fixture(state, &f, PROGRAMS_DB, load_programs);
 }
 
 static int teardown(void **state)
 {
     fixture_t *f = *state;
+    if (!f)
+        return 0; /* its setup failed */
     pw_db_destroy(&f->db);
     cost_config_destroy(&f->costs);
     return 0;
@@ -415,5 +631,10 @@ int main(void)
         cmocka_unit_test(test_cost_known_answers),
         cmocka_unit_test(test_bad_filters),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest per_program[] = {
+        cmocka_unit_test(test_comparison_group_per_program),
+        cmocka_unit_test(test_funnel_eligible_per_program),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    return failed + cmocka_run_group_tests(per_program, setup_programs, teardown);
 }

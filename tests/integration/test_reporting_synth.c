@@ -44,19 +44,40 @@ static const char *date_or_null(int32_t day, char buf[PW_DATE_LEN])
 static void copy_employees(pw_db_t *db, const sy_workforce_t *w)
 {
     assert_int_equal(pw_db_copy_begin(db, "COPY reporting.employee (employer, employee,"
-                                          " seen_employee, job_family, hire_date, outcome_program,"
-                                          " first_eligible_on, job_family_at_eligibility)"
-                                          " FROM STDIN"),
+                                          " seen_employee, job_family, hire_date) FROM STDIN"),
                      0);
     for (size_t i = 0; i < w->params.employees; i++) {
         const sy_employee_t *e = &w->employee[i];
         sy_oracle_t s;
         sy_workforce_replay(w, i, &s);
-        char hire[PW_DATE_LEN], fe[PW_DATE_LEN], line[512];
+        char hire[PW_DATE_LEN], line[512];
         const char *family = s.facts.job_family ? s.facts.job_family : "\\N";
-        snprintf(line, sizeof line, "%s\t%s\tt\t%s\t%s\tmapp\t%s\t%s\n",
-                 w->employer[e->employer].id, e->id, family, date_or_null(e->hire_date, hire),
-                 date_or_null(w->part[i].first_eligible, fe), family);
+        snprintf(line, sizeof line, "%s\t%s\tt\t%s\t%s\n", w->employer[e->employer].id, e->id,
+                 family, date_or_null(e->hire_date, hire));
+        copy_line(db, line);
+    }
+    assert_int_equal(pw_db_copy_end(db), 0);
+}
+
+/* The ever eligible, eligible for mapp from their first eligibility. */
+static void copy_eligibility(pw_db_t *db, const sy_workforce_t *w)
+{
+    assert_int_equal(pw_db_copy_begin(db, "COPY reporting.eligibility (employer, employee,"
+                                          " program, outcome, first_eligible_on,"
+                                          " job_family_at_eligibility, eligibility_seq)"
+                                          " FROM STDIN"),
+                     0);
+    for (size_t i = 0; i < w->params.employees; i++) {
+        const sy_employee_t *e = &w->employee[i];
+        if (!w->part[i].first_eligible)
+            continue;
+        sy_oracle_t s;
+        sy_workforce_replay(w, i, &s);
+        char fe[PW_DATE_LEN], line[512];
+        const char *family = s.facts.job_family ? s.facts.job_family : "\\N";
+        snprintf(line, sizeof line, "%s\t%s\tmapp\teligible\t%s\t%s\t1\n",
+                 w->employer[e->employer].id, e->id, date_or_null(w->part[i].first_eligible, fe),
+                 family);
         copy_line(db, line);
     }
     assert_int_equal(pw_db_copy_end(db), 0);
@@ -112,6 +133,7 @@ static void test_synthetic_advantage(void **state)
     sy_workforce_t *w = sy_workforce_new(&params);
     assert_non_null(w);
     copy_employees(db, w);
+    copy_eligibility(db, w);
     copy_terminations(db, w);
     copy_enrollments(db, w);
     sy_workforce_destroy(&w);
