@@ -156,8 +156,8 @@ event standing_changed e310 2026-11-29 '{"standing":"corrective_action"}' >"$E2E
 publish "$E2E_WORK/lost.jsonl"
 e2e_assert_eq "invitation withdrawn" "withdrawn|eligibility_lost" \
     "$(e2e_psql "SELECT state || '|' || reason_code FROM enrollment.enrollment WHERE employee = 'e310'")"
-e2e_wait_until 30 "invitation_withdrawn notification for e310" \
-    test "$(e2e_psql "SELECT count(*) FROM notification.outbox WHERE trigger = 'invitation_withdrawn' AND employee = 'e310'")" = 1
+e2e_wait_until 30 "invitation_withdrawn notification for e310" e2e_prints 1 \
+    e2e_psql "SELECT count(*) FROM notification.outbox WHERE trigger = 'invitation_withdrawn' AND employee = 'e310'"
 event standing_changed e310 2026-11-30 '{"standing":"good"}' >"$E2E_WORK/back.jsonl"
 publish "$E2E_WORK/back.jsonl"
 e2e_assert_eq "invited again" "invited|eligible" \

@@ -106,9 +106,13 @@ mail_count() { # TO SUBJECT
     jq -r --arg to "$1" --arg s "$2" 'select(.to == $to and .subject == $s) | .notification_id' \
         "$MAIL" 2>/dev/null | wc -l
 }
-wait_mail() { # TO SUBJECT
-    e2e_wait_until 30 "email '$2' to $1" test "$(mail_count "$1" "$2")" -ge 1
+has_mail() { # TO SUBJECT (evaluated on every poll)
+    [ "$(mail_count "$1" "$2")" -ge 1 ]
 }
+wait_mail() { # TO SUBJECT
+    e2e_wait_until 30 "email '$2' to $1" has_mail "$1" "$2"
+}
+
 wait_mail m1@acme.example "You are invited to the Medical Assistant Pathway Program (MAPP)"
 wait_mail m1@acme.example "You are invited to the Patient Care Technician Pathway (PCT)"
 wait_mail p1@acme.example "Invitación al Programa de Técnico de Atención al Paciente (PCT)"
@@ -129,7 +133,7 @@ e2e_assert_eq "MAPP enrollments" "m1:enrolled" "$(invited mapp)"
 # One pathway at a time (pct.yaml): m1's MAPP enrollment withdraws her PCT
 # invitation, at once (the enrollment change re-determines her).
 e2e_wait_until 30 "m1's PCT invitation withdrawn" \
-    test "$(invited pct)" = "m1:withdrawn p1:enrolled"
+    e2e_prints "m1:withdrawn p1:enrolled" invited pct
 e2e_assert_eq "m1 and PCT" 1 \
     "$(e2e_ctl eligibility explain acme m1 | grep -cE 'one_pathway_at_a_time +already enrolled in mapp')"
 wait_mail m1@acme.example "You are enrolled in the Medical Assistant Pathway Program (MAPP)"
@@ -137,10 +141,10 @@ wait_mail m1@acme.example "Your invitation to the Patient Care Technician Pathwa
 wait_mail p1@acme.example "Está inscrito en el Programa de Técnico de Atención al Paciente (PCT)"
 
 # --- reports, sliced by program ---------------------------------------------
-e2e_wait_until 30 "reporting has both programs" test \
-    "$(e2e_psql "SELECT string_agg(program || '/' || employee || ':' || state, ' '
-                 ORDER BY program, employee) FROM reporting.enrollment")" = \
-    "mapp/m1:enrolled pct/m1:withdrawn pct/p1:enrolled"
+e2e_wait_until 30 "reporting has both programs" \
+    e2e_prints "mapp/m1:enrolled pct/m1:withdrawn pct/p1:enrolled" e2e_psql \
+    "SELECT string_agg(program || '/' || employee || ':' || state, ' '
+     ORDER BY program, employee) FROM reporting.enrollment"
 # Reporting keeps each program's eligibility apart: its newest outcome per
 # program is eligibility's, and who was ever eligible (the funnel's
 # eligible, the comparison group's candidates) is per program: p1, not

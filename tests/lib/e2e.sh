@@ -394,6 +394,15 @@ e2e_wait_until() {
     done
 }
 
+# e2e_prints EXPECTED COMMAND...: whether COMMAND prints EXPECTED, for
+# e2e_wait_until (which runs it again on every poll; a "$(...)" in the
+# wait's own arguments would be evaluated once, before the first poll).
+e2e_prints() {
+    local want=$1
+    shift
+    [ "$("$@")" = "$want" ]
+}
+
 # e2e_split_by_employee FILE N: writes FILE's events (JSON lines) into
 # $E2E_WORK/part1.jsonl .. partN.jsonl by the digits of their subject, each
 # employee's events whole in one part and in file order. A history split
