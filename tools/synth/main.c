@@ -130,6 +130,7 @@ static int parse_options(int argc, char **argv, options_t *o)
             break;
         case 'H':
             o->history_out = optarg;
+            o->params.imported = 1;
             break;
         case 'C':
             o->cohorts_out = optarg;

@@ -421,10 +421,10 @@ void sy_workforce_tally(const sy_workforce_t *w, sy_tally_t *tallies)
     for (size_t i = 0; i < w->params.employees; i++) {
         sy_oracle_t s;
         sy_workforce_replay(w, i, &s);
-        /* The service determines a participant again when their enrollment
-         * changes, so someone in the program is no longer eligible (a failed
-         * criterion outweighs an unknown one). */
-        if (w->part && in_program(&w->part[i], w->params.today) &&
+        /* The service determines a participant again when their imported
+         * enrollment changes, so someone in the program is no longer
+         * eligible (a failed criterion outweighs an unknown one). */
+        if (w->params.imported && w->part && in_program(&w->part[i], w->params.today) &&
             (s.outcome == SY_OUTCOME_ELIGIBLE || s.outcome == SY_OUTCOME_NEEDS_REVIEW))
             s.outcome = SY_OUTCOME_NOT_ELIGIBLE;
         sy_tally_add(&tallies[w->employee[i].employer], &s);

@@ -47,6 +47,12 @@ typedef struct sy_params {
      * replay.h). */
     int32_t step;
     int32_t history_days; /* how far back hires go; 0: SY_HISTORY_DAYS */
+    /* Non-zero when the participants' past enrollments are written for
+     * `pathwaysctl import enrollments` (--history-out): the run imports
+     * them, so the summary oracle counts a participant still in MAPP as not
+     * eligible (MAPP's not_in_program). A feed published without them has
+     * no enrollments, and no participant is in the program. */
+    int imported;
 } sy_params_t;
 
 /* Hires go back this far by default (six years). */
