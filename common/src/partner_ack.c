@@ -80,8 +80,8 @@ int pw_batch_open(pw_batch_t *b, const ProtobufCMessageDescriptor *batch_desc,
     } else if (!(b->bad = calloc(b->n ? b->n : 1, 1))) {
         /* out of memory: no refusal to send */
     } else if (len && pw_wire_check_batch(event_desc, data, len, b->bad, b->n) != 0) {
-        *refusal = pw_ack_error("", "malformed_batch", "a text field holds invalid UTF-8",
-                                refusal_len);
+        *refusal =
+            pw_ack_error("", "malformed_batch", "a text field holds invalid UTF-8", refusal_len);
     } else {
         return 0;
     }

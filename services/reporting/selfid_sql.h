@@ -15,16 +15,15 @@
 
 #define SELFID_ASKED(f) " COALESCE(s." f ", 'not_asked') AS " f
 
-#define SELFID_PEOPLE_SQL                                                                                                                                                                  \
-    " sid AS (SELECT employer, employee," SELFID_LATEST("race_ethnicity") "," SELFID_LATEST("gend"                                                                                         \
-                                                                                            "er") "," SELFID_LATEST("age_band") "," SELFID_LATEST("preferred_language") "," SELFID_LATEST( \
-        "veteran_status") "," SELFID_LATEST("disability_status") " FROM selfid.answer WHERE "                                                                                              \
-                                                                 "effective_date <= $1::date"                                                                                              \
-                                                                 " GROUP BY employer, employee),"                                                                                          \
-                                                                 " eq AS (SELECT "                                                                                                         \
-                                                                 "fp.*," SELFID_ASKED("race_"                                                                                              \
-                                                                                      "ethnicity") "," SELFID_ASKED("gender") "," SELFID_ASKED("age_band") "," SELFID_ASKED(               \
-                                                                     "preferred_language") "," SELFID_ASKED("veteran_status") "," SELFID_ASKED("disability_status") " FROM fp LEFT JOIN sid s ON s.employer = fp.employer AND s.employee = fp.employee)"
+#define SELFID_PEOPLE_SQL                                                                                                                                                                       \
+    " sid AS (SELECT employer, employee," SELFID_LATEST("race_ethnicity") "," SELFID_LATEST(                                                                                                    \
+        "gend"                                                                                                                                                                                  \
+        "er") "," SELFID_LATEST("age_band") "," SELFID_LATEST("preferred_language") "," SELFID_LATEST("veteran_status") "," SELFID_LATEST("disability_status") " FROM selfid.answer WHERE "     \
+                                                                                                                                                               "effective_date <= $1::date"     \
+                                                                                                                                                               " GROUP BY employer, employee)," \
+                                                                                                                                                               " eq AS (SELECT "                \
+                                                                                                                                                               "fp.*," SELFID_ASKED("race_"     \
+                                                                                                                                                                                    "ethnicity") "," SELFID_ASKED("gender") "," SELFID_ASKED("age_band") "," SELFID_ASKED("preferred_language") "," SELFID_ASKED("veteran_status") "," SELFID_ASKED("disability_status") " FROM fp LEFT JOIN sid s ON s.employer = fp.employer AND s.employee = fp.employee)"
 
 /* The answers as the disclosure plan's dimension columns (disclosure.c's
  * DIM_COLUMNS), in proto order. */

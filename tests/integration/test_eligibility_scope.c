@@ -64,8 +64,9 @@ static size_t sql_count(pw_db_t *db, const elig_scope_t *scope)
     char employer[ELIG_SUBJECT_MAX + 1] = "", employee[ELIG_SUBJECT_MAX + 1] = "";
     size_t total = 0, n;
     do {
-        assert_int_equal(
-            elig_registry_page(db, elig_rules_mapp(), scope, TODAY, employer, employee, page, PAGE, &n), 0);
+        assert_int_equal(elig_registry_page(db, elig_rules_mapp(), scope, TODAY, employer, employee,
+                                            page, PAGE, &n),
+                         0);
         for (size_t i = 0; i < n; i++)
             if (!elig_scope_covers(scope, &page[i].facts, page[i].outcome, TODAY))
                 fail_msg("SQL returned %s/%s, which the C scope leaves out", page[i].facts.employer,

@@ -92,9 +92,9 @@ static void test_runtime(void **state)
     assert_int_equal(
         pw_service_consume_batch(svc, PW_SVC_ELIGIBILITY, PW_STREAM_ELIGIBILITY, ok_batch, NULL),
         0);
-    assert_int_equal(pw_service_consume_batch(svc, PW_SVC_NOTIFICATION, PW_STREAM_NOTIFICATION,
-                                              ok_batch, NULL),
-                     -1);
+    assert_int_equal(
+        pw_service_consume_batch(svc, PW_SVC_NOTIFICATION, PW_STREAM_NOTIFICATION, ok_batch, NULL),
+        -1);
     assert_int_equal(pw_service_consume_batch(svc, PW_SVC_ENROLLMENT, "audit", ok_batch, NULL), -1);
     pw_service_destroy(&svc);
     svc = pw_service_new(PW_SVC_REPORTING, &cfg);
