@@ -14,6 +14,7 @@
 #include "eligibility/facts.h"
 #include "eligibility/rules.h"
 #include "pathways/date.h"
+#include "testdate.h"
 
 #define PASS         PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_PASS
 #define FAIL         PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_FAIL
@@ -21,13 +22,6 @@
 #define ELIGIBLE     PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE
 #define NOT_ELIGIBLE PATHWAYS__V1__OUTCOME__OUTCOME_NOT_ELIGIBLE
 #define NEEDS_REVIEW PATHWAYS__V1__OUTCOME__OUTCOME_NEEDS_REVIEW
-
-static int32_t day(const char *s)
-{
-    int32_t d;
-    assert_int_equal(pw_date_parse(s, &d), 0);
-    return d;
-}
 
 /* An employee who passes everything on 2026-06-01 (hired 2026-01-05). */
 static void eligible_facts(elig_facts_t *f)
@@ -37,7 +31,7 @@ static void eligible_facts(elig_facts_t *f)
     f->status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
     f->employment_type = PATHWAYS__V1__EMPLOYMENT_TYPE__EMPLOYMENT_TYPE_FULL_TIME;
     f->standing = PATHWAYS__V1__STANDING__STANDING_GOOD;
-    f->hire_date = f->period_start = day("2026-01-05");
+    f->hire_date = f->period_start = test_day("2026-01-05");
 }
 
 static const elig_criterion_t *criterion(const elig_result_t *r, const char *name)
@@ -55,7 +49,7 @@ static void expect_alone(const elig_facts_t *f, const char *name, int result, co
                          int outcome)
 {
     elig_result_t r;
-    elig_rules_evaluate(elig_rules_mapp(), f, day("2026-06-01"), &r);
+    elig_rules_evaluate(elig_rules_mapp(), f, test_day("2026-06-01"), &r);
     assert_int_equal(r.n_criteria, 5);
     for (size_t i = 0; i < r.n_criteria; i++) {
         const elig_criterion_t *c = &r.criteria[i];
@@ -74,7 +68,7 @@ static void test_all_pass_is_eligible(void **state)
     elig_facts_t f;
     elig_result_t r;
     eligible_facts(&f);
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-01"), &r);
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-01"), &r);
     assert_int_equal(r.outcome, ELIGIBLE);
     assert_int_equal(r.eligible_from, ELIG_NO_DATE);
     assert_string_equal(criterion(&r, "tenure")->reason, "tenure 147 days, needs 90");
@@ -107,7 +101,7 @@ static void test_each_criterion_failing_alone(void **state)
     f.standing = PATHWAYS__V1__STANDING__STANDING_FINAL_WARNING;
     expect_alone(&f, "standing", FAIL, "standing final_warning, needs good", NOT_ELIGIBLE);
     eligible_facts(&f);
-    f.hire_date = f.period_start = day("2026-04-21");
+    f.hire_date = f.period_start = test_day("2026-04-21");
     expect_alone(&f, "tenure", FAIL, "tenure 41 days, needs 90", NOT_ELIGIBLE);
 }
 
@@ -133,7 +127,7 @@ static void test_missing_facts_need_review(void **state)
     /* A failure outranks an unknown. */
     f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_LEAVE;
     elig_result_t r;
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-01"), &r);
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-01"), &r);
     assert_int_equal(r.outcome, NOT_ELIGIBLE);
 }
 
@@ -156,20 +150,20 @@ static void test_eligible_from_when_only_tenure_fails(void **state)
     elig_facts_t f;
     elig_result_t r;
     eligible_facts(&f);
-    f.hire_date = f.period_start = day("2026-04-21");
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-01"), &r);
+    f.hire_date = f.period_start = test_day("2026-04-21");
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-01"), &r);
     assert_int_equal(r.outcome, NOT_ELIGIBLE);
-    assert_int_equal(r.eligible_from, day("2026-07-20"));
+    assert_int_equal(r.eligible_from, test_day("2026-07-20"));
     /* The day it passes. */
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-07-20"), &r);
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-07-20"), &r);
     assert_int_equal(r.outcome, ELIGIBLE);
     assert_string_equal(criterion(&r, "tenure")->reason, "tenure 90 days, needs 90");
     /* Not when something else fails or is unknown too. */
     f.standing = 0;
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-01"), &r);
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-01"), &r);
     assert_int_equal(r.eligible_from, ELIG_NO_DATE);
     f.standing = PATHWAYS__V1__STANDING__STANDING_FINAL_WARNING;
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-01"), &r);
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-01"), &r);
     assert_int_equal(r.eligible_from, ELIG_NO_DATE);
 }
 
@@ -194,13 +188,13 @@ static void test_signature_ignores_growing_tenure(void **state)
     elig_result_t a, b;
     char sa[256], sb[256];
     eligible_facts(&f);
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-01"), &a);
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-02"), &b);
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-01"), &a);
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-02"), &b);
     elig_result_signature(&a, sa, sizeof sa);
     elig_result_signature(&b, sb, sizeof sb);
     assert_string_equal(sa, sb);
     f.standing = 0;
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-02"), &b);
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-02"), &b);
     elig_result_signature(&b, sb, sizeof sb);
     assert_string_not_equal(sa, sb);
 }
@@ -240,8 +234,8 @@ static void test_merge_hire_then_changes(void **state)
     e.data.given_name = "Pat";
     assert_int_equal(elig_facts_apply(&f, &e.ev), 0);
     assert_string_equal(f.job_family, "clerical");
-    assert_int_equal(f.hire_date, day("2026-01-05"));
-    assert_int_equal(f.period_start, day("2026-01-05"));
+    assert_int_equal(f.hire_date, test_day("2026-01-05"));
+    assert_int_equal(f.period_start, test_day("2026-01-05"));
     assert_int_equal(f.has_hours, 0);
     make_event(&e, "hours_changed", "2026-02-01");
     e.hours.per_week = 0;
@@ -278,7 +272,7 @@ static void test_merge_late_event_never_overwrites_newer(void **state)
     assert_int_equal(elig_facts_apply(&f, &e.ev), 1u << ELIG_GROUP_JOB);
     assert_string_equal(f.job_family, "transport");
     assert_int_equal(f.standing, PATHWAYS__V1__STANDING__STANDING_GOOD);
-    assert_int_equal(f.hire_date, day("2026-01-05"));
+    assert_int_equal(f.hire_date, test_day("2026-01-05"));
     /* A late termination (dated before the hire's status) changes nothing. */
     make_event(&e, "terminated", "2026-01-01");
     assert_int_equal(elig_facts_apply(&f, &e.ev), 1u << ELIG_GROUP_STATUS);
@@ -306,12 +300,12 @@ static void test_merge_rehire_starts_new_period(void **state)
     e.data.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
     e.data.hire_date = "2026-05-01";
     (void)elig_facts_apply(&f, &e.ev);
-    assert_int_equal(f.hire_date, day("2024-01-05")); /* original kept */
-    assert_int_equal(f.period_start, day("2026-05-01"));
-    elig_rules_evaluate(elig_rules_mapp(), &f, day("2026-06-01"), &r);
+    assert_int_equal(f.hire_date, test_day("2024-01-05")); /* original kept */
+    assert_int_equal(f.period_start, test_day("2026-05-01"));
+    elig_rules_evaluate(elig_rules_mapp(), &f, test_day("2026-06-01"), &r);
     assert_int_equal(r.outcome, NOT_ELIGIBLE);
     assert_string_equal(criterion(&r, "tenure")->reason, "tenure 31 days, needs 90");
-    assert_int_equal(r.eligible_from, day("2026-07-30"));
+    assert_int_equal(r.eligible_from, test_day("2026-07-30"));
 }
 
 int main(void)

@@ -17,18 +17,12 @@
 #include "eligibility/program.h"
 #include "eligibility/spell.h"
 #include "pathways/date.h"
+#include "testdate.h"
 
 #define ELIGIBLE     PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE
 #define NOT_ELIGIBLE PATHWAYS__V1__OUTCOME__OUTCOME_NOT_ELIGIBLE
 #define GOOD         PATHWAYS__V1__STANDING__STANDING_GOOD
 #define CORRECTIVE   PATHWAYS__V1__STANDING__STANDING_CORRECTIVE_ACTION
-
-static int32_t day(const char *s)
-{
-    int32_t d;
-    assert_int_equal(pw_date_parse(s, &d), 0);
-    return d;
-}
 
 static const char *text(int32_t d, char buf[PW_DATE_LEN])
 {
@@ -47,9 +41,9 @@ static void hired(elig_facts_t *f)
     f->status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
     f->employment_type = PATHWAYS__V1__EMPLOYMENT_TYPE__EMPLOYMENT_TYPE_FULL_TIME;
     f->standing = GOOD;
-    f->hire_date = f->period_start = day("2026-01-05");
+    f->hire_date = f->period_start = test_day("2026-01-05");
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
-        f->group_date[g] = day("2026-01-05");
+        f->group_date[g] = test_day("2026-01-05");
 }
 
 /* One employee followed through evaluations, under rules that a test may
@@ -91,7 +85,7 @@ static int teardown(void **state)
 /* The group's fact took effect on `on`. */
 static void changed(fx_t *x, elig_group_t g, const char *on)
 {
-    x->f.group_date[g] = day(on);
+    x->f.group_date[g] = test_day(on);
 }
 
 /* Evaluates the facts as of `on`, continuing the spell; checks the
@@ -99,7 +93,7 @@ static void changed(fx_t *x, elig_group_t g, const char *on)
 static void step(fx_t *x, const char *on, int outcome, const char *since, const char *until)
 {
     char a[PW_DATE_LEN], b[PW_DATE_LEN];
-    elig_rules_evaluate(&x->rules, &x->f, day(on), &x->r);
+    elig_rules_evaluate(&x->rules, &x->f, test_day(on), &x->r);
     elig_spell_update(&x->spell, &x->rules, &x->f, x->outcome, &x->r);
     x->outcome = x->r.outcome;
     assert_int_equal(x->r.outcome, outcome);
@@ -175,7 +169,7 @@ static void test_rehire_and_corrected_hire_date_move_tenure(void **state)
     fx_t *x = *state;
     step(x, "2026-06-01", ELIGIBLE, "2026-04-05", "");
     /* A hire date corrected (effective in the past) to 2025-12-01. */
-    x->f.hire_date = x->f.period_start = day("2025-12-01");
+    x->f.hire_date = x->f.period_start = test_day("2025-12-01");
     changed(x, ELIG_GROUP_HIRE, "2026-06-10");
     step(x, "2026-06-10", ELIGIBLE, "2026-03-01", "");
     /* Terminated, then rehired on 2027-01-04: tenure counts again. */
@@ -183,13 +177,13 @@ static void test_rehire_and_corrected_hire_date_move_tenure(void **state)
     changed(x, ELIG_GROUP_STATUS, "2026-09-30");
     step(x, "2026-09-30", NOT_ELIGIBLE, "", "2026-09-30");
     x->f.status = PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE;
-    x->f.period_start = day("2027-01-04");
+    x->f.period_start = test_day("2027-01-04");
     changed(x, ELIG_GROUP_STATUS, "2027-01-04");
     changed(x, ELIG_GROUP_HIRE, "2027-01-04");
     step(x, "2027-01-04", NOT_ELIGIBLE, "", "2026-09-30");
     step(x, "2027-04-04", ELIGIBLE, "2027-04-04", "");
     /* A rehire straight after an eligible spell ends it on the rehire. */
-    x->f.period_start = day("2027-06-01");
+    x->f.period_start = test_day("2027-06-01");
     changed(x, ELIG_GROUP_HIRE, "2027-06-01");
     step(x, "2027-06-01", NOT_ELIGIBLE, "", "2027-06-01");
 }
@@ -234,23 +228,23 @@ static void test_text_round_trip(void **state)
     char buf[ELIG_SPELL_TEXT_MAX];
     (void)state;
     elig_spell_init(&s);
-    s.held[0] = day("2026-01-05"); /* the first format's slots: status ... */
-    s.held[7] = day("2200-12-31"); /* ... not_in_target_role */
+    s.held[0] = test_day("2026-01-05"); /* the first format's slots: status ... */
+    s.held[7] = test_day("2200-12-31"); /* ... not_in_target_role */
     elig_spell_format(&s, buf, sizeof buf);
     assert_string_equal(buf, "{2026-01-05,NULL,NULL,NULL,NULL,NULL,NULL,2200-12-31}");
     assert_int_equal(elig_spell_parse(buf, &back), 0);
     assert_memory_equal(back.held, s.held, sizeof s.held);
     /* Fewer elements (criteria added later) read as not known. */
     assert_int_equal(elig_spell_parse("{NULL,2026-02-01}", &back), 0);
-    assert_int_equal(back.held[1], day("2026-02-01"));
+    assert_int_equal(back.held[1], test_day("2026-02-01"));
     assert_int_equal(back.held[4], ELIG_NO_DATE);
     /* Slots past the eighth are written when they hold a day. */
-    s.held[11] = day("2026-03-01");
+    s.held[11] = test_day("2026-03-01");
     elig_spell_format(&s, buf, sizeof buf);
     assert_string_equal(
         buf, "{2026-01-05,NULL,NULL,NULL,NULL,NULL,NULL,2200-12-31,NULL,NULL,NULL,2026-03-01}");
     assert_int_equal(elig_spell_parse(buf, &back), 0);
-    assert_int_equal(back.held[11], day("2026-03-01"));
+    assert_int_equal(back.held[11], test_day("2026-03-01"));
 }
 
 static void test_parse_refuses_hostile_text(void **state)

@@ -12,22 +12,16 @@
 
 #include "oracle.h"
 #include "pathways/date.h"
+#include "testdate.h"
 #include "replay.h"
 #include "workforce.h"
 
-static int32_t day(const char *s)
-{
-    int32_t d;
-    assert_int_equal(pw_date_parse(s, &d), 0);
-    return d;
-}
-
-#define TODAY day("2025-06-30")
+#define TODAY test_day("2025-06-30")
 
 /* A hire that passes everything as of TODAY (hired 2024-01-02). */
 static sy_event_t hired(const char *date)
 {
-    sy_event_t ev = {.type = SY_EV_HIRED, .effective = day(date)};
+    sy_event_t ev = {.type = SY_EV_HIRED, .effective = test_day(date)};
     ev.fields = SY_F_JOB | SY_F_STATUS | SY_F_TYPE | SY_F_HOURS | SY_F_STANDING | SY_F_HIRE_DATE |
                 SY_F_PERSON;
     ev.facts = (sy_facts_t){.job_family = "clerical",
@@ -39,13 +33,13 @@ static sy_event_t hired(const char *date)
                             .hours = 40,
                             .standing = SY_STANDING_GOOD,
                             .standing_raw = "Good",
-                            .hire_date = day(date)};
+                            .hire_date = test_day(date)};
     return ev;
 }
 
 static sy_event_t change(sy_event_type_t type, const char *date, unsigned fields, sy_facts_t f)
 {
-    return (sy_event_t){.type = type, .effective = day(date), .fields = fields, .facts = f};
+    return (sy_event_t){.type = type, .effective = test_day(date), .fields = fields, .facts = f};
 }
 
 static sy_event_t terminated(const char *date)
@@ -155,7 +149,7 @@ static void test_exit_once_per_employee(void **state)
 {
     sy_event_t rehire = hired("2024-03-01");
     rehire.type = SY_EV_REHIRED;
-    rehire.facts.hire_date = day("2022-01-03"); /* the original hire date */
+    rehire.facts.hire_date = test_day("2022-01-03"); /* the original hire date */
     sy_event_t h[] = {hired("2022-01-03"), terminated("2023-06-30"), rehire,
                       terminated("2025-01-15")};
     sy_oracle_t s = replay(h, 2);
@@ -179,12 +173,12 @@ static void test_rehire_tenure_from_rehire_date(void **state)
 {
     sy_event_t rehire = hired("2025-06-01");
     rehire.type = SY_EV_REHIRED;
-    rehire.facts.hire_date = day("2020-02-03");
+    rehire.facts.hire_date = test_day("2020-02-03");
     sy_event_t h[] = {hired("2020-02-03"), terminated("2024-12-31"), rehire};
     sy_oracle_t s = replay(h, 3);
     assert_int_equal(s.outcome, SY_OUTCOME_NOT_ELIGIBLE);
     assert_int_equal(sy_rule_tenure(&s, TODAY), SY_CRIT_FAIL);
-    assert_int_equal(s.facts.hire_date, day("2020-02-03"));
+    assert_int_equal(s.facts.hire_date, test_day("2020-02-03"));
 }
 
 /* Never eligible, then terminated: no invitation, so no exit. Leave ends
@@ -296,7 +290,7 @@ static void test_replay_grid(void **state)
                                (sy_facts_t){.standing = SY_STANDING_FINAL_WARNING})};
     sy_replay_t r;
     sy_replay(ev, 2, TODAY, 0, &r);
-    assert_int_equal(r.first_eligible, day("2025-04-01"));
+    assert_int_equal(r.first_eligible, test_day("2025-04-01"));
     assert_int_equal(r.state.outcome, SY_OUTCOME_NOT_ELIGIBLE);
     assert_int_equal(r.state.notices, 2);
 }
