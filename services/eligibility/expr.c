@@ -65,7 +65,7 @@ static const char *word_of(const ctx_t *x, const elig_node_t *n, char *buf, size
 {
     if (n->fact != ELIG_FACT_ATTRIBUTE)
         return elig_fact_word(x->f, n->fact);
-    elig_attr_value(x->f->attributes, n->key, buf, len);
+    elig_attr_value(elig_facts_text(x->f, ELIG_TEXT_ATTRIBUTES), n->key, buf, len);
     return buf;
 }
 
@@ -143,7 +143,7 @@ static void state_in(const elig_facts_t *f, const char *id, char *out, size_t le
 {
     size_t idlen = strlen(id);
     out[0] = '\0';
-    for (const char *p = f->programs; *p;) {
+    for (const char *p = elig_facts_text(f, ELIG_TEXT_PROGRAMS); *p;) {
         const char *end = p + strcspn(p, ",");
         if ((size_t)(end - p) > idlen && strncmp(p, id, idlen) == 0 && p[idlen] == '=') {
             size_t n = (size_t)(end - p) - idlen - 1;
@@ -193,7 +193,7 @@ static int flag_attribute(const ctx_t *x, const elig_node_t *n, elig_criterion_t
 {
     char v[8];
     int want = n->lo != 0;
-    elig_attr_value(x->f->attributes, n->key, v, sizeof v);
+    elig_attr_value(elig_facts_text(x->f, ELIG_TEXT_ATTRIBUTES), n->key, v, sizeof v);
     if (c) {
         snprintf(c->required, sizeof c->required, "%s %s", n->key, want ? "yes" : "no");
         snprintf(c->observed, sizeof c->observed, "%s", v);
@@ -255,7 +255,7 @@ static int number_value(const ctx_t *x, const elig_node_t *n, double *v)
 {
     if (n->fact == ELIG_FACT_ATTRIBUTE) {
         char buf[32], *end;
-        elig_attr_value(x->f->attributes, n->key, buf, sizeof buf);
+        elig_attr_value(elig_facts_text(x->f, ELIG_TEXT_ATTRIBUTES), n->key, buf, sizeof buf);
         *v = buf[0] ? strtod(buf, &end) : 0;
         return buf[0] != '\0';
     }

@@ -5,6 +5,7 @@
 #include "attrs.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TYPE_PREFIX "org.pathways.employee."
@@ -106,6 +107,50 @@ void elig_facts_init(elig_facts_t *f, const char *employer, const char *employee
     f->employer_participates = -1;
 }
 
+void elig_facts_clear(elig_facts_t *f)
+{
+    for (int t = 0; t < ELIG_TEXT_COUNT; t++) {
+        free(f->text[t]);
+        f->text[t] = NULL;
+    }
+}
+
+void elig_facts_reset(elig_facts_t *f, const char *employer, const char *employee)
+{
+    elig_facts_clear(f);
+    elig_facts_init(f, employer, employee);
+}
+
+const char *elig_facts_text(const elig_facts_t *f, elig_text_t t)
+{
+    return f->text[t] ? f->text[t] : "";
+}
+
+size_t elig_text_max(elig_text_t t)
+{
+    switch (t) {
+    case ELIG_TEXT_CREDENTIALS:
+    case ELIG_TEXT_LANGUAGES:
+        return ELIG_SET_MAX;
+    case ELIG_TEXT_ATTRIBUTES:
+        return ELIG_ATTRS_TEXT_MAX;
+    case ELIG_TEXT_PROGRAMS:
+        return ELIG_PROGRAMS_MAX;
+    default:
+        return ELIG_SHORT_MAX;
+    }
+}
+
+int elig_facts_set_text(elig_facts_t *f, elig_text_t t, const char *value)
+{
+    char *copy = NULL;
+    if (value && *value && !(copy = strndup(value, elig_text_max(t))))
+        return -1;
+    free(f->text[t]);
+    f->text[t] = copy;
+    return 0;
+}
+
 /* Copies src into dst when src states something (non-empty). */
 #define SET_IF(dst, src)                                                                           \
     do {                                                                                           \
@@ -113,14 +158,31 @@ void elig_facts_init(elig_facts_t *f, const char *employer, const char *employee
             snprintf((dst), sizeof(dst), "%s", (src));                                             \
     } while (0)
 
-/* A stated list replaces the one on file: "a,b,c" (validation keeps the
- * words free of commas and the whole within len). */
-static void join_words(char *out, size_t len, char *const *items, size_t n)
+/* Sets text t when src states something (non-empty). Returns 0 or -1. */
+static int set_text_if(elig_facts_t *f, elig_text_t t, const char *src)
 {
+    return src && *src ? elig_facts_set_text(f, t, src) : 0;
+}
+
+/* A stated list replaces the one on file: "a,b,c" (validation keeps the
+ * words free of commas and the whole within the bound). */
+static int join_words(elig_facts_t *f, elig_text_t t, char *const *items, size_t n)
+{
+    char out[ELIG_SET_MAX + 1];
     size_t used = 0;
     out[0] = '\0';
-    for (size_t i = 0; i < n && used < len; i++)
-        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? "," : "", items[i]);
+    for (size_t i = 0; i < n && used < sizeof out; i++)
+        used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", i ? "," : "", items[i]);
+    return elig_facts_set_text(f, t, out);
+}
+
+/* Merges the event's attributes into those on file. Returns 0 or -1. */
+static int merge_attributes(elig_facts_t *f, const Pathways__V1__EmployeeFacts *d)
+{
+    char text[ELIG_ATTRS_TEXT_MAX + 1];
+    snprintf(text, sizeof text, "%s", elig_facts_text(f, ELIG_TEXT_ATTRIBUTES));
+    elig_attr_merge(text, sizeof text, d);
+    return elig_facts_set_text(f, ELIG_TEXT_ATTRIBUTES, text);
 }
 
 /* The status an event type implies when the event states none. */
@@ -199,23 +261,25 @@ static void apply_hire(elig_facts_t *f, const Pathways__V1__EmployeeFacts *d, in
     }
 }
 
-static void apply_group(elig_facts_t *f, int g, const Pathways__V1__EmployeeFacts *d, int type,
-                        int32_t effective)
+/* Returns 0, or -1 when a text fact could not be stored. */
+static int apply_group(elig_facts_t *f, int g, const Pathways__V1__EmployeeFacts *d, int type,
+                       int32_t effective)
 {
+    int rc = 0;
     switch (g) {
     case ELIG_GROUP_JOB:
         SET_IF(f->job_family, d->job_family);
         SET_IF(f->job_title, d->job_title);
-        SET_IF(f->site, d->site);
-        SET_IF(f->shift, d->shift);
+        rc |= set_text_if(f, ELIG_TEXT_SITE, d->site);
+        rc |= set_text_if(f, ELIG_TEXT_SHIFT, d->shift);
         break;
     case ELIG_GROUP_QUALIFICATION:
-        SET_IF(f->education_level, d->education_level);
+        rc |= set_text_if(f, ELIG_TEXT_EDUCATION, d->education_level);
         if (d->n_credentials)
-            join_words(f->credentials, sizeof f->credentials, d->credentials, d->n_credentials);
+            rc |= join_words(f, ELIG_TEXT_CREDENTIALS, d->credentials, d->n_credentials);
         if (d->n_languages)
-            join_words(f->languages, sizeof f->languages, d->languages, d->n_languages);
-        elig_attr_merge(f->attributes, sizeof f->attributes, d);
+            rc |= join_words(f, ELIG_TEXT_LANGUAGES, d->languages, d->n_languages);
+        rc |= merge_attributes(f, d);
         break;
     case ELIG_GROUP_STATUS:
         apply_status(f, d, type);
@@ -247,6 +311,7 @@ static void apply_group(elig_facts_t *f, int g, const Pathways__V1__EmployeeFact
     default:
         break;
     }
+    return rc;
 }
 
 unsigned elig_facts_apply(elig_facts_t *f, const Pathways__V1__EmployeeEvent *ev)
@@ -265,7 +330,8 @@ unsigned elig_facts_apply(elig_facts_t *f, const Pathways__V1__EmployeeEvent *ev
             stale |= 1u << g;
             continue;
         }
-        apply_group(f, g, d, type, effective);
+        if (apply_group(f, g, d, type, effective) != 0)
+            stale |= ELIG_FACTS_NOMEM;
         f->group_date[g] = effective;
     }
     return stale;

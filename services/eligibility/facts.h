@@ -54,6 +54,29 @@ typedef enum {
     ELIG_EV_COUNT
 } elig_event_type_t;
 
+/* Text facts that many employees lack and whose bounds are wide, kept on
+ * the heap only when present (inline, they made every employee slot of a
+ * 5,000-event batch 2.6 KiB larger). Programs is registry context: every
+ * program's enrollment state, "mapp=enrolled,pct=completed". */
+typedef enum {
+    ELIG_TEXT_SITE = 0,    /* job group */
+    ELIG_TEXT_SHIFT,       /* job group */
+    ELIG_TEXT_EDUCATION,   /* qualification group */
+    ELIG_TEXT_CREDENTIALS, /* qualification group, "a,b" */
+    ELIG_TEXT_LANGUAGES,   /* qualification group, "en,es" */
+    ELIG_TEXT_ATTRIBUTES,  /* qualification group, "name=value\n"... (attrs.h) */
+    ELIG_TEXT_PROGRAMS,    /* context */
+    ELIG_TEXT_COUNT
+} elig_text_t;
+
+/* Set in elig_facts_apply's result when a text fact could not be stored
+ * (out of memory): the facts are incomplete and must not be saved. */
+#define ELIG_FACTS_NOMEM (1u << 31)
+
+/* An elig_facts_t owns its texts: elig_facts_init() starts one from
+ * memory holding none (zeroed, or fresh on the stack); elig_facts_reset()
+ * re-initializes one that may hold some; elig_facts_clear() frees them.
+ * Copying the struct would share them: don't. */
 typedef struct {
     char employer[ELIG_SUBJECT_MAX + 1];
     char employee[ELIG_SUBJECT_MAX + 1];
@@ -75,32 +98,39 @@ typedef struct {
     char phone[ELIG_PHONE_MAX + 1];
     char language[ELIG_LANGUAGE_MAX + 1];
     char reason_code[ELIG_RAW_MAX + 1];
-    char site[ELIG_SHORT_MAX + 1];            /* job group */
-    char shift[ELIG_SHORT_MAX + 1];           /* job group */
-    char education_level[ELIG_SHORT_MAX + 1]; /* qualification group */
-    char credentials[ELIG_SET_MAX + 1];       /* qualification group, "a,b" */
-    char languages[ELIG_SET_MAX + 1];         /* qualification group, "en,es" */
-    char attributes[ELIG_ATTRS_TEXT_MAX + 1]; /* qualification group (attrs.h) */
-    int32_t group_date[ELIG_GROUP_COUNT];     /* effective date per group */
+    char *text[ELIG_TEXT_COUNT];          /* owned; NULL when none: elig_facts_text() */
+    int32_t group_date[ELIG_GROUP_COUNT]; /* effective date per group */
     /* Context the registry adds for the program evaluated (not partner
      * facts): whether the employer takes part (-1 not registered) and the
      * employee's enrollment state in the program ("" none), and in every
      * program ("mapp=enrolled,pct=completed"; "" none). */
     int employer_participates;
     char program_state[ELIG_RAW_MAX + 1];
-    char programs[ELIG_PROGRAMS_MAX + 1];
 } elig_facts_t;
 
 /* Returns the type's index, or -1 for anything else (including NULL). */
 int elig_event_type_parse(const char *type);
 const char *elig_event_type_name(elig_event_type_t t);
 
-/* Resets f to "nothing known" for (employer, employee). */
+/* Sets f to "nothing known" for (employer, employee); f holds no texts
+ * (whatever it held is overwritten, not freed). */
 void elig_facts_init(elig_facts_t *f, const char *employer, const char *employee);
+/* The same for an f that may hold texts (they are freed first). */
+void elig_facts_reset(elig_facts_t *f, const char *employer, const char *employee);
+/* Frees f's texts (f stays valid, with none). */
+void elig_facts_clear(elig_facts_t *f);
+
+/* A text fact ("" when none) and its bound in bytes. */
+const char *elig_facts_text(const elig_facts_t *f, elig_text_t t);
+size_t elig_text_max(elig_text_t t);
+/* Replaces a text fact with value, cut at the bound ("" or NULL: none).
+ * Returns 0, or -1 when out of memory (the old value is kept). */
+int elig_facts_set_text(elig_facts_t *f, elig_text_t t, const char *value)
+    __attribute__((warn_unused_result));
 
 /* Applies a validated event to f. Returns the bitmask of groups that were
  * stale (left alone because newer facts were already on file); 0 when every
- * stated fact was applied. */
+ * stated fact was applied; with ELIG_FACTS_NOMEM when out of memory. */
 unsigned elig_facts_apply(elig_facts_t *f, const Pathways__V1__EmployeeEvent *ev);
 
 /* Fills out (a caller-owned EmployeeFacts) with pointers borrowed from f;

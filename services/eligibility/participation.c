@@ -142,7 +142,7 @@ pw_apply_t elig_participation_apply(pw_service_t *svc, const elig_programs_t *pr
         out = upsert(db, cols, err, errlen);
     if (out == PW_APPLY_OK && n_keys)
         out = reevaluate(svc, programs, db, keys, n_keys, &evs[n - 1], err, errlen);
-    free(keys);
+    elig_employees_free(keys, n);
     for (int k = 0; k < C_COUNT; k++)
         pw_buf_release(&cols[k]);
     return out;

@@ -201,6 +201,10 @@ static int apply_event(elig_partner_t *self, pw_service_t *svc, job_t *job, size
     for (size_t p = 0; p < job->n_programs; p++) {
         elig_employee_t *emp = &job->emps[p][job->ev[i].employee];
         unsigned stale = elig_facts_apply(&emp->facts, e);
+        if (stale & ELIG_FACTS_NOMEM) {
+            pw_error("event %s: out of memory merging its facts", e->id);
+            return -1;
+        }
         if (stale && p == 0)
             pw_debug("event %s: older than facts on file for groups 0x%x", e->id, stale);
         emp->dirty = 1;
@@ -325,7 +329,7 @@ uint8_t *elig_partner_handle(elig_partner_t *self, pw_service_t *svc, const uint
 done:
     free(job.ev);
     for (size_t p = 0; p < ELIG_MAX_PROGRAMS; p++)
-        free(job.emps[p]);
+        elig_employees_free(job.emps[p], job.n_emps);
     free(job.as_of);
     pw_batch_close(&b);
     return out;

@@ -67,6 +67,6 @@ int elig_recheck_due(pw_service_t *svc, const elig_rules_t *rules, const char *i
     rc = 0;
 done:
     elig_det_batch_destroy(&ev.dets);
-    free(emps);
+    elig_employees_free(emps, ELIG_RECHECK_BATCH);
     return rc;
 }

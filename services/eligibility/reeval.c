@@ -154,6 +154,6 @@ int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, c
     rc = 0;
 done:
     elig_det_batch_destroy(&ev.dets);
-    free(emps);
+    elig_employees_free(emps, ELIG_REEVAL_PAGE);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pathways/date.h"
+#include "pathways/log.h"
 #include "rules.h"
 #include "vocab.h"
 #include "pathways/buf.h"
@@ -225,7 +226,14 @@ static int enum_or_zero(int v)
     return v < 0 ? 0 : v;
 }
 
-static void read_row(const cols_t *c, int row, elig_employee_t *e)
+/* Text fact t from column k. Returns 0 or -1 (out of memory). */
+static int get_text(elig_facts_t *f, elig_text_t t, const cols_t *c, int row, int k)
+{
+    return elig_facts_set_text(f, t, val(c, row, k));
+}
+
+/* Returns 0, or -1 when out of memory. */
+static int read_row(const cols_t *c, int row, elig_employee_t *e)
 {
     elig_facts_t *f = &e->facts;
     GET_STR(f->job_family, c, row, K_JOB_FAMILY);
@@ -246,27 +254,26 @@ static void read_row(const cols_t *c, int row, elig_employee_t *e)
     GET_STR(f->phone, c, row, K_PHONE);
     GET_STR(f->language, c, row, K_LANGUAGE);
     GET_STR(f->reason_code, c, row, K_REASON_CODE);
-    GET_STR(f->site, c, row, K_SITE);
-    GET_STR(f->shift, c, row, K_SHIFT);
-    GET_STR(f->education_level, c, row, K_EDUCATION);
-    GET_STR(f->credentials, c, row, K_CREDENTIALS);
-    GET_STR(f->languages, c, row, K_LANGUAGES);
-    GET_STR(f->attributes, c, row, K_ATTRS);
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
         f->group_date[g] = get_date(c, row, K_JOB_EFF + g);
     GET_STR(e->last_event_id, c, row, K_LAST_EVENT_ID);
     e->exists = 1;
+    return get_text(f, ELIG_TEXT_SITE, c, row, K_SITE) |
+           get_text(f, ELIG_TEXT_SHIFT, c, row, K_SHIFT) |
+           get_text(f, ELIG_TEXT_EDUCATION, c, row, K_EDUCATION) |
+           get_text(f, ELIG_TEXT_CREDENTIALS, c, row, K_CREDENTIALS) |
+           get_text(f, ELIG_TEXT_LANGUAGES, c, row, K_LANGUAGES) |
+           get_text(f, ELIG_TEXT_ATTRIBUTES, c, row, K_ATTRS);
 }
 
 /* What every loaded row carries, on file or not: the program context and
- * the current determination. */
-static void read_context(const cols_t *c, int row, elig_employee_t *e)
+ * the current determination. Returns 0, or -1 when out of memory. */
+static int read_context(const cols_t *c, int row, elig_employee_t *e)
 {
     elig_facts_t *f = &e->facts;
     const char *participates = val(c, row, K_PARTICIPATES);
     f->employer_participates = !*participates ? -1 : participates[0] == 't';
     GET_STR(f->program_state, c, row, K_PROGRAM_STATE);
-    GET_STR(f->programs, c, row, K_PROGRAMS);
     GET_STR(e->signature, c, row, K_SIGNATURE);
     e->outcome = elig_outcome_parse(val(c, row, K_OUTCOME));
     /* NULL before the first evaluation (or from before spells were kept):
@@ -274,6 +281,7 @@ static void read_context(const cols_t *c, int row, elig_employee_t *e)
     if (elig_spell_parse(val(c, row, K_HELD_SINCE), &e->spell) != 0)
         elig_spell_init(&e->spell);
     e->spell.until = get_date(c, row, K_ELIGIBLE_UNTIL);
+    return get_text(f, ELIG_TEXT_PROGRAMS, c, row, K_PROGRAMS);
 }
 
 /* Whether rules read another program's state (program.<id>). */
@@ -288,14 +296,14 @@ static const char *reads_programs(const elig_rules_t *rules)
 int elig_registry_load(pw_db_t *db, const elig_rules_t *rules, elig_employee_t *emps, size_t n)
 {
     pw_buf_t keys[2];
-    int rc = -1;
+    int rc = -1, nomem = 0;
     pw_buf_init(&keys[0]);
     pw_buf_init(&keys[1]);
     for (size_t i = 0; i < n; i++) {
         char employer[sizeof emps[i].facts.employer], employee[sizeof emps[i].facts.employee];
         snprintf(employer, sizeof employer, "%s", emps[i].facts.employer);
         snprintf(employee, sizeof employee, "%s", emps[i].facts.employee);
-        elig_facts_init(&emps[i].facts, employer, employee);
+        elig_facts_reset(&emps[i].facts, employer, employee);
         emps[i].exists = emps[i].dirty = emps[i].outcome = 0;
         emps[i].signature[0] = emps[i].last_event_id[0] = '\0';
         pw_buf_arr_add(&keys[0], employer);
@@ -315,12 +323,14 @@ int elig_registry_load(pw_db_t *db, const elig_rules_t *rules, elig_employee_t *
         if (ord < 1 || (size_t)ord > n)
             continue;
         elig_employee_t *e = &emps[ord - 1];
-        if (strcmp(pw_db_get(res, r, "on_file"), "t") == 0)
-            read_row(&cols, r, e);
-        read_context(&cols, r, e);
+        if ((strcmp(pw_db_get(res, r, "on_file"), "t") == 0 && read_row(&cols, r, e) != 0) ||
+            read_context(&cols, r, e) != 0)
+            nomem = 1;
     }
     PQclear(res);
-    rc = 0;
+    if (nomem)
+        pw_error("registry: out of memory reading employees");
+    rc = nomem ? -1 : 0;
 done:
     pw_buf_release(&keys[0]);
     pw_buf_release(&keys[1]);
@@ -372,20 +382,29 @@ int elig_registry_page(pw_db_t *db, const elig_rules_t *rules, const elig_scope_
     if (!res)
         return -1;
     cols_t cols;
-    int employer = PQfnumber(res, "employer"), employee = PQfnumber(res, "employee");
+    int employer = PQfnumber(res, "employer"), employee = PQfnumber(res, "employee"), nomem = 0;
     cols_init(&cols, res);
     *n = (size_t)PQntuples(res);
     for (size_t r = 0; r < *n && r < max; r++) {
         elig_employee_t *e = &emps[r];
-        elig_facts_init(&e->facts, PQgetvalue(res, (int)r, employer),
-                        PQgetvalue(res, (int)r, employee));
+        elig_facts_reset(&e->facts, PQgetvalue(res, (int)r, employer),
+                         PQgetvalue(res, (int)r, employee));
         e->dirty = 0;
         e->signature[0] = '\0';
-        read_row(&cols, (int)r, e);
-        read_context(&cols, (int)r, e);
+        if ((read_row(&cols, (int)r, e) | read_context(&cols, (int)r, e)) != 0)
+            nomem = 1;
     }
     PQclear(res);
-    return 0;
+    if (nomem)
+        pw_error("registry: out of memory reading a page of employees");
+    return nomem ? -1 : 0;
+}
+
+void elig_employees_free(elig_employee_t *emps, size_t n)
+{
+    for (size_t i = 0; emps && i < n; i++)
+        elig_facts_clear(&emps[i].facts);
+    free(emps);
 }
 
 static void add_row(pw_buf_t *cols, const elig_employee_t *e)
@@ -412,12 +431,12 @@ static void add_row(pw_buf_t *cols, const elig_employee_t *e)
     pw_buf_arr_add(&cols[C_PHONE], f->phone);
     pw_buf_arr_add(&cols[C_LANGUAGE], f->language);
     pw_buf_arr_add(&cols[C_REASON_CODE], f->reason_code);
-    pw_buf_arr_add(&cols[C_SITE], f->site);
-    pw_buf_arr_add(&cols[C_SHIFT], f->shift);
-    pw_buf_arr_add(&cols[C_EDUCATION], f->education_level);
-    pw_buf_arr_add(&cols[C_CREDENTIALS], f->credentials);
-    pw_buf_arr_add(&cols[C_LANGUAGES], f->languages);
-    pw_buf_arr_add(&cols[C_ATTRIBUTES], f->attributes);
+    pw_buf_arr_add(&cols[C_SITE], elig_facts_text(f, ELIG_TEXT_SITE));
+    pw_buf_arr_add(&cols[C_SHIFT], elig_facts_text(f, ELIG_TEXT_SHIFT));
+    pw_buf_arr_add(&cols[C_EDUCATION], elig_facts_text(f, ELIG_TEXT_EDUCATION));
+    pw_buf_arr_add(&cols[C_CREDENTIALS], elig_facts_text(f, ELIG_TEXT_CREDENTIALS));
+    pw_buf_arr_add(&cols[C_LANGUAGES], elig_facts_text(f, ELIG_TEXT_LANGUAGES));
+    pw_buf_arr_add(&cols[C_ATTRIBUTES], elig_facts_text(f, ELIG_TEXT_ATTRIBUTES));
     for (int g = 0; g < ELIG_GROUP_COUNT; g++)
         pw_buf_arr_add_date(&cols[C_JOB_EFF + g], f->group_date[g]);
     pw_buf_arr_add(&cols[C_LAST_EVENT_ID], e->last_event_id);

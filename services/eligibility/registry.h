@@ -26,6 +26,9 @@ typedef struct {
     char last_event_id[ELIG_ID_MAX + 1];
 } elig_employee_t;
 
+/* Frees the texts of emps[0..n) and the array (NULL is fine). */
+void elig_employees_free(elig_employee_t *emps, size_t n);
+
 /* emps[i].facts.employer/employee name the keys (the rest is reset to
  * "nothing known"); fills what is on file, with the current determination of
  * rules->program (every program's state too when the rules read program.<id>).

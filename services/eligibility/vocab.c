@@ -185,15 +185,15 @@ const char *elig_fact_word(const elig_facts_t *f, elig_fact_t fact)
     case ELIG_FACT_EMPLOYER:
         return f->employer;
     case ELIG_FACT_SITE:
-        return f->site;
+        return elig_facts_text(f, ELIG_TEXT_SITE);
     case ELIG_FACT_SHIFT:
-        return f->shift;
+        return elig_facts_text(f, ELIG_TEXT_SHIFT);
     case ELIG_FACT_EDUCATION_LEVEL:
-        return f->education_level;
+        return elig_facts_text(f, ELIG_TEXT_EDUCATION);
     case ELIG_FACT_CREDENTIALS:
-        return f->credentials;
+        return elig_facts_text(f, ELIG_TEXT_CREDENTIALS);
     case ELIG_FACT_LANGUAGES:
-        return f->languages;
+        return elig_facts_text(f, ELIG_TEXT_LANGUAGES);
     case ELIG_FACT_PROGRAM_STATE:
         return f->program_state;
     default:

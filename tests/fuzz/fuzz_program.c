@@ -36,12 +36,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             f.has_hours = 1;
             f.scheduled_hours = 20.5 * k;
             strcpy(f.job_family, "clerical");
-            strcpy(f.credentials, "cna,bls");
-            strcpy(f.programs, "mapp=enrolled,pct=completed");
+            if (elig_facts_set_text(&f, ELIG_TEXT_CREDENTIALS, "cna,bls") != 0 ||
+                elig_facts_set_text(&f, ELIG_TEXT_PROGRAMS, "mapp=enrolled,pct=completed") != 0)
+                abort();
             f.hire_date = 20000 - 60 * k;
             f.employer_participates = k - 1;
         }
         elig_rules_evaluate(&rules, &f, 20100, &r);
+        elig_facts_clear(&f);
         if (r.n_criteria != rules.n_criteria)
             abort();
     }

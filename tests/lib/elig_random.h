@@ -211,16 +211,18 @@ static inline void random_pair(elig_rules_t *old, elig_rules_t *new)
     rules_from(&b, new);
 }
 
+/* f: zeroed, or facts from an earlier call (their texts are freed). */
 static inline void random_facts(elig_facts_t *f)
 {
-    elig_facts_init(f, EMPLOYERS[rnd(N(EMPLOYERS))], "E1");
+    elig_facts_reset(f, EMPLOYERS[rnd(N(EMPLOYERS))], "E1");
     f->status = (int)rnd(N(STATUSES) + 1); /* 0: not on file */
     f->standing = (int)rnd(N(STANDINGS) + 1);
     f->employment_type = (int)rnd(N(TYPES) + 1);
     f->has_hours = (int)rnd(2);
     f->scheduled_hours = 25 + rnd(20);
     snprintf(f->job_family, sizeof f->job_family, "%s", rnd(8) ? FAMILIES[rnd(N(FAMILIES))] : "");
-    snprintf(f->shift, sizeof f->shift, "%s", rnd(4) ? SHIFTS[rnd(N(SHIFTS))] : "");
+    if (elig_facts_set_text(f, ELIG_TEXT_SHIFT, rnd(4) ? SHIFTS[rnd(N(SHIFTS))] : "") != 0)
+        abort();
     f->hire_date = rnd(10) ? TODAY - (int32_t)rnd(400) + 20 : ELIG_NO_DATE;
     f->period_start = rnd(3) ? ELIG_NO_DATE : f->hire_date;
     f->employer_participates = (int)rnd(3) - 1;

@@ -164,8 +164,9 @@ static const elig_criterion_t *one(const char *expr, const char *attributes)
                                 &line) != 0)
         fail_msg("%s", err);
     elig_facts_init(&f, "acme", "E1");
-    snprintf(f.attributes, sizeof f.attributes, "%s", attributes);
+    assert_int_equal(elig_facts_set_text(&f, ELIG_TEXT_ATTRIBUTES, attributes), 0);
     elig_rules_evaluate(&r, &f, 20000, &res);
+    elig_facts_clear(&f);
     return &res.criteria[0];
 }
 

@@ -59,18 +59,20 @@ static void test_outside_the_scope_nothing_changes(void **state)
         elig_scope_diff(&old, &new, &scope);
         assert_false(scope.all); /* no switch, exclusion mode or role changed */
         for (int e = 0; e < 200; e++) {
-            elig_facts_t f;
+            elig_facts_t f = {0};
             char a[256], b[256];
             random_facts(&f);
             elig_spell_t stored;
             int outcome = stored_under(&old, &f, &stored);
             if (elig_scope_covers(&scope, &f, outcome, TODAY)) {
                 inside++;
+                elig_facts_clear(&f);
                 continue;
             }
             outside++;
             signature(&old, &f, &stored, outcome, a, sizeof a);
             signature(&new, &f, &stored, outcome, b, sizeof b);
+            elig_facts_clear(&f);
             if (strcmp(a, b) != 0)
                 fail_msg("pair %d: employee outside the scope changed: %s -> %s", pair, a, b);
         }
@@ -96,7 +98,7 @@ static void test_scope_sizes(void **state)
     (void)state;
     static elig_rules_t old, new;
     elig_scope_t scope;
-    elig_facts_t f;
+    elig_facts_t f = {0};
     memcpy(&old, elig_rules_mapp(), sizeof old);
     memcpy(&new, &old, sizeof new);
     elig_scope_diff(&old, &new, &scope);
@@ -112,7 +114,7 @@ static void test_scope_sizes(void **state)
     elig_scope_diff(&old, &new, &scope);
     assert_false(scope.all);
     assert_int_equal(scope.tenure_days, 90);
-    elig_facts_init(&f, "acme", "E1");
+    elig_facts_reset(&f, "acme", "E1");
     f.hire_date = TODAY - 90;
     assert_false(elig_scope_covers(&scope, &f, 0, TODAY));
     f.hire_date = TODAY - 89;

@@ -97,7 +97,7 @@ static void test_mapp_formats_agree(void **state)
         assert_int_equal(v1.criteria[i].slot, v2.criteria[i].slot);
     }
     for (int e = 0; e < 20000; e++) {
-        elig_facts_t f;
+        elig_facts_t f = {0};
         random_facts(&f);
         if (rnd(4) == 0)
             snprintf(f.program_state, sizeof f.program_state, "%s",
@@ -106,6 +106,7 @@ static void test_mapp_formats_agree(void **state)
             f.group_date[g] = TODAY - 400 + (int32_t)rnd(300);
         describe(&v1, &f, TODAY, a, sizeof a);
         describe(&v2, &f, TODAY, b, sizeof b);
+        elig_facts_clear(&f);
         if (strcmp(a, b) != 0)
             fail_msg("employee %d differs:\n%s\n---\n%s", e, a, b);
     }
@@ -116,10 +117,11 @@ static void test_mapp_formats_agree(void **state)
           " clerical]}\n  standing: {in: [good]}\n  tenure: {min_days: 90}\n",
           &builtin);
     for (int e = 0; e < 5000; e++) {
-        elig_facts_t f;
+        elig_facts_t f = {0};
         random_facts(&f);
         describe(&builtin, &f, TODAY, a, sizeof a);
         describe(elig_rules_mapp(), &f, TODAY, b, sizeof b);
+        elig_facts_clear(&f);
         if (strcmp(a, b) != 0)
             fail_msg("employee %d differs from the built-in rules:\n%s\n---\n%s", e, a, b);
     }
@@ -148,6 +150,12 @@ static void expect(const char *expr, const elig_facts_t *f, int result, const ch
         fail_msg("%s: expected %d '%s', got %d '%s'", expr, result, reason, c->result, c->reason);
 }
 
+static void set_text(elig_facts_t *f, elig_text_t t, const char *v)
+{
+    assert_int_equal(elig_facts_set_text(f, t, v), 0);
+}
+
+/* f holds no texts before; elig_facts_clear() it after. */
 static void someone(elig_facts_t *f)
 {
     elig_facts_init(f, "acme", "E1");
@@ -157,9 +165,9 @@ static void someone(elig_facts_t *f)
     f->scheduled_hours = 24;
     snprintf(f->job_family, sizeof f->job_family, "Food Service");
     snprintf(f->job_title, sizeof f->job_title, "Dietary Aide");
-    snprintf(f->site, sizeof f->site, "north");
-    snprintf(f->credentials, sizeof f->credentials, "cna,bls");
-    snprintf(f->programs, sizeof f->programs, "mapp=completed,sterile=withdrawn");
+    set_text(f, ELIG_TEXT_SITE, "north");
+    set_text(f, ELIG_TEXT_CREDENTIALS, "cna,bls");
+    set_text(f, ELIG_TEXT_PROGRAMS, "mapp=completed,sterile=withdrawn");
     f->hire_date = f->period_start = TODAY - 200;
     f->employer_participates = 1;
 }
@@ -210,6 +218,7 @@ static void test_operators(void **state)
            "site north, needs south");
     expect("first_known: [{shift: {in: [day]}}, {languages: {any_of: [en]}}]", &f, UNKNOWN,
            "shift and languages not on file");
+    elig_facts_clear(&f);
 }
 
 /* Time alone: a failing tenure window gives the day it passes; one that
@@ -222,7 +231,7 @@ static void test_forecasts(void **state)
     elig_facts_t f;
     someone(&f);
     f.hire_date = f.period_start = TODAY - 10;
-    snprintf(f.shift, sizeof f.shift, "night");
+    set_text(&f, ELIG_TEXT_SHIFT, "night");
     parse("program: p\ncriteria:\n  - name: a\n    tenure_days: {between: [30, 400]}\n"
           "  - name: b\n    any: [{tenure_days: {at_least: 60}}, {shift: {in: [day]}}]\n",
           &r);
@@ -242,6 +251,7 @@ static void test_forecasts(void **state)
           &r);
     elig_rules_evaluate(&r, &f, TODAY, &res);
     assert_int_equal(res.eligible_from, ELIG_NO_DATE);
+    elig_facts_clear(&f);
 }
 
 static void expect_refused(const char *text, unsigned want_line, const char *want)
@@ -303,23 +313,24 @@ static void test_pct_example(void **state)
     assert_string_equal(r.program, "pct");
     assert_int_equal(r.n_criteria, 10);
     someone(&f);
-    snprintf(f.education_level, sizeof f.education_level, "ged");
+    set_text(&f, ELIG_TEXT_EDUCATION, "ged");
     f.standing = PATHWAYS__V1__STANDING__STANDING_GOOD;
     elig_rules_evaluate(&r, &f, TODAY, &res); /* 24 hours, part time, 200 days */
     assert_int_equal(res.outcome, ELIGIBLE);
-    snprintf(f.programs, sizeof f.programs, "mapp=in_training");
+    set_text(&f, ELIG_TEXT_PROGRAMS, "mapp=in_training");
     elig_rules_evaluate(&r, &f, TODAY, &res);
     assert_int_equal(res.outcome, NOT_ELIGIBLE);
     assert_string_equal(res.criteria[9].reason, "already in_training in mapp");
-    f.programs[0] = '\0';
-    f.education_level[0] = '\0';
+    set_text(&f, ELIG_TEXT_PROGRAMS, "");
+    set_text(&f, ELIG_TEXT_EDUCATION, "");
     f.hire_date = f.period_start = TODAY - 100;
     elig_rules_evaluate(&r, &f, TODAY, &res);
     assert_int_equal(res.outcome, NOT_ELIGIBLE); /* tenure; education not on file: */
     assert_int_equal(res.eligible_from, ELIG_NO_DATE);
-    snprintf(f.education_level, sizeof f.education_level, "high_school");
+    set_text(&f, ELIG_TEXT_EDUCATION, "high_school");
     elig_rules_evaluate(&r, &f, TODAY, &res);
     assert_int_equal(res.eligible_from, TODAY + 80);
+    elig_facts_clear(&f);
 }
 
 int main(void)

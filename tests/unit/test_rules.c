@@ -279,6 +279,48 @@ static void test_merge_late_event_never_overwrites_newer(void **state)
     assert_int_equal(f.status, PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE);
 }
 
+/* The heap-held text facts: present only when stated, kept while later
+ * events say nothing of them, replaced when restated, cut at their bound,
+ * freed by clear (the sanitizer build checks nothing leaks). */
+static void test_merge_text_facts(void **state)
+{
+    elig_facts_t f;
+    event_t e;
+    char long_site[ELIG_SHORT_MAX + 20];
+    (void)state;
+    elig_facts_init(&f, "acme", "E1");
+    for (int t = 0; t < ELIG_TEXT_COUNT; t++)
+        assert_null(f.text[t]);
+    make_event(&e, "job_changed", "2026-02-01");
+    e.data.site = "north";
+    e.data.shift = "night";
+    assert_int_equal(elig_facts_apply(&f, &e.ev), 0);
+    assert_string_equal(elig_facts_text(&f, ELIG_TEXT_SITE), "north");
+    assert_string_equal(elig_facts_text(&f, ELIG_TEXT_SHIFT), "night");
+    assert_null(f.text[ELIG_TEXT_CREDENTIALS]);
+    assert_string_equal(elig_facts_text(&f, ELIG_TEXT_CREDENTIALS), "");
+    make_event(&e, "job_changed", "2026-03-01"); /* states no site: kept */
+    e.data.job_family = "clerical";
+    assert_int_equal(elig_facts_apply(&f, &e.ev), 0);
+    assert_string_equal(elig_facts_text(&f, ELIG_TEXT_SITE), "north");
+    make_event(&e, "job_changed", "2026-04-01");
+    e.data.site = "south";
+    assert_int_equal(elig_facts_apply(&f, &e.ev), 0);
+    assert_string_equal(elig_facts_text(&f, ELIG_TEXT_SITE), "south");
+    memset(long_site, 'x', sizeof long_site - 1);
+    long_site[sizeof long_site - 1] = '\0';
+    assert_int_equal(elig_facts_set_text(&f, ELIG_TEXT_SITE, long_site), 0);
+    assert_int_equal(strlen(elig_facts_text(&f, ELIG_TEXT_SITE)), ELIG_SHORT_MAX);
+    assert_int_equal(elig_facts_set_text(&f, ELIG_TEXT_SITE, ""), 0);
+    assert_null(f.text[ELIG_TEXT_SITE]);
+    elig_facts_reset(&f, "acme", "E2"); /* frees, starts over */
+    assert_null(f.text[ELIG_TEXT_SHIFT]);
+    assert_string_equal(f.employee, "E2");
+    assert_int_equal(elig_facts_set_text(&f, ELIG_TEXT_PROGRAMS, "mapp=enrolled"), 0);
+    elig_facts_clear(&f);
+    assert_null(f.text[ELIG_TEXT_PROGRAMS]);
+}
+
 static void test_merge_rehire_starts_new_period(void **state)
 {
     elig_facts_t f;
@@ -321,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_merge_hire_then_changes),
         cmocka_unit_test(test_merge_late_event_never_overwrites_newer),
         cmocka_unit_test(test_merge_rehire_starts_new_period),
+        cmocka_unit_test(test_merge_text_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
