@@ -26,7 +26,8 @@ int elig_eval_employee(const elig_eval_t *ev, elig_employee_t *emp, const char *
         elig_det_batch_add(ev->dets, ev->rules, &emp->facts, &result, &emp->spell, emp->outcome,
                            signature, cause, change->changed) != 0)
         return -1;
-    if (change->changed && ev->svc) {
+    int announce = ev->announce && result.outcome == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE;
+    if ((change->changed || announce) && ev->svc) {
         elig_det_msg_t msg;
         snprintf(key, sizeof key, "%s/%s", emp->facts.employer, emp->facts.employee);
         elig_det_msg_build(&msg, ev->rules, &emp->facts, &result, emp->outcome, cause);

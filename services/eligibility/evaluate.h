@@ -1,8 +1,9 @@
 /* One evaluation step shared by everything that decides: a partner event,
  * a rule change and a forecast re-check. Evaluates an employee under the
  * rules, compares with the current determination's signature, records the
- * determination row and, when it changed, appends it to stream
- * "eligibility" (unless the run is a dry run). */
+ * determination row and, when it changed (or is eligible and the run
+ * announces), appends it to stream "eligibility" (unless the run is a dry
+ * run). */
 #ifndef ELIG_EVALUATE_H
 #define ELIG_EVALUATE_H
 
@@ -21,6 +22,7 @@ typedef struct {
     elig_det_batch_t *dets; /* rows to store; NULL on a dry run */
     int32_t today;
     int keep_unchanged; /* also record history rows for unchanged evaluations */
+    int announce;       /* also append an unchanged eligible determination */
     const char *intake; /* the program's intake, carried on the messages ("" unknown) */
 } elig_eval_t;
 

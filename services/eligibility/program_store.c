@@ -92,9 +92,11 @@ static const char REGISTER_SQL[] =
     " ON CONFLICT (program) DO UPDATE SET name = EXCLUDED.name,"
     " intake = coalesce($3, p.intake), actor = EXCLUDED.actor, updated_at = now()";
 
+/* The row is locked first so that two requests see each other's intake. */
 static const char INTAKE_SQL[] =
-    "UPDATE eligibility.program SET intake = $2, actor = $3, updated_at = now()"
-    " WHERE program = $1";
+    "UPDATE eligibility.program p SET intake = $2, actor = $3, updated_at = now()"
+    " FROM (SELECT program, intake FROM eligibility.program WHERE program = $1 FOR UPDATE) old"
+    " WHERE p.program = old.program RETURNING old.intake AS was";
 
 int elig_store_programs(pw_db_t *db, char (*names)[ELIG_PROGRAM_MAX + 1], long *versions,
                         size_t max, size_t *n)
@@ -122,13 +124,15 @@ int elig_store_register(pw_db_t *db, const elig_rules_t *rules, const char *acto
     return 0;
 }
 
-int elig_store_set_intake(pw_db_t *db, const char *program, const char *intake, const char *actor)
+int elig_store_set_intake(pw_db_t *db, const char *program, const char *intake, const char *actor,
+                          char *was, size_t waslen)
 {
     const char *params[3] = {program, intake, actor};
     PGresult *res = pw_db_prepared(db, "elig_program_intake", INTAKE_SQL, 3, params);
     if (!res)
         return -1;
-    int n = atoi(PQcmdTuples(res));
+    int n = PQntuples(res);
+    snprintf(was, waslen, "%s", n > 0 ? pw_db_get(res, 0, "was") : "");
     PQclear(res);
     return n > 0;
 }

@@ -42,9 +42,10 @@ int elig_store_programs(pw_db_t *db, char (*names)[ELIG_PROGRAM_MAX + 1], long *
 int elig_store_register(pw_db_t *db, const elig_rules_t *rules, const char *actor)
     __attribute__((warn_unused_result));
 
-/* Sets a program's intake ("open", "paused", "closed"). Returns 1 when the
- * program is known, 0 when not, -1 on error. */
-int elig_store_set_intake(pw_db_t *db, const char *program, const char *intake, const char *actor)
-    __attribute__((warn_unused_result));
+/* Sets a program's intake ("open", "paused", "closed"); the one it had
+ * goes into was. Returns 1 when the program is known, 0 when not, -1 on
+ * error. */
+int elig_store_set_intake(pw_db_t *db, const char *program, const char *intake, const char *actor,
+                          char *was, size_t waslen) __attribute__((warn_unused_result));
 
 #endif

@@ -19,8 +19,8 @@ typedef struct {
 } tally_row_t;
 
 struct elig_tally {
-    zhash_t *rows; /* "from to employer" -> tally_row_t */
-    uint64_t evaluated, changed;
+    zhash_t *rows;                         /* "from to employer" -> tally_row_t */
+    uint64_t evaluated, changed, eligible; /* eligible: after evaluation */
     Pathways__V1__OutcomeChange *changes;
     Pathways__V1__OutcomeChange **ptrs;
 };
@@ -62,10 +62,17 @@ uint64_t elig_tally_changed(const elig_tally_t *t)
     return t->changed;
 }
 
+uint64_t elig_tally_eligible(const elig_tally_t *t)
+{
+    return t->eligible;
+}
+
 static int tally_add(elig_tally_t *t, const char *employer, const elig_change_t *c)
 {
     char key[TALLY_KEY_MAX + ELIG_SUBJECT_MAX];
     t->evaluated++;
+    if (c->to == PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE)
+        t->eligible++;
     if (!c->changed)
         return 0;
     t->changed++;
@@ -130,21 +137,20 @@ static int run_page(const elig_eval_t *ev, pw_db_t *db, elig_employee_t *emps, s
     return ev->dets ? elig_det_batch_store(ev->dets, db) : 0;
 }
 
-int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, const char *intake,
-                    const elig_scope_t *scope, int32_t today, const char *cause,
-                    elig_tally_t *tally)
+/* Evaluates every employee on file in scope, page by page, as ev says. */
+static int walk(elig_eval_t *ev, pw_db_t *db, const elig_scope_t *scope, const char *cause,
+                elig_tally_t *tally)
 {
     elig_employee_t *emps = calloc(ELIG_REEVAL_PAGE, sizeof *emps);
-    elig_eval_t ev = {.svc = svc, .rules = rules, .today = today, .intake = intake};
     char after_employer[ELIG_SUBJECT_MAX + 1] = "", after_employee[ELIG_SUBJECT_MAX + 1] = "";
     int rc = -1;
-    if (!emps || (svc && !(ev.dets = elig_det_batch_new())))
+    if (!emps || (ev->svc && !(ev->dets = elig_det_batch_new())))
         goto done;
     for (;;) {
         size_t n = 0;
-        if (elig_registry_page(db, rules, scope, today, after_employer, after_employee, emps,
-                               ELIG_REEVAL_PAGE, &n) != 0 ||
-            run_page(&ev, db, emps, n, cause, tally) != 0)
+        if (elig_registry_page(db, ev->rules, scope, ev->today, after_employer, after_employee,
+                               emps, ELIG_REEVAL_PAGE, &n) != 0 ||
+            run_page(ev, db, emps, n, cause, tally) != 0)
             goto done;
         if (n < ELIG_REEVAL_PAGE)
             break;
@@ -153,7 +159,27 @@ int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, c
     }
     rc = 0;
 done:
-    elig_det_batch_destroy(&ev.dets);
+    elig_det_batch_destroy(&ev->dets);
     elig_employees_free(emps, ELIG_REEVAL_PAGE);
+    return rc;
+}
+
+int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, const char *intake,
+                    const elig_scope_t *scope, int32_t today, const char *cause,
+                    elig_tally_t *tally)
+{
+    elig_eval_t ev = {.svc = svc, .rules = rules, .today = today, .intake = intake};
+    return walk(&ev, db, scope, cause, tally);
+}
+
+int elig_reeval_announce(pw_service_t *svc, const elig_rules_t *rules, const char *intake,
+                         int32_t today, const char *cause, uint64_t *announced)
+{
+    elig_eval_t ev = {.svc = svc, .rules = rules, .today = today, .intake = intake, .announce = 1};
+    elig_scope_t eligible_now = {.tenure_days = -1, .eligible = 1};
+    elig_tally_t *tally = elig_tally_new();
+    int rc = tally ? walk(&ev, pw_service_db(svc), &eligible_now, cause, tally) : -1;
+    *announced = rc == 0 ? elig_tally_eligible(tally) : 0;
+    elig_tally_destroy(&tally);
     return rc;
 }

@@ -23,6 +23,8 @@ elig_tally_t *elig_tally_new(void);
 void elig_tally_destroy(elig_tally_t **p);
 uint64_t elig_tally_evaluated(const elig_tally_t *t);
 uint64_t elig_tally_changed(const elig_tally_t *t);
+/* How many were eligible after their evaluation. */
+uint64_t elig_tally_eligible(const elig_tally_t *t);
 
 /* Fills result's changes (sorted by employer, from, to) from t; the storage
  * belongs to t and lives until it is destroyed. Returns 0 or -1. */
@@ -38,5 +40,16 @@ int elig_tally_fill(elig_tally_t *t, Pathways__V1__ProgramLoadResult *result)
 int elig_reeval_all(pw_db_t *db, pw_service_t *svc, const elig_rules_t *rules, const char *intake,
                     const elig_scope_t *scope, int32_t today, const char *cause,
                     elig_tally_t *tally) __attribute__((warn_unused_result));
+
+/* Announces again, in svc's open transaction, the determination of every
+ * employee eligible now under rules: each is evaluated as of today and
+ * appended to "eligibility" with intake whether or not it changed (a
+ * change is also stored), so that enrollment invites those it could not
+ * while the program's intake was paused or closed (those already in the
+ * program are left as they are there). *announced is how many were
+ * appended eligible. Returns 0 or -1. */
+int elig_reeval_announce(pw_service_t *svc, const elig_rules_t *rules, const char *intake,
+                         int32_t today, const char *cause, uint64_t *announced)
+    __attribute__((warn_unused_result));
 
 #endif

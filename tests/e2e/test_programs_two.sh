@@ -183,5 +183,20 @@ e2e_assert_eq "undeclared attribute refused" 1 \
     "$(grep -c "^rejected ev-a2 (line 2): unknown_attribute: attributes\[0\]: 'shoe_size' is not declared in the attribute schema$" <<<"$out")"
 e2e_assert_eq "declared attribute stored" "union_member=true" \
     "$(e2e_psql "SELECT attributes FROM eligibility.employee WHERE employee = 'q1'")"
+# --- intake open again: whoever became eligible meanwhile is invited now ----
+# q1 became eligible while PCT was paused; opening it again announces every
+# employee eligible for PCT now (q1 only: m1 and p1 are in a pathway), and
+# enrollment invites those not yet in the program.
+eligible_pct=$(e2e_psql "SELECT count(*) FROM eligibility.current_determination
+                         WHERE program = 'pct' AND outcome = 'eligible'")
+e2e_assert_eq "eligible for PCT before opening" 1 "$eligible_pct"
+out=$(e2e_ctl program open pct) || e2e_fail "open pct: $out"
+e2e_assert_eq "opened again" "program pct: intake open
+$eligible_pct eligible employees announced again: enrollment invites those not yet in the program" "$out"
+e2e_wait_until 30 "q1 invited to PCT once it is open" \
+    e2e_prints "m1:withdrawn p1:enrolled q1:invited" invited pct
+wait_mail q1@acme.example "You are invited to the Patient Care Technician Pathway (PCT)"
+e2e_assert_eq "open when open announces nothing" "program pct: intake open" \
+    "$(e2e_ctl program open pct)"
 e2e_assert_eq "dead letters" 0 "$(e2e_psql 'SELECT count(*) FROM stream.dead_letter')"
 echo "PASS: two programs, the second added by files alone on a running stack"

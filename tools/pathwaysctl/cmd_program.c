@@ -7,6 +7,7 @@
  * program_intake). `list` and `show` read the eligibility schema
  * (read-only). */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,9 +297,10 @@ static int set_intake(ctl_t *ctl, int argc, char **argv, const char *intake)
 {
     if (ctl_wants_help(argc, argv) || argc != 2) {
         printf("usage: pathwaysctl program %s PROGRAM\n\n"
-               "open: invite the newly eligible; pause: invite no one for now; close:\n"
-               "take no one new for good (current cohorts finish). Determinations go on\n"
-               "in every case.\n",
+               "open: invite the newly eligible (opened again after a pause or close, the\n"
+               "employees eligible now who are not in the program are invited too); pause:\n"
+               "invite no one for now; close: take no one new for good (current cohorts\n"
+               "finish). Determinations go on in every case.\n",
                argv[0]);
         return argc == 2 ? CTL_OK : CTL_USAGE;
     }
@@ -314,10 +316,14 @@ static int set_intake(ctl_t *ctl, int argc, char **argv, const char *intake)
         ctl_admin_call(ctl, PW_SVC_ELIGIBILITY, &req, id, "pathwaysctl program");
     if (!reply)
         return CTL_FAIL;
-    printf("program %s: intake %s\n", argv[1],
-           reply->reply_case == PATHWAYS__V1__ADMIN_REPLY__REPLY_PROGRAM_INTAKE
-               ? reply->program_intake->intake
-               : intake);
+    const Pathways__V1__ProgramIntake *done =
+        reply->reply_case == PATHWAYS__V1__ADMIN_REPLY__REPLY_PROGRAM_INTAKE ? reply->program_intake
+                                                                             : NULL;
+    printf("program %s: intake %s\n", argv[1], done ? done->intake : intake);
+    if (done && done->announced)
+        printf("%" PRIu64 " eligible employees announced again: enrollment invites those not yet"
+               " in the program\n",
+               done->announced);
     pw_free_admin_reply(&reply);
     return CTL_OK;
 }
