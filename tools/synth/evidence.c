@@ -173,10 +173,13 @@ static int same_role(const subject_t *s, const subject_t *like)
 }
 
 /* Adds the cost row of like's employer and role to the totals (t: people,
- * then avoided, low, high separations), as cost.c does: rows under the
- * threshold, or with fewer at risk at 12 months, add nothing. */
+ * then avoided, low, high separations), as cost.c does for the exact
+ * report (an administrator's, which withholds nothing: threshold 1): a row
+ * without participants or comparison people, or with none at risk at 12
+ * months in either group, adds nothing. */
 static int cost_row(const subject_t *s, size_t n, const subject_t *like, double t[4])
 {
+    const size_t threshold = 1; /* report_request.c: exact figures */
     km_curve_t c[2] = {{0}};
     if (fit_pair(s, n, same_role, like, c, NULL) != 0)
         return -1;
@@ -185,8 +188,8 @@ static int cost_row(const subject_t *s, size_t n, const subject_t *like, double 
     km_at(&c[0], h, &e[0]);
     km_at(&c[1], h, &e[1]);
     double people = (double)c[0].subjects;
-    if (c[0].subjects >= SY_THRESHOLD && c[1].subjects >= SY_THRESHOLD &&
-        e[0].at_risk >= SY_THRESHOLD && e[1].at_risk >= SY_THRESHOLD) {
+    if (c[0].subjects >= threshold && c[1].subjects >= threshold && e[0].at_risk >= threshold &&
+        e[1].at_risk >= threshold) {
         double diff = e[0].survival - e[1].survival;
         double se = sqrt(e[0].variance + e[1].variance);
         t[0] += people;

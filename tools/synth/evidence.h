@@ -16,9 +16,6 @@
 
 /* Replacement cost the local run's costs file gives every role. */
 #define SY_REPLACEMENT_COST 14200.0
-/* Cells under this many people are not estimated (the reports' threshold). */
-#define SY_THRESHOLD 11
-
 /* {"outcomes": {...per cohort and "total"}, "retention": {"participants":
  * {...}, "comparison": {...}, "logrank_p": p}, "cost": {...total},
  * "equity": sy_equity_json (selfid.h)}.
