@@ -34,16 +34,22 @@ static void split_key(report_msg_t *m, Pathways__V1__CostRow *row, const char *k
 }
 
 /* "ENTRY: SOURCE": the source names the entry of the cost file that
- * applied. */
-static char *source_of(report_msg_t *m, const cost_figure_t *f)
+ * applied; when a program's row falls to the default, it says that the
+ * program has no figure of its own. */
+static char *source_of(report_msg_t *m, const char *program, const cost_figure_t *f)
 {
-    size_t n = strlen(f->entry) + strlen(f->source) + 3;
+    char entry[640]; /* an entry name is at most two ids and a prefix */
+    if (program && *program && strcmp(f->entry, "default") == 0)
+        snprintf(entry, sizeof entry, "default (no programs.%s figure)", program);
+    else
+        snprintf(entry, sizeof entry, "%s", f->entry);
+    size_t n = strlen(entry) + strlen(f->source) + 3;
     char *s = malloc(n);
     if (!s) {
         m->failed = 1;
         return NULL;
     }
-    snprintf(s, n, "%s: %s", f->entry, f->source);
+    snprintf(s, n, "%s: %s", entry, f->source);
     return s;
 }
 
@@ -71,7 +77,7 @@ static Pathways__V1__CostRow *make_row(report_msg_t *m, const retention_slice_t 
     cost_figure_t f = cost_config_find(costs, row->program, row->employer ? row->employer : "",
                                        row->role ? row->role : "");
     row->replacement_cost = f.cost;
-    row->cost_source = source_of(m, &f);
+    row->cost_source = source_of(m, row->program, &f);
     km_curve_t c[RETENTION_GROUPS];
     km_estimate_t e[RETENTION_GROUPS];
     memset(c, 0, sizeof c);
