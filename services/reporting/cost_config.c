@@ -276,7 +276,7 @@ cost_figure_t cost_config_find(const cost_config_t *c, const char *program, cons
     if (!e)
         e = find(c, employer, COST_ANY, NULL);
     if (!e && program && *program)
-        e = find(c, NULL, NULL, program);
+        e = find(c, COST_ANY, COST_ANY, program);
     if (!e)
         e = find(c, COST_ANY, role, NULL);
     if (!e)
