@@ -231,10 +231,8 @@ static int s_employers(elig_parse_t *p, const yaml_node_t *v)
     return elig_parse_fields(p, v, "employers", f_employer, NULL);
 }
 
-/* Sections for other services: at_risk (read by enrollment), and
- * program-level settings reserved for notification templates and costs:
- * accepted when a mapping or a list, not read here (templates live in
- * deploy/templates/<id>/, costs in deploy/costs.yaml). */
+/* Sections for other services: at_risk (read by enrollment), accepted
+ * when a mapping or a list, not read here. */
 static int s_other(elig_parse_t *p, const yaml_node_t *v)
 {
     if (!v || (v->type != YAML_MAPPING_NODE && v->type != YAML_SEQUENCE_NODE))
@@ -254,17 +252,25 @@ static const section_t SECTIONS[] = {
     {"intake", s_intake},
     {"criteria", elig_parse_criteria},
     {"employers", s_employers},
-    {"templates", s_other},
-    {"costs", s_other},
     {"at_risk", s_other}, /* enrollment's (services/enrollment/at_risk.h) */
 };
-#define SECTION_NAMES                                                                              \
-    "program, name, target_role, intake, criteria, employers, templates, costs, at_risk"
+#define SECTION_NAMES "program, name, target_role, intake, criteria, employers, at_risk"
+
+/* Keys that belong in other files: refused with where they live, so a
+ * setting is never silently ignored. */
+static const char *const ELSEWHERE[][2] = {
+    {"templates", "a program's templates live in deploy/templates/<program>/<language>/"
+                  "<trigger>.<recipient>.txt"},
+    {"costs", "a program's target-role cost lives in deploy/costs.yaml, programs.<program>"},
+};
 
 static int f_root(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
                   void *arg)
 {
     unsigned *seen = arg;
+    for (size_t i = 0; i < sizeof ELSEWHERE / sizeof *ELSEWHERE; i++)
+        if (strcmp(key, ELSEWHERE[i][0]) == 0)
+            return fail(p, k, "'%s' is not read from a program file: %s", key, ELSEWHERE[i][1]);
     for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++) {
         if (strcmp(key, SECTIONS[i].key) != 0)
             continue;

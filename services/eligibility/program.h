@@ -12,7 +12,10 @@
  *       tenure_days: {at_least: 90}
  *   employers:                         # per-employer overrides
  *     acme: {min_tenure_days: 60, extra_job_families: [security]}
- *   templates: ... costs: ...          # reserved (shape checked only)
+ *   at_risk: ...                       # enrollment's (shape checked here)
+ *
+ * `templates:` and `costs:` are refused: templates live in
+ * deploy/templates/<id>/, a target role's cost in deploy/costs.yaml.
  *
  * The first format's `criteria:` mapping of eight fixed criteria still
  * loads (stored versions are parsed again). Unknown keys, facts and

@@ -1,8 +1,9 @@
-/* Cost avoided per employer and role, from the retention observations
- * sliced by "employer|role"; see cost.h. */
+/* Cost avoided per program, employer and role, from the retention
+ * observations sliced by "program|employer|role"; see cost.h. */
 #include "cost.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +19,38 @@ void cost_difference(const km_estimate_t *participants, const km_estimate_t *com
     d->high = d->diff + KM_Z95 * se;
 }
 
-/* Splits "employer|role" (the role is after the last '|'). */
+/* Splits "program|employer|role" (the program is before the first '|',
+ * program ids have none; the role after the last). */
 static void split_key(report_msg_t *m, Pathways__V1__CostRow *row, const char *key)
 {
-    const char *bar = strrchr(key, '|');
-    size_t n = bar ? (size_t)(bar - key) : strlen(key);
-    row->employer = strndup(key, n);
-    if (!row->employer)
+    const char *first = strchr(key, '|');
+    const char *rest = first ? first + 1 : key;
+    const char *last = strrchr(rest, '|');
+    row->program = strndup(key, first ? (size_t)(first - key) : 0);
+    row->employer = strndup(rest, last ? (size_t)(last - rest) : strlen(rest));
+    if (!row->program || !row->employer)
         m->failed = 1;
-    row->role = report_msg_str(m, bar ? bar + 1 : "unknown");
+    row->role = report_msg_str(m, last ? last + 1 : "unknown");
+}
+
+/* "ENTRY: SOURCE": the source names the entry of the cost file that
+ * applied; when a program's row falls to the default, it says that the
+ * program has no figure of its own. */
+static char *source_of(report_msg_t *m, const char *program, const cost_figure_t *f)
+{
+    char entry[640]; /* an entry name is at most two ids and a prefix */
+    if (program && *program && strcmp(f->entry, "default") == 0)
+        snprintf(entry, sizeof entry, "default (no programs.%s figure)", program);
+    else
+        snprintf(entry, sizeof entry, "%s", f->entry);
+    size_t n = strlen(entry) + strlen(f->source) + 3;
+    char *s = malloc(n);
+    if (!s) {
+        m->failed = 1;
+        return NULL;
+    }
+    snprintf(s, n, "%s: %s", entry, f->source);
+    return s;
 }
 
 static void fill_figures(Pathways__V1__CostRow *row, const cost_difference_t *d, double people)
@@ -50,10 +74,10 @@ static Pathways__V1__CostRow *make_row(report_msg_t *m, const retention_slice_t 
     if (!row)
         return NULL;
     split_key(m, row, s->slice);
-    const char *source = "";
-    row->replacement_cost = cost_config_lookup(costs, row->employer ? row->employer : "",
-                                               row->role ? row->role : "", &source);
-    row->cost_source = report_msg_str(m, source);
+    cost_figure_t f = cost_config_find(costs, row->program, row->employer ? row->employer : "",
+                                       row->role ? row->role : "");
+    row->replacement_cost = f.cost;
+    row->cost_source = source_of(m, row->program, &f);
     km_curve_t c[RETENTION_GROUPS];
     km_estimate_t e[RETENTION_GROUPS];
     memset(c, 0, sizeof c);
@@ -84,6 +108,7 @@ static Pathways__V1__CostRow *make_total(report_msg_t *m, const Pathways__V1__Co
     Pathways__V1__CostRow *t = report_msg_new(m, &pathways__v1__cost_row__descriptor);
     if (!t)
         return NULL;
+    t->program = report_msg_str(m, "");
     t->employer = report_msg_str(m, "total");
     t->role = report_msg_str(m, "");
     t->cost_source = report_msg_str(m, "");
@@ -108,7 +133,7 @@ Pathways__V1__CostReply *cost_report(pw_db_t *db, const report_params_t *p, unsi
                                      const cost_config_t *costs)
 {
     report_params_t q = *p;
-    q.slice = REPORT_SLICE_EMPLOYER_ROLE;
+    q.slice = REPORT_SLICE_PROGRAM_EMPLOYER_ROLE;
     retention_data_t d;
     if (retention_load(db, &q, &d) != 0)
         return NULL;

@@ -1,5 +1,5 @@
-/* Replacement-cost configuration: a flat list of (employer, role, cost,
- * source) entries read with the common YAML reader; see cost_config.h. */
+/* Replacement-cost configuration: a flat list of (employer, role or
+ * program, cost, source) entries read with the common YAML reader; see cost_config.h. */
 #include "cost_config.h"
 
 #include <stdarg.h>
@@ -11,12 +11,15 @@
 
 #define COST_MAX_ENTRIES 4096
 #define COST_MAX_USD     10000000.0
+#define COST_ENTRY_MAX   (2 * 256 + 16)
 
 typedef struct {
     char *employer; /* COST_ANY for every employer */
     char *role;     /* COST_ANY for every role */
+    char *program;  /* NULL, or the program whose target role this is */
     double cost;
     char *source;
+    char *entry; /* how the file names it: "programs.pct", "roles.clerical" */
 } cost_entry_t;
 
 struct cost_config {
@@ -24,8 +27,22 @@ struct cost_config {
     size_t n;
 };
 
-static int add_entry(cost_config_t *c, const char *employer, const char *role, double cost,
-                     const char *source)
+/* The entry's name as the file spells it. */
+static void entry_name(char *out, size_t len, const char *employer, const char *role,
+                       const char *program)
+{
+    if (program)
+        snprintf(out, len, "programs.%s", program);
+    else if (strcmp(employer, COST_ANY) != 0)
+        snprintf(out, len, "employers.%s.%s", employer, role);
+    else if (strcmp(role, COST_ANY) != 0)
+        snprintf(out, len, "roles.%s", role);
+    else
+        snprintf(out, len, "default");
+}
+
+static int add_entry(cost_config_t *c, const char *employer, const char *role, const char *program,
+                     double cost, const char *source)
 {
     if (c->n >= COST_MAX_ENTRIES)
         return -1;
@@ -33,21 +50,39 @@ static int add_entry(cost_config_t *c, const char *employer, const char *role, d
     if (!grown)
         return -1;
     c->entries = grown;
+    char name[COST_ENTRY_MAX];
+    entry_name(name, sizeof name, employer, role, program);
     cost_entry_t *e = &c->entries[c->n];
     e->employer = strdup(employer);
     e->role = strdup(role);
+    e->program = program ? strdup(program) : NULL;
     e->source = strdup(source);
+    e->entry = strdup(name);
     e->cost = cost;
     c->n++;
-    return e->employer && e->role && e->source ? 0 : -1;
+    return e->employer && e->role && (e->program || !program) && e->source && e->entry ? 0 : -1;
 }
+
+static const cost_entry_t *find(const cost_config_t *c, const char *employer, const char *role,
+                                const char *program);
 
 cost_config_t *cost_config_default(void)
 {
     cost_config_t *c = calloc(1, sizeof *c);
-    if (c && add_entry(c, COST_ANY, COST_ANY, COST_DEFAULT_USD, COST_DEFAULT_SOURCE) != 0)
+    if (c && add_entry(c, COST_ANY, COST_ANY, NULL, COST_DEFAULT_USD, COST_DEFAULT_SOURCE) != 0)
         cost_config_destroy(&c);
     return c;
+}
+
+cost_config_t *cost_config_copy(const cost_config_t *c)
+{
+    cost_config_t *out = calloc(1, sizeof *out);
+    for (size_t i = 0; out && i < c->n; i++) {
+        const cost_entry_t *e = &c->entries[i];
+        if (add_entry(out, e->employer, e->role, e->program, e->cost, e->source) != 0)
+            cost_config_destroy(&out);
+    }
+    return out;
 }
 
 void cost_config_destroy(cost_config_t **p)
@@ -57,7 +92,9 @@ void cost_config_destroy(cost_config_t **p)
     for (size_t i = 0; i < (*p)->n; i++) {
         free((*p)->entries[i].employer);
         free((*p)->entries[i].role);
+        free((*p)->entries[i].program);
         free((*p)->entries[i].source);
+        free((*p)->entries[i].entry);
     }
     free((*p)->entries);
     free(*p);
@@ -69,7 +106,7 @@ static int fail(const pw_yaml_t *y, const json_t *v, char *err, size_t errlen, c
     __attribute__((format(printf, 5, 6)));
 static int fail(const pw_yaml_t *y, const json_t *v, char *err, size_t errlen, const char *fmt, ...)
 {
-    char why[200];
+    char why[300];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
@@ -80,18 +117,32 @@ static int fail(const pw_yaml_t *y, const json_t *v, char *err, size_t errlen, c
 
 /* Reads {cost: N, source: S} into an entry. Returns 0 or -1 with err. */
 static int read_cost(const pw_yaml_t *y, const json_t *n, cost_config_t *c, const char *employer,
-                     const char *role, char *err, size_t errlen)
+                     const char *role, const char *program, char *err, size_t errlen)
 {
+    char name[COST_ENTRY_MAX];
+    entry_name(name, sizeof name, employer, role, program);
     if (!json_is_object(n))
-        return fail(y, n, err, errlen, "%s/%s: {cost, source} expected", employer, role);
+        return fail(y, n, err, errlen, "%s: {cost, source} expected", name);
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)n, k, v)
+    {
+        if (strcmp(k, "cost") == 0 || strcmp(k, "source") == 0)
+            continue;
+        if (program)
+            return fail(y, v, err, errlen,
+                        "%s: unknown key '%s' (expected cost, source; an employer's own figure "
+                        "goes in employers.<employer>, which applies to every program)",
+                        name, k);
+        return fail(y, v, err, errlen, "%s: unknown key '%s' (expected cost, source)", name, k);
+    }
     double usd;
     if (pw_yaml_number(json_object_get(n, "cost"), 0, COST_MAX_USD, &usd) != 0)
-        return fail(y, n, err, errlen, "%s/%s: cost 0..%.0f expected", employer, role,
-                    COST_MAX_USD);
+        return fail(y, n, err, errlen, "%s: cost 0..%.0f expected", name, COST_MAX_USD);
     const char *source = json_string_value(json_object_get(n, "source"));
     if (!source || !*source)
-        return fail(y, n, err, errlen, "%s/%s: every cost needs its source", employer, role);
-    if (add_entry(c, employer, role, usd, source) != 0)
+        return fail(y, n, err, errlen, "%s: every cost needs its source", name);
+    if (add_entry(c, employer, role, program, usd, source) != 0)
         return fail(y, n, err, errlen, "too many cost entries");
     return 0;
 }
@@ -103,10 +154,57 @@ static int read_roles(const pw_yaml_t *y, const json_t *n, cost_config_t *c, con
     const char *role;
     const json_t *v;
     if (!json_is_object(n))
-        return fail(y, n, err, errlen, "%s: a mapping of roles expected", employer);
+        return fail(y, n, err, errlen, "%s: a mapping of roles expected",
+                    strcmp(employer, COST_ANY) == 0 ? "roles" : employer);
     json_object_foreach((json_t *)n, role, v)
     {
-        if (read_cost(y, v, c, employer, role, err, errlen) != 0)
+        if (read_cost(y, v, c, employer, role, NULL, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int program_id_ok(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > COST_PROGRAM_MAX)
+        return 0;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+            return 0;
+    return 1;
+}
+
+/* Reads programs: a mapping of program id -> {cost, source}. */
+static int read_programs(const pw_yaml_t *y, const json_t *n, cost_config_t *c, char *err,
+                         size_t errlen)
+{
+    const char *id;
+    const json_t *v;
+    if (!json_is_object(n))
+        return fail(y, n, err, errlen, "programs: a mapping of program ids expected");
+    json_object_foreach((json_t *)n, id, v)
+    {
+        if (!program_id_ok(id))
+            return fail(y, v, err, errlen,
+                        "programs: '%s' is not a program id ([a-z0-9_-], 1-%d characters)", id,
+                        COST_PROGRAM_MAX);
+        if (read_cost(y, v, c, COST_ANY, COST_ANY, id, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_employers(const pw_yaml_t *y, const json_t *n, cost_config_t *c, char *err,
+                          size_t errlen)
+{
+    const char *employer;
+    const json_t *roles;
+    if (!json_is_object(n))
+        return fail(y, n, err, errlen, "employers: a mapping of employers expected");
+    json_object_foreach((json_t *)n, employer, roles)
+    {
+        if (read_roles(y, roles, c, employer, err, errlen) != 0)
             return -1;
     }
     return 0;
@@ -115,25 +213,25 @@ static int read_roles(const pw_yaml_t *y, const json_t *n, cost_config_t *c, con
 static int read_root(const pw_yaml_t *y, cost_config_t *c, char *err, size_t errlen)
 {
     const json_t *root = pw_yaml_root(y);
-    const char *k, *employer;
-    const json_t *v, *roles;
+    const char *k;
+    const json_t *v;
     if (!json_is_object(root))
-        return fail(y, root, err, errlen, "a mapping with default/roles/employers expected");
+        return fail(y, root, err, errlen,
+                    "a mapping with default/programs/roles/employers expected");
     json_object_foreach((json_t *)root, k, v)
     {
-        int rc = 0;
+        int rc;
         if (strcmp(k, "default") == 0)
-            rc = read_cost(y, v, c, COST_ANY, COST_ANY, err, errlen);
+            rc = read_cost(y, v, c, COST_ANY, COST_ANY, NULL, err, errlen);
+        else if (strcmp(k, "programs") == 0)
+            rc = read_programs(y, v, c, err, errlen);
         else if (strcmp(k, "roles") == 0)
             rc = read_roles(y, v, c, COST_ANY, err, errlen);
-        else if (strcmp(k, "employers") == 0 && json_is_object(v)) {
-            json_object_foreach((json_t *)v, employer, roles)
-            {
-                if ((rc = read_roles(y, roles, c, employer, err, errlen)) != 0)
-                    break;
-            }
-        } else
-            return fail(y, v, err, errlen, "unknown key '%s'", k);
+        else if (strcmp(k, "employers") == 0)
+            rc = read_employers(y, v, c, err, errlen);
+        else
+            return fail(y, v, err, errlen,
+                        "unknown key '%s' (expected default, programs, roles, employers)", k);
         if (rc != 0)
             return -1;
     }
@@ -152,42 +250,48 @@ cost_config_t *cost_config_load(const char *path, char *err, size_t errlen)
         cost_config_destroy(&c);
     pw_yaml_destroy(&y);
     /* Without a default line in the file, the built-in one applies. */
-    if (c && cost_config_lookup(c, "", "", NULL) < 0 &&
-        add_entry(c, COST_ANY, COST_ANY, COST_DEFAULT_USD, COST_DEFAULT_SOURCE) != 0)
+    if (c && !find(c, COST_ANY, COST_ANY, NULL) &&
+        add_entry(c, COST_ANY, COST_ANY, NULL, COST_DEFAULT_USD, COST_DEFAULT_SOURCE) != 0)
         cost_config_destroy(&c);
     return c;
 }
 
-cost_config_t *cost_config_from_env(char *err, size_t errlen)
+static const cost_entry_t *find(const cost_config_t *c, const char *employer, const char *role,
+                                const char *program)
 {
-    const char *path = getenv(COST_CONFIG_ENV);
-    if (path && *path)
-        return cost_config_load(path, err, errlen);
-    cost_config_t *c = cost_config_default();
-    if (!c)
-        snprintf(err, errlen, "out of memory");
-    return c;
+    for (size_t i = 0; i < c->n; i++) {
+        const cost_entry_t *e = &c->entries[i];
+        if (program
+                ? e->program && strcmp(e->program, program) == 0
+                : !e->program && strcmp(e->employer, employer) == 0 && strcmp(e->role, role) == 0)
+            return e;
+    }
+    return NULL;
 }
 
-static const cost_entry_t *find(const cost_config_t *c, const char *employer, const char *role)
+cost_figure_t cost_config_find(const cost_config_t *c, const char *program, const char *employer,
+                               const char *role)
 {
-    for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->entries[i].employer, employer) == 0 && strcmp(c->entries[i].role, role) == 0)
-            return &c->entries[i];
-    return NULL;
+    const cost_entry_t *e = find(c, employer, role, NULL);
+    if (!e)
+        e = find(c, employer, COST_ANY, NULL);
+    if (!e && program && *program)
+        e = find(c, COST_ANY, COST_ANY, program);
+    if (!e)
+        e = find(c, COST_ANY, role, NULL);
+    if (!e)
+        e = find(c, COST_ANY, COST_ANY, NULL);
+    cost_figure_t f = {-1.0, "", ""};
+    if (e)
+        f = (cost_figure_t){e->cost, e->source, e->entry};
+    return f;
 }
 
 double cost_config_lookup(const cost_config_t *c, const char *employer, const char *role,
                           const char **source)
 {
-    const cost_entry_t *e = find(c, employer, role);
-    if (!e)
-        e = find(c, employer, COST_ANY);
-    if (!e)
-        e = find(c, COST_ANY, role);
-    if (!e)
-        e = find(c, COST_ANY, COST_ANY);
+    cost_figure_t f = cost_config_find(c, NULL, employer, role);
     if (source)
-        *source = e ? e->source : "";
-    return e ? e->cost : -1.0;
+        *source = f.source;
+    return f.cost;
 }

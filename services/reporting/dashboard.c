@@ -24,7 +24,7 @@ struct reporting_dashboard {
     pthread_mutex_t lock; /* one request at a time on db */
     char *url;
     pw_db_t *db; /* connected on the first request */
-    const cost_config_t *costs;
+    cost_file_t *costs;
 };
 
 /* Server notices (e.g. "terminating connection" at a server shutdown) go to
@@ -47,7 +47,7 @@ static pw_db_t *dash_db(reporting_dashboard_t *d)
     return d->db;
 }
 
-reporting_dashboard_t *reporting_dashboard_new(const char *database_url, const cost_config_t *costs)
+reporting_dashboard_t *reporting_dashboard_new(const char *database_url, cost_file_t *costs)
 {
     reporting_dashboard_t *d = calloc(1, sizeof *d);
     if (!d)

@@ -17,7 +17,7 @@
 #ifndef PATHWAYS_REPORTING_DASHBOARD_H
 #define PATHWAYS_REPORTING_DASHBOARD_H
 
-#include "cost_config.h"
+#include "cost_file.h"
 #include "pathways/http.h"
 
 typedef struct reporting_dashboard reporting_dashboard_t;
@@ -25,8 +25,7 @@ typedef struct reporting_dashboard reporting_dashboard_t;
 /* Creates the dashboard over its own connection to database_url (copied;
  * connected lazily). costs is borrowed and must outlive it. Caller owns the
  * result; NULL when out of memory. */
-reporting_dashboard_t *reporting_dashboard_new(const char *database_url,
-                                               const cost_config_t *costs);
+reporting_dashboard_t *reporting_dashboard_new(const char *database_url, cost_file_t *costs);
 /* Adds the routes to http. Returns 0 or -1. */
 int reporting_dashboard_attach(reporting_dashboard_t *d, pw_http_t *http)
     __attribute__((warn_unused_result));

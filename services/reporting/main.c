@@ -1,11 +1,12 @@
 /* pathways-reporting: projects the streams into report tables, answers
  * report requests and serves the dashboard. main only loads the
- * configuration (and the replacement costs), builds the service, registers
+ * configuration (and the replacement costs, read again when their file
+ * changes), builds the service, registers
  * the projection and request modules, adds the dashboard routes, runs and
  * tears down in reverse. */
 #include <stdio.h>
 
-#include "cost_config.h"
+#include "cost_file.h"
 #include "dashboard.h"
 #include "pathways/config.h"
 #include "pathways/log.h"
@@ -23,14 +24,14 @@ int main(void)
     }
     int rc = 1;
     reporting_dashboard_t *dash = NULL;
-    cost_config_t *costs = NULL;
+    cost_file_t *costs = NULL;
     /* The service first: it sets up logging for what follows. */
     pw_service_t *svc = pw_service_new(PW_SVC_REPORTING, &cfg);
     if (!svc) {
         fprintf(stderr, "pathways-reporting: out of memory\n");
         return 1;
     }
-    costs = cost_config_from_env(err, sizeof err);
+    costs = cost_file_from_env(err, sizeof err);
     if (!costs) {
         pw_error("replacement costs (%s): %s", COST_CONFIG_ENV, err);
         rc = 2;
@@ -49,6 +50,6 @@ int main(void)
 done:
     pw_service_destroy(&svc); /* stops the HTTP server before the dashboard goes */
     reporting_dashboard_destroy(&dash);
-    cost_config_destroy(&costs);
+    cost_file_destroy(&costs);
     return rc;
 }

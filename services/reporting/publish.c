@@ -79,7 +79,8 @@ static unsigned need_of(const report_params_t *p, int with_slice)
         {"job_family", DISC_BIT(DISC_JOB_FAMILY)},
         {"period", DISC_BIT(DISC_PERIOD)},
         {"provider", DISC_BIT(DISC_PROVIDER)},
-        {REPORT_SLICE_EMPLOYER_ROLE, DISC_BIT(DISC_EMPLOYER) | DISC_BIT(DISC_JOB_FAMILY)},
+        {REPORT_SLICE_PROGRAM_EMPLOYER_ROLE,
+         DISC_BIT(DISC_PROGRAM) | DISC_BIT(DISC_EMPLOYER) | DISC_BIT(DISC_JOB_FAMILY)},
     };
     unsigned need =
         (p->program ? DISC_BIT(DISC_PROGRAM) : 0) | (p->employer ? DISC_BIT(DISC_EMPLOYER) : 0) |
@@ -284,7 +285,7 @@ int publish_cost(pw_db_t *db, const report_params_t *p, unsigned horizon_months,
     if (!d)
         return -1;
     report_params_t q = *p;
-    q.slice = REPORT_SLICE_EMPLOYER_ROLE;
+    q.slice = REPORT_SLICE_PROGRAM_EMPLOYER_ROLE;
     unsigned need = need_of(&q, 1);
     int32_t h = km_months_days(horizon_months);
     int ok = 1;

@@ -10,8 +10,9 @@
 #include "pathways/date.h"
 #include "report_msg.h"
 
-/* Slice key for cost: employer and role together ("emp-001|clerical"). */
-#define REPORT_SLICE_EMPLOYER_ROLE "employer_role"
+/* Slice key for cost: program, employer and role together
+ * ("mapp|emp-001|clerical"). */
+#define REPORT_SLICE_PROGRAM_EMPLOYER_ROLE "program_employer_role"
 
 typedef struct {
     char as_of[PW_DATE_LEN];
@@ -22,7 +23,7 @@ typedef struct {
     const char *job_family;
     const char *from; /* NULL or YYYY-MM-DD */
     const char *to;
-    const char *slice; /* report_slice_name() or REPORT_SLICE_EMPLOYER_ROLE */
+    const char *slice; /* report_slice_name() or REPORT_SLICE_PROGRAM_EMPLOYER_ROLE */
     unsigned threshold;
     int release; /* the filter asked for the protected figures */
     char from_buf[PW_DATE_LEN], to_buf[PW_DATE_LEN]; /* from/to when rewritten */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cost.h"
+#include "cost_file.h"
 #include "equity.h"
 #include "funnel.h"
 #include "outcomes.h"
@@ -13,9 +14,8 @@
 #include "publish.h"
 #include "retention.h"
 
-typedef ProtobufCMessage *(*runner_fn)(pw_db_t *db, const cost_config_t *costs,
-                                       const report_params_t *p, const ProtobufCMessage *q,
-                                       char *err, size_t errlen);
+typedef ProtobufCMessage *(*runner_fn)(pw_db_t *db, cost_file_t *costs, const report_params_t *p,
+                                       const ProtobufCMessage *q, char *err, size_t errlen);
 /* Withholds in out what the protected figures may not show; 0 or -1. */
 typedef int (*publish_fn)(pw_db_t *db, const report_params_t *p, const ProtobufCMessage *q,
                           ProtobufCMessage *out);
@@ -28,9 +28,8 @@ typedef struct {
     publish_fn publish;
 } report_kind_t;
 
-static ProtobufCMessage *run_retention(pw_db_t *db, const cost_config_t *costs,
-                                       const report_params_t *p, const ProtobufCMessage *q,
-                                       char *err, size_t errlen)
+static ProtobufCMessage *run_retention(pw_db_t *db, cost_file_t *costs, const report_params_t *p,
+                                       const ProtobufCMessage *q, char *err, size_t errlen)
 {
     (void)costs, (void)err, (void)errlen;
     const Pathways__V1__RetentionQuery *r = (const Pathways__V1__RetentionQuery *)q;
@@ -45,9 +44,8 @@ static int publish_retention_reply(pw_db_t *db, const report_params_t *p, const 
     return publish_retention(db, p, (Pathways__V1__RetentionReply *)out);
 }
 
-static ProtobufCMessage *run_outcomes(pw_db_t *db, const cost_config_t *costs,
-                                      const report_params_t *p, const ProtobufCMessage *q,
-                                      char *err, size_t errlen)
+static ProtobufCMessage *run_outcomes(pw_db_t *db, cost_file_t *costs, const report_params_t *p,
+                                      const ProtobufCMessage *q, char *err, size_t errlen)
 {
     (void)costs, (void)q, (void)err, (void)errlen;
     Pathways__V1__OutcomesReply *out = outcomes_report(db, p);
@@ -67,7 +65,7 @@ static unsigned horizon_of(const ProtobufCMessage *q)
     return c->horizon_months ? c->horizon_months : COST_DEFAULT_HORIZON_MONTHS;
 }
 
-static ProtobufCMessage *run_cost(pw_db_t *db, const cost_config_t *costs, const report_params_t *p,
+static ProtobufCMessage *run_cost(pw_db_t *db, cost_file_t *costs, const report_params_t *p,
                                   const ProtobufCMessage *q, char *err, size_t errlen)
 {
     unsigned horizon = horizon_of(q);
@@ -75,7 +73,13 @@ static ProtobufCMessage *run_cost(pw_db_t *db, const cost_config_t *costs, const
         snprintf(err, errlen, "horizon_months: 1..%d expected", COST_MAX_HORIZON_MONTHS);
         return NULL;
     }
-    Pathways__V1__CostReply *out = cost_report(db, p, horizon, costs);
+    /* A changed file is read again first; a bad one leaves the last good
+     * figures in use (cost_file_refresh logs why). */
+    char why[512];
+    (void)cost_file_refresh(costs, why, sizeof why);
+    cost_config_t *figures = cost_file_snapshot(costs);
+    Pathways__V1__CostReply *out = figures ? cost_report(db, p, horizon, figures) : NULL;
+    cost_config_destroy(&figures);
     return out ? &out->base : NULL;
 }
 
@@ -85,9 +89,8 @@ static int publish_cost_reply(pw_db_t *db, const report_params_t *p, const Proto
     return publish_cost(db, p, horizon_of(q), (Pathways__V1__CostReply *)out);
 }
 
-static ProtobufCMessage *run_funnel(pw_db_t *db, const cost_config_t *costs,
-                                    const report_params_t *p, const ProtobufCMessage *q, char *err,
-                                    size_t errlen)
+static ProtobufCMessage *run_funnel(pw_db_t *db, cost_file_t *costs, const report_params_t *p,
+                                    const ProtobufCMessage *q, char *err, size_t errlen)
 {
     (void)costs, (void)q;
     Pathways__V1__FunnelReply *out = funnel_report(db, p, err, errlen);
@@ -101,9 +104,8 @@ static int publish_funnel_reply(pw_db_t *db, const report_params_t *p, const Pro
     return publish_funnel(db, p, (Pathways__V1__FunnelReply *)out);
 }
 
-static ProtobufCMessage *run_equity(pw_db_t *db, const cost_config_t *costs,
-                                    const report_params_t *p, const ProtobufCMessage *q, char *err,
-                                    size_t errlen)
+static ProtobufCMessage *run_equity(pw_db_t *db, cost_file_t *costs, const report_params_t *p,
+                                    const ProtobufCMessage *q, char *err, size_t errlen)
 {
     (void)costs, (void)q;
     Pathways__V1__EquityReply *out = equity_report(db, p, err, errlen);
@@ -174,7 +176,7 @@ static const Pathways__V1__ReportFilter *filter_of(const ProtobufCMessage *q)
 /* The report k for q in view: parameters (rewritten for protected
  * figures), the computation, then the publication layer. NULL with err set
  * for a bad request, NULL with err empty when the database failed. */
-static ProtobufCMessage *compute(pw_db_t *db, const cost_config_t *costs, const report_kind_t *k,
+static ProtobufCMessage *compute(pw_db_t *db, cost_file_t *costs, const report_kind_t *k,
                                  const ProtobufCMessage *q, report_view_t view, char *err,
                                  size_t errlen)
 {
@@ -207,9 +209,8 @@ static ProtobufCMessage *compute(pw_db_t *db, const cost_config_t *costs, const 
 }
 
 /* Runs k in a read-only snapshot. */
-static ProtobufCMessage *run_snapshot(pw_db_t *db, const cost_config_t *costs,
-                                      const report_kind_t *k, const ProtobufCMessage *q,
-                                      report_view_t view)
+static ProtobufCMessage *run_snapshot(pw_db_t *db, cost_file_t *costs, const report_kind_t *k,
+                                      const ProtobufCMessage *q, report_view_t view)
 {
     char err[256] = "";
     if (pw_db_begin(db) != 0 ||
@@ -231,14 +232,14 @@ static ProtobufCMessage *run_snapshot(pw_db_t *db, const cost_config_t *costs,
     return out;
 }
 
-ProtobufCMessage *report_run(pw_db_t *db, const cost_config_t *costs, const ProtobufCMessage *msg,
+ProtobufCMessage *report_run(pw_db_t *db, cost_file_t *costs, const ProtobufCMessage *msg,
                              report_view_t view)
 {
     const report_kind_t *k = kind_of(msg->descriptor);
     return k ? run_snapshot(db, costs, k, msg, view) : NULL;
 }
 
-uint8_t *report_request_answer(pw_db_t *db, const cost_config_t *costs, report_view_t view,
+uint8_t *report_request_answer(pw_db_t *db, cost_file_t *costs, report_view_t view,
                                const char *type, const uint8_t *data, size_t len,
                                const char **reply_type, size_t *reply_len)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cost_config.h"
+#include "cost_file.h"
 #include "pathways/db.h"
 #include "report_msg.h"
 
@@ -32,14 +32,14 @@ typedef enum { REPORT_VIEW_PROTECTED, REPORT_VIEW_EXACT, REPORT_VIEW_CELLS } rep
 /* Runs the query msg (a RetentionQuery, OutcomesQuery, CostQuery or
  * FunnelQuery) on db in view. Always returns a reply message (errors in its error_code/error)
  * unless out of memory. Caller frees with pw_msg_free. */
-ProtobufCMessage *report_run(pw_db_t *db, const cost_config_t *costs, const ProtobufCMessage *msg,
+ProtobufCMessage *report_run(pw_db_t *db, cost_file_t *costs, const ProtobufCMessage *msg,
                              report_view_t view);
 
 /* Answers one command-endpoint request when type is a report query, in
  * view (EXACT only for administrators): returns the encoded reply (caller
  * frees) with its type and length. Returns NULL with *reply_type NULL when
  * type is not a report query. */
-uint8_t *report_request_answer(pw_db_t *db, const cost_config_t *costs, report_view_t view,
+uint8_t *report_request_answer(pw_db_t *db, cost_file_t *costs, report_view_t view,
                                const char *type, const uint8_t *data, size_t len,
                                const char **reply_type, size_t *reply_len);
 

@@ -162,10 +162,10 @@ static const char *const READ_ONLY_TYPES[] = {REPORTING_REQUEST_TYPE, REPORT_TYP
                                               REPORT_TYPE_OUTCOMES,   REPORT_TYPE_COST,
                                               REPORT_TYPE_FUNNEL,     REPORT_TYPE_EQUITY};
 
-int reporting_request_register(pw_service_t *svc, const cost_config_t *costs)
+int reporting_request_register(pw_service_t *svc, cost_file_t *costs)
 {
     for (size_t i = 0; i < sizeof READ_ONLY_TYPES / sizeof READ_ONLY_TYPES[0]; i++)
         if (pw_service_require(svc, READ_ONLY_TYPES[i], PW_ROLE_READ_ONLY) != 0)
             return -1;
-    return pw_service_on_request(svc, on_request, (void *)costs);
+    return pw_service_on_request(svc, on_request, costs);
 }

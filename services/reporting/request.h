@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cost_config.h"
+#include "cost_file.h"
 #include "pathways/db.h"
 #include "pathways/service.h"
 #include "report_request.h"
@@ -31,7 +31,7 @@ uint8_t *reporting_request_answer(pw_db_t *db, report_view_t view, const char *t
 /* Registers the handler on svc's command endpoint: AdminRequest and the
  * report queries of report_request.h (costs borrowed; it must outlive svc).
  * Returns 0 or -1. */
-int reporting_request_register(pw_service_t *svc, const cost_config_t *costs)
+int reporting_request_register(pw_service_t *svc, cost_file_t *costs)
     __attribute__((warn_unused_result));
 
 #endif

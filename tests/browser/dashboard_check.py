@@ -141,7 +141,7 @@ def expected(retention, outcomes, cost):
         want["exit:" + r["reason"]] = count(r["people"])
     for r in cost["rows"]:
         role = "" if r["employer"] == "total" else r["role"]
-        k = "cost:%s|%s:" % (r["employer"], role)
+        k = "cost:%s|%s|%s:" % (r["program"], r["employer"], role)
         want[k + "participants"] = count(r["participants"])
         if r["employer"] != "total":
             want[k + "difference"] = rng(r, ["retention_difference", "difference_low",
@@ -177,11 +177,11 @@ FINAL = {
     "prov:college:enrolled": "28",
     "prov:academy:enrolled": "15",
     "prov:academy:sessions_present": WITHHELD,
-    "cost:emp-a|clerical:participants": WITHHELD,
+    "cost:mapp|emp-a|clerical:participants": WITHHELD,
     "ret:emp-a:participants:m6": WITHHELD,
     "ret:emp-a:participants:m12": WITHHELD,
     "ret:emp-a:comparison:m12": WITHHELD,
-    "cost:emp-a|clerical:difference": WITHHELD,
+    "cost:mapp|emp-a|clerical:difference": WITHHELD,
     "funnel:eligible": WITHHELD,
     "funnel:placed": WITHHELD,
     "funnel:waitlisted": WITHHELD,

@@ -144,7 +144,7 @@ SELECT 'emp-z', 't-z' || g, 'z-' || g, '2025-03-01', 'terminated',
 " >/dev/null
 csv=$(e2e_ctl report cost --as-of 2026-01-01 --employer nobody --format csv) || e2e_fail "report cost csv"
 e2e_assert_eq "cost CSV header (no employer rows, the total only)" \
-    "employer,role,participants,retention_difference,difference_low,difference_high,separations_avoided,separations_avoided_low,separations_avoided_high,cost_avoided,cost_avoided_low,cost_avoided_high,replacement_cost,cost_source" \
+    "program,employer,role,participants,retention_difference,difference_low,difference_high,separations_avoided,separations_avoided_low,separations_avoided_high,cost_avoided,cost_avoided_low,cost_avoided_high,replacement_cost,cost_source" \
     "$(grep -v '^#' <<<"$csv" | head -1)"
 e2e_assert_eq "empty retention CSV: only its header" 1 \
     "$(e2e_ctl report retention --as-of 2026-01-01 --employer nobody --format csv | grep -v '^#' |
@@ -157,6 +157,6 @@ e2e_assert_eq "every employer row withheld" true \
     "$(jq '[.rows[] | select(.employer != "total")] | length > 0 and all(.cost_avoided == null)' <<<"$cost")"
 e2e_assert_eq "the total of withheld rows is withheld" "null" \
     "$(jq '.rows[] | select(.employer == "total") | .cost_avoided' <<<"$cost")"
-e2e_ctl report cost --as-of 2026-01-01 --employer emp-z | grep -E '^total ' | grep -q '\$0' &&
+e2e_ctl report cost --as-of 2026-01-01 --employer emp-z | grep -E '^ *total ' | grep -q '\$0' &&
     e2e_fail "the cost table shows \$0 for a total of withheld rows"
 echo "PASS: pathwaysctl config, --json listings, bulk lists, --actor, key hint, report CSV and totals"

@@ -105,7 +105,7 @@ done
 e2e_ctl report retention --as-of "$AS_OF" --slice employer >"$E2E_WORK/retention.txt"
 grep -q '85.0%' "$E2E_WORK/retention.txt" || e2e_fail "retention table lacks 85.0%: $(cat "$E2E_WORK/retention.txt")"
 e2e_ctl report cost --as-of "$AS_OF" --format csv >"$E2E_WORK/cost.csv"
-grep -q '^emp-a,clerical,20,0.25,' "$E2E_WORK/cost.csv" ||
+grep -q '^mapp,emp-a,clerical,20,0.25,' "$E2E_WORK/cost.csv" ||
     e2e_fail "cost CSV: $(cat "$E2E_WORK/cost.csv")"
 echo "ok: pathwaysctl report retention/outcomes/cost (table, csv, json)"
 

@@ -44,7 +44,7 @@
 
 #include "pathways/codec.h"
 #include "pathways/date.h"
-#include "reporting/cost_config.h"
+#include "reporting/cost_file.h"
 #include "reporting/projection.h"
 #include "reporting/report_request.h"
 #include "testdb.h"
@@ -143,7 +143,7 @@ static void load(pw_db_t *db)
 
 typedef struct {
     pw_db_t *db;
-    cost_config_t *costs;
+    cost_file_t *costs;
 } fixture_t;
 
 static ProtobufCMessage *run(fixture_t *f, ProtobufCMessage *q)
@@ -347,6 +347,7 @@ static void test_cost_known_answers(void **state)
     assert_int_equal(r->horizon_months, 12);
     assert_int_equal(r->n_rows, 3);
     const Pathways__V1__CostRow *a = r->rows[0];
+    assert_string_equal(a->program, "mapp");
     assert_string_equal(a->employer, "emp-a");
     assert_string_equal(a->role, "clerical");
     assert_false(a->suppressed);
@@ -591,7 +592,7 @@ static void test_funnel_eligible_per_program(void **state)
 static int open_fixture(void **state, fixture_t *f, const char *db_name, void (*fill)(pw_db_t *))
 {
     f->db = pw_testdb_fresh(db_name, "reporting", NULL, 0);
-    f->costs = cost_config_default();
+    f->costs = cost_file_open(NULL, NULL, 0);
     if (!f->db || !f->costs)
         return -1;
     fill(f->db);
@@ -617,7 +618,7 @@ static int teardown(void **state)
     if (!f)
         return 0; /* its setup failed */
     pw_db_destroy(&f->db);
-    cost_config_destroy(&f->costs);
+    cost_file_destroy(&f->costs);
     return 0;
 }
 

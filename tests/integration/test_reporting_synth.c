@@ -18,7 +18,7 @@
 
 #include "pathways/codec.h"
 #include "pathways/date.h"
-#include "reporting/cost_config.h"
+#include "reporting/cost_file.h"
 #include "reporting/report_request.h"
 #include "testdb.h"
 #include "workforce.h"
@@ -138,7 +138,7 @@ static void test_synthetic_advantage(void **state)
     copy_enrollments(db, w);
     sy_workforce_destroy(&w);
 
-    cost_config_t *costs = cost_config_default();
+    cost_file_t *costs = cost_file_open(NULL, NULL, 0);
     Pathways__V1__ReportFilter f = PATHWAYS__V1__REPORT_FILTER__INIT;
     f.as_of = TODAY;
     Pathways__V1__RetentionQuery q = PATHWAYS__V1__RETENTION_QUERY__INIT;
@@ -168,7 +168,7 @@ static void test_synthetic_advantage(void **state)
            (unsigned long long)s->comparison->people->value);
     assert_true(s->logrank_p < 0.05);
     pw_msg_free(&m);
-    cost_config_destroy(&costs);
+    cost_file_destroy(&costs);
 }
 
 static int setup(void **state)

@@ -299,6 +299,14 @@ static void test_refusals(void **state)
         "intake: expected open, paused or closed");
     expect_refused("program: pct\nprogram: pct\n", 2, "'program' is given twice");
     expect_refused("program: pct\ncohorts: x\n", 2, "unknown key 'cohorts'");
+    /* Settings that live in other files are refused, with where they live
+     * (they used to be accepted and ignored). */
+    expect_refused(P "  - name: a\n    status: {in: [active]}\ntemplates:\n  en: {}\n", 5,
+                   "pct.yaml:5: 'templates' is not read from a program file: a program's "
+                   "templates live in deploy/templates/<program>/");
+    expect_refused(P "  - name: a\n    status: {in: [active]}\ncosts: {cost: 1}\n", 5,
+                   "pct.yaml:5: 'costs' is not read from a program file: a program's target-role"
+                   " cost lives in deploy/costs.yaml, programs.<program>");
 }
 
 /* The shipped example program loads, and decides a part-time aide with

@@ -1,7 +1,7 @@
 /* Unit tests for the replacement-cost configuration (cost_config.c): the
- * built-in default and its source, deploy/costs.yaml, the lookup order, and
- * files that must be refused; and the retention difference's interval
- * (cost.c). */
+ * built-in default and its source, deploy/costs.yaml, the lookup order
+ * (with programs' target roles), and files that must be refused; and the retention difference's
+ * interval (cost.c). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,6 +54,14 @@ static void test_deploy_file(void **state)
     assert_true(cost_config_lookup(c, "emp-009", "medical_assistant", &src) == 14200.0);
     assert_true(cost_config_lookup(c, "emp-009", "transport", &src) == 14200.0);
     assert_non_null(strstr(src, "MGMA"));
+    /* MAPP's target role (Medical Assistant) has its sourced figure; PCT
+     * ships none (commented out), so the default applies and says so. */
+    cost_figure_t f = cost_config_find(c, "mapp", "emp-009", "transport");
+    assert_string_equal(f.entry, "programs.mapp");
+    assert_non_null(strstr(f.source, "MGMA"));
+    f = cost_config_find(c, "pct", "emp-009", "transport");
+    assert_string_equal(f.entry, "default");
+    assert_non_null(strstr(f.source, "program target role not configured"));
     cost_config_destroy(&c);
 }
 
@@ -79,18 +87,71 @@ static void test_lookup_order(void **state)
     cost_config_destroy(&c);
 }
 
+/* Program P, employer E, role R: employers.E.R, employers.E."*",
+ * programs.P, roles.R, default; the entry that applied is named. */
+static void test_program_lookup_order(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    char *path = write_temp("default: {cost: 10000, source: \"d\"}\n"
+                            "programs:\n  pct: {cost: 13000, source: \"p\"}\n"
+                            "roles:\n  clerical: {cost: 12000, source: \"r\"}\n"
+                            "employers:\n  emp-a:\n    clerical: {cost: 9000, source: \"ea\"}\n"
+                            "  emp-b:\n    \"*\": {cost: 11000, source: \"b*\"}\n");
+    cost_config_t *c = cost_config_load(path, err, sizeof err);
+    unlink(path);
+    if (!c)
+        fail_msg("%s", err);
+    static const struct {
+        const char *program, *employer, *role;
+        double cost;
+        const char *source, *entry;
+    } cases[] = {
+        {"pct", "emp-a", "clerical", 9000, "ea", "employers.emp-a.clerical"},
+        {"pct", "emp-b", "clerical", 11000, "b*", "employers.emp-b.*"},
+        {"pct", "emp-c", "clerical", 13000, "p", "programs.pct"},
+        {"pct", "emp-a", "transport", 13000, "p", "programs.pct"},
+        {"mapp", "emp-c", "clerical", 12000, "r", "roles.clerical"},
+        {NULL, "emp-c", "clerical", 12000, "r", "roles.clerical"},
+        {"", "emp-c", "clerical", 12000, "r", "roles.clerical"},
+        {"mapp", "emp-c", "transport", 10000, "d", "default"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cost_figure_t f = cost_config_find(c, cases[i].program, cases[i].employer, cases[i].role);
+        if (f.cost != cases[i].cost || strcmp(f.source, cases[i].source) != 0 ||
+            strcmp(f.entry, cases[i].entry) != 0)
+            fail_msg("%s/%s/%s: got %.0f '%s' (%s), expected %.0f '%s' (%s)",
+                     cases[i].program ? cases[i].program : "(none)", cases[i].employer,
+                     cases[i].role, f.cost, f.source, f.entry, cases[i].cost, cases[i].source,
+                     cases[i].entry);
+    }
+    /* A copy answers the same. */
+    cost_config_t *copy = cost_config_copy(c);
+    cost_config_destroy(&c);
+    cost_figure_t f = cost_config_find(copy, "pct", "emp-c", "transport");
+    assert_true(f.cost == 13000.0);
+    assert_string_equal(f.entry, "programs.pct");
+    cost_config_destroy(&copy);
+}
+
 static void test_bad_files(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "default: {cost: 100}\n",              /* no source */
-        "default: {cost: -5, source: x}\n",    /* negative */
-        "default: {cost: 12abc, source: x}\n", /* not a number */
-        "default: {cost: 1e12, source: x}\n",  /* implausible */
-        "colour: blue\n",                      /* unknown key */
-        "roles: [a, b]\n",                     /* not a mapping */
-        "default: {cost: 1, source: [x\n",     /* not YAML */
-        "- just\n- a list\n",                  /* not a mapping */
+        "default: {cost: 100}\n",                                  /* no source */
+        "default: {cost: -5, source: x}\n",                        /* negative */
+        "default: {cost: 12abc, source: x}\n",                     /* not a number */
+        "default: {cost: 1e12, source: x}\n",                      /* implausible */
+        "colour: blue\n",                                          /* unknown key */
+        "roles: [a, b]\n",                                         /* not a mapping */
+        "default: {cost: 1, source: [x\n",                         /* not YAML */
+        "- just\n- a list\n",                                      /* not a mapping */
+        "programs: [mapp]\n",                                      /* not a mapping */
+        "programs:\n  PCT!: {cost: 1, source: x}\n",               /* not a program id */
+        "programs:\n  pct: {cost: 1}\n",                           /* no source */
+        "programs:\n  pct: {cost: 1, source: x, employers: {}}\n", /* not read */
+        "employers: x\n",                                          /* not a mapping */
+        "roles:\n  clerical: {cost: 1, source: x, year: 2025}\n",  /* unknown key */
     };
     char err[256];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -100,7 +161,10 @@ static void test_bad_files(void **state)
         unlink(path);
         if (c)
             fail_msg("accepted: %s", bad[i]);
-        assert_true(err[0] != '\0');
+        /* FILE:LINE: reason */
+        size_t n = strlen(path);
+        if (strncmp(err, path, n) != 0 || err[n] != ':' || err[n + 1] < '1' || err[n + 1] > '9')
+            fail_msg("%s: expected %s:LINE: reason, got %s", bad[i], path, err);
     }
     assert_null(cost_config_load("/nonexistent/costs.yaml", err, sizeof err));
 }
@@ -122,11 +186,9 @@ static void test_difference_interval(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_default),
-        cmocka_unit_test(test_deploy_file),
-        cmocka_unit_test(test_lookup_order),
-        cmocka_unit_test(test_bad_files),
-        cmocka_unit_test(test_difference_interval),
+        cmocka_unit_test(test_default),      cmocka_unit_test(test_deploy_file),
+        cmocka_unit_test(test_lookup_order), cmocka_unit_test(test_program_lookup_order),
+        cmocka_unit_test(test_bad_files),    cmocka_unit_test(test_difference_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

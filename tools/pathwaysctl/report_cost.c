@@ -1,4 +1,4 @@
-/* pathwaysctl report cost: query, flat rows (employer and role, then
+/* pathwaysctl report cost: query, flat rows (program, employer and role, then
  * "total"), table with the cost sources as numbered notes. See
  * report_evidence.h. */
 #include <stdio.h>
@@ -24,8 +24,8 @@ static ProtobufCMessage *cost_query(Pathways__V1__ReportFilter *f, unsigned hori
 static json_t *cost_row(const Pathways__V1__CostRow *c)
 {
     int shown = !c->suppressed;
-    json_t *row = json_pack("{s:s, s:s, s:o}", "employer", c->employer, "role", c->role,
-                            "participants", ctl_count_json(c->participants));
+    json_t *row = json_pack("{s:s, s:s, s:s, s:o}", "program", c->program, "employer", c->employer,
+                            "role", c->role, "participants", ctl_count_json(c->participants));
     static const char *const keys[] = {
         "retention_difference", "difference_low",          "difference_high",
         "separations_avoided",  "separations_avoided_low", "separations_avoided_high",
@@ -103,6 +103,7 @@ static void cost_table(const json_t *doc, int exits)
 {
     (void)exits;
     static const report_col_t cols[] = {
+        {"PROGRAM", report_text_plain, "program"},
         {"EMPLOYER", report_text_plain, "employer"},
         {"ROLE", report_text_plain, "role"},
         {"PARTICIPANTS", report_text_plain, "participants"},
@@ -129,10 +130,12 @@ static void cost_table(const json_t *doc, int exits)
 
 const ctl_evidence_t CTL_EVIDENCE_COST = {
     .name = "cost",
-    .what = "Turnover cost avoided per employer and role: (participants' retention -\n"
-            "matched comparison's retention at the horizon) x participants x the\n"
-            "replacement cost (PATHWAYS_REPORTING_COSTS_FILE on the service, defaults in\n"
-            "deploy/costs.yaml), with a low-high range from the 95% interval.",
+    .what = "Turnover cost avoided per program, employer and role: (participants'\n"
+            "retention - matched comparison's retention at the horizon) x participants x\n"
+            "the replacement cost (PATHWAYS_REPORTING_COSTS_FILE on the service, read again\n"
+            "when it changes; defaults in deploy/costs.yaml: an employer's own figure, else\n"
+            "the program's target role, else the role, else the default), with a low-high\n"
+            "range from the 95% interval. --program P: that program's rows only.",
     .extra_usage = " [--horizon MONTHS]",
     .query = cost_query,
     .reply = &pathways__v1__cost_reply__descriptor,

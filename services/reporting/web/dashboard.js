@@ -147,7 +147,9 @@ function renderOutcomes(doc) {
 
 function costRow(c) {
   const tr = document.createElement('tr');
-  const k = 'cost:' + c.employer + '|' + c.role + ':';
+  const program = c.program || '';
+  const k = 'cost:' + program + '|' + c.employer + '|' + c.role + ':';
+  cell(tr, program, null, 'text');
   cell(tr, c.employer, null, 'text');
   cell(tr, c.role, null, 'text');
   cell(tr, count(c.participants), k + 'participants');
