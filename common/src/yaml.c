@@ -12,6 +12,7 @@
 typedef struct {
     const json_t *node;
     size_t line;
+    size_t key_line; /* of the key whose value node is; 0 for others */
 } node_line_t;
 
 struct pw_yaml {
@@ -49,7 +50,7 @@ static int note(conv_t *c, const yaml_node_t *n, json_t *v)
         y->lines = grown;
         y->cap = cap;
     }
-    y->lines[y->nlines++] = (node_line_t){v, n->start_mark.line + 1};
+    y->lines[y->nlines++] = (node_line_t){v, n->start_mark.line + 1, 0};
     return 0;
 }
 
@@ -84,6 +85,8 @@ static json_t *convert_mapping(conv_t *c, yaml_node_t *node, int depth)
             json_decref(obj);
             return NULL;
         }
+        /* convert() noted v last (after its children). */
+        c->y->lines[c->y->nlines - 1].key_line = k->start_mark.line + 1;
     }
     return obj;
 }
@@ -150,8 +153,9 @@ static pw_yaml_t *load(yaml_parser_t *parser, const char *name, char *err, size_
     }
     yaml_document_t doc;
     if (!yaml_parser_load(parser, &doc)) {
-        snprintf(err, errlen, "%s:%zu: %s", name, parser->problem_mark.line + 1,
-                 parser->problem ? parser->problem : "YAML syntax error");
+        snprintf(err, errlen, "%s:%zu: %s%s%s", name, parser->problem_mark.line + 1,
+                 parser->problem ? parser->problem : "YAML syntax error",
+                 parser->context ? " " : "", parser->context ? parser->context : "");
         pw_yaml_destroy(&y);
         return NULL;
     }
@@ -228,11 +232,23 @@ const char *pw_yaml_name(const pw_yaml_t *y)
     return y->name;
 }
 
+static const node_line_t *entry(const pw_yaml_t *y, const json_t *v)
+{
+    node_line_t key = {v, 0, 0};
+    return v ? bsearch(&key, y->lines, y->nlines, sizeof key, by_node) : NULL;
+}
+
 size_t pw_yaml_line(const pw_yaml_t *y, const json_t *v)
 {
-    node_line_t key = {v, 0};
-    const node_line_t *hit = v ? bsearch(&key, y->lines, y->nlines, sizeof key, by_node) : NULL;
+    const node_line_t *hit = entry(y, v);
     return hit ? hit->line : 0;
+}
+
+size_t pw_yaml_key_line(const pw_yaml_t *y, const json_t *object, const char *key)
+{
+    /* Every value of the tree is its own node, so the value names the key. */
+    const node_line_t *hit = key ? entry(y, json_object_get(object, key)) : NULL;
+    return hit ? hit->key_line : 0;
 }
 
 /* The tree alone: takes a reference and drops the document. */

@@ -60,6 +60,80 @@ static void test_plain(void **state)
     json_decref(e);
 }
 
+/* Keys have lines of their own (a block value starts below its key), an
+ * alias's copy keeps the key it is written under, and mapping keys iterate
+ * in the order the file writes them (readers rely on both). */
+static void test_key_lines_and_order(void **state)
+{
+    (void)state;
+    char err[256];
+    const char text[] = "zeta: 1\n"           /* 1 */
+                        "alpha:\n"            /* 2 */
+                        "  - &w word\n"       /* 3 */
+                        "mid:\n"              /* 4 */
+                        "  inner:\n"          /* 5 */
+                        "    deep: x\n"       /* 6 */
+                        "  again: *w\n"       /* 7 */
+                        "\"quoted key\": 2\n" /* 8 */
+                        "? long\n"            /* 9 */
+                        ": 3\n";              /* 10 */
+    pw_yaml_t *y = pw_yaml_open_text(text, sizeof text - 1, "keys", err, sizeof err);
+    if (!y)
+        fail_msg("%s", err);
+    const json_t *root = pw_yaml_root(y), *mid = json_object_get(root, "mid");
+    assert_int_equal(pw_yaml_key_line(y, root, "zeta"), 1);
+    assert_int_equal(pw_yaml_key_line(y, root, "alpha"), 2);
+    assert_int_equal(pw_yaml_line(y, json_object_get(root, "alpha")), 3);
+    assert_int_equal(pw_yaml_key_line(y, root, "mid"), 4);
+    assert_int_equal(pw_yaml_key_line(y, mid, "inner"), 5);
+    assert_int_equal(pw_yaml_line(y, json_object_get(mid, "inner")), 6);
+    assert_int_equal(pw_yaml_key_line(y, json_object_get(mid, "inner"), "deep"), 6);
+    /* the alias's value is the anchor's node (line 3), its key is here */
+    assert_int_equal(pw_yaml_key_line(y, mid, "again"), 7);
+    assert_int_equal(pw_yaml_line(y, json_object_get(mid, "again")), 3);
+    assert_int_equal(pw_yaml_key_line(y, root, "quoted key"), 8);
+    assert_int_equal(pw_yaml_key_line(y, root, "long"), 9);
+    assert_int_equal(pw_yaml_line(y, json_object_get(root, "long")), 10);
+    /* not a key, not a mapping, not this document's */
+    assert_int_equal(pw_yaml_key_line(y, root, "nope"), 0);
+    assert_int_equal(pw_yaml_key_line(y, root, NULL), 0);
+    assert_int_equal(pw_yaml_key_line(y, json_object_get(root, "alpha"), "0"), 0);
+    assert_int_equal(pw_yaml_key_line(y, NULL, "zeta"), 0);
+    json_t *other = json_pack("{s:s}", "zeta", "1");
+    assert_int_equal(pw_yaml_key_line(y, other, "zeta"), 0);
+    json_decref(other);
+    /* the file's order, not the alphabet's or the hash's */
+    const char *want[] = {"zeta", "alpha", "mid", "quoted key", "long"};
+    const char *key;
+    json_t *v;
+    size_t i = 0;
+    json_object_foreach((json_t *)root, key, v)
+    {
+        assert_true(i < 5);
+        assert_string_equal(key, want[i++]);
+    }
+    assert_int_equal(i, 5);
+    pw_yaml_destroy(&y);
+    /* many keys keep their order too (past any small-table special case) */
+    char many[4096];
+    size_t len = 0;
+    for (int k = 99; k >= 0; k--)
+        len += (size_t)snprintf(many + len, sizeof many - len, "k%d: %d\n", k, k);
+    y = pw_yaml_open_text(many, len, "many", err, sizeof err);
+    assert_non_null(y);
+    int expect = 99;
+    json_object_foreach(pw_yaml_root(y), key, v)
+    {
+        char name[16];
+        snprintf(name, sizeof name, "k%d", expect);
+        assert_string_equal(key, name);
+        assert_int_equal(pw_yaml_key_line(y, pw_yaml_root(y), key), (size_t)(100 - expect));
+        expect--;
+    }
+    assert_int_equal(expect, -1);
+    pw_yaml_destroy(&y);
+}
+
 static void test_hostile_bytes(void **state)
 {
     (void)state;
@@ -79,6 +153,10 @@ static void test_hostile_bytes(void **state)
     json_decref(v);
     /* Syntax errors name the line. */
     refused("a: 1\nb: [\n", 10, "t:");
+    /* with libyaml's context: what it was reading when it stopped */
+    refused("a: 1\n b: 2\n", 11, "t:2: mapping values are not allowed in this context");
+    refused("a:\n  - x\n  y: 1\n", 16,
+            "t:3: did not find expected '-' indicator while parsing a block collection");
     refused("a: 1\na: 2\n", 10, "t:2: duplicate key \"a\"");
     refused("[a]: 1\n", 7, "mapping keys must be plain words");
     refused("? {x: 1}\n: 2\n", 13, "mapping keys must be plain words");
@@ -200,9 +278,10 @@ static void test_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain),  cmocka_unit_test(test_hostile_bytes),
-        cmocka_unit_test(test_bombs),  cmocka_unit_test(test_int),
-        cmocka_unit_test(test_number), cmocka_unit_test(test_file),
+        cmocka_unit_test(test_plain),         cmocka_unit_test(test_key_lines_and_order),
+        cmocka_unit_test(test_hostile_bytes), cmocka_unit_test(test_bombs),
+        cmocka_unit_test(test_int),           cmocka_unit_test(test_number),
+        cmocka_unit_test(test_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

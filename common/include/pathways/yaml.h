@@ -4,8 +4,10 @@
  * converts and checks it with pw_yaml_int / pw_yaml_number. Aliases are
  * expanded, within a bound on the nodes a file may produce (an alias bomb
  * is refused). Duplicate mapping keys and non-scalar keys are refused.
- * Each node's line is kept, so a reader can say "file:line: reason" about
- * a value it finds wrong (pw_yaml_line). */
+ * Each node's line is kept, and each mapping key's, so a reader can say
+ * "file:line: reason" about a value or a key it finds wrong (pw_yaml_line,
+ * pw_yaml_key_line). The project's one YAML reader: no other module
+ * includes libyaml. */
 #ifndef PATHWAYS_YAML_H
 #define PATHWAYS_YAML_H
 
@@ -30,6 +32,11 @@ json_t *pw_yaml_root(const pw_yaml_t *y);
 /* The 1-based line where v (a node of this document's tree) starts; 0 when
  * v is not one. */
 size_t pw_yaml_line(const pw_yaml_t *y, const json_t *v);
+/* The 1-based line of key in object (a mapping of this document's tree):
+ * where the key is written, which for a block value is the line above the
+ * value's own. 0 when object is not one or has no such key. Mapping keys
+ * iterate (json_object_foreach) in the order the file writes them. */
+size_t pw_yaml_key_line(const pw_yaml_t *y, const json_t *object, const char *key);
 /* The name given at open (the path, or name). */
 const char *pw_yaml_name(const pw_yaml_t *y);
 
