@@ -1,4 +1,4 @@
-/* The attribute schema (parsed with the program parser's helpers), the
+/* The attribute schema (read with the program parser's helpers), the
  * check of an event's attributes, and their text form in the registry:
  * "name=value\n" per attribute (numbers %.17g, flags true/false). */
 #include "attrs.h"
@@ -11,7 +11,8 @@
 
 #include "program_parse.h"
 
-#define fail elig_parse_fail
+#define fail    elig_parse_fail
+#define fail_at elig_parse_fail_at
 
 static const char *const TYPES[] = {"text", "number", "flag"};
 
@@ -22,8 +23,7 @@ static int name_ok(const char *s)
            strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == len;
 }
 
-static int f_decl(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                  void *arg)
+static int f_decl(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
     elig_attr_decl_t *d = arg;
     const char *s = elig_parse_scalar(v);
@@ -37,20 +37,18 @@ static int f_decl(elig_parse_t *p, const char *key, const yaml_node_t *k, const 
         return elig_parse_number(p, v, key, -1e12, 1e12, key[1] == 'i' ? &d->min : &d->max);
     if (strcmp(key, "values") == 0)
         return elig_parse_list(p, v, "values", NULL, &d->values);
-    return fail(p, k, "%s: unknown key '%s' (expected type, min, max, values)", d->name, key);
+    return fail_at(p, k, "%s: unknown key '%s' (expected type, min, max, values)", d->name, key);
 }
 
-static int f_attr(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                  void *arg)
+static int f_attr(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
     elig_attr_schema_t *s = arg;
     if (!name_ok(key))
-        return fail(p, k, "attribute name '%s': expected 1-%d characters of [a-z0-9_]", key,
-                    ELIG_ATTR_NAME_MAX);
-    if (elig_attr_find(s, key))
-        return fail(p, k, "attribute '%s' is declared twice", key);
+        return fail_at(p, k, "attribute name '%s': expected 1-%d characters of [a-z0-9_]", key,
+                       ELIG_ATTR_NAME_MAX);
+    /* one declared twice is a duplicate key, refused by the reader */
     if (s->n >= ELIG_MAX_ATTRS)
-        return fail(p, k, "at most %d attributes", ELIG_MAX_ATTRS);
+        return fail_at(p, k, "at most %d attributes", ELIG_MAX_ATTRS);
     elig_attr_decl_t *d = &s->decl[s->n];
     memset(d, 0, sizeof *d);
     snprintf(d->name, sizeof d->name, "%s", key);
@@ -69,15 +67,14 @@ static int f_attr(elig_parse_t *p, const char *key, const yaml_node_t *k, const 
     return 0;
 }
 
-static int f_root(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                  void *arg)
+static int f_root(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
     if (strcmp(key, "attributes") == 0)
         return elig_parse_fields(p, v, "attributes", f_attr, arg);
-    return fail(p, k, "unknown key '%s' (expected attributes)", key);
+    return fail_at(p, k, "unknown key '%s' (expected attributes)", key);
 }
 
-static int schema_root(elig_parse_t *p, const yaml_node_t *root)
+static int schema_root(elig_parse_t *p, const json_t *root)
 {
     if (!root)
         return 0; /* an empty file declares nothing */

@@ -21,15 +21,21 @@
 #include "program_parse.h"
 #include "vocab.h"
 
-#define fail elig_parse_fail
+#define fail    elig_parse_fail
+#define fail_at elig_parse_fail_at
+
+static size_t line_of(const elig_parse_t *p, const json_t *n)
+{
+    return pw_yaml_line(p->doc, n);
+}
 
 /* ---- building the tree ---- */
 
-static int new_node(elig_parse_t *p, const yaml_node_t *at, int op, int fact)
+static int new_node(elig_parse_t *p, size_t at, int op, int fact)
 {
     elig_rules_t *r = p->rules;
     if (r->n_nodes >= ELIG_MAX_NODES)
-        return fail(p, at, "criteria: at most %d expressions in a program", ELIG_MAX_NODES);
+        return fail_at(p, at, "criteria: at most %d expressions in a program", ELIG_MAX_NODES);
     elig_node_t *n = &r->nodes[r->n_nodes];
     memset(n, 0, sizeof *n);
     n->op = (uint8_t)op;
@@ -39,22 +45,22 @@ static int new_node(elig_parse_t *p, const yaml_node_t *at, int op, int fact)
     return (int)r->n_nodes++;
 }
 
-static int new_list(elig_parse_t *p, const yaml_node_t *at, elig_node_t *n)
+static int new_list(elig_parse_t *p, size_t at, elig_node_t *n)
 {
     elig_rules_t *r = p->rules;
     if (r->n_lists >= ELIG_MAX_LISTS)
-        return fail(p, at, "criteria: at most %d lists in a program", ELIG_MAX_LISTS);
+        return fail_at(p, at, "criteria: at most %d lists in a program", ELIG_MAX_LISTS);
     n->list = (int16_t)r->n_lists++;
     return 0;
 }
 
 /* Children must sit side by side in rules->kids: they are collected first,
  * then copied in. */
-static int set_kids(elig_parse_t *p, const yaml_node_t *at, int node, const int *kids, size_t n)
+static int set_kids(elig_parse_t *p, size_t at, int node, const int *kids, size_t n)
 {
     elig_rules_t *r = p->rules;
     if (r->n_kids + n > ELIG_MAX_NODES)
-        return fail(p, at, "criteria: at most %d expressions in a program", ELIG_MAX_NODES);
+        return fail_at(p, at, "criteria: at most %d expressions in a program", ELIG_MAX_NODES);
     r->nodes[node].kid0 = (uint16_t)r->n_kids;
     r->nodes[node].n_kids = (uint16_t)n;
     for (size_t i = 0; i < n; i++)
@@ -64,7 +70,7 @@ static int set_kids(elig_parse_t *p, const yaml_node_t *at, int node, const int 
 
 /* ---- leaves ---- */
 
-static int operand_words(elig_parse_t *p, const yaml_node_t *v, const char *what,
+static int operand_words(elig_parse_t *p, const json_t *v, const char *what,
                          const elig_fact_info_t *info, elig_node_t *n)
 {
     const char *s = elig_parse_scalar(v);
@@ -73,10 +79,10 @@ static int operand_words(elig_parse_t *p, const yaml_node_t *v, const char *what
         n->target = 1;
         return 0;
     }
-    if (new_list(p, v, n) != 0)
+    if (new_list(p, line_of(p, v), n) != 0)
         return -1;
     if (elig_parse_list(p, v, what, info->check, &p->rules->lists[n->list]) != 0) {
-        if (info->check && v && v->type == YAML_SEQUENCE_NODE)
+        if (info->check && json_is_array(v))
             snprintf(p->err + strlen(p->err), p->errlen - strlen(p->err), " (expected %s)",
                      info->values);
         return -1;
@@ -84,7 +90,7 @@ static int operand_words(elig_parse_t *p, const yaml_node_t *v, const char *what
     return 0;
 }
 
-static int operand_numbers(elig_parse_t *p, const yaml_node_t *v, const char *what, elig_node_t *n)
+static int operand_numbers(elig_parse_t *p, const json_t *v, const char *what, elig_node_t *n)
 {
     double max = n->fact == ELIG_FACT_TENURE_DAYS ? ELIG_MAX_TENURE_DAYS
                  : n->fact == ELIG_FACT_ATTRIBUTE ? 1e12
@@ -92,13 +98,10 @@ static int operand_numbers(elig_parse_t *p, const yaml_node_t *v, const char *wh
     double min = n->fact == ELIG_FACT_ATTRIBUTE ? -1e12 : 0;
     if (n->op != ELIG_OP_BETWEEN)
         return elig_parse_number(p, v, what, min, max, &n->lo);
-    if (!v || v->type != YAML_SEQUENCE_NODE ||
-        v->data.sequence.items.top - v->data.sequence.items.start != 2)
+    if (!json_is_array(v) || json_array_size(v) != 2)
         return fail(p, v, "%s: expected [low, high]", what);
-    if (elig_parse_number(p, elig_parse_node(p, v->data.sequence.items.start[0]), what, min, max,
-                          &n->lo) != 0 ||
-        elig_parse_number(p, elig_parse_node(p, v->data.sequence.items.start[1]), what, min, max,
-                          &n->hi) != 0)
+    if (elig_parse_number(p, json_array_get(v, 0), what, min, max, &n->lo) != 0 ||
+        elig_parse_number(p, json_array_get(v, 1), what, min, max, &n->hi) != 0)
         return -1;
     if (n->lo > n->hi)
         return fail(p, v, "%s: the low bound %g is above the high bound %g", what, n->lo, n->hi);
@@ -106,38 +109,36 @@ static int operand_numbers(elig_parse_t *p, const yaml_node_t *v, const char *wh
 }
 
 /* "fact: {operator: operand}" */
-static int leaf(elig_parse_t *p, const char *crit, const char *fact_name, const yaml_node_t *k,
-                const yaml_node_t *v)
+static int leaf(elig_parse_t *p, const char *crit, const char *fact_name, size_t k, const json_t *v)
 {
     char key[ELIG_WORD_MAX], what[160];
     int fact = elig_fact_parse(fact_name, key, sizeof key);
     if (fact < 0)
-        return fail(p, k, "criterion '%s': unknown fact '%s' (known: %s)", crit, fact_name,
-                    elig_fact_names());
+        return fail_at(p, k, "criterion '%s': unknown fact '%s' (known: %s)", crit, fact_name,
+                       elig_fact_names());
     const elig_fact_info_t *info = elig_fact_info(fact);
     elig_kind_t kind = info->kind;
     if (fact == ELIG_FACT_ATTRIBUTE) {
         const elig_attr_decl_t *d = elig_attr_find(p->schema, key);
         if (!d)
-            return fail(p, k,
-                        "criterion '%s': unknown attribute '%s' (declare it in the attribute"
-                        " schema, deploy/programs/attributes.yaml)",
-                        crit, key);
+            return fail_at(p, k,
+                           "criterion '%s': unknown attribute '%s' (declare it in the attribute"
+                           " schema, deploy/programs/attributes.yaml)",
+                           crit, key);
         kind = d->type == ELIG_ATTR_NUMBER ? ELIG_KIND_NUMBER
                : d->type == ELIG_ATTR_FLAG ? ELIG_KIND_BOOL
                                            : ELIG_KIND_WORD;
     }
-    if (!v || v->type != YAML_MAPPING_NODE ||
-        v->data.mapping.pairs.top - v->data.mapping.pairs.start != 1)
+    const char *op_name;
+    size_t ok;
+    const json_t *ov;
+    if (elig_parse_single(p, v, &op_name, &ok, &ov) != 0)
         return fail(p, v, "criterion '%s': %s takes one operator and its operand (operators: %s)",
                     crit, fact_name, elig_ops_for(kind));
-    const yaml_node_pair_t *pr = v->data.mapping.pairs.start;
-    const yaml_node_t *ok = elig_parse_node(p, pr->key), *ov = elig_parse_node(p, pr->value);
-    const char *op_name = elig_parse_scalar(ok);
     int op = elig_op_parse(op_name);
     if (op < 0 || op >= ELIG_OP_ALL || !elig_op_fits(op, kind))
-        return fail(p, ok, "criterion '%s': unknown operator '%s' for %s (expected %s)", crit,
-                    op_name ? op_name : "?", fact_name, elig_ops_for(kind));
+        return fail_at(p, ok, "criterion '%s': unknown operator '%s' for %s (expected %s)", crit,
+                       op_name, fact_name, elig_ops_for(kind));
     int id = new_node(p, k, op, fact);
     if (id < 0)
         return -1;
@@ -168,34 +169,32 @@ static int leaf(elig_parse_t *p, const char *crit, const char *fact_name, const 
 
 /* ---- expressions ---- */
 
-static int expression(elig_parse_t *p, const char *crit, const char *key, const yaml_node_t *k,
-                      const yaml_node_t *v, int depth);
+static int expression(elig_parse_t *p, const char *crit, const char *key, size_t k, const json_t *v,
+                      int depth);
 
-static int combinator(elig_parse_t *p, const char *crit, int op, const yaml_node_t *k,
-                      const yaml_node_t *v, int depth)
+static int combinator(elig_parse_t *p, const char *crit, int op, size_t k, const json_t *v,
+                      int depth)
 {
     int kids[ELIG_MAX_NODES];
     size_t n = 0;
     if (depth >= ELIG_MAX_DEPTH)
-        return fail(p, k, "criterion '%s': expressions nest at most %d deep", crit, ELIG_MAX_DEPTH);
-    if (!v || v->type != YAML_SEQUENCE_NODE ||
-        v->data.sequence.items.top == v->data.sequence.items.start)
+        return fail_at(p, k, "criterion '%s': expressions nest at most %d deep", crit,
+                       ELIG_MAX_DEPTH);
+    if (!json_is_array(v) || json_array_size(v) == 0)
         return fail(p, v, "criterion '%s': %s expects a list of expressions", crit,
                     elig_op_name(op));
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-         it++) {
-        const yaml_node_t *item = elig_parse_node(p, *it);
-        if (!item || item->type != YAML_MAPPING_NODE ||
-            item->data.mapping.pairs.top - item->data.mapping.pairs.start != 1)
+    size_t i;
+    const json_t *item;
+    json_array_foreach(v, i, item)
+    {
+        const char *ikey;
+        size_t ik;
+        const json_t *iv;
+        if (elig_parse_single(p, item, &ikey, &ik, &iv) != 0)
             return fail(p, item,
                         "criterion '%s': each entry of %s is one expression, e.g."
                         " {status: {in: [active]}}",
                         crit, elig_op_name(op));
-        const yaml_node_pair_t *pr = item->data.mapping.pairs.start;
-        const yaml_node_t *ik = elig_parse_node(p, pr->key), *iv = elig_parse_node(p, pr->value);
-        const char *ikey = elig_parse_scalar(ik);
-        if (!ikey)
-            return fail(p, ik, "criterion '%s': keys must be plain words", crit);
         int id = expression(p, crit, ikey, ik, iv, depth + 1);
         if (id < 0)
             return -1;
@@ -209,8 +208,8 @@ static int combinator(elig_parse_t *p, const char *crit, int op, const yaml_node
     return id;
 }
 
-static int expression(elig_parse_t *p, const char *crit, const char *key, const yaml_node_t *k,
-                      const yaml_node_t *v, int depth)
+static int expression(elig_parse_t *p, const char *crit, const char *key, size_t k, const json_t *v,
+                      int depth)
 {
     int op = elig_op_parse(key);
     if (op >= ELIG_OP_ALL)
@@ -236,12 +235,11 @@ static void reads(const elig_rules_t *r, int node, elig_criterion_def_t *d)
         d->timed = 1;
 }
 
-static int add_criterion(elig_parse_t *p, const yaml_node_t *at, const char *name, int root,
-                         int slot)
+static int add_criterion(elig_parse_t *p, size_t at, const char *name, int root, int slot)
 {
     elig_rules_t *r = p->rules;
     if (r->n_criteria >= ELIG_MAX_CRITERIA)
-        return fail(p, at, "criteria: at most %d criteria", ELIG_MAX_CRITERIA);
+        return fail_at(p, at, "criteria: at most %d criteria", ELIG_MAX_CRITERIA);
     elig_criterion_def_t *d = &r->criteria[r->n_criteria++];
     memset(d, 0, sizeof *d);
     snprintf(d->name, sizeof d->name, "%s", name);
@@ -251,30 +249,27 @@ static int add_criterion(elig_parse_t *p, const yaml_node_t *at, const char *nam
     return 0;
 }
 
-static int criterion(elig_parse_t *p, const yaml_node_t *item)
+static int criterion(elig_parse_t *p, const json_t *item)
 {
-    const char *name = NULL;
-    const yaml_node_t *name_node = item, *ek = NULL, *ev = NULL;
-    const char *ekey = NULL;
-    if (!item || item->type != YAML_MAPPING_NODE)
+    const char *name = NULL, *ekey = NULL, *key;
+    const json_t *name_node = item, *ev = NULL, *v;
+    size_t ek = 0;
+    if (!json_is_object(item))
         return fail(p, item,
                     "criteria: each entry is a mapping with a name and one expression, e.g."
                     " {name: status, status: {in: [active]}}");
-    for (yaml_node_pair_t *pr = item->data.mapping.pairs.start; pr < item->data.mapping.pairs.top;
-         pr++) {
-        const yaml_node_t *k = elig_parse_node(p, pr->key), *v = elig_parse_node(p, pr->value);
-        const char *key = elig_parse_scalar(k);
-        if (!key)
-            return fail(p, k, "criteria: keys must be plain words");
+    json_object_foreach((json_t *)item, key, v)
+    {
         if (strcmp(key, "name") == 0) {
             name = elig_parse_scalar(v);
             name_node = v;
             continue;
         }
-        if (ek)
-            return fail(p, k, "criteria: '%s' is a second expression; combine them with all: [...]",
-                        key);
-        ek = k;
+        if (ekey)
+            return fail_at(p, pw_yaml_key_line(p->doc, item, key),
+                           "criteria: '%s' is a second expression; combine them with all: [...]",
+                           key);
+        ek = pw_yaml_key_line(p->doc, item, key);
         ev = v;
         ekey = key;
     }
@@ -285,12 +280,12 @@ static int criterion(elig_parse_t *p, const yaml_node_t *item)
                     ELIG_WORD_MAX - 1);
     if (elig_rules_criterion(p->rules, name))
         return fail(p, name_node, "criterion '%s' is given twice", name);
-    if (!ek)
+    if (!ekey)
         return fail(p, item, "criterion '%s': no expression (e.g. status: {in: [active]})", name);
     int root = expression(p, name, ekey, ek, ev, 0);
     if (root < 0)
         return -1;
-    return add_criterion(p, item, name, root, (int)p->rules->n_criteria);
+    return add_criterion(p, line_of(p, item), name, root, (int)p->rules->n_criteria);
 }
 
 /* ---- the first format: eight fixed criteria ---- */
@@ -313,16 +308,16 @@ static const char *const LEGACY[ELIG_LEGACY_SLOTS] = {
 };
 
 typedef struct {
-    int root[ELIG_LEGACY_SLOTS]; /* -1: not given */
-    const yaml_node_t *at[ELIG_LEGACY_SLOTS];
+    int root[ELIG_LEGACY_SLOTS];  /* -1: not given */
+    size_t at[ELIG_LEGACY_SLOTS]; /* the line of each one given */
     elig_list_t types;
     double hours;
 } legacy_t;
 
-static int list_leaf(elig_parse_t *p, const yaml_node_t *v, const char *what, int op, int fact)
+static int list_leaf(elig_parse_t *p, const json_t *v, const char *what, int op, int fact)
 {
-    int id = new_node(p, v, op, fact);
-    if (id < 0 || new_list(p, v, &p->rules->nodes[id]) != 0 ||
+    int id = new_node(p, line_of(p, v), op, fact);
+    if (id < 0 || new_list(p, line_of(p, v), &p->rules->nodes[id]) != 0 ||
         elig_parse_list(p, v, what, elig_fact_info(fact)->check,
                         &p->rules->lists[p->rules->nodes[id].list]) != 0)
         return -1;
@@ -336,8 +331,7 @@ typedef struct {
     int given;
 } lfield_t;
 
-static int legacy_param(elig_parse_t *p, const char *key, const yaml_node_t *k,
-                        const yaml_node_t *v, void *arg)
+static int legacy_param(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
     lfield_t *x = arg;
     legacy_t *l = x->l;
@@ -368,18 +362,18 @@ static int legacy_param(elig_parse_t *p, const char *key, const yaml_node_t *k,
     case L_JOB_FAMILY:
         if (strcmp(key, "in") == 0 || strcmp(key, "not_in") == 0) {
             if (x->given++)
-                return fail(p, k, "job_family: give either in or not_in, not both");
+                return fail_at(p, k, "job_family: give either in or not_in, not both");
             l->root[x->slot] =
                 list_leaf(p, v, "job_family", strcmp(key, "in") == 0 ? ELIG_OP_IN : ELIG_OP_NOT_IN,
                           ELIG_FACT_JOB_FAMILY);
             return l->root[x->slot] < 0 ? -1 : 0;
         }
-        return fail(p, k, "job_family: unknown key '%s' (expected in or not_in)", key);
+        return fail_at(p, k, "job_family: unknown key '%s' (expected in or not_in)", key);
     case L_TENURE:
         if (strcmp(key, "min_days") == 0) {
             int days, id;
             if (elig_parse_integer(p, v, "tenure.min_days", 0, ELIG_MAX_TENURE_DAYS, &days) != 0 ||
-                (id = new_node(p, v, ELIG_OP_AT_LEAST, ELIG_FACT_TENURE_DAYS)) < 0)
+                (id = new_node(p, line_of(p, v), ELIG_OP_AT_LEAST, ELIG_FACT_TENURE_DAYS)) < 0)
                 return -1;
             p->rules->nodes[id].lo = days;
             l->root[x->slot] = id;
@@ -398,7 +392,7 @@ static int legacy_param(elig_parse_t *p, const char *key, const yaml_node_t *k,
             int id;
             if (elig_parse_list(p, v, "not_in_target_role.job_families", NULL,
                                 &p->rules->target_families) != 0 ||
-                (id = new_node(p, v, ELIG_OP_NOT_IN, ELIG_FACT_JOB_FAMILY)) < 0)
+                (id = new_node(p, line_of(p, v), ELIG_OP_NOT_IN, ELIG_FACT_JOB_FAMILY)) < 0)
                 return -1;
             p->rules->nodes[id].target = 1;
             l->root[x->slot] = id;
@@ -408,31 +402,33 @@ static int legacy_param(elig_parse_t *p, const char *key, const yaml_node_t *k,
     default:
         break;
     }
-    return fail(p, k, "%s: unknown key '%s' (expected %s)", LEGACY[x->slot], key, EXPECT[x->slot]);
+    return fail_at(p, k, "%s: unknown key '%s' (expected %s)", LEGACY[x->slot], key,
+                   EXPECT[x->slot]);
 }
 
 /* full_time: the employment type decides when on file, else the hours. */
-static int legacy_full_time(elig_parse_t *p, legacy_t *l, const yaml_node_t *v)
+static int legacy_full_time(elig_parse_t *p, legacy_t *l, const json_t *v)
 {
+    size_t at = line_of(p, v);
     if (!l->types.n || l->hours <= 0)
-        return fail(p, v, "full_time: needs employment_types and min_hours");
+        return fail_at(p, at, "full_time: needs employment_types and min_hours");
     int kids[2];
-    kids[0] = new_node(p, v, ELIG_OP_IN, ELIG_FACT_EMPLOYMENT_TYPE);
-    if (kids[0] < 0 || new_list(p, v, &p->rules->nodes[kids[0]]) != 0)
+    kids[0] = new_node(p, at, ELIG_OP_IN, ELIG_FACT_EMPLOYMENT_TYPE);
+    if (kids[0] < 0 || new_list(p, at, &p->rules->nodes[kids[0]]) != 0)
         return -1;
     p->rules->lists[p->rules->nodes[kids[0]].list] = l->types;
-    kids[1] = new_node(p, v, ELIG_OP_AT_LEAST, ELIG_FACT_SCHEDULED_HOURS);
+    kids[1] = new_node(p, at, ELIG_OP_AT_LEAST, ELIG_FACT_SCHEDULED_HOURS);
     if (kids[1] < 0)
         return -1;
     p->rules->nodes[kids[1]].lo = l->hours;
-    int id = new_node(p, v, ELIG_OP_FIRST_KNOWN, 0);
-    if (id < 0 || set_kids(p, v, id, kids, 2) != 0)
+    int id = new_node(p, at, ELIG_OP_FIRST_KNOWN, 0);
+    if (id < 0 || set_kids(p, at, id, kids, 2) != 0)
         return -1;
     return id;
 }
 
-static int legacy_criterion(elig_parse_t *p, const char *key, const yaml_node_t *k,
-                            const yaml_node_t *v, void *arg)
+/* A criterion given twice is a duplicate key, refused by the reader. */
+static int legacy_criterion(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
     legacy_t *l = arg;
     int c = -1;
@@ -440,19 +436,17 @@ static int legacy_criterion(elig_parse_t *p, const char *key, const yaml_node_t 
         if (strcmp(key, LEGACY[i]) == 0)
             c = i;
     if (c < 0)
-        return fail(p, k,
-                    "unknown criterion '%s' (known: status, full_time, job_family, standing,"
-                    " tenure, employer_participates, not_in_program, not_in_target_role)",
-                    key);
-    if (l->at[c])
-        return fail(p, k, "criterion '%s' is given twice", key);
-    l->at[c] = v;
+        return fail_at(p, k,
+                       "unknown criterion '%s' (known: status, full_time, job_family, standing,"
+                       " tenure, employer_participates, not_in_program, not_in_target_role)",
+                       key);
+    l->at[c] = line_of(p, v);
     if (c == L_EMPLOYER) {
         int yes, id;
         if (elig_parse_bool(p, v, "employer_participates", &yes) != 0)
             return -1;
         if (yes) {
-            if ((id = new_node(p, v, ELIG_OP_IS, ELIG_FACT_EMPLOYER_PARTICIPATES)) < 0)
+            if ((id = new_node(p, l->at[c], ELIG_OP_IS, ELIG_FACT_EMPLOYER_PARTICIPATES)) < 0)
                 return -1;
             p->rules->nodes[id].lo = 1;
             l->root[c] = id;
@@ -472,7 +466,7 @@ static int legacy_criterion(elig_parse_t *p, const char *key, const yaml_node_t 
     return 0;
 }
 
-static int legacy_criteria(elig_parse_t *p, const yaml_node_t *v)
+static int legacy_criteria(elig_parse_t *p, const json_t *v)
 {
     legacy_t l;
     memset(&l, 0, sizeof l);
@@ -487,14 +481,18 @@ static int legacy_criteria(elig_parse_t *p, const yaml_node_t *v)
     return 0;
 }
 
-int elig_parse_criteria(elig_parse_t *p, const yaml_node_t *v)
+int elig_parse_criteria(elig_parse_t *p, const json_t *v)
 {
-    if (v && v->type == YAML_MAPPING_NODE)
+    if (json_is_object(v))
         return legacy_criteria(p, v);
-    if (!v || v->type != YAML_SEQUENCE_NODE)
+    if (!json_is_array(v))
         return fail(p, v, "criteria: expected a list of named criteria");
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
-        if (criterion(p, elig_parse_node(p, *it)) != 0)
+    size_t i;
+    const json_t *item;
+    json_array_foreach(v, i, item)
+    {
+        if (criterion(p, item) != 0)
             return -1;
+    }
     return 0;
 }

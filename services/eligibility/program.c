@@ -1,27 +1,25 @@
-/* Program files: libyaml's document API gives every node with its line, so
- * each check can say where the problem is. The root is a table of
- * sections, each with its own reader: a new section is one row. */
+/* Program files, read by the project's YAML reader (pathways/yaml.h), which
+ * keeps each value's and each key's line, so every check can say where the
+ * problem is. The root is a table of sections, each with its own reader: a
+ * new section is one row. */
 #include "program.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "program_parse.h"
 #include "selfid_guard.h"
 
-int elig_parse_fail(elig_parse_t *p, const yaml_node_t *n, const char *fmt, ...)
+static int vfail(elig_parse_t *p, size_t line, const char *fmt, va_list ap)
 {
     char text[384];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    *p->line = n ? (unsigned)n->start_mark.line + 1 : 0;
+    *p->line = (unsigned)line;
     if (*p->line)
         snprintf(p->err, p->errlen, "%s:%u: %s", p->source, *p->line, text);
     else
@@ -29,16 +27,30 @@ int elig_parse_fail(elig_parse_t *p, const yaml_node_t *n, const char *fmt, ...)
     return -1;
 }
 
-#define fail elig_parse_fail
-
-const char *elig_parse_scalar(const yaml_node_t *n)
+int elig_parse_fail(elig_parse_t *p, const json_t *n, const char *fmt, ...)
 {
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail(p, pw_yaml_line(p->doc, n), fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
-yaml_node_t *elig_parse_node(elig_parse_t *p, int id)
+int elig_parse_fail_at(elig_parse_t *p, size_t line, const char *fmt, ...)
 {
-    return yaml_document_get_node(p->doc, id);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail(p, line, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+#define fail    elig_parse_fail
+#define fail_at elig_parse_fail_at
+
+const char *elig_parse_scalar(const json_t *n)
+{
+    return json_string_value(n);
 }
 
 /* A word: [A-Za-z0-9_ -], 1..ELIG_WORD_MAX-1 bytes. */
@@ -54,15 +66,16 @@ static int word_ok(const char *s)
     return 1;
 }
 
-int elig_parse_list(elig_parse_t *p, const yaml_node_t *n, const char *what,
+int elig_parse_list(elig_parse_t *p, const json_t *n, const char *what,
                     int (*check)(const char *word), elig_list_t *out)
 {
-    if (!n || n->type != YAML_SEQUENCE_NODE)
+    if (!json_is_array(n))
         return fail(p, n, "%s: expected a list such as [a, b]", what);
     out->n = 0;
-    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-         it++) {
-        const yaml_node_t *item = elig_parse_node(p, *it);
+    size_t i;
+    const json_t *item;
+    json_array_foreach(n, i, item)
+    {
         const char *s = elig_parse_scalar(item);
         if (!s || !word_ok(s))
             return fail(p, item, "%s: expected words of letters, digits, '_', '-' (up to %d)", what,
@@ -78,7 +91,7 @@ int elig_parse_list(elig_parse_t *p, const yaml_node_t *n, const char *what,
     return 0;
 }
 
-int elig_parse_number(elig_parse_t *p, const yaml_node_t *n, const char *what, double lo, double hi,
+int elig_parse_number(elig_parse_t *p, const json_t *n, const char *what, double lo, double hi,
                       double *out)
 {
     const char *s = elig_parse_scalar(n);
@@ -91,8 +104,7 @@ int elig_parse_number(elig_parse_t *p, const yaml_node_t *n, const char *what, d
     return 0;
 }
 
-int elig_parse_integer(elig_parse_t *p, const yaml_node_t *n, const char *what, int lo, int hi,
-                       int *out)
+int elig_parse_integer(elig_parse_t *p, const json_t *n, const char *what, int lo, int hi, int *out)
 {
     double v = 0;
     if (elig_parse_number(p, n, what, lo, hi, &v) != 0)
@@ -103,7 +115,7 @@ int elig_parse_integer(elig_parse_t *p, const yaml_node_t *n, const char *what, 
     return 0;
 }
 
-int elig_parse_bool(elig_parse_t *p, const yaml_node_t *n, const char *what, int *out)
+int elig_parse_bool(elig_parse_t *p, const json_t *n, const char *what, int *out)
 {
     const char *s = elig_parse_scalar(n);
     if (!s || (strcmp(s, "true") != 0 && strcmp(s, "false") != 0))
@@ -112,27 +124,39 @@ int elig_parse_bool(elig_parse_t *p, const yaml_node_t *n, const char *what, int
     return 0;
 }
 
-int elig_parse_fields(elig_parse_t *p, const yaml_node_t *map, const char *what, elig_field_fn fn,
+/* The reader keeps keys in the file's order (tests/unit/test_yaml.c), so
+ * the first problem in the file is the one reported. */
+int elig_parse_fields(elig_parse_t *p, const json_t *map, const char *what, elig_field_fn fn,
                       void *arg)
 {
-    if (!map || map->type != YAML_MAPPING_NODE)
+    if (!json_is_object(map))
         return fail(p, map, "%s: expected a mapping (key: value)", what);
-    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
-         pr++) {
-        const yaml_node_t *k = elig_parse_node(p, pr->key), *v = elig_parse_node(p, pr->value);
-        const char *key = elig_parse_scalar(k);
-        if (!key)
-            return fail(p, k, "%s: keys must be plain words", what);
-        if (fn(p, key, k, v, arg) != 0)
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)map, key, v)
+    {
+        if (fn(p, key, pw_yaml_key_line(p->doc, map, key), v, arg) != 0)
             return -1;
     }
     return 0;
 }
 
+int elig_parse_single(const elig_parse_t *p, const json_t *map, const char **key, size_t *kline,
+                      const json_t **v)
+{
+    void *it =
+        json_is_object(map) && json_object_size(map) == 1 ? json_object_iter((json_t *)map) : NULL;
+    if (!it)
+        return -1;
+    *key = json_object_iter_key(it);
+    *v = json_object_iter_value(it);
+    *kline = pw_yaml_key_line(p->doc, map, *key);
+    return 0;
+}
+
 /* ---- employer overrides ---- */
 
-static int f_override(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                      void *arg)
+static int f_override(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
     elig_override_t *o = arg;
     if (strcmp(key, "min_tenure_days") == 0)
@@ -140,14 +164,13 @@ static int f_override(elig_parse_t *p, const char *key, const yaml_node_t *k, co
                                   &o->min_tenure_days);
     if (strcmp(key, "extra_job_families") == 0)
         return elig_parse_list(p, v, "extra_job_families", NULL, &o->extra_job_families);
-    return fail(p, k,
-                "employer %s: unknown key '%s' (expected min_tenure_days,"
-                " extra_job_families)",
-                o->employer, key);
+    return fail_at(p, k,
+                   "employer %s: unknown key '%s' (expected min_tenure_days,"
+                   " extra_job_families)",
+                   o->employer, key);
 }
 
-static int f_employer(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                      void *arg)
+static int f_employer(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
     elig_rules_t *r = p->rules;
     (void)arg;
@@ -155,11 +178,9 @@ static int f_employer(elig_parse_t *p, const char *key, const yaml_node_t *k, co
     if (len == 0 || len > ELIG_SUBJECT_MAX ||
         strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
                     "mnopqrstuvwxyz0123456789._-") != len)
-        return fail(p, k, "employer id '%s' must be 1-64 characters of [A-Za-z0-9._-]", key);
-    if (elig_rules_override(r, key))
-        return fail(p, k, "employer %s is given twice", key);
+        return fail_at(p, k, "employer id '%s' must be 1-64 characters of [A-Za-z0-9._-]", key);
     if (r->n_overrides >= ELIG_MAX_OVERRIDES)
-        return fail(p, k, "at most %d employers with overrides", ELIG_MAX_OVERRIDES);
+        return fail_at(p, k, "at most %d employers with overrides", ELIG_MAX_OVERRIDES);
     elig_override_t *o = &r->overrides[r->n_overrides];
     memset(o, 0, sizeof *o);
     snprintf(o->employer, sizeof o->employer, "%s", key);
@@ -172,7 +193,7 @@ static int f_employer(elig_parse_t *p, const char *key, const yaml_node_t *k, co
 
 /* ---- the document's sections ---- */
 
-static int s_program(elig_parse_t *p, const yaml_node_t *v)
+static int s_program(elig_parse_t *p, const json_t *v)
 {
     const char *s = elig_parse_scalar(v);
     size_t len = s ? strlen(s) : 0;
@@ -183,7 +204,7 @@ static int s_program(elig_parse_t *p, const yaml_node_t *v)
     return 0;
 }
 
-static int s_name(elig_parse_t *p, const yaml_node_t *v)
+static int s_name(elig_parse_t *p, const json_t *v)
 {
     const char *s = elig_parse_scalar(v);
     if (!s || strlen(s) > ELIG_NAME_MAX)
@@ -192,8 +213,7 @@ static int s_name(elig_parse_t *p, const yaml_node_t *v)
     return 0;
 }
 
-static int f_target(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                    void *arg)
+static int f_target(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
     elig_rules_t *r = p->rules;
     const char *s = elig_parse_scalar(v);
@@ -206,10 +226,10 @@ static int f_target(elig_parse_t *p, const char *key, const yaml_node_t *k, cons
     }
     if (strcmp(key, "job_families") == 0)
         return elig_parse_list(p, v, "target_role.job_families", NULL, &r->target_families);
-    return fail(p, k, "target_role: unknown key '%s' (expected name, job_families)", key);
+    return fail_at(p, k, "target_role: unknown key '%s' (expected name, job_families)", key);
 }
 
-static int s_target_role(elig_parse_t *p, const yaml_node_t *v)
+static int s_target_role(elig_parse_t *p, const json_t *v)
 {
     if (elig_parse_fields(p, v, "target_role", f_target, NULL) != 0)
         return -1;
@@ -218,7 +238,7 @@ static int s_target_role(elig_parse_t *p, const yaml_node_t *v)
     return 0;
 }
 
-static int s_intake(elig_parse_t *p, const yaml_node_t *v)
+static int s_intake(elig_parse_t *p, const json_t *v)
 {
     p->rules->intake = elig_intake_parse(elig_parse_scalar(v));
     if (p->rules->intake < 0)
@@ -226,23 +246,23 @@ static int s_intake(elig_parse_t *p, const yaml_node_t *v)
     return 0;
 }
 
-static int s_employers(elig_parse_t *p, const yaml_node_t *v)
+static int s_employers(elig_parse_t *p, const json_t *v)
 {
     return elig_parse_fields(p, v, "employers", f_employer, NULL);
 }
 
 /* Sections for other services: at_risk (read by enrollment), accepted
  * when a mapping or a list, not read here. */
-static int s_other(elig_parse_t *p, const yaml_node_t *v)
+static int s_other(elig_parse_t *p, const json_t *v)
 {
-    if (!v || (v->type != YAML_MAPPING_NODE && v->type != YAML_SEQUENCE_NODE))
+    if (!json_is_object(v) && !json_is_array(v))
         return fail(p, v, "expected a mapping or a list");
     return 0;
 }
 
 typedef struct {
     const char *key;
-    int (*read)(elig_parse_t *p, const yaml_node_t *v);
+    int (*read)(elig_parse_t *p, const json_t *v);
 } section_t;
 
 static const section_t SECTIONS[] = {
@@ -264,30 +284,24 @@ static const char *const ELSEWHERE[][2] = {
     {"costs", "a program's target-role cost lives in deploy/costs.yaml, programs.<program>"},
 };
 
-static int f_root(elig_parse_t *p, const char *key, const yaml_node_t *k, const yaml_node_t *v,
-                  void *arg)
+/* A section given twice is a duplicate key, refused by the reader. */
+static int f_root(elig_parse_t *p, const char *key, size_t k, const json_t *v, void *arg)
 {
-    unsigned *seen = arg;
+    (void)arg;
     for (size_t i = 0; i < sizeof ELSEWHERE / sizeof *ELSEWHERE; i++)
         if (strcmp(key, ELSEWHERE[i][0]) == 0)
-            return fail(p, k, "'%s' is not read from a program file: %s", key, ELSEWHERE[i][1]);
-    for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++) {
-        if (strcmp(key, SECTIONS[i].key) != 0)
-            continue;
-        if (*seen & (1u << i))
-            return fail(p, k, "'%s' is given twice", key);
-        *seen |= 1u << i;
-        return SECTIONS[i].read(p, v);
-    }
-    return fail(p, k, "unknown key '%s' (expected " SECTION_NAMES ")", key);
+            return fail_at(p, k, "'%s' is not read from a program file: %s", key, ELSEWHERE[i][1]);
+    for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++)
+        if (strcmp(key, SECTIONS[i].key) == 0)
+            return SECTIONS[i].read(p, v);
+    return fail_at(p, k, "unknown key '%s' (expected " SECTION_NAMES ")", key);
 }
 
-static int program_root(elig_parse_t *p, const yaml_node_t *root)
+static int program_root(elig_parse_t *p, const json_t *root)
 {
-    unsigned seen = 0;
     if (!root)
         return fail(p, NULL, "the file is empty");
-    if (elig_parse_fields(p, root, "the file", f_root, &seen) != 0)
+    if (elig_parse_fields(p, root, "the file", f_root, NULL) != 0)
         return -1;
     if (!p->rules->program[0])
         return fail(p, root, "program: missing (e.g. program: mapp)");
@@ -302,32 +316,37 @@ static int program_root(elig_parse_t *p, const yaml_node_t *root)
     return 0;
 }
 
-int elig_parse_document(elig_parse_t *p, const char *text, size_t len, size_t max,
-                        int (*root)(elig_parse_t *p, const yaml_node_t *root))
+/* The line of the reader's "SOURCE:LINE: reason", or 0. */
+static unsigned error_line(const char *err, const char *source)
 {
-    yaml_parser_t parser;
-    yaml_document_t doc;
+    size_t n = strlen(source);
+    char *end;
+    if (strncmp(err, source, n) != 0 || err[n] != ':' || err[n + 1] < '0' || err[n + 1] > '9')
+        return 0;
+    unsigned long line = strtoul(err + n + 1, &end, 10);
+    return *end == ':' && line <= UINT_MAX ? (unsigned)line : 0;
+}
+
+int elig_parse_document(elig_parse_t *p, const char *text, size_t len, size_t max,
+                        int (*root)(elig_parse_t *p, const json_t *root))
+{
     *p->line = 0;
-    p->doc = &doc;
     if (len > max)
         return fail(p, NULL, "the file is larger than %zu bytes", max);
-    if (!yaml_parser_initialize(&parser))
-        return fail(p, NULL, "out of memory");
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        *p->line = (unsigned)parser.problem_mark.line + 1;
-        snprintf(p->err, p->errlen, "%s:%u: %s%s%s", p->source, *p->line,
-                 parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
-                 parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
+    pw_yaml_t *doc = pw_yaml_open_text(text, len, p->source, p->err, p->errlen);
+    if (!doc) {
+        *p->line = error_line(p->err, p->source);
         return -1;
     }
-    int rc = elig_selfid_guard(&doc, p->source, p->err, p->errlen, p->line);
-    if (rc == 0)
-        rc = root(p, yaml_document_get_root_node(&doc));
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
+    p->doc = doc;
+    int rc = elig_selfid_guard(doc, p->source, p->err, p->errlen, p->line);
+    if (rc == 0) {
+        /* An empty file is the reader's empty mapping, on no line. */
+        const json_t *top = pw_yaml_root(doc);
+        rc = root(p, pw_yaml_line(doc, top) ? top : NULL);
+    }
     p->doc = NULL;
+    pw_yaml_destroy(&doc);
     return rc;
 }
 

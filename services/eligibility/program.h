@@ -1,5 +1,6 @@
 /* Program definition files (deploy/programs/<program>.yaml) parsed with
- * libyaml into rules. Pure: text in, rules or "file:line: reason" out.
+ * the project's YAML reader (pathways/yaml.h) into rules. Pure: text in,
+ * rules or "file:line: reason" out.
  *
  *   program: pct                       # id, [a-z0-9_-]
  *   name: Patient Care Technician Pathway
@@ -20,8 +21,9 @@
  * The first format's `criteria:` mapping of eight fixed criteria still
  * loads (stored versions are parsed again). Unknown keys, facts and
  * operators, values of the wrong kind, unknown status/type/standing/
- * enrollment-state words and out-of-range numbers are errors, each with
- * the line it is on. The root is a table of sections (program.c): a new
+ * enrollment-state words, out-of-range numbers and keys given twice
+ * (refused by the reader: 'duplicate key "K"') are errors, each with the
+ * line it is on (a key's own line for a problem with the key). The root is a table of sections (program.c): a new
  * section is one reader and one row. */
 #ifndef ELIG_PROGRAM_H
 #define ELIG_PROGRAM_H

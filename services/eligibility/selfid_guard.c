@@ -51,36 +51,51 @@ static int find_word(const char *text, char *out, size_t outlen)
     return 0;
 }
 
-/* The value node of the root mapping's "name" key (free text), or NULL. */
-static const yaml_node_t *name_value(yaml_document_t *doc)
-{
-    yaml_node_t *root = yaml_document_get_root_node(doc);
-    if (!root || root->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
-         pr++) {
-        yaml_node_t *k = yaml_document_get_node(doc, pr->key);
-        if (k && k->type == YAML_SCALAR_NODE && strcmp((char *)k->data.scalar.value, "name") == 0)
-            return yaml_document_get_node(doc, pr->value);
-    }
-    return NULL;
-}
-
-int elig_selfid_guard(yaml_document_t *doc, const char *source, char *err, size_t errlen,
-                      unsigned *line)
-{
-    const yaml_node_t *skip = name_value(doc);
+typedef struct {
+    const pw_yaml_t *doc;
+    const json_t *skip; /* the program's free-text name */
     char word[64];
-    for (yaml_node_t *n = doc->nodes.start; n < doc->nodes.top; n++) {
-        if (n->type != YAML_SCALAR_NODE || n == skip ||
-            !find_word((const char *)n->data.scalar.value, word, sizeof word))
-            continue;
-        *line = (unsigned)n->start_mark.line + 1;
-        snprintf(err, errlen,
-                 "%s:%u: '%s' is voluntary self-identification; eligibility rules may never "
-                 "read it (README, \"Equity view\")",
-                 source, *line, word);
-        return -1;
+    size_t line;
+} guard_t;
+
+/* Looks at key (when not NULL, on line kline) and then at v's scalars, in
+ * the file's order: 1 at the first forbidden word, else 0. */
+static int scan(guard_t *g, const char *key, size_t kline, const json_t *v)
+{
+    if (key && find_word(key, g->word, sizeof g->word))
+        return g->line = kline, 1;
+    if (v == g->skip)
+        return 0;
+    if (json_is_string(v) && find_word(json_string_value(v), g->word, sizeof g->word))
+        return g->line = pw_yaml_line(g->doc, v), 1;
+    size_t i;
+    const json_t *item;
+    json_array_foreach(v, i, item)
+    {
+        if (scan(g, NULL, 0, item))
+            return 1;
+    }
+    const char *k;
+    json_object_foreach((json_t *)v, k, item)
+    {
+        if (scan(g, k, pw_yaml_key_line(g->doc, v, k), item))
+            return 1;
     }
     return 0;
+}
+
+int elig_selfid_guard(const pw_yaml_t *doc, const char *source, char *err, size_t errlen,
+                      unsigned *line)
+{
+    const json_t *root = pw_yaml_root(doc);
+    const json_t *name = json_object_get(root, "name");
+    guard_t g = {.doc = doc, .skip = json_is_string(name) ? name : NULL};
+    if (!scan(&g, NULL, 0, root))
+        return 0;
+    *line = (unsigned)g.line;
+    snprintf(err, errlen,
+             "%s:%u: '%s' is voluntary self-identification; eligibility rules may never "
+             "read it (README, \"Equity view\")",
+             source, *line, g.word);
+    return -1;
 }

@@ -6,16 +6,17 @@
 #define ELIG_SELFID_GUARD_H
 
 #include <stddef.h>
-#include <yaml.h>
+
+#include "pathways/yaml.h"
 
 /* 1 when word names a self-identification field (or the whole message),
  * in any of the spellings a rule author might use. */
 int elig_selfid_forbidden(const char *word);
 
-/* Looks at every key and scalar of doc except the program's free-text
- * name. Returns 0 when none names a self-ID field, else -1 with a
+/* Looks at every key and scalar of doc, in the file's order, except the
+ * program's free-text name. Returns 0 when none names a self-ID field, else -1 with a
  * "SOURCE:LINE: reason" sentence in err and the 1-based line in *line. */
-int elig_selfid_guard(yaml_document_t *doc, const char *source, char *err, size_t errlen,
+int elig_selfid_guard(const pw_yaml_t *doc, const char *source, char *err, size_t errlen,
                       unsigned *line) __attribute__((warn_unused_result));
 
 #endif

@@ -71,7 +71,12 @@ static void test_bad_schemas(void **state)
     refused("attributes:\n  x: {kind: flag}\n", 2, "x: unknown key 'kind'");
     refused("attributes:\n  x: {min: 3}\n", 2, "x: needs a type");
     refused("attributes:\n  x: {type: flag, values: [a]}\n", 2, "values apply to text");
-    refused("attributes:\n  x: {type: flag}\n  x: {type: text}\n", 3, "declared twice");
+    refused("attributes:\n  x: {type: flag}\n  x: {type: text}\n", 3,
+            "attributes.yaml:3: duplicate key \"x\"");
+    refused("attributes:\n  x:\n    type: flag\n    type: text\n", 4, "duplicate key \"type\"");
+    /* a key's line, above its block value */
+    refused("attributes:\n  Bad-Name:\n    type: flag\n", 2, "attributes.yaml:2: attribute name");
+    refused("attributes:\n  x:\n    kind:\n      - flag\n", 3, "attributes.yaml:3: x: unknown key");
     refused("attrs: {}\n", 1, "unknown key 'attrs'");
 }
 

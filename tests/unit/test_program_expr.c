@@ -297,7 +297,34 @@ static void test_refusals(void **state)
     expect_refused(
         "program: pct\nintake: maybe\ncriteria:\n  - name: a\n    status: {in: [active]}\n", 2,
         "intake: expected open, paused or closed");
-    expect_refused("program: pct\nprogram: pct\n", 2, "'program' is given twice");
+    /* A key given twice in any mapping is refused by the YAML reader, on
+     * the second one's line (the first format's criteria, an employer's
+     * override and a criterion's name included). */
+    expect_refused("program: pct\nprogram: pct\n", 2, "pct.yaml:2: duplicate key \"program\"");
+    expect_refused(P "  - name: a\n    name: b\n    status: {in: [active]}\n", 4,
+                   "duplicate key \"name\"");
+    expect_refused(P "  status: {in: [active]}\n  status: {in: [leave]}\n", 4,
+                   "duplicate key \"status\"");
+    expect_refused(P "  - name: a\n    status: {in: [active]}\nemployers:\n  acme:\n"
+                     "    min_tenure_days: 30\n    min_tenure_days: 60\n",
+                   8, "duplicate key \"min_tenure_days\"");
+    /* A key's problem is on the key's line, also when its value is a
+     * block below it. */
+    expect_refused(P "  - name: a\n    colour:\n      in: [red]\n", 4,
+                   "pct.yaml:4: criterion 'a': unknown fact 'colour'");
+    expect_refused(P "  - name: a\n    status:\n      above:\n        - active\n", 5,
+                   "pct.yaml:5: criterion 'a': unknown operator 'above'");
+    expect_refused(P "  - name: a\n    any:\n      - status:\n          in: [x]\n", 6,
+                   "pct.yaml:6: criterion 'a': status.in: unknown value 'x'");
+    expect_refused(P "  - name: a\n    all:\n      - colour:\n          in: [x]\n", 5,
+                   "pct.yaml:5: criterion 'a': unknown fact 'colour'");
+    expect_refused("program: pct\ncriteria:\n  - name: a\n    status: {in: [active]}\n"
+                   "employers:\n  acme:\n    colour:\n      - red\n",
+                   7, "pct.yaml:7: employer acme: unknown key 'colour'");
+    expect_refused("program: pct\ncohorts:\n  - x\n", 2, "pct.yaml:2: unknown key 'cohorts'");
+    /* YAML syntax: libyaml's problem and context, on its line. */
+    expect_refused("program: pct\ncriteria:\n  - name: a\n   status: x\n", 4, "pct.yaml:4: ");
+    expect_refused("", 0, "pct.yaml: the file is empty");
     expect_refused("program: pct\ncohorts: x\n", 2, "unknown key 'cohorts'");
     /* Settings that live in other files are refused, with where they live
      * (they used to be accepted and ignored). */
