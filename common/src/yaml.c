@@ -173,7 +173,8 @@ static pw_yaml_t *load(yaml_parser_t *parser, const char *name, char *err, size_
         pw_yaml_destroy(&y);
         return NULL;
     }
-    qsort(y->lines, y->nlines, sizeof *y->lines, by_node);
+    if (y->nlines) /* an empty file has none, and lines is NULL */
+        qsort(y->lines, y->nlines, sizeof *y->lines, by_node);
     return y;
 }
 
@@ -235,7 +236,7 @@ const char *pw_yaml_name(const pw_yaml_t *y)
 static const node_line_t *entry(const pw_yaml_t *y, const json_t *v)
 {
     node_line_t key = {v, 0, 0};
-    return v ? bsearch(&key, y->lines, y->nlines, sizeof key, by_node) : NULL;
+    return v && y->nlines ? bsearch(&key, y->lines, y->nlines, sizeof key, by_node) : NULL;
 }
 
 size_t pw_yaml_line(const pw_yaml_t *y, const json_t *v)
