@@ -23,8 +23,9 @@
  * operators, values of the wrong kind, unknown status/type/standing/
  * enrollment-state words, out-of-range numbers and keys given twice
  * (refused by the reader: 'duplicate key "K"') are errors, each with the
- * line it is on (a key's own line for a problem with the key). The root is a table of sections (program.c): a new
- * section is one reader and one row. */
+ * line it is on (a key's own line for a problem with the key). The root
+ * is a table of sections (program.c): a new section is one reader and one
+ * row. */
 #ifndef ELIG_PROGRAM_H
 #define ELIG_PROGRAM_H
 
