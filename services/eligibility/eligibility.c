@@ -14,6 +14,7 @@
 #include "participation.h"
 #include "partner.h"
 #include "pathways/date.h"
+#include "pathways/defaults.h"
 #include "pathways/log.h"
 #include "program_store.h"
 #include "programs.h"
@@ -97,7 +98,7 @@ static int refresh_one(elig_service_t *self, pw_db_t *db, const char *program, l
 static void refresh_schema(elig_service_t *self)
 {
     const char *env = getenv("PATHWAYS_ATTRIBUTES_FILE");
-    const char *path = env && *env ? env : ELIG_SOURCE_DEPLOY_DIR "/programs/attributes.yaml";
+    const char *path = env && *env ? env : PW_DEFAULT_ATTRIBUTES_FILE;
     struct stat st;
     char err[512];
     unsigned long long stamp = stat(path, &st) == 0

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathways/defaults.h"
 #include "pathways/yaml.h"
 
 #define MAX_PROGRAMS 32
@@ -133,8 +134,7 @@ int enr_at_risk_load_dir(enr_at_risk_t *self, const char *dir, char *err, size_t
 int enr_at_risk_load_env(enr_at_risk_t *self, char *err, size_t errlen)
 {
     const char *dir = getenv("PATHWAYS_PROGRAM_DIR");
-    return enr_at_risk_load_dir(self, dir && *dir ? dir : ENR_SOURCE_DEPLOY_DIR "/programs", err,
-                                errlen);
+    return enr_at_risk_load_dir(self, dir && *dir ? dir : PW_DEFAULT_PROGRAM_DIR, err, errlen);
 }
 
 const enr_at_risk_rule_t *enr_at_risk_for(const enr_at_risk_t *self, const char *program)

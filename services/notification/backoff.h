@@ -5,8 +5,10 @@
 
 #include <stdint.h>
 
-#define NTF_BACKOFF_BASE_MS 1000
-#define NTF_BACKOFF_CAP_MS  (5 * 60 * 1000)
+#include "pathways/defaults.h"
+
+#define NTF_BACKOFF_BASE_MS PW_DEFAULT_BACKOFF_BASE_MS
+#define NTF_BACKOFF_CAP_MS  PW_DEFAULT_BACKOFF_CAP_MS
 
 /* Delay before retry number `failures` (1 = after the first failure):
  * d = min(cap, base * 2^(failures-1)), then a value in [d/2, d] chosen by
@@ -37,7 +39,7 @@ typedef struct {
 /* How long an employee's address may take to arrive (it comes on the
  * "employee" stream, independently of the enrollment that triggered the
  * notification): 24 hours unless PATHWAYS_NOTIFICATION_ADDRESS_WAIT_S. */
-#define NTF_ADDRESS_WAIT_MS (24LL * 3600 * 1000)
+#define NTF_ADDRESS_WAIT_MS (PW_DEFAULT_ADDRESS_WAIT_S * 1000LL)
 
 /* The retry policy; a zero field takes its default. */
 typedef struct {

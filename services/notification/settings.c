@@ -7,13 +7,10 @@
 #include <string.h>
 
 #include "backoff.h"
+#include "pathways/defaults.h"
 
 #define MAX_MS     (24LL * 3600 * 1000)
 #define MAX_WAIT_S (30LL * 24 * 3600)
-
-#ifndef NTF_SOURCE_DEPLOY_DIR
-#define NTF_SOURCE_DEPLOY_DIR "deploy"
-#endif
 
 static void take(char *out, size_t outlen, const char *var, const char *fallback)
 {
@@ -66,12 +63,10 @@ int ntf_read_secret_file(const char *path, char *out, size_t outlen, char *err, 
 int ntf_settings_load(ntf_settings_t *s, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    take(s->routing, sizeof s->routing, "PATHWAYS_NOTIFICATION_ROUTING",
-         NTF_SOURCE_DEPLOY_DIR "/notifications/routing.yaml");
+    take(s->routing, sizeof s->routing, "PATHWAYS_NOTIFICATION_ROUTING", PW_DEFAULT_ROUTING_FILE);
     take(s->contacts, sizeof s->contacts, "PATHWAYS_NOTIFICATION_CONTACTS",
-         NTF_SOURCE_DEPLOY_DIR "/notifications/contacts.yaml");
-    take(s->templates, sizeof s->templates, "PATHWAYS_TEMPLATE_DIR",
-         NTF_SOURCE_DEPLOY_DIR "/templates");
+         PW_DEFAULT_CONTACTS_FILE);
+    take(s->templates, sizeof s->templates, "PATHWAYS_TEMPLATE_DIR", PW_DEFAULT_TEMPLATE_DIR);
     take(s->webhook_secret, sizeof s->webhook_secret, "PATHWAYS_WEBHOOK_SECRET", "");
     take(s->smtp_user, sizeof s->smtp_user, "PATHWAYS_SMTP_USER", "");
     take(s->smtp_password, sizeof s->smtp_password, "PATHWAYS_SMTP_PASSWORD", "");

@@ -14,7 +14,7 @@
  *                                   waits for the address (default 86400)
  *
  * The data files default to the deploy/ folder of the source tree this
- * binary was built from (NTF_SOURCE_DEPLOY_DIR); containers set the
+ * binary was built from (pathways/defaults.h); containers set the
  * variables. */
 #ifndef PATHWAYS_NOTIFICATION_SETTINGS_H
 #define PATHWAYS_NOTIFICATION_SETTINGS_H

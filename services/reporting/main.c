@@ -12,6 +12,7 @@
 #include "pathways/log.h"
 #include "pathways/service.h"
 #include "projection.h"
+#include "publish.h"
 #include "request.h"
 
 int main(void)
@@ -30,6 +31,11 @@ int main(void)
     if (!svc) {
         fprintf(stderr, "pathways-reporting: out of memory\n");
         return 1;
+    }
+    if (publish_period_check(err, sizeof err) != 0) {
+        pw_error("%s", err);
+        rc = 2;
+        goto done;
     }
     costs = cost_file_from_env(err, sizeof err);
     if (!costs) {

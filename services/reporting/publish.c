@@ -11,21 +11,50 @@
 #include "equity.h"
 #include "funnel.h"
 #include "km.h"
+#include "pathways/defaults.h"
 #include "pathways/log.h"
 #include "report_msg.h"
 
 /* ---- the query ---- */
 
-/* The first day of the release period holding days, and of the next. */
+/* The release period's length in months: 1, 3, 12; 0 for anything else. */
+static int period_months(const char *unit)
+{
+    return strcmp(unit, "month") == 0     ? 1
+           : strcmp(unit, "quarter") == 0 ? 3
+           : strcmp(unit, "year") == 0    ? 12
+                                          : 0;
+}
+
+static const char *period_unit(void)
+{
+    const char *v = getenv(PUBLISH_PERIOD_ENV);
+    return v && *v ? v : PW_DEFAULT_RELEASE_PERIOD;
+}
+
+int publish_period_check(char *err, size_t errlen)
+{
+    if (period_months(period_unit()))
+        return 0;
+    snprintf(err, errlen, "%s: expected month, quarter or year, got '%.40s'", PUBLISH_PERIOD_ENV,
+             period_unit());
+    return -1;
+}
+
+/* The first day of the release period holding days, and of the next
+ * (publish_period_check() has refused any other unit at start-up; one
+ * that slips through counts as a quarter). */
 static void period_of(int32_t days, const char *unit, int32_t *start, int32_t *next)
 {
     int y, m, d;
     pw_date_to_ymd(days, &y, &m, &d);
-    int len = 3, first = ((m - 1) / 3) * 3 + 1;
-    if (unit && strcmp(unit, "month") == 0)
-        len = 1, first = m;
-    else if (unit && strcmp(unit, "year") == 0)
-        len = 12, first = 1;
+    int len = period_months(unit), first = ((m - 1) / 3) * 3 + 1;
+    if (len == 1)
+        first = m;
+    else if (len == 12)
+        first = 1;
+    else
+        len = 3;
     *start = pw_date_from_ymd(y, first, 1);
     int nm = first + len;
     *next = nm > 12 ? pw_date_from_ymd(y + 1, nm - 12, 1) : pw_date_from_ymd(y, nm, 1);
@@ -44,7 +73,7 @@ static int year_of(const char *date)
 int publish_params(report_params_t *p, char *err, size_t errlen)
 {
     int32_t start, next;
-    period_of(p->as_of_days, getenv(PUBLISH_PERIOD_ENV), &start, &next);
+    period_of(p->as_of_days, period_unit(), &start, &next);
     if (p->as_of_days != next - 1)
         p->as_of_days = start - 1;
     pw_date_format(p->as_of_days, p->as_of);

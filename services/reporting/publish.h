@@ -18,9 +18,13 @@
 #define PUBLISH_FIGURES_PROTECTED "protected"
 #define PUBLISH_FIGURES_EXACT     "exact: not for release"
 
-/* month | quarter (default) | year: protected report dates are the last
- * day of such a period. */
+/* month | quarter (default, pathways/defaults.h) | year: protected report
+ * dates are the last day of such a period. */
 #define PUBLISH_PERIOD_ENV "PATHWAYS_REPORTING_RELEASE_PERIOD"
+
+/* 0 when the release period setting is one of those, else -1 with the
+ * reason (the service does not start). */
+int publish_period_check(char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* Rewrites p for protected figures: as_of moves back to the end of the
  * last whole release period, from/to widen to one whole calendar year.

@@ -217,9 +217,11 @@ done
 [ -f "$D/programs/mapp.yaml" ] || fail "deploy/programs/mapp.yaml is missing"
 echo "ok: the image carries deploy/programs (mapp.yaml), templates, notifications, costs.yaml"
 # Each variable the Dockerfile sets to a shipped file names one that exists
-# in deploy/ (the image copies deploy/X to /usr/local/share/pathways/X).
+# in deploy/ (the image copies deploy/X to /usr/local/share/pathways/X), and
+# every file or folder a service defaults to in the source tree
+# (common/include/pathways/defaults.h) is set: the image has no source tree.
 for var in PATHWAYS_TEMPLATE_DIR PATHWAYS_NOTIFICATION_ROUTING PATHWAYS_NOTIFICATION_CONTACTS \
-    PATHWAYS_REPORTING_COSTS_FILE; do
+    PATHWAYS_REPORTING_COSTS_FILE PATHWAYS_PROGRAM_DIR PATHWAYS_ATTRIBUTES_FILE; do
     path=$(sed -nE "s#^[[:space:]]*(ENV[[:space:]]+)?$var=([^[:space:]\\\\]+).*#\\2#p" "$df")
     case "$path" in
     /usr/local/share/pathways/*) [ -e "$D/${path#/usr/local/share/pathways/}" ] ||

@@ -3,12 +3,14 @@
  * that value comes from, the default and the meaning. The shared variables
  * come from common's configuration table; the services' own settings
  * (notification delivery, reporting) are listed below, with the defaults
- * their loaders use. Secrets are shown as "(set)", never printed. */
+ * their loaders use (pathways/defaults.h, shared with them). Secrets are
+ * shown as "(set)", never printed. */
 #include <stdio.h>
 #include <string.h>
 
 #include "ctl.h"
 #include "json_out.h"
+#include "pathways/defaults.h"
 
 typedef struct {
     const char *env, *def, *help;
@@ -19,25 +21,29 @@ typedef struct {
  * services/reporting), by the date helpers, or by pathwaysctl. */
 static const extra_t EXTRAS[] = {
     {"PATHWAYS_CLOCK_FILE", "", "file whose first line is today's date (re-read on change)", 0},
-    {"PATHWAYS_NOTIFICATION_ROUTING", "deploy/notifications/routing.yaml",
+    {"PATHWAYS_ATTRIBUTES_FILE", PW_DEFAULT_ATTRIBUTES_FILE,
+     "eligibility: the declared employee attributes (re-read on change)", 0},
+    {"PATHWAYS_NOTIFICATION_ROUTING", PW_DEFAULT_ROUTING_FILE,
      "notification: which trigger goes to whom by which channel", 0},
-    {"PATHWAYS_NOTIFICATION_CONTACTS", "deploy/notifications/contacts.yaml",
+    {"PATHWAYS_NOTIFICATION_CONTACTS", PW_DEFAULT_CONTACTS_FILE,
      "notification: employers' HR contacts and providers' webhooks", 0},
-    {"PATHWAYS_TEMPLATE_DIR", "deploy/templates", "notification: message templates", 0},
+    {"PATHWAYS_TEMPLATE_DIR", PW_DEFAULT_TEMPLATE_DIR, "notification: message templates", 0},
     {"PATHWAYS_WEBHOOK_SECRET", "", "notification: HMAC key of webhook signatures", 1},
     {"PATHWAYS_WEBHOOK_SECRET_FILE", "", "notification: file holding the webhook key", 0},
     {"PATHWAYS_SMTP_USER", "", "notification: SMTP login", 0},
     {"PATHWAYS_SMTP_PASSWORD", "", "notification: SMTP password", 1},
     {"PATHWAYS_UNSUBSCRIBE_URL", "", "notification: unsubscribe link in emails", 0},
-    {"PATHWAYS_NOTIFICATION_BACKOFF_BASE_MS", "1000", "notification: first retry delay", 0},
-    {"PATHWAYS_NOTIFICATION_BACKOFF_CAP_MS", "300000", "notification: longest retry delay", 0},
-    {"PATHWAYS_NOTIFICATION_ADDRESS_WAIT_S", "86400",
+    {"PATHWAYS_NOTIFICATION_BACKOFF_BASE_MS", PW_DEFAULT_TEXT(PW_DEFAULT_BACKOFF_BASE_MS),
+     "notification: first retry delay", 0},
+    {"PATHWAYS_NOTIFICATION_BACKOFF_CAP_MS", PW_DEFAULT_TEXT(PW_DEFAULT_BACKOFF_CAP_MS),
+     "notification: longest retry delay", 0},
+    {"PATHWAYS_NOTIFICATION_ADDRESS_WAIT_S", PW_DEFAULT_TEXT(PW_DEFAULT_ADDRESS_WAIT_S),
      "notification: how long an employee notification waits for its address", 0},
     {"PATHWAYS_REPORTING_COSTS_FILE", "(built in)",
      "reporting: replacement costs per employer and role, with sources", 0},
-    {"PATHWAYS_REPORTING_RELEASE_PERIOD", "quarter",
+    {"PATHWAYS_REPORTING_RELEASE_PERIOD", PW_DEFAULT_RELEASE_PERIOD,
      "reporting: month | quarter | year, the period protected reports are dated by", 0},
-    {"PATHWAYS_PROGRAM_DIR", "deploy/programs",
+    {"PATHWAYS_PROGRAM_DIR", PW_DEFAULT_PROGRAM_DIR,
      "enrollment: program files whose at_risk sections it reads at start-up", 0},
     {"PATHWAYS_ACTOR", "", "pathwaysctl: who you are in audit records (else $USER)", 0},
 };
