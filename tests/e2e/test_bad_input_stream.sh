@@ -23,28 +23,14 @@ publish() {
     "$bin/pathways-publish" --file "$E2E_WORK/$1.jsonl" --quiet >/dev/null || e2e_fail "publish $1"
 }
 
-# poison STREAM TYPE: appends an undecodable payload at the head of STREAM
-# (partition 0), the way a buggy or hostile writer would.
-poison() {
-    local n
-    n=$(e2e_psql "WITH h AS (UPDATE stream.head SET seq = seq + 1
-                             WHERE stream = '$1' AND partition = 0 RETURNING seq),
-                  i AS (INSERT INTO stream.event
-                          (stream, partition, seq, type, key, event_id, occurred_at, payload)
-                        SELECT '$1', 0, seq, '$2', 'acme/POISON', 'poison-$1', now(),
-                               '\\xffffffff0a'::bytea FROM h RETURNING 1)
-                  SELECT count(*) FROM i")
-    e2e_assert_eq "poison appended to $1" 1 "$n"
-}
-
 publish e-1 E1
 e2e_ctl wait-idle --timeout 60 >/dev/null || e2e_fail "not idle after the first hire"
 e2e_assert_eq "no dead letters before" 0 "$(e2e_psql 'SELECT count(*) FROM stream.dead_letter')"
 
-poison employee org.pathways.employee.hired.v1
-poison eligibility org.pathways.eligibility.determined.v1
-poison enrollment org.pathways.enrollment.changed.v1
-poison notification org.pathways.notification.changed.v1
+e2e_poison employee org.pathways.employee.hired.v1
+e2e_poison eligibility org.pathways.eligibility.determined.v1
+e2e_poison enrollment org.pathways.enrollment.changed.v1
+e2e_poison notification org.pathways.notification.changed.v1
 publish e-2 E2
 e2e_ctl wait-idle --timeout 90 >/dev/null || e2e_fail "consumers did not get past the poison"
 

@@ -13,7 +13,13 @@
 #            PathwaysConsumerLagRising and PathwaysConsumerStalled (reporting
 #            cannot advance its offset on "eligibility": a trigger refuses),
 #            PathwaysDeliveriesFailing (the SMTP port refuses connections),
-#            PathwaysDatabaseDown and PathwaysNotReady (PostgreSQL stopped)
+#            PathwaysPartnerRejectsHigh (40 events with impossible dates),
+#            PathwaysPartnerAckSlow (a trigger holds each partner batch
+#            0.6 s), PathwaysDeadLettersPresent (an undecodable event on
+#            "employee"), PathwaysDown (an instance killed),
+#            PathwaysDatabaseDown and PathwaysNotReady (PostgreSQL stopped);
+#            only PathwaysConsumerLagOld (15 minutes behind) is left to the
+#            refs check and promtool's unit cases
 #   doubling the dashboard's lag panel equals the lag in the database,
 #            although both instances export it
 # The cluster is this test's own (it is stopped at the end).
@@ -154,6 +160,34 @@ echo "ok: panel 'Consumer lag (events)' = $(check value "sum($panel_lag)") = lag
 # --- deliveries failing: the SMTP port refuses ---------------------------------------
 fires PathwaysDeliveriesFailing channel=email
 
+# --- partners: many events rejected, acknowledgements slow ----------------------------
+# 40 more events with an impossible date: over 5% of what partners sent.
+head -40 "$E2E_WORK/events.jsonl" |
+    awk '{ sub(/"id":"[^"]*"/, "\"id\":\"bad-r" NR "\"");
+           sub(/"effective_date":"[^"]*"/, "\"effective_date\":\"2026-13-45\""); print }' \
+        >"$E2E_WORK/bad40.jsonl"
+"$PATHWAYS_BIN/pathways-publish" --file "$E2E_WORK/bad40.jsonl" --retries 0 --quiet \
+    >/dev/null 2>&1 || true
+fires PathwaysPartnerRejectsHigh
+# Every partner batch waits 0.6 s in the database (a statement trigger on
+# the ledger), so its acknowledgement takes longer than the alert's 0.5 s.
+e2e_psql "CREATE FUNCTION ops_slow() RETURNS trigger LANGUAGE plpgsql AS \$\$
+          BEGIN PERFORM pg_sleep(0.6); RETURN NULL; END \$\$;
+          CREATE TRIGGER ops_slow AFTER INSERT ON eligibility.partner_event
+              FOR EACH STATEMENT EXECUTE FUNCTION ops_slow();" >/dev/null
+"$PATHWAYS_BIN/pathways-publish" --file "$E2E_WORK/part1.jsonl" --batch 50 --quiet >/dev/null ||
+    e2e_fail "publish part1 again (duplicates, slowly)"
+fires PathwaysPartnerAckSlow
+e2e_psql "DROP TRIGGER ops_slow ON eligibility.partner_event" >/dev/null
+
+# --- a dead letter: an undecodable event on "employee" ----------------------------------
+e2e_poison employee org.pathways.employee.hired.v1
+fires PathwaysDeadLettersPresent stream=employee
+
+# --- an instance down: eligibility's second instance crashes ------------------------------
+e2e_kill eligibility@b
+fires PathwaysDown instance="127.0.0.1:$(e2e_port eligibility@b 2)"
+
 # --- every reference exists -----------------------------------------------------------
 refs_ok() { check refs >"$E2E_WORK/refs.out" 2>&1; }
 # Series appear as the stack works: awaited to a deadline, then shown.
@@ -168,4 +202,4 @@ for svc in "${E2E_SERVICES[@]}"; do
     fires PathwaysDatabaseDown service="$svc"
 done
 fires PathwaysNotReady service=reporting
-echo "PASS: every alert and panel query refers to scraped series; lag, stall, failing deliveries and a stopped database fire their alerts"
+echo "PASS: every alert and panel query refers to scraped series; lag, stall, failing deliveries, rejected and slow partner batches, a dead letter, a crashed instance and a stopped database fire their alerts"

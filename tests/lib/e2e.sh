@@ -117,6 +117,21 @@ e2e_psql() {
     "$E2E_PSQL" -X -q -t -A -v ON_ERROR_STOP=1 -d "$PATHWAYS_DATABASE_URL" "$@" -c "$sql"
 }
 
+# e2e_poison STREAM TYPE: appends an undecodable payload at the head of
+# STREAM (partition 0), the way a buggy or hostile writer would (needs the
+# database owner: E2E_LEAST_PRIVILEGE=0 or the default URL).
+e2e_poison() {
+    local n
+    n=$(e2e_psql "WITH h AS (UPDATE stream.head SET seq = seq + 1
+                             WHERE stream = '$1' AND partition = 0 RETURNING seq),
+                  i AS (INSERT INTO stream.event
+                          (stream, partition, seq, type, key, event_id, occurred_at, payload)
+                        SELECT '$1', 0, seq, '$2', 'acme/POISON', 'poison-$1', now(),
+                               '\\xffffffff0a'::bytea FROM h RETURNING 1)
+                  SELECT count(*) FROM i")
+    e2e_assert_eq "poison appended to $1" 1 "$n"
+}
+
 # e2e_invited_twice: enrollments invited more often than once per
 # eligibility spell (a second invitation is legitimate only after one was
 # withdrawn because eligibility was lost). 0 when no effect was duplicated.
