@@ -146,6 +146,28 @@ static void test_append_is_gap_free_across_rollback(void **state)
     assert_null(a);
 }
 
+/* Appends n events to stream in one transaction, event i with a payload of
+ * every byte value rotated by i (NULs, quotes, backslashes, tabs, newlines
+ * and high bytes), a key and type with the COPY and array specials, and id
+ * "<prefix>-<i>"; returns the seqs the appender gave them. */
+static void append_hostile(pw_db_t *db, pw_appender_t *a, const char *stream, int n,
+                           const char *prefix)
+{
+    assert_int_equal(pw_db_begin(db), 0);
+    for (int i = 0; i < n; i++) {
+        uint8_t body[256];
+        char id[64];
+        for (int b = 0; b < 256; b++)
+            body[b] = (uint8_t)(b + i);
+        snprintf(id, sizeof id, "%s-%d", prefix, i);
+        assert_int_equal(
+            pw_appender_add(a, stream, "t.v1 \"q\"\t\\", "emp/{1,\"x\"}\n", id, body, sizeof body),
+            0);
+    }
+    assert_int_equal(pw_appender_flush(a, db), 0);
+    assert_int_equal(pw_db_commit(db), 0);
+}
+
 typedef struct {
     int txns, per_txn;
     int failed;
@@ -288,6 +310,81 @@ static void test_live_path_and_gap_catch_up(void **state)
     assert_int_equal(scalar(db, "SELECT count(*) FROM it_effect WHERE stream = 's_live'"), 6);
     pw_consumer_destroy(&c);
     pw_appender_destroy(&a);
+    zsock_destroy(&pub);
+}
+
+/* Receives n envelopes of stream s_paths from sub; each one's seq must be
+ * the stored seq of its event. */
+static void expect_published(pw_db_t *db, zsock_t *sub, int n)
+{
+    char sql[256];
+    for (int i = 0; i < n; i++) {
+        zpoller_t *p = zpoller_new(sub, NULL);
+        void *ready = zpoller_wait(p, 5000);
+        zpoller_destroy(&p);
+        assert_non_null(ready);
+        zmsg_t *m = zmsg_recv(sub);
+        assert_non_null(m);
+        assert_int_equal(zmsg_size(m), 2);
+        zframe_t *body = zmsg_last(m);
+        Pathways__V1__Envelope *env =
+            pathways__v1__envelope__unpack(NULL, zframe_size(body), zframe_data(body));
+        assert_non_null(env);
+        snprintf(sql, sizeof sql,
+                 "SELECT seq FROM stream.event WHERE stream = 's_paths' AND event_id = '%.64s'",
+                 env->event_id);
+        if (scalar(db, sql) != (int64_t)env->seq)
+            fail_msg("%s published with seq %llu, stored with another", env->event_id,
+                     (unsigned long long)env->seq);
+        pathways__v1__envelope__free_unpacked(env, NULL);
+        zmsg_destroy(&m);
+    }
+}
+
+/* Whatever the path -- one statement for a few events on one partition,
+ * COPY for many -- the rows are the events as given, with gap-free seqs in
+ * the order they were added, and the seqs the appender publishes are the
+ * stored ones. */
+static void test_small_and_copy_paths_store_the_same(void **state)
+{
+    pw_db_t *db = *state;
+    pw_appender_t *a = pw_appender_new();
+    const int sizes[] = {1, 3, 32, 33, 200};
+    char prefix[16], sql[512];
+    int64_t total = 0;
+    zsock_t *pub = zsock_new_xpub("tcp://127.0.0.1:*");
+    assert_non_null(pub);
+    char ep[128];
+    snprintf(ep, sizeof ep, ">tcp://127.0.0.1:%d", atoi(strrchr(zsock_endpoint(pub), ':') + 1));
+    zsock_t *sub = zsock_new_sub(ep, "s_paths");
+    assert_non_null(sub);
+    wait_subscribed(pub);
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        snprintf(prefix, sizeof prefix, "p%zu", s);
+        append_hostile(db, a, "s_paths", sizes[s], prefix);
+        pw_appender_publish(a, pub);
+        expect_published(db, sub, sizes[s]);
+        total += sizes[s];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM stream.event WHERE stream = 's_paths' AND event_id LIKE "
+                 "'%s-%%' AND type = 't.v1 \"q\"' || chr(9) || '\\' AND key = 'emp/{1,\"x\"}' "
+                 "|| chr(10) AND payload = (SELECT string_agg(set_byte('\\x00'::bytea, 0, "
+                 "(b + split_part(event_id, '-', 2)::int) %% 256), ''::bytea ORDER BY b) "
+                 "FROM generate_series(0, 255) b) AND seq = (SELECT min(seq) FROM "
+                 "stream.event WHERE stream = 's_paths' AND event_id LIKE '%s-%%') + "
+                 "split_part(event_id, '-', 2)::int",
+                 prefix, prefix);
+        if (scalar(db, sql) != sizes[s])
+            fail_msg("%d events in one transaction: stored differently", sizes[s]);
+    }
+    assert_int_equal(scalar(db, "SELECT max(seq) FROM stream.event WHERE stream = 's_paths'"),
+                     total);
+    assert_int_equal(scalar(db, "SELECT count(DISTINCT seq) FROM stream.event "
+                                "WHERE stream = 's_paths'"),
+                     total);
+    assert_int_equal(scalar(db, "SELECT seq FROM stream.head WHERE stream = 's_paths'"), total);
+    pw_appender_destroy(&a);
+    zsock_destroy(&sub);
     zsock_destroy(&pub);
 }
 
@@ -563,6 +660,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_is_gap_free_across_rollback),
         cmocka_unit_test(test_concurrent_writers_get_contiguous_seqs),
+        cmocka_unit_test(test_small_and_copy_paths_store_the_same),
         cmocka_unit_test(test_catch_up_applies_exactly_once),
         cmocka_unit_test(test_live_path_and_gap_catch_up),
         cmocka_unit_test(test_large_messages_follow_the_configured_limit),
