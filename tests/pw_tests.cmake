@@ -10,11 +10,12 @@ if(NOT TARGET pathways_testlib)
   add_library(pathways_testlib STATIC "${PROJECT_SOURCE_DIR}/tests/lib/testdb.c"
               "${PROJECT_SOURCE_DIR}/tests/lib/corpus.c"
               "${PROJECT_SOURCE_DIR}/tests/lib/testports.c"
+              "${PROJECT_SOURCE_DIR}/tests/lib/elig_fixture.c"
               "${PROJECT_SOURCE_DIR}/tests/lib/enrollment_fixture.c"
               "${PROJECT_SOURCE_DIR}/tests/lib/reporting_fixture.c")
   target_include_directories(pathways_testlib PUBLIC "${PROJECT_SOURCE_DIR}/tests/lib")
-  target_link_libraries(pathways_testlib PUBLIC pathways_enrollment_core pathways_reporting_core
-                        pathways_common PkgConfig::CMOCKA)
+  target_link_libraries(pathways_testlib PUBLIC pathways_eligibility_core pathways_enrollment_core
+                        pathways_reporting_core pathways_common PkgConfig::CMOCKA)
 endif()
 
 function(pw_add_c_tests kind)

@@ -15,13 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eligibility/eligibility.h"
 #include "eligibility/participation.h"
 #include "pathways/codec.h"
-#include "pathways/config.h"
-#include "pathways/service.h"
-#include "testdb.h"
-#include "testports.h"
+#include "elig_fixture.h"
 
 #define TODAY "2026-06-01"
 
@@ -58,12 +54,7 @@ static const char *program_v2(void)
     return text;
 }
 
-typedef struct {
-    pw_db_t *db;
-    pw_service_t *svc;
-    elig_service_t *elig;
-    pw_config_t cfg;
-} fixture_t;
+typedef elig_fixture_t fixture_t;
 
 typedef Pathways__V1__ProgramLoadResult result_t;
 
@@ -220,33 +211,14 @@ static const char *not_passing(fixture_t *f, const char *employee)
 static int group_setup(void **state)
 {
     static fixture_t f;
-    char url[1024], err[256];
-    f.db = pw_testdb_fresh("pathways_it_elig_program", "all", url, sizeof url);
-    setenv("PATHWAYS_DATABASE_URL", url, 1);
-    /* The service's handlers in-process on loopback; CURVE is tested in
-     * test_auth and end to end. */
-    setenv("PATHWAYS_CURVE", "off", 1);
-    setenv("PATHWAYS_TODAY", TODAY, 1);
-    unsetenv("PATHWAYS_CLOCK_FILE");
-    pw_test_claim_ports(7800); /* a free block from there, chosen now */
-    setenv("PATHWAYS_LOG_LEVEL", "warn", 1);
-    assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);
-    f.svc = pw_service_new(PW_SVC_ELIGIBILITY, &f.cfg);
-    f.elig = elig_service_new();
-    assert_non_null(f.svc);
-    assert_non_null(f.elig);
-    assert_int_equal(elig_service_attach(f.elig, f.svc), 0);
-    assert_int_equal(pw_service_start(f.svc), 0);
+    elig_fixture_start(&f, "pathways_it_elig_program", TODAY, 7800);
     *state = &f;
     return 0;
 }
 
 static int group_teardown(void **state)
 {
-    fixture_t *f = *state;
-    pw_service_destroy(&f->svc);
-    elig_service_destroy(&f->elig);
-    pw_db_destroy(&f->db);
+    elig_fixture_stop(*state);
     return 0;
 }
 
