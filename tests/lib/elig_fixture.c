@@ -4,14 +4,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "elig_fixture.h"
 #include "testdb.h"
 #include "testports.h"
 
-void elig_fixture_start(elig_fixture_t *f, const char *db_name, const char *today, int port_start)
+int elig_fixture_setup(void **state, const char *db_name, const char *today, int port_start)
 {
+    static elig_fixture_t fixture;
+    elig_fixture_t *f = &fixture;
     char url[1024], err[256];
     f->db = pw_testdb_fresh(db_name, "all", url, sizeof url);
     setenv("PATHWAYS_DATABASE_URL", url, 1);
@@ -27,11 +30,32 @@ void elig_fixture_start(elig_fixture_t *f, const char *db_name, const char *toda
     assert_non_null(f->elig);
     assert_int_equal(elig_service_attach(f->elig, f->svc), 0);
     assert_int_equal(pw_service_start(f->svc), 0);
+    *state = f;
+    return 0;
 }
 
-void elig_fixture_stop(elig_fixture_t *f)
+int elig_fixture_teardown(void **state)
 {
+    elig_fixture_t *f = *state;
     pw_service_destroy(&f->svc);
     elig_service_destroy(&f->elig);
     pw_db_destroy(&f->db);
+    return 0;
+}
+
+const char *elig_fixture_value(elig_fixture_t *f, const char *sql, const char *p1, const char *p2)
+{
+    static char out[4096];
+    const char *params[2] = {p1, p2};
+    PGresult *r = pw_db_query(f->db, sql, p2 ? 2 : p1 ? 1 : 0, params);
+    if (!r)
+        fail_msg("query failed: %s", pw_db_error(f->db));
+    snprintf(out, sizeof out, "%s", PQntuples(r) ? pw_db_get(r, 0, "v") : "");
+    PQclear(r);
+    return out;
+}
+
+long elig_fixture_number(elig_fixture_t *f, const char *sql, const char *p1)
+{
+    return atol(elig_fixture_value(f, sql, p1, NULL));
 }
