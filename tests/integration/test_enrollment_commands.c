@@ -17,7 +17,7 @@
 
 static int setup(void **state)
 {
-    return efx_setup(state, "pathways_it_enroll_cmds");
+    return efx_setup(state, "pathways_it_enroll_cmds", TODAY);
 }
 
 static void test_replay_returns_the_same_result(void **state)

@@ -17,7 +17,7 @@
 
 static int setup(void **state)
 {
-    return efx_setup(state, "pathways_it_enroll_life");
+    return efx_setup(state, "pathways_it_enroll_life", TODAY);
 }
 
 /* ---- the tests ---- */

@@ -47,9 +47,10 @@ static void rollback(void *ctx)
     pw_appender_discard(f->appender);
 }
 
-int efx_setup(void **state, const char *db_name)
+int efx_setup(void **state, const char *db_name, const char *today)
 {
-    setenv("PATHWAYS_TODAY", TODAY, 1);
+    if (today)
+        setenv("PATHWAYS_TODAY", today, 1);
     fixture_t *f = calloc(1, sizeof *f);
     f->db = pw_testdb_fresh(db_name, "common", NULL, 0);
     char err[512];
@@ -84,18 +85,23 @@ const enr_session_t *efx_session(void)
     return &g_f->session;
 }
 
+enr_emitter_t *efx_emitter(void)
+{
+    return &g_f->session.emit;
+}
+
 /* ---- determinations ---- */
 
-void det(const char *employee, Pathways__V1__Outcome outcome, Pathways__V1__EmploymentStatus status,
-         Pathways__V1__Standing standing)
+uint8_t *determination_bytes(const char *employee, Pathways__V1__Outcome outcome,
+                             Pathways__V1__EmploymentStatus status, Pathways__V1__Standing standing,
+                             const char *reason, size_t *len)
 {
-    fixture_t *f = g_f;
     Pathways__V1__Criterion crit = PATHWAYS__V1__CRITERION__INIT;
     Pathways__V1__Criterion *crits[1] = {&crit};
     crit.name = "status";
     crit.result = outcome == ELIGIBLE ? PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_PASS
                                       : PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_FAIL;
-    crit.reason = outcome == ELIGIBLE ? "active" : "not active or not in good standing";
+    crit.reason = (char *)reason;
     Pathways__V1__EmployeeFacts facts = PATHWAYS__V1__EMPLOYEE_FACTS__INIT;
     facts.status = status;
     facts.standing = standing;
@@ -106,12 +112,23 @@ void det(const char *employee, Pathways__V1__Outcome outcome, Pathways__V1__Empl
     d.program = "mapp";
     d.outcome = outcome;
     d.status = status;
-    d.facts = &facts;
-    d.n_criteria = 1;
-    d.criteria = crits;
+    if (reason) {
+        d.facts = &facts;
+        d.n_criteria = 1;
+        d.criteria = crits;
+    }
     d.as_of = "2026-03-01";
+    return pw_msg_encode(&d.base, 0, len);
+}
+
+void det(const char *employee, Pathways__V1__Outcome outcome, Pathways__V1__EmploymentStatus status,
+         Pathways__V1__Standing standing)
+{
+    fixture_t *f = g_f;
     size_t len;
-    uint8_t *bytes = pw_msg_encode(&d.base, 0, &len);
+    uint8_t *bytes = determination_bytes(
+        employee, outcome, status, standing,
+        outcome == ELIGIBLE ? "active" : "not active or not in good standing", &len);
     char id[32], err[256] = "";
     snprintf(id, sizeof id, "det-%d", ++f->seq);
     pw_event_t ev = {.stream = "eligibility",

@@ -39,17 +39,27 @@ typedef Pathways__V1__EnrollmentResult result_t;
 
 /* ---- the fixture ---- */
 
-/* cmocka group setup: sets PATHWAYS_TODAY, creates database db_name with
- * the common and enrollment migrations. Returns 0, or -1 with the reason on
- * stderr. efx_teardown releases it. */
-int efx_setup(void **state, const char *db_name);
+/* cmocka group setup: sets PATHWAYS_TODAY to today (when not NULL),
+ * creates database db_name with the common and enrollment migrations.
+ * Returns 0, or -1 with the reason on stderr. efx_teardown releases it. */
+int efx_setup(void **state, const char *db_name, const char *today);
 int efx_teardown(void **state);
 
 /* The fixture's connection and command session (borrowed). */
 pw_db_t *efx_db(void);
 const enr_session_t *efx_session(void);
+/* The session's emitter (appends to the session's appender; borrowed). */
+enr_emitter_t *efx_emitter(void);
 
 /* ---- determinations ---- */
+
+/* An encoded determination for acme/employee (program mapp, as of
+ * 2026-03-01) with its facts (status, standing; reason code "medical" on
+ * leave) and one "status" criterion whose reason is `reason`; with reason
+ * NULL, a bare one without facts or criteria. Caller frees. */
+uint8_t *determination_bytes(const char *employee, Pathways__V1__Outcome outcome,
+                             Pathways__V1__EmploymentStatus status, Pathways__V1__Standing standing,
+                             const char *reason, size_t *len);
 
 /* Applies one determination for acme/employee (program mapp, as of
  * 2026-03-01) and commits; fails the test when the handler refuses it. */
