@@ -4,13 +4,18 @@
 # no optional dependency, and ctest's SKIP_REGULAR_EXPRESSION would also hide
 # a failure in the same executable.
 # The tests' own helpers (tests/lib: a fresh database, the bad-input
-# corpus harness), built once.
+# corpus harness, the fixtures several integration tests share), built once.
+# A program links only the helpers it calls (a static library).
 if(NOT TARGET pathways_testlib)
   add_library(pathways_testlib STATIC "${PROJECT_SOURCE_DIR}/tests/lib/testdb.c"
               "${PROJECT_SOURCE_DIR}/tests/lib/corpus.c"
-              "${PROJECT_SOURCE_DIR}/tests/lib/testports.c")
+              "${PROJECT_SOURCE_DIR}/tests/lib/testports.c"
+              "${PROJECT_SOURCE_DIR}/tests/lib/elig_fixture.c"
+              "${PROJECT_SOURCE_DIR}/tests/lib/enrollment_fixture.c"
+              "${PROJECT_SOURCE_DIR}/tests/lib/reporting_fixture.c")
   target_include_directories(pathways_testlib PUBLIC "${PROJECT_SOURCE_DIR}/tests/lib")
-  target_link_libraries(pathways_testlib PUBLIC pathways_common PkgConfig::CMOCKA)
+  target_link_libraries(pathways_testlib PUBLIC pathways_eligibility_core pathways_enrollment_core
+                        pathways_reporting_core pathways_common PkgConfig::CMOCKA)
 endif()
 
 function(pw_add_c_tests kind)

@@ -15,21 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eligibility/eligibility.h"
 #include "pathways/codec.h"
-#include "pathways/config.h"
-#include "pathways/service.h"
-#include "testdb.h"
-#include "testports.h"
+#include "elig_fixture.h"
 
 #define TODAY "2026-06-01"
 
-typedef struct {
-    pw_db_t *db; /* the test's own connection */
-    pw_service_t *svc;
-    elig_service_t *elig;
-    pw_config_t cfg;
-} fixture_t;
+typedef elig_fixture_t fixture_t;
 
 /* ---- building events ---- */
 
@@ -122,63 +113,17 @@ static void expect_ack(const Pathways__V1__PublishAck *ack, size_t i, int result
 
 /* ---- reading the database ---- */
 
-/* Runs a one-value query with up to two text parameters. "" for no row. */
-static char *value(fixture_t *f, const char *sql, const char *p1, const char *p2)
-{
-    static char out[4096];
-    const char *params[2] = {p1, p2};
-    int n = p2 ? 2 : p1 ? 1 : 0;
-    PGresult *r = pw_db_query(f->db, sql, n, params);
-    if (!r)
-        fail_msg("query failed: %s", pw_db_error(f->db));
-    snprintf(out, sizeof out, "%s", PQntuples(r) ? pw_db_get(r, 0, "v") : "");
-    PQclear(r);
-    return out;
-}
-
-static long count(fixture_t *f, const char *sql, const char *p1)
-{
-    return atol(value(f, sql, p1, NULL));
-}
-
 static long stream_rows(fixture_t *f, const char *stream)
 {
-    return count(f, "SELECT count(*) AS v FROM stream.event WHERE stream = $1", stream);
+    return elig_fixture_number(f, "SELECT count(*) AS v FROM stream.event WHERE stream = $1",
+                               stream);
 }
 
 /* ---- fixture ---- */
 
 static int group_setup(void **state)
 {
-    static fixture_t f;
-    char url[1024];
-    f.db = pw_testdb_fresh("pathways_it_elig", "all", url, sizeof url);
-    setenv("PATHWAYS_DATABASE_URL", url, 1);
-    /* The service's handlers in-process on loopback; CURVE is tested in
-     * test_auth and end to end. */
-    setenv("PATHWAYS_CURVE", "off", 1);
-    setenv("PATHWAYS_TODAY", TODAY, 1);
-    pw_test_claim_ports(7700); /* a free block from there, chosen now */
-    setenv("PATHWAYS_LOG_LEVEL", "warn", 1);
-    char err[256];
-    assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);
-    f.svc = pw_service_new(PW_SVC_ELIGIBILITY, &f.cfg);
-    f.elig = elig_service_new();
-    assert_non_null(f.svc);
-    assert_non_null(f.elig);
-    assert_int_equal(elig_service_attach(f.elig, f.svc), 0);
-    assert_int_equal(pw_service_start(f.svc), 0);
-    *state = &f;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    fixture_t *f = *state;
-    pw_service_destroy(&f->svc);
-    elig_service_destroy(&f->elig);
-    pw_db_destroy(&f->db);
-    return 0;
+    return elig_fixture_setup(state, "pathways_it_elig", TODAY, 7700);
 }
 
 static Pathways__V1__AdminReply *admin(fixture_t *f, Pathways__V1__AdminRequest *req,
@@ -226,10 +171,10 @@ static void test_employer_admin(void **state)
     upsert_employer(f, "acme", 1, "");
     upsert_employer(f, "acme", 0, "");
     upsert_employer(f, "bad employer", 0, "bad_request");
-    assert_string_equal(value(f,
-                              "SELECT programs::text AS v FROM eligibility.employer"
-                              " WHERE employer = $1",
-                              "acme", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT programs::text AS v FROM eligibility.employer"
+                                           " WHERE employer = $1",
+                                           "acme", NULL),
                         "{mapp}");
     Pathways__V1__AdminRequest req = PATHWAYS__V1__ADMIN_REQUEST__INIT;
     Pathways__V1__SummaryQuery q = PATHWAYS__V1__SUMMARY_QUERY__INIT;
@@ -284,40 +229,46 @@ static void test_accept_duplicate_reject(void **state)
     pw_free_publish_ack(&ack);
 
     /* Only the accepted are stored. */
-    assert_int_equal(count(f, "SELECT count(*) AS v FROM eligibility.partner_event", NULL), 3);
-    assert_int_equal(count(f, "SELECT count(*) AS v FROM eligibility.employee", NULL), 3);
     assert_int_equal(
-        count(f, "SELECT count(*) AS v FROM eligibility.employee WHERE employee = $1", "E9"), 0);
+        elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.partner_event", NULL), 3);
+    assert_int_equal(elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.employee", NULL),
+                     3);
+    assert_int_equal(
+        elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.employee WHERE employee = $1",
+                            "E9"),
+        0);
     assert_int_equal(stream_rows(f, "employee"), 3);
     assert_int_equal(stream_rows(f, "eligibility"), 3); /* first determinations */
 
     /* Determinations with their reasons. */
     const char *outcome = "SELECT outcome AS v FROM eligibility.current_determination"
                           " WHERE employee = $1";
-    assert_string_equal(value(f, outcome, "E1", NULL), "eligible");
-    assert_string_equal(value(f, outcome, "E2", NULL), "not_eligible");
-    assert_string_equal(value(f, outcome, "E3", NULL), "needs_review");
+    assert_string_equal(elig_fixture_value(f, outcome, "E1", NULL), "eligible");
+    assert_string_equal(elig_fixture_value(f, outcome, "E2", NULL), "not_eligible");
+    assert_string_equal(elig_fixture_value(f, outcome, "E3", NULL), "needs_review");
     const char *reason = "SELECT c->>'reason' AS v FROM eligibility.determination d,"
                          " jsonb_array_elements(d.criteria) c WHERE d.employee = $1"
                          " AND c->>'name' = $2";
-    assert_string_equal(value(f, reason, "E2", "tenure"), "tenure 41 days, needs 90");
-    assert_string_equal(value(f, reason, "E3", "standing"), "standing not on file, needs good");
-    assert_string_equal(value(f,
-                              "SELECT eligible_from::text AS v FROM"
-                              " eligibility.determination WHERE employee = $1",
-                              "E2", NULL),
+    assert_string_equal(elig_fixture_value(f, reason, "E2", "tenure"), "tenure 41 days, needs 90");
+    assert_string_equal(elig_fixture_value(f, reason, "E3", "standing"),
+                        "standing not on file, needs good");
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT eligible_from::text AS v FROM"
+                                           " eligibility.determination WHERE employee = $1",
+                                           "E2", NULL),
                         "2026-07-20");
-    assert_string_equal(value(f,
-                              "SELECT facts->>'status_raw' AS v FROM"
-                              " eligibility.determination WHERE employee = $1",
-                              "E1", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT facts->>'status_raw' AS v FROM"
+                                           " eligibility.determination WHERE employee = $1",
+                                           "E1", NULL),
                         "A");
-    assert_string_equal(value(f,
-                              "SELECT status || '/' || status_raw || '/' || employment_type"
-                              " || '/' || employment_type_raw AS v FROM eligibility.employee"
-                              " WHERE employee = $1",
-                              "E1", NULL),
-                        "active/A/full_time/FT");
+    assert_string_equal(
+        elig_fixture_value(f,
+                           "SELECT status || '/' || status_raw || '/' || employment_type"
+                           " || '/' || employment_type_raw AS v FROM eligibility.employee"
+                           " WHERE employee = $1",
+                           "E1", NULL),
+        "active/A/full_time/FT");
 }
 
 static void test_retry_is_duplicate(void **state)
@@ -332,8 +283,10 @@ static void test_retry_is_duplicate(void **state)
     expect_ack(ack, 3, REJECTED, "invalid_date");
     expect_ack(ack, 5, DUPLICATE, "duplicate_in_batch");
     pw_free_publish_ack(&ack);
-    assert_int_equal(count(f, "SELECT count(*) AS v FROM eligibility.partner_event", NULL), 3);
-    assert_int_equal(count(f, "SELECT count(*) AS v FROM eligibility.determination", NULL), 3);
+    assert_int_equal(
+        elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.partner_event", NULL), 3);
+    assert_int_equal(
+        elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.determination", NULL), 3);
     assert_int_equal(stream_rows(f, "employee"), 3);
     assert_int_equal(stream_rows(f, "eligibility"), 3);
 }
@@ -355,28 +308,29 @@ static void test_publishes_only_changes(void **state)
     for (size_t i = 0; i < 3; i++)
         expect_ack(ack, i, ACCEPTED, "");
     pw_free_publish_ack(&ack);
-    assert_string_equal(value(f,
-                              "SELECT job_family AS v FROM eligibility.employee"
-                              " WHERE employee = $1",
-                              "E1", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT job_family AS v FROM eligibility.employee"
+                                           " WHERE employee = $1",
+                                           "E1", NULL),
                         "transport");
-    assert_int_equal(count(f,
-                           "SELECT count(*) AS v FROM eligibility.determination"
-                           " WHERE employee = $1",
-                           "E1"),
+    assert_int_equal(elig_fixture_number(f,
+                                         "SELECT count(*) AS v FROM eligibility.determination"
+                                         " WHERE employee = $1",
+                                         "E1"),
                      2); /* history keeps changes only: the hire and e-6 */
     assert_int_equal(stream_rows(f, "employee"), 6);
     assert_int_equal(stream_rows(f, "eligibility"), 4);
-    assert_string_equal(value(f,
-                              "SELECT previous_outcome || '->' || outcome AS v FROM"
-                              " eligibility.determination WHERE employee = $1 AND published"
-                              " ORDER BY id DESC LIMIT 1",
-                              "E1", NULL),
-                        "eligible->not_eligible");
-    assert_string_equal(value(f,
-                              "SELECT cause_event_id AS v FROM"
-                              " eligibility.current_determination WHERE employee = $1",
-                              "E1", NULL),
+    assert_string_equal(
+        elig_fixture_value(f,
+                           "SELECT previous_outcome || '->' || outcome AS v FROM"
+                           " eligibility.determination WHERE employee = $1 AND published"
+                           " ORDER BY id DESC LIMIT 1",
+                           "E1", NULL),
+        "eligible->not_eligible");
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT cause_event_id AS v FROM"
+                                           " eligibility.current_determination WHERE employee = $1",
+                                           "E1", NULL),
                         "e-6");
     /* The published payload decodes as a Determination with its reasons. */
     PGresult *r = pw_db_query(f->db,
@@ -416,20 +370,21 @@ static void test_rehire(void **state)
     for (size_t i = 0; i < 3; i++)
         expect_ack(ack, i, ACCEPTED, "");
     pw_free_publish_ack(&ack);
-    assert_string_equal(value(f,
-                              "SELECT hire_date || ' ' || period_start || ' ' || status AS v"
-                              " FROM eligibility.employee WHERE employee = $1",
-                              "E4", NULL),
-                        "2024-01-05 2026-05-01 active");
-    assert_string_equal(value(f,
-                              "SELECT string_agg(outcome, ',' ORDER BY id) AS v FROM"
-                              " eligibility.determination WHERE employee = $1",
-                              "E4", NULL),
+    assert_string_equal(
+        elig_fixture_value(f,
+                           "SELECT hire_date || ' ' || period_start || ' ' || status AS v"
+                           " FROM eligibility.employee WHERE employee = $1",
+                           "E4", NULL),
+        "2024-01-05 2026-05-01 active");
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT string_agg(outcome, ',' ORDER BY id) AS v FROM"
+                                           " eligibility.determination WHERE employee = $1",
+                                           "E4", NULL),
                         "eligible,not_eligible,not_eligible");
     const char *reason = "SELECT c->>'reason' AS v FROM eligibility.current_determination d,"
                          " jsonb_array_elements(d.criteria) c WHERE d.employee = $1"
                          " AND c->>'name' = $2";
-    assert_string_equal(value(f, reason, "E4", "tenure"), "tenure 31 days, needs 90");
+    assert_string_equal(elig_fixture_value(f, reason, "E4", "tenure"), "tenure 31 days, needs 90");
 }
 
 static void test_malformed_and_too_large(void **state)
@@ -450,7 +405,9 @@ static void test_malformed_and_too_large(void **state)
     assert_int_equal(ack->n_acks, 0);
     pw_free_publish_ack(&ack);
     assert_int_equal(
-        count(f, "SELECT count(*) AS v FROM eligibility.employee WHERE employee = $1", "E5"), 0);
+        elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.employee WHERE employee = $1",
+                            "E5"),
+        0);
 }
 
 /* A NUL byte inside one event's name: protobuf-c would silently cut it. */
@@ -472,7 +429,9 @@ static void test_hostile_bytes_reject_one_event(void **state)
     expect_ack(ack, 1, ACCEPTED, "");
     pw_free_publish_ack(&ack);
     assert_int_equal(
-        count(f, "SELECT count(*) AS v FROM eligibility.employee WHERE employee = $1", "E6"), 0);
+        elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.employee WHERE employee = $1",
+                            "E6"),
+        0);
 }
 
 /* Quotes, backslashes, braces, commas and control characters survive the
@@ -489,20 +448,20 @@ static void test_awkward_text_round_trips(void **state)
     Pathways__V1__PublishAck *ack = publish(f, evs, 1);
     expect_ack(ack, 0, ACCEPTED, "");
     pw_free_publish_ack(&ack);
-    assert_string_equal(value(f,
-                              "SELECT family_name AS v FROM eligibility.employee"
-                              " WHERE employee = $1",
-                              "E11", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT family_name AS v FROM eligibility.employee"
+                                           " WHERE employee = $1",
+                                           "E11", NULL),
                         name);
-    assert_string_equal(value(f,
-                              "SELECT last_event_id AS v FROM eligibility.employee"
-                              " WHERE employee = $1",
-                              "E11", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT last_event_id AS v FROM eligibility.employee"
+                                           " WHERE employee = $1",
+                                           "E11", NULL),
                         "e-\"q\\");
-    assert_string_equal(value(f,
-                              "SELECT facts->>'job_family' AS v FROM"
-                              " eligibility.determination WHERE employee = $1",
-                              "E11", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT facts->>'job_family' AS v FROM"
+                                           " eligibility.determination WHERE employee = $1",
+                                           "E11", NULL),
                         family);
 }
 
@@ -524,10 +483,10 @@ static void test_database_lost_is_unavailable(void **state)
     assert_string_equal(ack->error_code, "unavailable");
     assert_int_equal(ack->n_acks, 0);
     pw_free_publish_ack(&ack);
-    assert_int_equal(count(f,
-                           "SELECT count(*) AS v FROM eligibility.partner_event"
-                           " WHERE event_id = $1",
-                           "e-12"),
+    assert_int_equal(elig_fixture_number(f,
+                                         "SELECT count(*) AS v FROM eligibility.partner_event"
+                                         " WHERE event_id = $1",
+                                         "e-12"),
                      0);
     ack = publish(f, evs, 1);
     assert_string_equal(ack->error_code, "");
@@ -578,10 +537,10 @@ static void test_dealer_round_trip(void **state)
     zsock_destroy(&dealer);
     pw_service_stop(f->svc);
     pthread_join(loop, NULL);
-    assert_int_equal(count(f,
-                           "SELECT count(*) AS v FROM eligibility.partner_event"
-                           " WHERE event_id = $1",
-                           "e-13"),
+    assert_int_equal(elig_fixture_number(f,
+                                         "SELECT count(*) AS v FROM eligibility.partner_event"
+                                         " WHERE event_id = $1",
+                                         "e-13"),
                      1);
 }
 
@@ -599,5 +558,5 @@ int main(void)
         cmocka_unit_test(test_database_lost_is_unavailable),
         cmocka_unit_test(test_dealer_round_trip),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, elig_fixture_teardown);
 }

@@ -15,13 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eligibility/eligibility.h"
 #include "eligibility/participation.h"
 #include "pathways/codec.h"
-#include "pathways/config.h"
-#include "pathways/service.h"
-#include "testdb.h"
-#include "testports.h"
+#include "elig_fixture.h"
 
 #define TODAY "2026-06-01"
 
@@ -58,12 +54,7 @@ static const char *program_v2(void)
     return text;
 }
 
-typedef struct {
-    pw_db_t *db;
-    pw_service_t *svc;
-    elig_service_t *elig;
-    pw_config_t cfg;
-} fixture_t;
+typedef elig_fixture_t fixture_t;
 
 typedef Pathways__V1__ProgramLoadResult result_t;
 
@@ -103,23 +94,6 @@ static result_t *load(fixture_t *f, const char *yaml, int dry_run)
 static void free_result(result_t **r)
 {
     pw_msg_free((ProtobufCMessage **)r);
-}
-
-static char *value(fixture_t *f, const char *sql, const char *p1, const char *p2)
-{
-    static char out[4096];
-    const char *params[2] = {p1, p2};
-    PGresult *r = pw_db_query(f->db, sql, p2 ? 2 : p1 ? 1 : 0, params);
-    if (!r)
-        fail_msg("query failed: %s", pw_db_error(f->db));
-    snprintf(out, sizeof out, "%s", PQntuples(r) ? pw_db_get(r, 0, "v") : "");
-    PQclear(r);
-    return out;
-}
-
-static long number(fixture_t *f, const char *sql, const char *p1)
-{
-    return atol(value(f, sql, p1, NULL));
 }
 
 static void exec(fixture_t *f, const char *sql)
@@ -198,63 +172,36 @@ static void publish(fixture_t *f, event_t *evs, size_t n)
 
 static const char *outcome(fixture_t *f, const char *employee)
 {
-    return value(f,
-                 "SELECT outcome AS v FROM eligibility.current_determination"
-                 " WHERE employee = $1",
-                 employee, NULL);
+    return elig_fixture_value(f,
+                              "SELECT outcome AS v FROM eligibility.current_determination"
+                              " WHERE employee = $1",
+                              employee, NULL);
 }
 
 /* The criteria that did not pass, "name=result:reason;..." */
 static const char *not_passing(fixture_t *f, const char *employee)
 {
-    return value(f,
-                 "SELECT coalesce(string_agg(c->>'name' || '=' || (c->>'result') || ':' ||"
-                 " (c->>'reason'), ';'), '') AS v FROM eligibility.current_determination d,"
-                 " jsonb_array_elements(d.criteria) c WHERE d.employee = $1"
-                 " AND c->>'result' <> 'pass'",
-                 employee, NULL);
+    return elig_fixture_value(
+        f,
+        "SELECT coalesce(string_agg(c->>'name' || '=' || (c->>'result') || ':' ||"
+        " (c->>'reason'), ';'), '') AS v FROM eligibility.current_determination d,"
+        " jsonb_array_elements(d.criteria) c WHERE d.employee = $1"
+        " AND c->>'result' <> 'pass'",
+        employee, NULL);
 }
 
 /* ---- fixture ---- */
 
 static int group_setup(void **state)
 {
-    static fixture_t f;
-    char url[1024], err[256];
-    f.db = pw_testdb_fresh("pathways_it_elig_program", "all", url, sizeof url);
-    setenv("PATHWAYS_DATABASE_URL", url, 1);
-    /* The service's handlers in-process on loopback; CURVE is tested in
-     * test_auth and end to end. */
-    setenv("PATHWAYS_CURVE", "off", 1);
-    setenv("PATHWAYS_TODAY", TODAY, 1);
-    unsetenv("PATHWAYS_CLOCK_FILE");
-    pw_test_claim_ports(7800); /* a free block from there, chosen now */
-    setenv("PATHWAYS_LOG_LEVEL", "warn", 1);
-    assert_int_equal(pw_config_load(&f.cfg, err, sizeof err), 0);
-    f.svc = pw_service_new(PW_SVC_ELIGIBILITY, &f.cfg);
-    f.elig = elig_service_new();
-    assert_non_null(f.svc);
-    assert_non_null(f.elig);
-    assert_int_equal(elig_service_attach(f.elig, f.svc), 0);
-    assert_int_equal(pw_service_start(f.svc), 0);
-    *state = &f;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    fixture_t *f = *state;
-    pw_service_destroy(&f->svc);
-    elig_service_destroy(&f->elig);
-    pw_db_destroy(&f->db);
-    return 0;
+    return elig_fixture_setup(state, "pathways_it_elig_program", TODAY, 7800);
 }
 
 /* ---- tests (in order, one database) ---- */
 
 static long versions(fixture_t *f)
 {
-    return number(f, "SELECT count(*) AS v FROM eligibility.program_version", NULL);
+    return elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.program_version", NULL);
 }
 
 static void expect_invalid(fixture_t *f, const char *yaml, unsigned line, const char *text)
@@ -346,15 +293,16 @@ static void test_each_criterion_fails_alone(void **state)
             fail_msg("%s: expected %s, got %s", want[i].employee, want[i].outcome, got);
         assert_string_equal(not_passing(f, want[i].employee), want[i].why);
     }
-    assert_string_equal(value(f,
-                              "SELECT rule_version::text || ' ' || eligible_from AS v FROM"
-                              " eligibility.current_determination WHERE employee = $1",
-                              "N", NULL),
-                        "2 2026-07-20");
-    assert_string_equal(value(f,
-                              "SELECT jsonb_array_length(criteria)::text AS v FROM"
-                              " eligibility.current_determination WHERE employee = $1",
-                              "OK", NULL),
+    assert_string_equal(
+        elig_fixture_value(f,
+                           "SELECT rule_version::text || ' ' || eligible_from AS v FROM"
+                           " eligibility.current_determination WHERE employee = $1",
+                           "N", NULL),
+        "2 2026-07-20");
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT jsonb_array_length(criteria)::text AS v FROM"
+                                           " eligibility.current_determination WHERE employee = $1",
+                                           "OK", NULL),
                         "8");
 }
 
@@ -373,41 +321,42 @@ static void test_out_of_order_event_ignored(void **state)
     e[0].data.standing = PATHWAYS__V1__STANDING__STANDING_FINAL_WARNING;
     publish(f, e, 1);
     assert_string_equal(outcome(f, "O"), "not_eligible");
-    long published = number(f,
-                            "SELECT count(*) AS v FROM stream.event WHERE stream ="
-                            " 'eligibility' AND key = $1",
-                            "acme/O");
+    long published = elig_fixture_number(f,
+                                         "SELECT count(*) AS v FROM stream.event WHERE stream ="
+                                         " 'eligibility' AND key = $1",
+                                         "acme/O");
     /* An older "good" (effective 2026-03-01) arrives late: ignored. */
     snprintf(e[0].id, sizeof e[0].id, "O-standing-early-march");
     e[0].ev.effective_date = "2026-03-01";
     e[0].data.standing = PATHWAYS__V1__STANDING__STANDING_GOOD;
     publish(f, e, 1);
     assert_string_equal(outcome(f, "O"), "not_eligible");
-    assert_string_equal(value(f,
-                              "SELECT standing || ' ' || standing_eff AS v FROM"
-                              " eligibility.employee WHERE employee = $1",
-                              "O", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT standing || ' ' || standing_eff AS v FROM"
+                                           " eligibility.employee WHERE employee = $1",
+                                           "O", NULL),
                         "final_warning 2026-05-20");
-    assert_int_equal(number(f,
-                            "SELECT count(*) AS v FROM stream.event WHERE stream ="
-                            " 'eligibility' AND key = $1",
-                            "acme/O"),
+    assert_int_equal(elig_fixture_number(f,
+                                         "SELECT count(*) AS v FROM stream.event WHERE stream ="
+                                         " 'eligibility' AND key = $1",
+                                         "acme/O"),
                      published);
-    assert_int_equal(number(f,
-                            "SELECT count(*) AS v FROM eligibility.partner_event"
-                            " WHERE employee = $1",
-                            "O"),
+    assert_int_equal(elig_fixture_number(f,
+                                         "SELECT count(*) AS v FROM eligibility.partner_event"
+                                         " WHERE employee = $1",
+                                         "O"),
                      3);
 }
 
 static long stream_count(fixture_t *f)
 {
-    return number(f, "SELECT count(*) AS v FROM stream.event WHERE stream = $1", "eligibility");
+    return elig_fixture_number(f, "SELECT count(*) AS v FROM stream.event WHERE stream = $1",
+                               "eligibility");
 }
 
 static long determinations(fixture_t *f)
 {
-    return number(f, "SELECT count(*) AS v FROM eligibility.determination", NULL);
+    return elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.determination", NULL);
 }
 
 /* "employer from->to count;..." */
@@ -463,28 +412,30 @@ static void test_dry_run_matches_applied(void **state)
      * eligible now, everyone whose period started less than 90 days ago),
      * not the one long-tenured, not eligible employee elsewhere. */
     assert_int_equal(evaluated, 12);
-    assert_int_equal(number(f, "SELECT count(*) AS v FROM eligibility.employee WHERE $1 = $1", "x"),
-                     13);
+    assert_int_equal(
+        elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.employee WHERE $1 = $1", "x"),
+        13);
     assert_int_equal(changed, 4);
     assert_string_equal(dry, "acme 1->1 1;acme 2->1 1;beta 2->1 1;beta 2->2 1;");
     assert_int_equal(stream_count(f), streamed + 4);
     assert_int_equal(determinations(f), dets + 4);
-    assert_int_equal(number(f,
-                            "SELECT count(*) AS v FROM eligibility.determination"
-                            " WHERE cause_event_id = $1 AND rule_version = 3",
-                            "program:mapp:v3"),
+    assert_int_equal(elig_fixture_number(f,
+                                         "SELECT count(*) AS v FROM eligibility.determination"
+                                         " WHERE cause_event_id = $1 AND rule_version = 3",
+                                         "program:mapp:v3"),
                      4);
-    assert_int_equal(number(f,
+    assert_int_equal(
+        elig_fixture_number(f,
                             "SELECT count(*) AS v FROM eligibility.determination"
                             " WHERE cause_event_id = $1 AND previous_outcome = 'eligible'"
                             " AND outcome = 'eligible' AND eligible_since = '2026-02-04'",
                             "program:mapp:v3"),
-                     1);
+        1);
     assert_string_equal(outcome(f, "N"), "eligible");
-    assert_string_equal(value(f,
-                              "SELECT eligible_from::text AS v FROM"
-                              " eligibility.current_determination WHERE employee = $1",
-                              "B2", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT eligible_from::text AS v FROM"
+                                           " eligibility.current_determination WHERE employee = $1",
+                                           "B2", NULL),
                         "2026-06-30");
     assert_int_equal(versions(f), 2);
 }
@@ -503,11 +454,11 @@ static void test_forecast_fires_on_its_date(void **state)
     assert_int_equal(elig_service_recheck(f->elig, f->svc), 0);
     assert_string_equal(outcome(f, "B2"), "eligible");
     assert_int_equal(stream_count(f), streamed + 1);
-    assert_string_equal(value(f,
-                              "SELECT cause_event_id || ' ' || as_of || ' ' ||"
-                              " coalesce(eligible_from::text, '-') AS v FROM"
-                              " eligibility.current_determination WHERE employee = $1",
-                              "B2", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT cause_event_id || ' ' || as_of || ' ' ||"
+                                           " coalesce(eligible_from::text, '-') AS v FROM"
+                                           " eligibility.current_determination WHERE employee = $1",
+                                           "B2", NULL),
                         "recheck:2026-06-30 2026-06-30 -");
     /* Nothing is due any more: a second run changes nothing. */
     assert_int_equal(elig_service_recheck(f->elig, f->svc), 0);
@@ -553,15 +504,15 @@ static void test_enrollment_is_recorded(void **state)
                      PW_APPLY_OK);
     free(bytes2[0]);
     free(bytes2[1]);
-    assert_string_equal(value(f,
-                              "SELECT state AS v FROM eligibility.participation WHERE"
-                              " employee = $1",
-                              "OK2", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT state AS v FROM eligibility.participation WHERE"
+                                           " employee = $1",
+                                           "OK2", NULL),
                         "completed");
-    assert_string_equal(value(f,
-                              "SELECT state AS v FROM eligibility.participation WHERE"
-                              " employee = $1",
-                              "OK", NULL),
+    assert_string_equal(elig_fixture_value(f,
+                                           "SELECT state AS v FROM eligibility.participation WHERE"
+                                           " employee = $1",
+                                           "OK", NULL),
                         "in_training");
     event_t e[1];
     hire(&e[0], "acme", "OK");
@@ -609,11 +560,12 @@ static void test_placement_redetermines(void **state)
     assert_int_equal(pw_service_commit(f->svc), 0);
     free(bytes);
     assert_string_equal(not_passing(f, "OK2"), "not_in_program=fail:already completed in mapp");
-    assert_string_equal(value(f,
-                              "SELECT cause_event_id AS v FROM eligibility.current_determination"
-                              " WHERE employee = $1",
-                              "OK2", NULL),
-                        "enrollment:enr-9");
+    assert_string_equal(
+        elig_fixture_value(f,
+                           "SELECT cause_event_id AS v FROM eligibility.current_determination"
+                           " WHERE employee = $1",
+                           "OK2", NULL),
+        "enrollment:enr-9");
     assert_int_equal(stream_count(f), streamed + 1);
 }
 
@@ -638,28 +590,30 @@ static void test_second_program(void **state)
         "SELECT coalesce(string_agg(c->>'name' || '=' || (c->>'reason'), ';'), '') AS v"
         " FROM eligibility.current_determination d, jsonb_array_elements(d.criteria) c"
         " WHERE d.program = 'pct' AND d.employee = $1 AND c->>'result' <> 'pass'";
-    long mapp_rows = number(f, ROWS, "mapp");
-    long on_file = number(f, "SELECT count(*) AS v FROM eligibility.employee", NULL);
+    long mapp_rows = elig_fixture_number(f, ROWS, "mapp");
+    long on_file = elig_fixture_number(f, "SELECT count(*) AS v FROM eligibility.employee", NULL);
     result_t *r = load(f, PCT, 0);
     assert_string_equal(r->error_code, "");
     assert_string_equal(r->program, "pct");
     assert_int_equal(r->version, 1);
     assert_int_equal(r->evaluated, on_file);
     free_result(&r);
-    assert_int_equal(number(f, ROWS, "pct"), on_file);
-    assert_int_equal(number(f, ROWS, "mapp"), mapp_rows);
+    assert_int_equal(elig_fixture_number(f, ROWS, "pct"), on_file);
+    assert_int_equal(elig_fixture_number(f, ROWS, "mapp"), mapp_rows);
     assert_string_equal(
-        value(f, "SELECT intake AS v FROM eligibility.program WHERE program = $1", "pct", NULL),
+        elig_fixture_value(f, "SELECT intake AS v FROM eligibility.program WHERE program = $1",
+                           "pct", NULL),
         "open");
     /* In training in MAPP: kept out of PCT by the file's rule. */
-    assert_string_equal(value(f, WHY, "OK", NULL), "not_while_in_mapp=already in_training in mapp");
+    assert_string_equal(elig_fixture_value(f, WHY, "OK", NULL),
+                        "not_while_in_mapp=already in_training in mapp");
     /* A new employee: determined under both programs by one event. */
     event_t e[1];
     hire(&e[0], "acme", "BOTH");
     publish(f, e, 1);
-    assert_int_equal(number(f, ROWS, "pct"), on_file + 1);
-    assert_int_equal(number(f, ROWS, "mapp"), mapp_rows + 1);
-    assert_string_equal(value(f, WHY, "BOTH", NULL), "");
+    assert_int_equal(elig_fixture_number(f, ROWS, "pct"), on_file + 1);
+    assert_int_equal(elig_fixture_number(f, ROWS, "mapp"), mapp_rows + 1);
+    assert_string_equal(elig_fixture_value(f, WHY, "BOTH", NULL), "");
 }
 
 int main(void)
@@ -675,5 +629,5 @@ int main(void)
         cmocka_unit_test(test_placement_redetermines),
         cmocka_unit_test(test_second_program),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, elig_fixture_teardown);
 }

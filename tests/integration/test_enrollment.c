@@ -15,69 +15,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "enrollment/determination.h"
 #include "enrollment/lifecycle.h"
-#include "pathways/codec.h"
-#include "pathways/migrate.h"
+#include "enrollment_fixture.h"
 #include "pathways/stream.h"
-#include "testdb.h"
-
-typedef struct {
-    pw_db_t *db;
-    pw_appender_t *appender;
-    enr_emitter_t emit;
-} fixture_t;
-
-static int emit_to_appender(void *ctx, const char *stream, const char *type, const char *key,
-                            const char *event_id, const ProtobufCMessage *payload)
-{
-    return pw_appender_add_msg(ctx, stream, type, key, event_id, payload);
-}
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    f->db = pw_testdb_fresh("pathways_it_enroll", "common", NULL, 0);
-    char err[512];
-    if (pw_migrate(f->db, "enrollment", err, sizeof err) < 0) {
-        fprintf(stderr, "migrate enrollment: %s\n", err);
-        return -1;
-    }
-    f->appender = pw_appender_new();
-    f->emit = (enr_emitter_t){emit_to_appender, f->appender};
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    pw_appender_destroy(&f->appender);
-    pw_db_destroy(&f->db);
-    free(f);
-    return 0;
+    return efx_setup(state, "pathways_it_enroll", NULL);
 }
 
 /* Applies "eligibility" events as one batch the way the runtime does: one
  * transaction, appended events flushed before COMMIT. */
-static pw_apply_t apply_events(fixture_t *f, const pw_event_t *evs, size_t n, char *err,
-                               size_t errlen)
+static pw_apply_t apply_events(const pw_event_t *evs, size_t n, char *err, size_t errlen)
 {
-    assert_int_equal(pw_db_begin(f->db), 0);
-    pw_apply_t r = enr_apply_determinations(&f->emit, f->db, evs, n, err, errlen);
-    if (r == PW_APPLY_OK) {
-        assert_int_equal(pw_appender_flush(f->appender, f->db), 0);
-        assert_int_equal(pw_db_commit(f->db), 0);
-        pw_appender_publish(f->appender, NULL);
-    } else {
-        pw_db_rollback(f->db);
-        pw_appender_discard(f->appender);
-    }
+    const enr_session_t *s = efx_session();
+    assert_int_equal(pw_db_begin(s->db), 0);
+    pw_apply_t r = enr_apply_determinations(efx_emitter(), s->db, evs, n, err, errlen);
+    if (r == PW_APPLY_OK)
+        assert_int_equal(s->commit(s->ctx), 0);
+    else
+        s->rollback(s->ctx);
     return r;
 }
 
-static pw_apply_t apply(fixture_t *f, const char *event_id, const uint8_t *bytes, size_t len,
-                        char *err, size_t errlen)
+static pw_apply_t apply_one(const char *event_id, const uint8_t *bytes, size_t len, char *err,
+                            size_t errlen)
 {
     pw_event_t ev = {.stream = "eligibility",
                      .seq = 1,
@@ -86,49 +48,25 @@ static pw_apply_t apply(fixture_t *f, const char *event_id, const uint8_t *bytes
                      .event_id = event_id,
                      .payload = bytes,
                      .payload_len = len};
-    return apply_events(f, &ev, 1, err, errlen);
+    return apply_events(&ev, 1, err, errlen);
 }
 
-static pw_apply_t apply_det(fixture_t *f, const char *event_id, const char *employee,
+/* A bare determination (no facts, no criteria), as one event. */
+static pw_apply_t apply_det(const char *event_id, const char *employee,
                             Pathways__V1__Outcome outcome, Pathways__V1__EmploymentStatus status)
 {
-    Pathways__V1__Determination d = PATHWAYS__V1__DETERMINATION__INIT;
-    d.employer = "acme";
-    d.employee = (char *)employee;
-    d.program = "mapp";
-    d.outcome = outcome;
-    d.status = status;
-    d.as_of = "2026-03-01";
     size_t len;
-    uint8_t *bytes = pw_msg_encode(&d.base, 0, &len);
+    uint8_t *bytes = determination_bytes(employee, outcome, status, 0, NULL, &len);
     char err[256] = "";
-    pw_apply_t r = apply(f, event_id, bytes, len, err, sizeof err);
+    pw_apply_t r = apply_one(event_id, bytes, len, err, sizeof err);
     free(bytes);
     return r;
 }
 
-static char *query1(fixture_t *f, const char *sql, const char *param)
-{
-    const char *p[1] = {param};
-    PGresult *res = pw_db_query(f->db, sql, param ? 1 : 0, param ? p : NULL);
-    assert_non_null(res);
-    char *out = PQntuples(res) ? strdup(PQgetvalue(res, 0, 0)) : strdup("<none>");
-    PQclear(res);
-    return out;
-}
-
-static void assert_query(fixture_t *f, const char *sql, const char *param, const char *expect)
-{
-    char *got = query1(f, sql, param);
-    if (strcmp(got, expect) != 0)
-        fail_msg("%s [%s]: expected \"%s\", got \"%s\"", sql, param ? param : "", expect, got);
-    free(got);
-}
-
 /* The n-th (0-based) EnrollmentChanged on stream "enrollment"; caller frees. */
-static Pathways__V1__EnrollmentChanged *event_at(fixture_t *f, int n)
+static Pathways__V1__EnrollmentChanged *event_at(int n)
 {
-    PGresult *res = pw_db_query(f->db,
+    PGresult *res = pw_db_query(efx_db(),
                                 "SELECT payload FROM stream.event WHERE stream = 'enrollment'"
                                 " ORDER BY seq",
                                 0, NULL);
@@ -143,29 +81,23 @@ static Pathways__V1__EnrollmentChanged *event_at(fixture_t *f, int n)
     return e;
 }
 
-#define ELIGIBLE     PATHWAYS__V1__OUTCOME__OUTCOME_ELIGIBLE
-#define NOT_ELIGIBLE PATHWAYS__V1__OUTCOME__OUTCOME_NOT_ELIGIBLE
-#define ACTIVE       PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_ACTIVE
-#define TERMINATED   PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_TERMINATED
-
 static const char *COUNT_EVENTS = "SELECT count(*) FROM stream.event WHERE stream = 'enrollment'";
 static const char *STATE_OF =
     "SELECT state || '/' || reason_code FROM enrollment.enrollment WHERE employee = $1";
 
 static void test_first_eligible_invites(void **state)
 {
-    fixture_t *f = *state;
-    assert_int_equal(apply_det(f, "ev-1", "e1", ELIGIBLE, ACTIVE), PW_APPLY_OK);
-    assert_query(f, STATE_OF, "e1", "invited/eligible");
-    assert_query(f,
-                 "SELECT from_state || '>' || to_state || '|' || actor || '|' || cause_event_id"
-                 " || '|' || (facts->>'outcome') FROM enrollment.transition t JOIN"
-                 " enrollment.enrollment e ON e.id = t.enrollment_id WHERE e.employee = $1",
-                 "e1", "unspecified>invited|system|ev-1|OUTCOME_ELIGIBLE");
-    assert_query(f, COUNT_EVENTS, NULL, "1");
-    assert_query(f, "SELECT key || ' ' || type FROM stream.event WHERE stream = 'enrollment'", NULL,
-                 "acme/e1 org.pathways.enrollment.changed.v1");
-    Pathways__V1__EnrollmentChanged *e = event_at(f, 0);
+    (void)state;
+    assert_int_equal(apply_det("ev-1", "e1", ELIGIBLE, ACTIVE), PW_APPLY_OK);
+    expect(STATE_OF, "e1", "invited/eligible");
+    expect("SELECT from_state || '>' || to_state || '|' || actor || '|' || cause_event_id"
+           " || '|' || (facts->>'outcome') FROM enrollment.transition t JOIN"
+           " enrollment.enrollment e ON e.id = t.enrollment_id WHERE e.employee = $1",
+           "e1", "unspecified>invited|system|ev-1|OUTCOME_ELIGIBLE");
+    expect(COUNT_EVENTS, NULL, "1");
+    expect("SELECT key || ' ' || type FROM stream.event WHERE stream = 'enrollment'", NULL,
+           "acme/e1 org.pathways.enrollment.changed.v1");
+    Pathways__V1__EnrollmentChanged *e = event_at(0);
     assert_int_equal(e->from_state, ENR_STATE_NONE);
     assert_int_equal(e->to_state, ENR_STATE_INVITED);
     assert_string_equal(e->actor, "system");
@@ -177,95 +109,91 @@ static void test_first_eligible_invites(void **state)
 
 static void test_eligible_again_changes_nothing(void **state)
 {
-    fixture_t *f = *state;
-    assert_int_equal(apply_det(f, "ev-1", "e1", ELIGIBLE, ACTIVE), PW_APPLY_OK);
-    assert_int_equal(apply_det(f, "ev-2", "e1", ELIGIBLE, ACTIVE), PW_APPLY_OK);
-    assert_query(f, "SELECT count(*) FROM enrollment.enrollment WHERE employee = $1", "e1", "1");
-    assert_query(f, "SELECT count(*) FROM enrollment.transition", NULL, "1");
-    assert_query(f, COUNT_EVENTS, NULL, "1");
+    (void)state;
+    assert_int_equal(apply_det("ev-1", "e1", ELIGIBLE, ACTIVE), PW_APPLY_OK);
+    assert_int_equal(apply_det("ev-2", "e1", ELIGIBLE, ACTIVE), PW_APPLY_OK);
+    expect("SELECT count(*) FROM enrollment.enrollment WHERE employee = $1", "e1", "1");
+    expect("SELECT count(*) FROM enrollment.transition", NULL, "1");
+    expect(COUNT_EVENTS, NULL, "1");
 }
 
 static void test_not_eligible_does_nothing(void **state)
 {
-    fixture_t *f = *state;
-    assert_int_equal(apply_det(f, "ev-3", "e2", NOT_ELIGIBLE, ACTIVE), PW_APPLY_OK);
-    assert_query(f, STATE_OF, "e2", "<none>");
-    assert_int_equal(apply_det(f, "ev-4", "e2", NOT_ELIGIBLE, TERMINATED), PW_APPLY_OK);
-    assert_query(f, STATE_OF, "e2", "<none>");
-    assert_query(f, COUNT_EVENTS, NULL, "1");
+    (void)state;
+    assert_int_equal(apply_det("ev-3", "e2", NOT_ELIGIBLE, ACTIVE), PW_APPLY_OK);
+    expect(STATE_OF, "e2", "<none>");
+    assert_int_equal(apply_det("ev-4", "e2", NOT_ELIGIBLE, TERMINATED), PW_APPLY_OK);
+    expect(STATE_OF, "e2", "<none>");
+    expect(COUNT_EVENTS, NULL, "1");
 }
 
 static void test_termination_exits_active_enrollment(void **state)
 {
-    fixture_t *f = *state;
-    assert_int_equal(apply_det(f, "ev-5", "e1", NOT_ELIGIBLE, TERMINATED), PW_APPLY_OK);
-    assert_query(f, STATE_OF, "e1", "exited/terminated");
-    assert_query(f,
-                 "SELECT from_state || '>' || to_state || '|' || reason_code || '|' ||"
-                 " cause_event_id FROM enrollment.transition ORDER BY id DESC LIMIT 1",
-                 NULL, "invited>exited|terminated|ev-5");
-    assert_query(f, COUNT_EVENTS, NULL, "2");
-    Pathways__V1__EnrollmentChanged *e = event_at(f, 1);
+    (void)state;
+    assert_int_equal(apply_det("ev-5", "e1", NOT_ELIGIBLE, TERMINATED), PW_APPLY_OK);
+    expect(STATE_OF, "e1", "exited/terminated");
+    expect("SELECT from_state || '>' || to_state || '|' || reason_code || '|' ||"
+           " cause_event_id FROM enrollment.transition ORDER BY id DESC LIMIT 1",
+           NULL, "invited>exited|terminated|ev-5");
+    expect(COUNT_EVENTS, NULL, "2");
+    Pathways__V1__EnrollmentChanged *e = event_at(1);
     assert_int_equal(e->from_state, ENR_STATE_INVITED);
     assert_int_equal(e->to_state, ENR_STATE_EXITED);
     assert_string_equal(e->reason_code, "terminated");
     assert_string_equal(e->cause_event_id, "ev-5");
     pw_free_enrollment_changed(&e);
     /* Terminated again, or eligible after the exit: nothing more. */
-    assert_int_equal(apply_det(f, "ev-6", "e1", NOT_ELIGIBLE, TERMINATED), PW_APPLY_OK);
-    assert_int_equal(apply_det(f, "ev-7", "e1", ELIGIBLE, ACTIVE), PW_APPLY_OK);
-    assert_query(f, STATE_OF, "e1", "exited/terminated");
-    assert_query(f, COUNT_EVENTS, NULL, "2");
+    assert_int_equal(apply_det("ev-6", "e1", NOT_ELIGIBLE, TERMINATED), PW_APPLY_OK);
+    assert_int_equal(apply_det("ev-7", "e1", ELIGIBLE, ACTIVE), PW_APPLY_OK);
+    expect(STATE_OF, "e1", "exited/terminated");
+    expect(COUNT_EVENTS, NULL, "2");
 }
 
 static void test_undecodable_payload_is_rejected(void **state)
 {
-    fixture_t *f = *state;
+    (void)state;
     const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f};
     char err[256] = "";
-    assert_int_equal(apply(f, "ev-junk", junk, sizeof junk, err, sizeof err), PW_APPLY_REJECT);
+    assert_int_equal(apply_one("ev-junk", junk, sizeof junk, err, sizeof err), PW_APPLY_REJECT);
     assert_non_null(strstr(err, "undecodable Determination"));
     Pathways__V1__Determination d = PATHWAYS__V1__DETERMINATION__INIT;
     d.outcome = ELIGIBLE; /* no employer/employee */
     size_t len;
     uint8_t *bytes = pw_msg_encode(&d.base, 0, &len);
-    assert_int_equal(apply(f, "ev-empty", bytes, len, err, sizeof err), PW_APPLY_REJECT);
+    assert_int_equal(apply_one("ev-empty", bytes, len, err, sizeof err), PW_APPLY_REJECT);
     free(bytes);
-    assert_query(f, COUNT_EVENTS, NULL, "2");
+    expect(COUNT_EVENTS, NULL, "2");
 }
 
 static void test_illegal_move_is_refused(void **state)
 {
-    fixture_t *f = *state;
-    char *id = query1(f, "SELECT id FROM enrollment.enrollment WHERE employee = $1", "e1");
+    (void)state;
+    char *id = query1("SELECT id FROM enrollment.enrollment WHERE employee = $1", "e1");
     enr_change_t c = {.employer = "acme",
                       .employee = "e1",
                       .program = "mapp",
                       .to = ENR_STATE_ENROLLED,
                       .actor = "admin@test"};
     char err[256] = "";
-    assert_int_equal(pw_db_begin(f->db), 0);
+    const enr_session_t *s = efx_session();
+    assert_int_equal(pw_db_begin(s->db), 0);
     assert_int_equal(
-        enr_lifecycle_move(f->db, &f->emit, atoll(id), ENR_STATE_EXITED, &c, err, sizeof err),
+        enr_lifecycle_move(s->db, efx_emitter(), atoll(id), ENR_STATE_EXITED, &c, err, sizeof err),
         ENR_ERR_ILLEGAL);
     assert_string_equal(err, "illegal transition exited -> enrolled");
     /* A stale "from" (the row is exited, not invited) is refused too. */
     c.to = ENR_STATE_APPLIED;
     assert_int_equal(
-        enr_lifecycle_move(f->db, &f->emit, atoll(id), ENR_STATE_INVITED, &c, err, sizeof err),
+        enr_lifecycle_move(s->db, efx_emitter(), atoll(id), ENR_STATE_INVITED, &c, err, sizeof err),
         ENR_ERR_STALE);
-    pw_db_rollback(f->db);
-    pw_appender_discard(f->appender);
+    s->rollback(s->ctx);
     free(id);
-    assert_query(f, STATE_OF, "e1", "exited/terminated");
+    expect(STATE_OF, "e1", "exited/terminated");
 }
 
 /* ---- batches: the same scenario one by one (AAA-*) and as one batch (BBB-*) ---- */
 
-#define LEAVE      PATHWAYS__V1__EMPLOYMENT_STATUS__EMPLOYMENT_STATUS_LEAVE
-#define GOOD       PATHWAYS__V1__STANDING__STANDING_GOOD
-#define CORRECTIVE PATHWAYS__V1__STANDING__STANDING_CORRECTIVE_ACTION
-#define FINAL      PATHWAYS__V1__STANDING__STANDING_FINAL_WARNING
+#define FINAL PATHWAYS__V1__STANDING__STANDING_FINAL_WARNING
 
 /* One determination of the scenario: employee number and what it says. */
 typedef struct {
@@ -296,17 +224,16 @@ static const step_t SCENARIO[] = {
 };
 #define STEPS (sizeof SCENARIO / sizeof SCENARIO[0])
 
-static void exec(fixture_t *f, const char *sql, const char *param)
+static void exec(const char *sql, const char *param)
 {
     const char *p[1] = {param};
-    assert_int_equal(pw_db_exec(f->db, sql, param ? 1 : 0, param ? p : NULL), 0);
+    assert_int_equal(pw_db_exec(efx_db(), sql, param ? 1 : 0, param ? p : NULL), 0);
 }
 
 /* Enrollments the scenario's employees have before it (prefix $1). */
-static void seed(fixture_t *f, const char *prefix)
+static void seed(const char *prefix)
 {
-    exec(f,
-         "INSERT INTO enrollment.enrollment (employer, employee, program, state, paused_from,"
+    exec("INSERT INTO enrollment.enrollment (employer, employee, program, state, paused_from,"
          " pause_reason) VALUES ('acme', $1 || '-2', 'mapp', 'enrolled', NULL, ''),"
          " ('acme', $1 || '-3', 'mapp', 'paused', 'enrolled', 'leave'),"
          " ('acme', $1 || '-4', 'mapp', 'applied', NULL, '')",
@@ -319,31 +246,11 @@ static uint8_t *encode_step(const char *prefix, size_t i, size_t *len)
     const step_t *s = &SCENARIO[i];
     char employee[32];
     snprintf(employee, sizeof employee, "%s-%d", prefix, s->who);
-    Pathways__V1__Criterion crit = PATHWAYS__V1__CRITERION__INIT;
-    Pathways__V1__Criterion *crits[1] = {&crit};
-    crit.name = "status";
-    crit.result = s->outcome == ELIGIBLE ? PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_PASS
-                                         : PATHWAYS__V1__CRITERION_RESULT__CRITERION_RESULT_FAIL;
-    crit.reason = "status";
-    Pathways__V1__EmployeeFacts facts = PATHWAYS__V1__EMPLOYEE_FACTS__INIT;
-    facts.status = s->status;
-    facts.standing = s->standing;
-    facts.reason_code = s->status == LEAVE ? "medical" : "";
-    Pathways__V1__Determination d = PATHWAYS__V1__DETERMINATION__INIT;
-    d.employer = "acme";
-    d.employee = employee;
-    d.program = "mapp";
-    d.outcome = s->outcome;
-    d.status = s->status;
-    d.facts = &facts;
-    d.n_criteria = 1;
-    d.criteria = crits;
-    d.as_of = "2026-03-01";
-    return pw_msg_encode(&d.base, 0, len);
+    return determination_bytes(employee, s->outcome, s->status, s->standing, "status", len);
 }
 
 /* Applies steps [from, to) for prefix as one batch, in one transaction. */
-static void apply_steps(fixture_t *f, const char *prefix, size_t from, size_t to)
+static void apply_steps(const char *prefix, size_t from, size_t to)
 {
     pw_event_t evs[STEPS];
     uint8_t *bytes[STEPS];
@@ -360,7 +267,7 @@ static void apply_steps(fixture_t *f, const char *prefix, size_t from, size_t to
         evs[i].payload = bytes[i];
     }
     char err[256] = "";
-    pw_apply_t r = apply_events(f, &evs[from], to - from, err, sizeof err);
+    pw_apply_t r = apply_events(&evs[from], to - from, err, sizeof err);
     if (r != PW_APPLY_OK)
         fail_msg("steps %zu..%zu of %s: %d %s", from, to, prefix, r, err);
     for (size_t i = from; i < to; i++)
@@ -389,15 +296,15 @@ static const char *DUMPS[] = {
 
 static void test_batch_equals_one_by_one(void **state)
 {
-    fixture_t *f = *state;
-    seed(f, "AAA");
-    seed(f, "BBB");
+    (void)state;
+    seed("AAA");
+    seed("BBB");
     for (size_t i = 0; i < STEPS; i++)
-        apply_steps(f, "AAA", i, i + 1);
-    apply_steps(f, "BBB", 0, STEPS);
+        apply_steps("AAA", i, i + 1);
+    apply_steps("BBB", 0, STEPS);
     for (size_t k = 0; k < sizeof DUMPS / sizeof DUMPS[0]; k++) {
-        char *one = query1(f, DUMPS[k], "AAA");
-        char *batch = query1(f, DUMPS[k], "BBB");
+        char *one = query1(DUMPS[k], "AAA");
+        char *batch = query1(DUMPS[k], "BBB");
         assert_true(strlen(one) > 0);
         if (strcmp(one, batch) != 0) {
             /* Whole, for a diff: cmocka cuts long messages. */
@@ -408,8 +315,7 @@ static void test_batch_equals_one_by_one(void **state)
         free(batch);
     }
     /* The cases the scenario is there for. */
-    char *got = query1(f,
-                       "SELECT string_agg(employee || ':' || state || ':' || review_flag, ' '"
+    char *got = query1("SELECT string_agg(employee || ':' || state || ':' || review_flag, ' '"
                        " ORDER BY employee) FROM enrollment.enrollment WHERE employee LIKE $1",
                        "BBB-%");
     assert_string_equal(got, "BBB-1:exited:false BBB-10:withdrawn:false BBB-2:enrolled:false "
@@ -418,8 +324,7 @@ static void test_batch_equals_one_by_one(void **state)
     free(got);
     /* 9's invitation: withdrawn when eligibility was lost (once, though it
      * was lost twice), re-opened when it came back. */
-    got = query1(f,
-                 "SELECT string_agg(t.from_state || '>' || t.to_state || ':' || t.reason_code, ' '"
+    got = query1("SELECT string_agg(t.from_state || '>' || t.to_state || ':' || t.reason_code, ' '"
                  " ORDER BY t.id) FROM enrollment.transition t JOIN enrollment.enrollment e"
                  " ON e.id = t.enrollment_id WHERE e.employee = $1",
                  "BBB-9");
@@ -430,7 +335,7 @@ static void test_batch_equals_one_by_one(void **state)
 
 static void test_bad_event_rejects_the_batch(void **state)
 {
-    fixture_t *f = *state;
+    (void)state;
     size_t len;
     uint8_t *good = encode_step("CCC", 0, &len);
     const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f};
@@ -443,7 +348,7 @@ static void test_bad_event_rejects_the_batch(void **state)
          .payload_len = sizeof junk},
     };
     char err[256] = "";
-    assert_int_equal(apply_events(f, evs, 2, err, sizeof err), PW_APPLY_REJECT);
+    assert_int_equal(apply_events(evs, 2, err, sizeof err), PW_APPLY_REJECT);
     assert_non_null(strstr(err, "undecodable Determination"));
     free(good);
 }
@@ -461,5 +366,5 @@ int main(void)
         cmocka_unit_test(test_batch_equals_one_by_one),
         cmocka_unit_test(test_bad_event_rejects_the_batch),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, efx_teardown);
 }
