@@ -260,14 +260,20 @@ static void wait_readable(pw_consumer_t *c)
     zpoller_destroy(&p);
 }
 
+/* Fails the test unless sock has something to read within 5 s. */
+static void await_input(zsock_t *sock)
+{
+    zpoller_t *p = zpoller_new(sock, NULL);
+    void *ready = zpoller_wait(p, 5000);
+    zpoller_destroy(&p);
+    assert_non_null(ready);
+}
+
 /* Waits (5 s at most) until a subscription has reached the XPUB socket, so
  * what is published next is not dropped for want of a subscriber. */
 static void wait_subscribed(zsock_t *xpub)
 {
-    zpoller_t *p = zpoller_new(xpub, NULL);
-    void *ready = zpoller_wait(p, 5000);
-    zpoller_destroy(&p);
-    assert_non_null(ready);
+    await_input(xpub);
     zframe_t *sub = zframe_recv(xpub);
     assert_non_null(sub);
     assert_true(zframe_size(sub) >= 1 && zframe_data(sub)[0] == 1);
@@ -319,10 +325,7 @@ static void expect_published(pw_db_t *db, zsock_t *sub, int n)
 {
     char sql[256];
     for (int i = 0; i < n; i++) {
-        zpoller_t *p = zpoller_new(sub, NULL);
-        void *ready = zpoller_wait(p, 5000);
-        zpoller_destroy(&p);
-        assert_non_null(ready);
+        await_input(sub);
         zmsg_t *m = zmsg_recv(sub);
         assert_non_null(m);
         assert_int_equal(zmsg_size(m), 2);
