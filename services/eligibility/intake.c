@@ -7,9 +7,9 @@
 
 #include "employer.h"
 #include "pathways/date.h"
-#include "reeval.h"
 #include "pathways/log.h"
 #include "program_store.h"
+#include "reeval.h"
 
 static const char INTAKES_SQL[] = "SELECT program, intake FROM eligibility.program";
 
