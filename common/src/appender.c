@@ -36,6 +36,8 @@ struct pw_appender {
     pending_t *items;
     size_t n, cap;
     size_t flushed; /* items [0, flushed) have seqs in the open transaction */
+    size_t spilled; /* items written and dropped by pw_appender_spill this transaction */
+    size_t bytes;   /* payload bytes held */
     stream_parts_t parts[MAX_STREAMS];
     int nparts;
     uint32_t create_partitions; /* for streams this appender creates */
@@ -71,12 +73,20 @@ static void pending_free(pending_t *p)
     memset(p, 0, sizeof *p);
 }
 
-void pw_appender_discard(pw_appender_t *a)
+/* Frees every item held (not the spill count). */
+static void drop_items(pw_appender_t *a)
 {
     for (size_t i = 0; i < a->n; i++)
         pending_free(&a->items[i]);
     a->n = 0;
     a->flushed = 0;
+    a->bytes = 0;
+}
+
+void pw_appender_discard(pw_appender_t *a)
+{
+    drop_items(a);
+    a->spilled = 0;
 }
 
 void pw_appender_destroy(pw_appender_t **p)
@@ -127,6 +137,7 @@ int pw_appender_add(pw_appender_t *a, const char *stream, const char *type, cons
     }
     memcpy(p->payload, payload, len);
     p->len = len;
+    a->bytes += len;
     if (event_id)
         snprintf(p->event_id, sizeof p->event_id, "%s", event_id);
     else
@@ -149,13 +160,28 @@ int pw_appender_add_msg(pw_appender_t *a, const char *stream, const char *type, 
 
 size_t pw_appender_pending(const pw_appender_t *a)
 {
-    return a->n;
+    return a->spilled + a->n;
 }
 
 void pw_appender_truncate(pw_appender_t *a, size_t mark)
 {
-    while (a->n > mark)
+    /* Spilled events after the mark were written inside the savepoint the
+     * caller rolls back: their rows go with it, and whatever is held now
+     * came after them. */
+    size_t keep = mark > a->spilled ? mark - a->spilled : 0;
+    while (a->n > keep) {
+        a->bytes -= a->items[a->n - 1].len;
         pending_free(&a->items[--a->n]);
+    }
+    if (a->flushed > a->n)
+        a->flushed = a->n;
+    if (a->spilled > mark)
+        a->spilled = mark;
+}
+
+size_t pw_appender_bytes(const pw_appender_t *a)
+{
+    return a->bytes;
 }
 
 uint32_t pw_stream_partition_of(const char *key, uint32_t partitions)
@@ -440,6 +466,15 @@ done:
     free(order);
     free(buf.data);
     return rc;
+}
+
+int pw_appender_spill(pw_appender_t *a, pw_db_t *db)
+{
+    if (pw_appender_flush(a, db) != 0)
+        return -1;
+    a->spilled += a->n;
+    drop_items(a);
+    return 0;
 }
 
 void pw_appender_publish(pw_appender_t *a, zsock_t *pub)

@@ -57,6 +57,8 @@ static const cfg_key_t keys[] = {
         "how long SIGTERM may spend draining before exiting"),
     SIZE(max_message_bytes, "PATHWAYS_MAX_MESSAGE_BYTES", "4194304", 1024, 67108864,
          "largest message accepted on any socket (ZMQ_MAXMSGSIZE)"),
+    SIZE(append_spill_bytes, "PATHWAYS_APPEND_SPILL_BYTES", "8388608", 1024, 1073741824,
+         "appended payload bytes a transaction holds before writing them in it (memory bound)"),
     STR(smtp_url, "PATHWAYS_SMTP_URL", "", "SMTP server for email, e.g. smtp://127.0.0.1:2525"),
     STR(smtp_from, "PATHWAYS_SMTP_FROM", "pathways@localhost", "sender address of emails"),
     STR(outbox_file, "PATHWAYS_OUTBOX_FILE", "",

@@ -165,7 +165,12 @@ int pw_service_append(pw_service_t *svc, const char *stream, const char *type, c
         pw_error("cannot append: %s", err);
         return -1;
     }
-    return pw_appender_add_msg(svc->appender, stream, type, key, event_id, payload);
+    if (pw_appender_add_msg(svc->appender, stream, type, key, event_id, payload) != 0)
+        return -1;
+    /* A long transaction writes what it holds as it goes (memory bound). */
+    if (pw_appender_bytes(svc->appender) > svc->cfg.append_spill_bytes && pw_db_in_txn(svc->db))
+        return pw_appender_spill(svc->appender, svc->db);
+    return 0;
 }
 
 int pw_service_commit(pw_service_t *svc)

@@ -5,6 +5,10 @@
 # then the summary, funnel, outcomes, retention, cost and equity reports
 # checked against the generator's oracle), on this build's binaries, with a
 # PostgreSQL port and a port block of its own and its own run folder.
+# PATHWAYS_APPEND_SPILL_BYTES is lowered to 64 KiB so that every partner
+# batch (500 events, 100-400 KiB of appended payloads) writes part of its
+# events before COMMIT and publishes only the rest: the reports must still
+# match the oracle with consumers reading the spilled events from the table.
 set -euo pipefail
 SRC=${PATHWAYS_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 source "$SRC/tests/lib/ports.sh"
@@ -16,7 +20,7 @@ pg_port=$(pw_free_port $((base + 90)) $((base + 99)))
 
 rc=0
 PATHWAYS_LOCAL_DIR="$work/local" PATHWAYS_SKIP_BUILD=1 PATHWAYS_BUILD_DIR="$(dirname "$bin")" \
-    PATHWAYS_PG_PORT="$pg_port" PATHWAYS_PORT_BASE="$base" \
+    PATHWAYS_PG_PORT="$pg_port" PATHWAYS_PORT_BASE="$base" PATHWAYS_APPEND_SPILL_BYTES=65536 \
     "$SRC/deploy/local/run" --smoke >"$work/run.log" 2>&1 || rc=$?
 grep -v '^{"time"' "$work/run.log" | grep -E '^==>|matches|check-evidence|equity:|MISMATCH|WITHHELD|expected' || true
 if [ "$rc" != 0 ] || ! grep -q '==> .* smoke: PASS' "$work/run.log"; then

@@ -319,6 +319,20 @@ static void test_live_path_and_gap_catch_up(void **state)
     zsock_destroy(&pub);
 }
 
+/* A SUB socket subscribed to stream on a new XPUB (*pub), the
+ * subscription seen to arrive. */
+static zsock_t *subscribed(const char *stream, zsock_t **pub)
+{
+    *pub = zsock_new_xpub("tcp://127.0.0.1:*");
+    assert_non_null(*pub);
+    char ep[128];
+    snprintf(ep, sizeof ep, ">tcp://127.0.0.1:%d", atoi(strrchr(zsock_endpoint(*pub), ':') + 1));
+    zsock_t *sub = zsock_new_sub(ep, stream);
+    assert_non_null(sub);
+    wait_subscribed(*pub);
+    return sub;
+}
+
 /* Receives n envelopes of stream s_paths from sub; each one's seq must be
  * the stored seq of its event. */
 static void expect_published(pw_db_t *db, zsock_t *sub, int n)
@@ -355,13 +369,7 @@ static void test_small_and_copy_paths_store_the_same(void **state)
     const int sizes[] = {1, 3, 32, 33, 200};
     char prefix[16], sql[512];
     int64_t total = 0;
-    zsock_t *pub = zsock_new_xpub("tcp://127.0.0.1:*");
-    assert_non_null(pub);
-    char ep[128];
-    snprintf(ep, sizeof ep, ">tcp://127.0.0.1:%d", atoi(strrchr(zsock_endpoint(pub), ':') + 1));
-    zsock_t *sub = zsock_new_sub(ep, "s_paths");
-    assert_non_null(sub);
-    wait_subscribed(pub);
+    zsock_t *pub, *sub = subscribed("s_paths", &pub);
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         snprintf(prefix, sizeof prefix, "p%zu", s);
         append_hostile(db, a, "s_paths", sizes[s], prefix);
@@ -386,6 +394,73 @@ static void test_small_and_copy_paths_store_the_same(void **state)
                                 "WHERE stream = 's_paths'"),
                      total);
     assert_int_equal(scalar(db, "SELECT seq FROM stream.head WHERE stream = 's_paths'"), total);
+    pw_appender_destroy(&a);
+    zsock_destroy(&sub);
+    zsock_destroy(&pub);
+}
+
+/* A spill writes what the appender holds inside the transaction and drops
+ * it: a rollback takes the rows back, a commit keeps every row gap-free,
+ * only the events added after the last spill are published (consumers read
+ * the rest from the table), and a savepoint mark taken before a spill
+ * still truncates what came after it. */
+static void test_spill_writes_in_the_transaction(void **state)
+{
+    pw_db_t *db = *state;
+    pw_appender_t *a = pw_appender_new();
+    assert_int_equal(pw_stream_ensure(db, "s_spill", 1), 0);
+    zsock_t *pub, *sub = subscribed("s_spill", &pub);
+    /* Rolled back: nothing stays, no seq is burnt. */
+    assert_int_equal(pw_db_begin(db), 0);
+    assert_int_equal(pw_appender_add(a, "s_spill", "t.v1", "k", "r-1", (const uint8_t *)"x", 1), 0);
+    assert_int_equal(pw_appender_spill(a, db), 0);
+    assert_int_equal(pw_appender_bytes(a), 0);
+    pw_db_rollback(db);
+    pw_appender_discard(a);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.event WHERE stream = 's_spill'"), 0);
+    /* Committed: 3 spilled, then 2 held; a mark taken after the first 3 and
+     * truncated to after a second spill drops what came after it. */
+    assert_int_equal(pw_db_begin(db), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pw_appender_add(a, "s_spill", "t.v1", "k", NULL, (const uint8_t *)"a", 1),
+                         0);
+    assert_int_equal(pw_appender_spill(a, db), 0);
+    size_t mark = pw_appender_pending(a);
+    assert_int_equal(mark, 3);
+    assert_int_equal(pw_db_exec(db, "SAVEPOINT one", 0, NULL), 0);
+    assert_int_equal(pw_appender_add(a, "s_spill", "t.v1", "k", NULL, (const uint8_t *)"b", 1), 0);
+    assert_int_equal(pw_appender_spill(a, db), 0);
+    assert_int_equal(pw_appender_add(a, "s_spill", "t.v1", "k", NULL, (const uint8_t *)"c", 1), 0);
+    assert_int_equal(pw_db_exec(db, "ROLLBACK TO SAVEPOINT one", 0, NULL), 0);
+    pw_appender_truncate(a, mark);
+    assert_int_equal(pw_appender_pending(a), 3);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pw_appender_add(a, "s_spill", "t.v1", "k", NULL, (const uint8_t *)"d", 1),
+                         0);
+    assert_int_equal(pw_appender_flush(a, db), 0);
+    assert_int_equal(pw_db_commit(db), 0);
+    pw_appender_publish(a, pub);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.event WHERE stream = 's_spill'"), 5);
+    assert_int_equal(scalar(db, "SELECT max(seq) FROM stream.event WHERE stream = 's_spill'"), 5);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM stream.event WHERE stream = 's_spill' "
+                                "AND payload = 'd'::bytea AND seq IN (4, 5)"),
+                     2);
+    /* Published: the two held, with their stored seqs; nothing else. */
+    for (uint64_t want = 4; want <= 5; want++) {
+        await_input(sub);
+        zmsg_t *m = zmsg_recv(sub);
+        assert_non_null(m);
+        zframe_t *body = zmsg_last(m);
+        Pathways__V1__Envelope *env =
+            pathways__v1__envelope__unpack(NULL, zframe_size(body), zframe_data(body));
+        assert_non_null(env);
+        assert_int_equal(env->seq, want);
+        pathways__v1__envelope__free_unpacked(env, NULL);
+        zmsg_destroy(&m);
+    }
+    zpoller_t *p = zpoller_new(sub, NULL);
+    assert_null(zpoller_wait(p, 200));
+    zpoller_destroy(&p);
     pw_appender_destroy(&a);
     zsock_destroy(&sub);
     zsock_destroy(&pub);
@@ -664,6 +739,7 @@ int main(void)
         cmocka_unit_test(test_append_is_gap_free_across_rollback),
         cmocka_unit_test(test_concurrent_writers_get_contiguous_seqs),
         cmocka_unit_test(test_small_and_copy_paths_store_the_same),
+        cmocka_unit_test(test_spill_writes_in_the_transaction),
         cmocka_unit_test(test_catch_up_applies_exactly_once),
         cmocka_unit_test(test_live_path_and_gap_catch_up),
         cmocka_unit_test(test_large_messages_follow_the_configured_limit),

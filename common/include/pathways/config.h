@@ -34,6 +34,7 @@ typedef struct {
     int max_attempts;                   /* PATHWAYS_MAX_ATTEMPTS before dead-lettering */
     int drain_timeout_ms;               /* PATHWAYS_DRAIN_TIMEOUT_MS on SIGTERM */
     size_t max_message_bytes;           /* PATHWAYS_MAX_MESSAGE_BYTES (ZMQ_MAXMSGSIZE) */
+    size_t append_spill_bytes;          /* PATHWAYS_APPEND_SPILL_BYTES */
     char smtp_url[512];                 /* PATHWAYS_SMTP_URL, e.g. smtp://127.0.0.1:2525 */
     char smtp_from[256];                /* PATHWAYS_SMTP_FROM */
     char outbox_file[512];              /* PATHWAYS_OUTBOX_FILE: file sink when no SMTP */

@@ -79,7 +79,11 @@ const pw_peer_t *pw_service_peer(const pw_service_t *svc);
 struct pw_http *pw_service_http(pw_service_t *svc);
 
 /* Buffers an event for one of this service's streams; it is written at the
- * next pw_service_commit and published after it. Returns 0 or -1. */
+ * next pw_service_commit and published after it -- or, once a transaction
+ * holds more than PATHWAYS_APPEND_SPILL_BYTES of them (a rule change
+ * re-determining a whole roster would otherwise hold them all until
+ * COMMIT), written at once (pw_appender_spill) and read by consumers from
+ * the table. Returns 0 or -1 (the transaction must then be rolled back). */
 int pw_service_append(pw_service_t *svc, const char *stream, const char *type, const char *key,
                       const char *event_id, const ProtobufCMessage *payload)
     __attribute__((warn_unused_result));

@@ -90,6 +90,15 @@ void pw_appender_truncate(pw_appender_t *a, size_t mark);
 /* Inside the caller's transaction: assigns seqs and writes the buffered
  * events. Returns 0 or -1 (the caller must roll back and call discard). */
 int pw_appender_flush(pw_appender_t *a, pw_db_t *db) __attribute__((warn_unused_result));
+/* Payload bytes the appender holds (buffered or flushed, not yet published). */
+size_t pw_appender_bytes(const pw_appender_t *a);
+/* Inside the caller's transaction: writes every buffered event (as flush)
+ * and drops them all, so a transaction that appends a great many (a rule
+ * change re-determining a whole roster) holds a bounded amount. Spilled
+ * events are not published live: consumers read them from the table (the
+ * next published seq shows the gap, or the idle catch-up finds them).
+ * Returns 0 or -1 (the caller must roll back and call discard). */
+int pw_appender_spill(pw_appender_t *a, pw_db_t *db) __attribute__((warn_unused_result));
 /* After COMMIT: sends every flushed event on pub (may be NULL) and clears. */
 void pw_appender_publish(pw_appender_t *a, zsock_t *pub);
 /* After ROLLBACK: forgets everything buffered or flushed. */
