@@ -420,6 +420,11 @@ int sender_run(feed_t *feed, const sender_opts_t *opts, char *err, size_t errlen
         rc = -1;
         goto done;
     }
+    /* CZMQ sets itself up on the first socket, and that is not thread-safe:
+     * two connections' threads racing there abort ("s_open_sockets == 0"
+     * in zsys_set_thread_name_prefix_str, seen once in the benchmark's
+     * 4-connection run). Set up here, before any thread starts. */
+    zsys_init();
     for (; started < n; started++) {
         workers[started].feed = feed;
         workers[started].opts = opts;
